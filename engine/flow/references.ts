@@ -1,0 +1,145 @@
+/**
+ * `${…}` references are the edges of a flow. They are parsed once, at load, into structured
+ * bindings; a run only walks these structures (no string parsing during a run).
+ */
+export type Segment = string | number;
+
+export type Ref =
+  | { kind: 'input'; name: string; path: Segment[] }
+  | { kind: 'node'; node: string; path: Segment[] }
+  | { kind: 'map'; field: 'item' | 'index'; path: Segment[] };
+
+/** A node input, flow output or activate condition, as written, with its references parsed. */
+export type Binding =
+  | { t: 'lit'; v: unknown }
+  | { t: 'ref'; ref: Ref }
+  | { t: 'tpl'; parts: (string | Ref)[] }
+  | { t: 'obj'; entries: [string, Binding][] }
+  | { t: 'arr'; items: Binding[] };
+
+export class ReferenceSyntaxError extends Error {}
+
+const IDENT = /[A-Za-z0-9_-]/;
+
+/** Parses the inside of one `${…}`, e.g. `node.output.items[0]["a b"]`. */
+export function parseRef(src: string): Ref {
+  const segs: Segment[] = [];
+  let i = 0;
+  const s = src.trim();
+  const fail = (why: string): never => {
+    throw new ReferenceSyntaxError(`bad reference \${${src}}: ${why}`);
+  };
+  const ident = (): string => {
+    const start = i;
+    while (i < s.length && IDENT.test(s[i])) i++;
+    if (i === start) fail(`expected a name at position ${i + 1}`);
+    return s.slice(start, i);
+  };
+  segs.push(ident());
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '.') {
+      i++;
+      segs.push(ident());
+    } else if (c === '[') {
+      i++;
+      const q = s[i];
+      if (q === '"' || q === "'") {
+        const end = s.indexOf(q, i + 1);
+        if (end < 0) fail('unclosed quote');
+        segs.push(s.slice(i + 1, end));
+        i = end + 1;
+      } else {
+        const start = i;
+        while (i < s.length && s[i] >= '0' && s[i] <= '9') i++;
+        if (i === start) fail('expected an index or a quoted key inside [ ]');
+        segs.push(Number(s.slice(start, i)));
+      }
+      if (s[i] !== ']') fail('expected ]');
+      i++;
+    } else {
+      fail(`unexpected "${c}"`);
+    }
+  }
+  const [root, ...rest] = segs;
+  if (root === 'inputs') {
+    if (typeof rest[0] !== 'string') fail('expected ${inputs.<name>}');
+    return { kind: 'input', name: rest[0] as string, path: rest.slice(1) };
+  }
+  if (root === 'map') {
+    if (rest[0] !== 'item' && rest[0] !== 'index') fail('expected ${map.item} or ${map.index}');
+    return { kind: 'map', field: rest[0] as 'item' | 'index', path: rest.slice(1) };
+  }
+  if (rest[0] !== 'output') fail(`a node reference reads its output: \${${String(root)}.output…}`);
+  return { kind: 'node', node: root as string, path: rest.slice(1) };
+}
+
+/** Splits a string into literal text and references; `$${` writes a literal `${`. */
+function parseTemplate(s: string): (string | Ref)[] {
+  const parts: (string | Ref)[] = [];
+  let text = '';
+  let i = 0;
+  while (i < s.length) {
+    if (s.startsWith('$${', i)) {
+      text += '${';
+      i += 3;
+      continue;
+    }
+    if (s.startsWith('${', i)) {
+      const end = s.indexOf('}', i + 2);
+      if (end < 0) throw new ReferenceSyntaxError(`unclosed reference in "${s}"`);
+      if (text) parts.push(text);
+      text = '';
+      parts.push(parseRef(s.slice(i + 2, end)));
+      i = end + 1;
+      continue;
+    }
+    text += s[i++];
+  }
+  if (text) parts.push(text);
+  return parts;
+}
+
+/** Turns a value as written in the flow file into a binding. Throws ReferenceSyntaxError. */
+export function parseBinding(value: unknown): Binding {
+  if (typeof value === 'string') {
+    if (!value.includes('${')) return { t: 'lit', v: value };
+    const parts = parseTemplate(value);
+    if (parts.length === 1 && typeof parts[0] !== 'string') return { t: 'ref', ref: parts[0] };
+    if (parts.every((p) => typeof p === 'string')) return { t: 'lit', v: parts.join('') };
+    return { t: 'tpl', parts };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map(parseBinding);
+    return items.every((b) => b.t === 'lit') ? { t: 'lit', v: value } : { t: 'arr', items };
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => [k, parseBinding(v)] as [string, Binding]);
+    return entries.every(([, b]) => b.t === 'lit') ? { t: 'lit', v: value } : { t: 'obj', entries };
+  }
+  return { t: 'lit', v: value };
+}
+
+/** Every reference inside a binding, in order. */
+export function refsOf(b: Binding, out: Ref[] = []): Ref[] {
+  switch (b.t) {
+    case 'ref':
+      out.push(b.ref);
+      break;
+    case 'tpl':
+      for (const p of b.parts) if (typeof p !== 'string') out.push(p);
+      break;
+    case 'obj':
+      for (const [, c] of b.entries) refsOf(c, out);
+      break;
+    case 'arr':
+      for (const c of b.items) refsOf(c, out);
+      break;
+  }
+  return out;
+}
+
+export function formatRef(r: Ref): string {
+  const head = r.kind === 'input' ? `inputs.${r.name}` : r.kind === 'map' ? `map.${r.field}` : `${r.node}.output`;
+  return '${' + head + r.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('') + '}';
+}

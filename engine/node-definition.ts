@@ -1,0 +1,112 @@
+import type { z } from 'zod';
+
+/** Token usage a node reports (an llm node later); summed per run. */
+export interface Usage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  total_tokens?: number;
+  cost?: number;
+}
+
+/** Named settings + secrets for an outside service. Nodes get them through ctx, never from a store. */
+export interface Connection {
+  name: string;
+  type: string;
+  settings: Record<string, unknown>;
+  secrets: Record<string, string>;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** What a node gets at run time: never the store, only what it needs. */
+export interface NodeContext {
+  readonly runId: string;
+  /** The node instance name in the flow. */
+  readonly node: string;
+  /** 1 on the first try, 2 on the first retry … */
+  readonly attempt: number;
+  /** Aborted on cancel, run deadline, node timeout or a failing sibling. */
+  readonly signal: AbortSignal;
+  /** Folder of the flow file, for files beside it (templates); undefined for stored flows. */
+  readonly flowDir?: string;
+  log(level: LogLevel, message: string, data?: unknown): void;
+  reportUsage(usage: Usage): void;
+  /** Resolve a named connection; throws a WeirError `connection_not_found` when unknown. */
+  connection(name: string): Promise<Connection>;
+  /** Run another flow by name with the given inputs and return its outputs. */
+  runFlow(name: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+/** What validation hands a node's `check`: enough to look beside the flow file. */
+export interface CheckEnv {
+  flowDir?: string;
+  /** Names of connections known to the host, when it knows them (undefined: don't check). */
+  connections?: ReadonlySet<string>;
+}
+
+/** A problem a node's own `check` finds; the validator adds the node name and file path prefix. */
+export interface CheckProblem {
+  code: string;
+  message: string;
+  /** Path under the node's `config`, e.g. ["template"]. */
+  path?: (string | number)[];
+}
+
+export type InputShape = Record<string, z.ZodType>;
+export type InputsOf<I extends InputShape> = { [K in keyof I]: z.output<I[K]> } & Record<string, unknown>;
+
+/**
+ * One node type. The engine reads only these declared properties; it never branches on `type`.
+ * `C` is the config schema, `I` the input ports, `O` the output schema, `P` what `prepare` returns.
+ */
+export interface NodeDefinition<
+  C extends z.ZodType = z.ZodType,
+  I extends InputShape = InputShape,
+  O extends z.ZodType = z.ZodType,
+  P = unknown,
+> {
+  type: string;
+  title: string;
+  category: string;
+  description: string;
+  /** Named input ports; an optional zod schema means the port may be left unbound. */
+  inputs: I;
+  /** Schema for input names beyond `inputs` (e.g. template variables); absent = no others allowed. */
+  extraInputs?: z.ZodType;
+  /** The schema of `${node.output}`; references into it are type-checked against its shape. */
+  output: O;
+  config: C;
+  /** `run` may return an AsyncIterable of chunks; consumers get the joined value. */
+  streams?: boolean;
+  /** Runs even when some inputs come from skipped nodes (they arrive as undefined). */
+  acceptsSkippedInputs?: boolean;
+  /** Flows this node runs, by name, so validation can detect sub-flow recursion. */
+  flowDependencies?(config: z.output<C>): string[];
+  /** Checks beyond the schema (a template file exists …), run at validation. */
+  check?(config: z.output<C>, env: CheckEnv): CheckProblem[];
+  /** Work done once per compiled plan (compile a template or an expression); passed to every run. */
+  prepare?(config: z.output<C>, env: CheckEnv): P;
+  run(
+    ctx: NodeContext,
+    inputs: InputsOf<I>,
+    config: z.output<C>,
+    prepared: P,
+  ): z.output<O> | Promise<z.output<O>> | AsyncIterable<unknown>;
+}
+
+// A registry holds definitions of many shapes; `any` here is the honest type of "some node".
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyNodeDefinition = NodeDefinition<any, any, any, any>;
+
+/** Identity function that keeps the generic types of a node file precise. */
+export function defineNode<C extends z.ZodType, I extends InputShape, O extends z.ZodType, P = undefined>(
+  def: NodeDefinition<C, I, O, P>,
+): NodeDefinition<C, I, O, P> {
+  return def;
+}
+
+/** Joins a streaming node's chunks into the value its consumers see. */
+export function joinChunks(chunks: unknown[]): unknown {
+  if (chunks.every((c) => typeof c === 'string')) return chunks.join('');
+  return chunks;
+}

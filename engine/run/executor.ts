@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { isCancellation, NodeFailedError, RunCancelledError, RunDeadlineError, serializeError, WeirError, type SerializedError } from '../errors.ts';
+import type { Plan, PlanNode } from '../flow/compile.ts';
+import { formatRef, type Ref } from '../flow/references.ts';
+import type { Usage } from '../node-definition.ts';
+import type { RunEventInit, RunListener, RunStatus } from './events.ts';
+import { prepareInputs } from './flow-inputs.ts';
+import { backoffMs, consumeStream, isAsyncIterable, isRetryable, isThenable, sleep, withTimeout } from './invoke.ts';
+import { addUsage, RunNodeContext, type RunHost } from './node-context.ts';
+import { resolve, type Scope } from './resolve.ts';
+import type { NodeTrace } from './trace.ts';
+
+export interface RunOptions {
+  runId?: string;
+  /** Aborting it cancels the run. */
+  signal?: AbortSignal;
+  /** Most nodes running at once in this run. */
+  concurrency?: number;
+  /** The whole run fails with run_deadline_exceeded after this many milliseconds. */
+  deadlineMs?: number;
+  onEvent?: RunListener;
+  /** Keep node inputs and outputs in the trace (default true). */
+  traceValues?: boolean;
+  host?: RunHost;
+}
+
+export interface RunResult {
+  runId: string;
+  flow: string;
+  status: Exclude<RunStatus, 'running'>;
+  outputs: Record<string, unknown>;
+  /** Why an output is null: the node it reads was skipped. */
+  nullOutputs: Record<string, string>;
+  error?: SerializedError;
+  /** The error object itself, with its class and cause, for callers in this process. */
+  cause?: unknown;
+  usage: Usage;
+  trace: NodeTrace[];
+  startedAt: number;
+  durationMs: number;
+}
+
+export interface RunHandle {
+  runId: string;
+  done: Promise<RunResult>;
+  cancel(reason?: string): void;
+  subscribe(listener: RunListener): () => void;
+}
+
+const PENDING = 0, RUNNING = 1, DONE = 2, SKIPPED = 3, FAILED = 4;
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+class Execution {
+  readonly runId: string;
+  readonly ctl = new AbortController();
+  readonly listeners: RunListener[] = [];
+  readonly state: Uint8Array;
+  readonly remaining: Int32Array;
+  readonly scope: Scope;
+  readonly trace: NodeTrace[];
+  readonly queue: number[] = [];
+  readonly usage: Usage = {};
+  readonly limit: number;
+  readonly t0 = performance.now();
+  readonly startedAt = Date.now();
+  head = 0;
+  running = 0;
+  settled = 0;
+  seq = 0;
+  pumping = false;
+  finished = false;
+  deadline?: ReturnType<typeof setTimeout>;
+  resolveDone!: (r: RunResult) => void;
+  readonly done = new Promise<RunResult>((r) => (this.resolveDone = r));
+
+  constructor(readonly plan: Plan, inputs: Record<string, unknown>, readonly opts: RunOptions) {
+    this.runId = opts.runId ?? randomUUID();
+    const n = plan.nodes.length;
+    this.state = new Uint8Array(n);
+    this.remaining = plan.depCounts.slice();
+    this.scope = { inputs, values: new Array(n) };
+    this.trace = plan.nodes.map((p) => ({ node: p.name, type: p.type, status: 'pending', attempts: 0 }));
+    this.limit = Math.max(1, opts.concurrency ?? 16);
+    if (opts.onEvent) this.listeners.push(opts.onEvent);
+  }
+
+  emit(e: RunEventInit): void {
+    const ev = e as RunEventInit & { seq: number; runId: string; at: number };
+    ev.seq = ++this.seq;
+    ev.runId = this.runId;
+    ev.at = Date.now();
+    for (const l of this.listeners) {
+      try {
+        l(ev as never);
+      } catch {
+        // A failing listener must not break the run it listens to.
+      }
+    }
+  }
+
+  start(): void {
+    const outer = this.opts.signal;
+    if (outer) {
+      if (outer.aborted) return this.abort(new RunCancelledError());
+      outer.addEventListener('abort', () => this.abort(new RunCancelledError()), { once: true });
+    }
+    if (this.opts.deadlineMs) {
+      const ms = this.opts.deadlineMs;
+      this.deadline = setTimeout(() => this.abort(new RunDeadlineError(ms)), ms);
+    }
+    if (this.listeners.length) this.emit({ type: 'run.started', flow: this.plan.name, inputs: this.scope.inputs });
+    for (let i = 0; i < this.plan.nodes.length; i++) if (this.remaining[i] === 0) this.queue.push(i);
+    this.pump();
+  }
+
+  pump(): void {
+    if (this.pumping || this.finished) return;
+    this.pumping = true;
+    while (this.running < this.limit && this.head < this.queue.length && !this.finished) this.startNode(this.queue[this.head++]);
+    this.pumping = false;
+    if (!this.finished && this.settled === this.plan.nodes.length) this.finish('succeeded');
+  }
+
+  skipReason(n: PlanNode): string | undefined {
+    if (n.deps.length) {
+      let skipped = -1, count = 0;
+      for (const d of n.deps) if (this.state[d] === SKIPPED) (count++, skipped < 0 && (skipped = d));
+      if (count === n.deps.length) return `every node it reads was skipped (${n.deps.map((d) => this.plan.nodes[d].name).join(', ')})`;
+      if (count && !n.def.acceptsSkippedInputs) return `it reads node "${this.plan.nodes[skipped].name}", which was skipped`;
+    }
+    if (n.activate) {
+      const v = resolve(n.activate.when, this.scope);
+      if (!sameValue(v, n.activate.is)) {
+        const what = n.activate.when.t === 'ref' ? formatRef(n.activate.when.ref as Ref) : 'activate.when';
+        return `activate: ${what} is ${JSON.stringify(v) ?? 'undefined'}, not ${JSON.stringify(n.activate.is)}`;
+      }
+    }
+    return undefined;
+  }
+
+  inputsFor(n: PlanNode, scope: Scope): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (let k = 0; k < n.inputs.length; k++) out[n.inputs[k][0]] = resolve(n.inputs[k][1], scope);
+    for (const [key, schema] of n.runtimeChecks) {
+      const r = schema.safeParse(out[key]);
+      if (!r.success) throw new WeirError('invalid_node_input', `node "${n.name}" input "${key}": ${r.error.issues[0]?.message}`, { node: n.name, path: ['inputs', key] });
+      out[key] = r.data;
+    }
+    return out;
+  }
+
+  startNode(i: number): void {
+    const n = this.plan.nodes[i];
+    const tr = this.trace[i];
+    const reason = this.skipReason(n);
+    if (reason !== undefined) {
+      this.state[i] = SKIPPED;
+      tr.status = 'skipped';
+      tr.skipReason = reason;
+      if (this.listeners.length) this.emit({ type: 'node.skipped', node: n.name, reason });
+      return this.complete(i);
+    }
+    this.state[i] = RUNNING;
+    this.running++;
+    tr.status = 'running';
+    tr.startMs = performance.now() - this.t0;
+    let result: unknown;
+    try {
+      if (n.map || n.retry || n.timeoutMs) {
+        result = this.runGuarded(n, tr);
+      } else {
+        const inputs = this.inputsFor(n, this.scope);
+        if (this.opts.traceValues !== false) tr.inputs = inputs;
+        tr.attempts = 1;
+        if (this.listeners.length) this.emit({ type: 'node.started', node: n.name, attempt: 1 });
+        result = n.def.run(this.ctx(n, 1, this.ctl.signal), inputs, n.config, n.prepared);
+      }
+    } catch (err) {
+      return this.nodeFailed(i, err);
+    }
+    if (isThenable(result)) {
+      result.then((v) => this.afterValue(i, v), (e) => this.nodeFailed(i, e));
+    } else this.afterValue(i, result);
+  }
+
+  ctx(n: PlanNode, attempt: number, signal: AbortSignal): RunNodeContext {
+    const tr = this.trace[n.index];
+    return new RunNodeContext(this.runId, n.name, attempt, signal, this.plan.flowDir, this.opts.host ?? {}, (u) => {
+      addUsage((tr.usage ??= {}), u);
+      addUsage(this.usage, u);
+    });
+  }
+
+  afterValue(i: number, v: unknown): void {
+    if (this.finished) return;
+    if (isAsyncIterable(v) && typeof v !== 'string') {
+      const n = this.plan.nodes[i];
+      consumeStream(v, this.ctl.signal, (c) => this.chunk(n, c)).then((joined) => this.afterValue(i, joined), (e) => this.nodeFailed(i, e));
+      return;
+    }
+    this.state[i] = DONE;
+    this.scope.values[i] = v;
+    const tr = this.trace[i];
+    tr.status = 'succeeded';
+    tr.endMs = performance.now() - this.t0;
+    if (this.opts.traceValues !== false) tr.output = v;
+    if (this.listeners.length) this.emit({ type: 'node.finished', node: tr.node, ms: tr.endMs - tr.startMs! });
+    this.running--;
+    this.complete(i);
+  }
+
+  chunk(n: PlanNode, c: unknown): void {
+    if (!this.listeners.length) return;
+    this.emit({ type: 'node.chunk', node: n.name, chunk: c });
+    for (const output of n.streamsTo) this.emit({ type: 'output.chunk', output, chunk: c });
+  }
+
+  nodeFailed(i: number, err: unknown): void {
+    if (this.finished) return;
+    const n = this.plan.nodes[i];
+    const tr = this.trace[i];
+    const wrapped = err instanceof WeirError && err.node === n.name ? err : new NodeFailedError(n.name, err);
+    tr.status = 'failed';
+    tr.endMs = performance.now() - this.t0;
+    tr.error = serializeError(wrapped);
+    if (this.state[i] === RUNNING) this.running--;
+    this.state[i] = FAILED;
+    if (this.listeners.length) this.emit({ type: 'node.failed', node: n.name, error: tr.error, continued: n.continueOnError });
+    if (n.continueOnError && !isCancellation(err)) {
+      this.scope.values[i] = { error: tr.error };
+      return this.complete(i);
+    }
+    this.abort(wrapped);
+  }
+
+  complete(i: number): void {
+    this.settled++;
+    const deps = this.plan.nodes[i].dependents;
+    for (let k = 0; k < deps.length; k++) if (--this.remaining[deps[k]] === 0) this.queue.push(deps[k]);
+    this.pump();
+  }
+
+  /** The slow path: mapping, retries and timeouts. */
+  async runGuarded(n: PlanNode, tr: NodeTrace): Promise<unknown> {
+    if (!n.map) {
+      const inputs = this.inputsFor(n, this.scope);
+      if (this.opts.traceValues !== false) tr.inputs = inputs;
+      return this.attempts(n, tr, inputs, true);
+    }
+    const over = resolve(n.map.over, this.scope);
+    if (!Array.isArray(over)) throw new WeirError('map_not_array', `node "${n.name}": map.over must be an array, got ${over === null ? 'null' : typeof over}`, { node: n.name, path: ['map', 'over'] });
+    if (over.length > n.map.maxItems) throw new WeirError('map_too_large', `node "${n.name}": map.over has ${over.length} items, more than map.max_items (${n.map.maxItems}); raise max_items or split the input`, { node: n.name, path: ['map', 'max_items'] });
+    tr.items = over.length;
+    const results = new Array(over.length);
+    const allInputs: unknown[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < over.length && !this.ctl.signal.aborted) {
+        const k = next++;
+        const inputs = this.inputsFor(n, { ...this.scope, item: over[k], index: k });
+        allInputs[k] = inputs;
+        results[k] = await this.attempts(n, tr, inputs, false);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(n.map.concurrency, over.length) }, worker));
+    if (this.opts.traceValues !== false) tr.inputs = allInputs;
+    return results;
+  }
+
+  async attempts(n: PlanNode, tr: NodeTrace, inputs: Record<string, unknown>, streamOut: boolean): Promise<unknown> {
+    const runSignal = this.ctl.signal;
+    for (let attempt = 1; ; attempt++) {
+      tr.attempts = Math.max(tr.attempts, attempt);
+      if (this.listeners.length) this.emit({ type: 'node.started', node: n.name, attempt });
+      const once = async (signal: AbortSignal) => {
+        const r = await n.def.run(this.ctx(n, attempt, signal), inputs, n.config, n.prepared);
+        return isAsyncIterable(r) ? consumeStream(r, signal, (c) => (streamOut ? this.chunk(n, c) : undefined)) : r;
+      };
+      try {
+        return n.timeoutMs ? await withTimeout(n.timeoutMs, n.name, runSignal, once) : await once(runSignal);
+      } catch (err) {
+        if (runSignal.aborted || !n.retry || attempt >= n.retry.maxAttempts || !isRetryable(err)) throw err;
+        const delayMs = backoffMs(n.retry, attempt);
+        if (this.listeners.length) this.emit({ type: 'node.retrying', node: n.name, attempt: attempt + 1, delayMs, error: serializeError(err) });
+        await sleep(delayMs, runSignal);
+      }
+    }
+  }
+
+  abort(reason: WeirError): void {
+    if (this.finished) return;
+    this.ctl.abort(reason);
+    const status = reason instanceof RunCancelledError ? 'cancelled' : 'failed';
+    this.finish(status, reason);
+  }
+
+  finish(status: RunResult['status'], err?: WeirError): void {
+    this.finished = true;
+    if (this.deadline) clearTimeout(this.deadline);
+    const end = performance.now() - this.t0;
+    for (const tr of this.trace) {
+      if (tr.status === 'running') (tr.status = 'cancelled'), (tr.endMs = end);
+    }
+    const outputs: Record<string, unknown> = {};
+    const nullOutputs: Record<string, string> = {};
+    if (status === 'succeeded') {
+      for (const [name, b] of this.plan.outputs) {
+        const v = resolve(b, this.scope);
+        outputs[name] = v === undefined ? null : v;
+        if (b.t === 'ref' && b.ref.kind === 'node' && this.state[b.ref.idx] === SKIPPED) {
+          nullOutputs[name] = `node "${b.ref.node}" was skipped: ${this.trace[b.ref.idx].skipReason}`;
+        }
+      }
+    }
+    const error = err ? serializeError(err) : undefined;
+    const result: RunResult = {
+      runId: this.runId, flow: this.plan.name, status, outputs, nullOutputs, error, cause: err,
+      usage: this.usage, trace: this.trace, startedAt: this.startedAt, durationMs: end,
+    };
+    if (this.listeners.length) this.emit({ type: 'run.finished', status, outputs: status === 'succeeded' ? outputs : undefined, error, usage: this.usage, ms: end });
+    this.resolveDone(result);
+  }
+}
+
+/** Starts a run of a compiled plan. Bad inputs throw an InputError before anything runs. */
+export function startRun(plan: Plan, inputs: Record<string, unknown> | undefined, opts: RunOptions = {}): RunHandle {
+  const exec = new Execution(plan, prepareInputs(plan.inputs, inputs), opts);
+  const handle: RunHandle = {
+    runId: exec.runId,
+    done: exec.done,
+    cancel: (reason) => exec.abort(new RunCancelledError(reason)),
+    subscribe: (l) => {
+      exec.listeners.push(l);
+      return () => {
+        const k = exec.listeners.indexOf(l);
+        if (k >= 0) exec.listeners.splice(k, 1);
+      };
+    },
+  };
+  exec.start();
+  return handle;
+}
+
+export function runFlow(plan: Plan, inputs?: Record<string, unknown>, opts?: RunOptions): Promise<RunResult> {
+  return startRun(plan, inputs, opts).done;
+}

@@ -1,0 +1,53 @@
+import { WeirError } from '../errors.ts';
+import type { Connection, LogLevel, NodeContext, Usage } from '../node-definition.ts';
+
+/** What a run offers its nodes from outside the flow; the host (CLI, server) provides it. */
+export interface RunHost {
+  connection?(name: string): Promise<Connection>;
+  /** Runs another flow by name; the executor sets this up from `loadFlow`. */
+  runFlow?(name: string, inputs: Record<string, unknown>, signal: AbortSignal): Promise<{ outputs: Record<string, unknown>; usage: Usage }>;
+  log?(entry: { runId: string; node: string; level: LogLevel; message: string; data?: unknown }): void;
+}
+
+/** Per-attempt context; methods live on the prototype so creating one per node is cheap. */
+export class RunNodeContext implements NodeContext {
+  constructor(
+    readonly runId: string,
+    readonly node: string,
+    readonly attempt: number,
+    readonly signal: AbortSignal,
+    readonly flowDir: string | undefined,
+    private readonly host: RunHost,
+    private readonly onUsage: (u: Usage) => void,
+  ) {}
+
+  log(level: LogLevel, message: string, data?: unknown): void {
+    this.host.log?.({ runId: this.runId, node: this.node, level, message, data });
+  }
+
+  reportUsage(usage: Usage): void {
+    this.onUsage(usage);
+  }
+
+  connection(name: string): Promise<Connection> {
+    if (!this.host.connection) {
+      return Promise.reject(new WeirError('connection_not_found', `connection "${name}" not found: this host has no connections`, { node: this.node, status: 404 }));
+    }
+    return this.host.connection(name);
+  }
+
+  async runFlow(name: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (!this.host.runFlow) throw new WeirError('unknown_flow', `flow "${name}" not found: this host has no flow library`, { node: this.node, status: 404 });
+    const { outputs, usage } = await this.host.runFlow(name, inputs, this.signal);
+    this.onUsage(usage);
+    return outputs;
+  }
+}
+
+export function addUsage(into: Usage, u: Usage): void {
+  if (u.prompt_tokens) into.prompt_tokens = (into.prompt_tokens ?? 0) + u.prompt_tokens;
+  if (u.completion_tokens) into.completion_tokens = (into.completion_tokens ?? 0) + u.completion_tokens;
+  const total = u.total_tokens ?? (u.prompt_tokens ?? 0) + (u.completion_tokens ?? 0);
+  if (total) into.total_tokens = (into.total_tokens ?? 0) + total;
+  if (u.cost) into.cost = (into.cost ?? 0) + u.cost;
+}
