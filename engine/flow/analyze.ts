@@ -40,6 +40,14 @@ export interface Analysis {
   problems: Problem[];
 }
 
+function nodePath(index: number, ...rest: (string | number)[]): (string | number)[] {
+  return ['nodes', index, ...rest];
+}
+
+function pushProblem(problems: Problem[], node: string, code: string, message: string, path: (string | number)[]): void {
+  problems.push({ code, message, node, path });
+}
+
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function binding(value: unknown, path: (string | number)[], problems: Problem[], node?: string): Binding | undefined {
@@ -81,8 +89,9 @@ export function analyzeFlow(raw: unknown, env: ValidateEnv): Analysis {
   rawNodes.forEach((rn, index) => {
     if (!isObj(rn) || typeof rn.name !== 'string') return; // reported by the structure check
     const name = rn.name;
-    const at = (...rest: (string | number)[]) => ['nodes', index, ...rest];
-    const push = (code: string, message: string, path: (string | number)[]) => problems.push({ code, message, node: name, path });
+    // Plain helpers, not closures: closures made per node cost more than the checks on big flows.
+    const at = nodePath.bind(null, index);
+    const push = pushProblem.bind(null, problems, name);
     if (!NAME_PATTERN.test(name)) push('invalid_name', `node name "${name}" must be letters, digits, _ and -, not starting with a digit`, at('name'));
     else if (RESERVED_NAMES.has(name)) push('reserved_name', `"${name}" is reserved and cannot name a node`, at('name'));
     if (seen.has(name)) {

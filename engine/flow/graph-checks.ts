@@ -13,6 +13,14 @@ export function outputSchemaOf(node: AnalyzedNode): JsonSchema | undefined {
   return node.mapOver ? { type: 'array', items: node.reg.output } : node.reg.output;
 }
 
+function nodeAt(index: number, ...rest: Path): Path {
+  return ['nodes', index, ...rest];
+}
+
+function pushAt(problems: Problem[], path: Path, node: string | undefined, code: string, message: string): void {
+  problems.push(node ? { code, message, path, node } : { code, message, path });
+}
+
 /** Resolves one reference; returns the type it yields, or pushes a problem and returns undefined. */
 function checkRef(
   a: Analysis,
@@ -24,7 +32,7 @@ function checkRef(
   inMapOver = false,
 ): TypeTag | undefined {
   const node = reader?.name;
-  const push = (code: string, message: string) => problems.push({ code, message, path, ...(node ? { node } : {}) });
+  const push = pushAt.bind(null, problems, path, node);
   if (ref.kind === 'input') {
     const input = a.inputs.find((i) => i.name === ref.name);
     if (!input) {
@@ -69,7 +77,7 @@ export function referenceProblems(a: Analysis): Problem[] {
   const problems: Problem[] = [];
   const byName = new Map(a.nodes.map((n) => [n.name, n]));
   for (const node of a.nodes) {
-    const at = (...rest: Path) => ['nodes', node.index, ...rest];
+    const at = nodeAt.bind(null, node.index);
     for (const [key, b] of node.bindings) {
       const refs = refsOf(b);
       const tags = refs.map((r) => checkRef(a, byName, r, at('inputs', key), problems, node));

@@ -19,58 +19,69 @@ export type Binding =
 
 export class ReferenceSyntaxError extends Error {}
 
-const IDENT = /[A-Za-z0-9_-]/;
+function isIdentChar(c: number): boolean {
+  // A-Z a-z 0-9 _ -
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
 
-/** Parses the inside of one `${…}`, e.g. `node.output.items[0]["a b"]`. */
-export function parseRef(src: string): Ref {
+function refError(src: string, why: string): ReferenceSyntaxError {
+  return new ReferenceSyntaxError(`bad reference \${${src}}: ${why}`);
+}
+
+/** Reads the segments of a reference; a plain loop (no closures) because flows have thousands. */
+function segmentsOf(src: string): Segment[] {
+  const s = src.trim();
   const segs: Segment[] = [];
   let i = 0;
-  const s = src.trim();
-  const fail = (why: string): never => {
-    throw new ReferenceSyntaxError(`bad reference \${${src}}: ${why}`);
-  };
-  const ident = (): string => {
-    const start = i;
-    while (i < s.length && IDENT.test(s[i])) i++;
-    if (i === start) fail(`expected a name at position ${i + 1}`);
-    return s.slice(start, i);
-  };
-  segs.push(ident());
-  while (i < s.length) {
+  let expectIdent = true;
+  while (i < s.length || expectIdent) {
+    if (expectIdent) {
+      const start = i;
+      while (i < s.length && isIdentChar(s.charCodeAt(i))) i++;
+      if (i === start) throw refError(src, `expected a name at position ${i + 1}`);
+      segs.push(s.slice(start, i));
+      expectIdent = false;
+      continue;
+    }
     const c = s[i];
     if (c === '.') {
       i++;
-      segs.push(ident());
+      expectIdent = true;
     } else if (c === '[') {
       i++;
       const q = s[i];
       if (q === '"' || q === "'") {
         const end = s.indexOf(q, i + 1);
-        if (end < 0) fail('unclosed quote');
+        if (end < 0) throw refError(src, 'unclosed quote');
         segs.push(s.slice(i + 1, end));
         i = end + 1;
       } else {
         const start = i;
-        while (i < s.length && s[i] >= '0' && s[i] <= '9') i++;
-        if (i === start) fail('expected an index or a quoted key inside [ ]');
+        while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+        if (i === start) throw refError(src, 'expected an index or a quoted key inside [ ]');
         segs.push(Number(s.slice(start, i)));
       }
-      if (s[i] !== ']') fail('expected ]');
+      if (s[i] !== ']') throw refError(src, 'expected ]');
       i++;
     } else {
-      fail(`unexpected "${c}"`);
+      throw refError(src, `unexpected "${c}"`);
     }
   }
-  const [root, ...rest] = segs;
+  return segs;
+}
+
+/** Parses the inside of one `${…}`, e.g. `node.output.items[0]["a b"]`. */
+export function parseRef(src: string): Ref {
+  const [root, ...rest] = segmentsOf(src);
   if (root === 'inputs') {
-    if (typeof rest[0] !== 'string') fail('expected ${inputs.<name>}');
-    return { kind: 'input', name: rest[0] as string, path: rest.slice(1) };
+    if (typeof rest[0] !== 'string') throw refError(src, 'expected ${inputs.<name>}');
+    return { kind: 'input', name: rest[0], path: rest.slice(1) };
   }
   if (root === 'map') {
-    if (rest[0] !== 'item' && rest[0] !== 'index') fail('expected ${map.item} or ${map.index}');
-    return { kind: 'map', field: rest[0] as 'item' | 'index', path: rest.slice(1) };
+    if (rest[0] !== 'item' && rest[0] !== 'index') throw refError(src, 'expected ${map.item} or ${map.index}');
+    return { kind: 'map', field: rest[0], path: rest.slice(1) };
   }
-  if (rest[0] !== 'output') fail(`a node reference reads its output: \${${String(root)}.output…}`);
+  if (rest[0] !== 'output') throw refError(src, `a node reference reads its output: \${${String(root)}.output…}`);
   return { kind: 'node', node: root as string, path: rest.slice(1) };
 }
 

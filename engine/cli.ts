@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { builtinNodes } from '../nodes/index.ts';
+import { HELP, runCommand, validateCommand, type Io } from './cli/commands.ts';
+import { WeirError } from './errors.ts';
+import { NodeRegistry } from './registry.ts';
+
+/** The `weir` command. Only this entry point puts the node types and the engine together. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  const registry = new NodeRegistry(builtinNodes);
+  try {
+    if (!command || command === 'help' || command === '--help' || command === '-h') {
+      io.out(HELP);
+      return command ? 0 : 2;
+    }
+    if (command === 'validate') {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      if (!positionals.length) throw new WeirError('invalid_argument', 'weir validate needs at least one flow file');
+      return await validateCommand(positionals, registry, io);
+    }
+    if (command === 'run') {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          input: { type: 'string', short: 'i', multiple: true, default: [] },
+          inputs: { type: 'string' },
+          trace: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+          concurrency: { type: 'string' },
+          timeout: { type: 'string' },
+        },
+      });
+      if (positionals.length !== 1) throw new WeirError('invalid_argument', 'weir run needs exactly one flow file');
+      const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+        throw new WeirError('invalid_argument', `--concurrency ${values.concurrency}: expected a whole number above 0`);
+      }
+      const ctl = new AbortController();
+      const onSigint = () => ctl.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        return await runCommand({ flow: positionals[0], input: values.input, inputs: values.inputs, trace: values.trace, json: values.json, concurrency, timeout: values.timeout, signal: ctl.signal }, registry, io);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    }
+    throw new WeirError('invalid_argument', `unknown command "${command}" (try: weir help)`);
+  } catch (err) {
+    if (err instanceof WeirError) {
+      io.err(`error: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof Error && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`error: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry) {
+  const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n') };
+  main(process.argv.slice(2), io).then((code) => (process.exitCode = code));
+}
