@@ -10,8 +10,16 @@ type Path = (string | number)[];
 /** The schema of `${node.output}`: a mapped node outputs an array of its type's output. */
 export function outputSchemaOf(node: AnalyzedNode): JsonSchema | undefined {
   if (!node.reg) return undefined;
-  return node.mapOver ? { type: 'array', items: node.reg.output } : node.reg.output;
+  let out = node.reg.output;
+  // With on_error: continue, readers may get `{ error: {code, message, …} }` instead.
+  if (node.raw.on_error === 'continue') out = { anyOf: [out, ERROR_VALUE] };
+  return node.mapOver ? { type: 'array', items: out } : out;
 }
+
+const ERROR_VALUE: JsonSchema = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, node: { type: 'string' } } } },
+};
 
 function nodeAt(index: number, ...rest: Path): Path {
   return ['nodes', index, ...rest];

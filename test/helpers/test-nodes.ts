@@ -118,3 +118,11 @@ export const testNodes: AnyNodeDefinition[] = [passNode, waitNode, flakyNode, bo
 export function testRegistry(extra: AnyNodeDefinition[] = []): NodeRegistry {
   return new NodeRegistry([...testNodes, ...extra]);
 }
+
+/** A coalesce for engine tests, independent of the built-in one in nodes/. */
+export const coalesceTestNode = defineNode({
+  type: 'coalesce_t', title: 'Coalesce', category: 'test', description: 'first present input', acceptsSkippedInputs: true,
+  inputs: {}, extraInputs: z.any(), output: z.any(), config: z.object({}).strict(),
+  run: (_ctx, inputs) => Object.values(inputs).find((v) => v !== undefined && v !== null) ?? null,
+});
+testNodes.push(coalesceTestNode);
