@@ -1,0 +1,73 @@
+import type { TestContextOptions } from './test-context.ts';
+import { sendJson, startServer } from './test-server.ts';
+
+/**
+ * What the shared contract suite needs to know about each node type. A node type in builtinNodes
+ * without an entry here fails the suite, so new node types can't skip the contract.
+ */
+export interface ContractCase {
+  /** A config the schema accepts; used for the round trip and the sample run. */
+  config: unknown;
+  /** Inputs for a sample run that must succeed with an output matching the output schema. */
+  inputs: Record<string, unknown>;
+  /** A config the schema must reject, and the top-level field its issue must name. */
+  invalid: { config: unknown; field: string };
+  /** A run that only ends when aborted, to prove a mid-run abort is honoured (needs `fixture`). */
+  slow?: { config: unknown; inputs: Record<string, unknown> };
+  /** Starts what a real run needs (a local server, connections). */
+  fixture?: () => Promise<Fixture>;
+}
+
+export interface Fixture {
+  context: TestContextOptions;
+  /** Resolves once the slow run has really started (e.g. the server received the request). */
+  slowStarted?: () => Promise<void>;
+  close(): Promise<void>;
+}
+
+export const contractCases: Record<string, ContractCase> = {
+  prompt: {
+    config: { template: 'Hello {{ name }}!' },
+    inputs: { name: 'world' },
+    invalid: { config: { template: 42 }, field: 'template' },
+  },
+  transform: {
+    config: { expression: '{ "total": $sum(items.price) }' },
+    inputs: { items: [{ price: 1 }, { price: 2 }] },
+    invalid: { config: { expression: '' }, field: 'expression' },
+  },
+  coalesce: {
+    config: {},
+    inputs: { a: undefined, b: null, c: 'value' },
+    invalid: { config: { fallback: 1 }, field: 'fallback' },
+  },
+  flow: {
+    config: { flow: 'child' },
+    inputs: { question: 'why?' },
+    invalid: { config: { flow: 7 }, field: 'flow' },
+  },
+  http: {
+    config: { url: 'ok', connection: 'local' },
+    inputs: {},
+    invalid: { config: { url: 'https://example.com', method: 'TRACE' }, field: 'method' },
+    slow: { config: { url: 'hang', connection: 'local' }, inputs: {} },
+    async fixture() {
+      let started!: () => void;
+      const hung = new Promise<void>((resolve) => (started = resolve));
+      const server = await startServer((req, res) => {
+        // /hang never answers: only an abort can end the request.
+        if (req.url === '/hang') return started();
+        sendJson(res, 200, { ok: true });
+      });
+      return {
+        context: {
+          connections: {
+            local: { type: 'custom', settings: { base_url: server.url, allow_private_network: true }, secrets: {} },
+          },
+        },
+        slowStarted: () => hung,
+        close: () => server.close(),
+      };
+    },
+  },
+};

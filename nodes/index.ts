@@ -1,0 +1,12 @@
+import type { AnyNodeDefinition } from '../engine/node-definition.ts';
+import { coalesceNode } from './coalesce.ts';
+import { flowNode } from './flow.ts';
+import { httpNode } from './http.ts';
+import { promptNode } from './prompt.ts';
+import { transformNode } from './transform.ts';
+
+/**
+ * The single list of node types. The engine receives it and never imports a node file itself;
+ * every entry must also have a case in contract-cases.ts or the contract suite fails.
+ */
+export const builtinNodes: AnyNodeDefinition[] = [promptNode, transformNode, httpNode, coalesceNode, flowNode];
