@@ -6,9 +6,8 @@ import { WeirError } from './errors.ts';
 import { NodeRegistry } from './registry.ts';
 
 /** The `weir` command. Only this entry point puts the node types and the engine together. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], io: Io, registry = new NodeRegistry(builtinNodes)): Promise<number> {
   const [command, ...rest] = argv;
-  const registry = new NodeRegistry(builtinNodes);
   try {
     if (!command || command === 'help' || command === '--help' || command === '-h') {
       io.out(HELP);
