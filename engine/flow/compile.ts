@@ -46,6 +46,8 @@ export interface PlanNode {
   continueOnError: boolean;
   /** Ports fed by values whose type is only known at run time, checked with the port's schema. */
   runtimeChecks: [string, z.ZodType][];
+  /** Per input: the node it reads whole (`${n.output…}`), or -1 when it has a value of its own. */
+  inputSources: number[];
   /** Flow outputs that are this node's whole output: its chunks stream to the caller. */
   streamsTo: string[];
 }
@@ -135,6 +137,7 @@ export function compileFlow(raw: unknown, env: ValidateEnv): Plan {
       runtimeChecks: inputs
         .filter(([k, b]) => k in def.inputs && schemaTag(n.reg!.inputs[k]) !== 'any' && needsRuntimeCheck(b, a.nodes))
         .map(([k]) => [k, def.inputs[k] as z.ZodType]),
+      inputSources: inputs.map(([, b]) => (b.t === 'ref' && b.ref.kind === 'node' ? b.ref.idx : -1)),
       streamsTo: streamsTo.get(n.name) ?? [],
     };
   });

@@ -51,7 +51,8 @@ function checkRef(
     return ref.path.length === 0 ? flowInputTag(input.type) : 'any';
   }
   if (ref.kind === 'map') {
-    if (!reader?.mapOver || inMapOver) {
+    const declaresMap = reader?.raw.map !== null && typeof reader?.raw.map === 'object';
+    if (!declaresMap || inMapOver) {
       push('map_reference_outside_map', `${formatRef(ref)} can only be used in the inputs of a node with map`);
       return undefined;
     }

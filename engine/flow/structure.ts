@@ -21,21 +21,21 @@ export function issuesToProblems(
   fallbackCode: string,
   node?: string,
 ): Problem[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue): Problem[] => {
     const path = [...prefix, ...(issue.path as Path)];
     let code = fallbackCode;
     let message = issue.message;
     const where = path.join('.') || '(top level)';
     if (issue.code === 'unrecognized_keys') {
-      code = 'unknown_field';
-      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} in ${where}`;
+      // One problem per key, pointing at the key itself so the line is the offending one.
+      return issue.keys.map((k) => ({ code: 'unknown_field', message: `unknown field "${k}" in ${where}`, path: [...path, k], ...(node === undefined ? {} : { node }) }));
     } else if (issue.code === 'invalid_type' && valueAt(value, issue.path) === undefined) {
       code = 'missing_field';
       message = `${where} is required (${issue.message.replace(/^Invalid input: /, '')})`;
     } else {
       message = `${where}: ${issue.message}`;
     }
-    return { code, message, path, ...(node === undefined ? {} : { node }) };
+    return [{ code, message, path, ...(node === undefined ? {} : { node }) }];
   });
 }
 

@@ -130,8 +130,14 @@ class Execution {
     if (n.deps.length) {
       let skipped = -1, count = 0;
       for (const d of n.deps) if (this.state[d] === SKIPPED) (count++, skipped < 0 && (skipped = d));
-      if (count === n.deps.length) return `every node it reads was skipped (${n.deps.map((d) => this.plan.nodes[d].name).join(', ')})`;
-      if (count && !n.def.acceptsSkippedInputs) return `it reads node "${this.plan.nodes[skipped].name}", which was skipped`;
+      if (count && !n.def.acceptsSkippedInputs) {
+        if (count === n.deps.length) return `every node it reads was skipped (${n.deps.map((d) => this.plan.nodes[d].name).join(', ')})`;
+        return `it reads node "${this.plan.nodes[skipped].name}", which was skipped`;
+      }
+      // A node that accepts skipped inputs runs while any input still has a value.
+      if (count && n.inputSources.every((src) => src >= 0 && this.state[src] === SKIPPED)) {
+        return `every input comes from a skipped node (${n.deps.map((d) => this.plan.nodes[d].name).join(', ')})`;
+      }
     }
     if (n.activate) {
       const v = resolve(n.activate.when, this.scope);
