@@ -82,6 +82,16 @@ export function quoteFlowReferencesMapped(text: string): QuotedText {
     return j;
   };
 
+  const nextLineIsKey = (j: number): boolean => {
+    while (j < n && text[j] !== '\n') {
+      const c = text[j];
+      if (isFlowIndicator(c)) return false;
+      if (c === ':' && endsToken(j + 1)) return true;
+      j++;
+    }
+    return false;
+  };
+
   /** A plain scalar inside a flow collection; quotes it when it holds a `${…}`. Returns its end. */
   const plainInFlow = (start: number): number => {
     let j = start;
@@ -89,6 +99,9 @@ export function quoteFlowReferencesMapped(text: string): QuotedText {
     let hasRef = false;
     while (j < n) {
       const c = text[j];
+      // A scalar may fold onto the next line, but not onto a `key:` line: that means the flow
+      // collection was never closed, and quoting across would invent a "missing quote" error.
+      if (c === '\n' && hasRef && nextLineIsKey(j + 1)) break;
       if (c === '$' && text[j + 1] === '{') {
         let k = j + 2;
         while (k < n && text[k] !== '}' && text[k] !== '{' && text[k] !== '\n') k++;
