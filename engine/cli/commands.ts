@@ -4,6 +4,7 @@ import { FlowLibrary, loadFlowFile } from '../flow/load.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { startRun } from '../run/executor.ts';
 import { withSubflows } from '../run/subflows.ts';
+import { serializeTrace } from '../run/trace.ts';
 import { durationMs } from '../flow/schema.ts';
 import { formatProblem, formatValue, relative, traceTable } from './format.ts';
 import { readCliInputs } from './inputs.ts';
@@ -69,7 +70,7 @@ export async function runCommand(args: RunArgs, registry: NodeRegistry, io: Io):
   });
   const result = await handle.done;
   if (args.json) {
-    io.out(JSON.stringify({ run_id: result.runId, status: result.status, outputs: result.outputs, error: result.error, usage: result.usage, duration_ms: result.durationMs, ...(args.trace ? { trace: result.trace } : {}) }, null, 2) + '\n');
+    io.out(JSON.stringify({ run_id: result.runId, status: result.status, outputs: result.outputs, error: result.error, usage: result.usage, duration_ms: result.durationMs, ...(args.trace ? { trace: serializeTrace(result.trace) } : {}) }, null, 2) + '\n');
   } else if (result.status === 'succeeded') {
     if (streamed.size) io.out('\n');
     const rest = Object.entries(result.outputs).filter(([k]) => !streamed.has(k));
