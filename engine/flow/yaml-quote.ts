@@ -33,7 +33,6 @@ export function quoteFlowReferencesMapped(text: string): QuotedText {
     const k = text.indexOf('\n', j);
     return k < 0 ? n : k;
   };
-  const lineStartOf = (j: number): number => text.lastIndexOf('\n', j - 1) + 1;
   const emit = (s: string): void => {
     out.push(s);
     outLen += s.length;
@@ -215,7 +214,8 @@ export function quoteFlowReferencesMapped(text: string): QuotedText {
       j = lineEnd(j);
     }
     continuation = -2;
-    let tokenStart = j;
+    let lineAt = i; // start of the line j is on
+    let tokenCol = j - i;
     let afterToken = false;
     // Tokens of one line (a flow collection or quoted scalar may carry us onto later lines).
     for (;;) {
@@ -227,24 +227,31 @@ export function quoteFlowReferencesMapped(text: string): QuotedText {
         break;
       }
       if (c === ':' && endsToken(j + 1)) {
-        if (afterToken) owner = tokenStart - lineStartOf(tokenStart);
+        if (afterToken) owner = tokenCol;
         j++;
         afterToken = false;
         continue;
       }
       if ((c === '-' || c === '?') && endsToken(j + 1) && !afterToken) {
-        owner = j - lineStartOf(j);
+        owner = j - lineAt;
         j++;
         continue;
       }
-      tokenStart = j;
+      tokenCol = j - lineAt;
       afterToken = true;
       if (c === '&' || c === '!' || c === '*') {
         j = skipProperty(j, false);
         afterToken = c === '*';
-      } else if (c === '"' || c === "'") j = skipQuoted(j);
-      else if (c === '{' || c === '[') j = flowCollection(j);
-      else if (c === '|' || c === '>') {
+      } else if (c === '"' || c === "'" || c === '{' || c === '[') {
+        const from = j;
+        j = c === '"' || c === "'" ? skipQuoted(j) : flowCollection(j);
+        for (let k = j - 1; k >= from; k--) {
+          if (text[k] === '\n') {
+            lineAt = k + 1;
+            break;
+          }
+        }
+      } else if (c === '|' || c === '>') {
         j = blockScalar(j, owner) - 1;
         break;
       } else {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFlowText, quoteFlowReferences, writeFlowYaml } from './yaml-source.ts';
+import { writeFlowYamlInto } from './yaml-write.ts';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../test/fixtures/yaml/${name}`, import.meta.url), 'utf8');
 const lineCount = (s: string): number => s.split('\n').length;
@@ -91,6 +92,7 @@ describe('parseFlowText', () => {
     expect(parsed(text).value).toMatchObject({ prompt: '{ a: ${inputs.q} }\n\n[${more}]\n', folded: '{ ${x} }' });
     const json = '{\n  "a": "${x.output}",\n\t"b": [1, {"c": "${y}"}]\n}\n';
     expect(quoteFlowReferences(json)).toBe(json);
+    expect(parsed(json).value).toEqual(parsed(json, 'flow.json').value);
     const p = parsed(json, 'flow.json');
     expect(p.value).toEqual({ a: '${x.output}', b: [1, { c: '${y}' }] });
     expect(p.locate(['b', 1, 'c'])).toEqual({ line: 3, col: 17 });
@@ -275,6 +277,8 @@ describe('round trip: parseFlowText(writeFlowYaml(v, doc)).value deep-equals v',
       if (rnd() < 0.5) next.nodes.reverse();
       if (rnd() < 0.5) next.nodes.splice(1, 1);
       next.name = g.val(0);
+      const inPlace = writeFlowYamlInto(next, back.doc!); // the in-place path alone, no clean fallback
+      expect(parseFlowText(inPlace).value, inPlace).toEqual(next);
       const again = writeFlowYaml(next, back.doc);
       expect(parseFlowText(again).value, again).toEqual(next);
     }
