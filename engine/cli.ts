@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { builtinNodes } from '../nodes/index.ts';
 import { HELP, runCommand, validateCommand, type Io } from './cli/commands.ts';
+import { serveCommand } from './cli/serve-command.ts';
 import { WeirError } from './errors.ts';
 import { NodeRegistry } from './registry.ts';
 
@@ -12,6 +13,10 @@ export async function main(argv: string[], io: Io, registry = new NodeRegistry(b
     if (!command || command === 'help' || command === '--help' || command === '-h') {
       io.out(HELP);
       return command ? 0 : 2;
+    }
+    if (command === 'serve') {
+      const { values } = parseArgs({ args: rest, options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, 'data-dir': { type: 'string' } } });
+      return await serveCommand({ port: values.port, host: values.host, dataDir: values['data-dir'] }, registry, io);
     }
     if (command === 'validate') {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });

@@ -88,6 +88,7 @@ export async function runCommand(args: RunArgs, registry: NodeRegistry, io: Io):
 export const HELP = `weir — build, run and deploy LLM flows
 
 usage:
+  weir serve [--port 8787] [--host 127.0.0.1] [--data-dir .weir]
   weir run <flow.yaml> [--input key=value …] [--inputs file.json] [--trace] [--json]
                        [--concurrency N] [--timeout 30s]
   weir validate <flow.yaml …>

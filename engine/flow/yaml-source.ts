@@ -3,6 +3,7 @@
  * problem and for any path inside the file, and a writer that keeps the user's comments and layout.
  * References (`${…}`) stay strings here; they are parsed into structured form elsewhere.
  */
+import { MAX_NESTING, nestingDepth } from './nesting.ts';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document, YAMLError } from 'yaml';
 import type { Problem } from '../errors.ts';
@@ -28,6 +29,10 @@ export interface ParsedFlowText {
 }
 
 export function parseFlowText(text: string, fileName?: string): ParsedFlowText {
+  if (nestingDepth(text) > MAX_NESTING) {
+    const problem: Problem = { code: 'too_deep', message: `the text nests [ ] / { } deeper than ${MAX_NESTING} levels`, path: [] };
+    return { value: undefined, doc: undefined, problems: [problem], locate: () => undefined };
+  }
   const isJson = fileName?.toLowerCase().endsWith('.json') ?? false;
   const quoted: QuotedText = isJson ? { text, toOriginal: (o) => o } : quoteFlowReferencesMapped(text);
   const lines = new LineCounter();

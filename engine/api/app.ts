@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+
+import { readFlowSource } from '../service/flow-source.ts';
+import type { Workspace } from '../service/workspace.ts';
+import { requireAdmin } from './auth.ts';
+import { errorBody, errorResponse } from './errors.ts';
+import { connectionRoutes } from './routes/connections.ts';
+import { deploymentRoutes } from './routes/deployments.ts';
+import { flowRoutes } from './routes/flows.ts';
+import { publishedRoutes } from './routes/published.ts';
+import { runRoutes } from './routes/runs.ts';
+
+export interface AppOptions {
+  adminToken: string;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+/** The whole HTTP surface: management API under /api, published endpoints under /deployments. */
+export function createApp(ws: Workspace, opts: AppOptions): Hono {
+  const app = new Hono();
+  const limit = opts.maxBodyBytes ?? 1024 * 1024;
+
+  app.use('*', async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    c.header('x-request-id', incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID());
+    await next();
+  });
+  app.use('*', bodyLimit({ maxSize: limit, onError: (c) => c.json(errorBody(413, 'body_too_large', `the body is larger than ${limit} bytes`), 413) }));
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/deployments', publishedRoutes(ws));
+  // Runs check their own auth: an app may follow its own async run with its deployment key.
+  app.route('/api/runs', runRoutes(ws, opts.adminToken));
+  app.use('/api/*', requireAdmin(opts.adminToken));
+  app.route('/api/flows', flowRoutes(ws));
+  app.route('/api/deployments', deploymentRoutes(ws));
+  app.route('/api/connections', connectionRoutes(ws.store));
+  app.get('/api/node-types', (c) => c.json({ data: ws.registry.describe() }));
+  app.post('/api/validate', async (c) => {
+    const text = await c.req.text();
+    const src = readFlowSource(text, c.req.header('content-type'));
+    if (src.problems.length) return c.json({ valid: false, problems: src.problems });
+    const v = ws.validate(src.definition, src.locate);
+    return c.json({ valid: v.ok, problems: v.problems });
+  });
+
+  app.notFound((c) => c.json(errorBody(404, 'route_not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+  app.onError((err, c) => errorResponse(err, c));
+  return app;
+}
+
+

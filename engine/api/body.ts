@@ -1,0 +1,33 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { WeirError } from '../errors.ts';
+import { MAX_NESTING, nestingDepth } from '../flow/nesting.ts';
+
+export function parseJsonText(text: string): unknown {
+  if (nestingDepth(text) > MAX_NESTING) throw new WeirError('json_too_deep', `JSON nests deeper than ${MAX_NESTING} levels`, { status: 400 });
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new WeirError('invalid_json', `the body is not valid JSON: ${(err as Error).message}`, { status: 400 });
+  }
+}
+
+/** Reads and checks a JSON body with a zod schema; an empty body reads as `{}`. */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const text = await c.req.text();
+  const value = text.trim() === '' ? {} : parseJsonText(text);
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const param = issue.path.join('.') || null;
+    throw new WeirError('invalid_request', `${param ? `${param}: ` : ''}${issue.message}`, { status: 400, path: issue.path as (string | number)[] });
+  }
+  return r.data;
+}
+
+export function intParam(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new WeirError('invalid_request', `${name} must be a whole number, not "${value}"`, { status: 400, path: [name] });
+  return n;
+}

@@ -1,0 +1,98 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { WeirError } from '../../errors.ts';
+import type { Workspace } from '../../service/workspace.ts';
+import type { DeploymentRow, KeyRow, TrafficSplit } from '../../store/types.ts';
+import { readJson } from '../body.ts';
+import { notFound } from '../errors.ts';
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const Traffic = z.array(z.object({ version: z.number().int().min(1), weight: z.number().min(0).max(100) }).strict()).min(1).max(16);
+const CreateBody = z
+  .object({
+    name: z.string().regex(NAME, 'a deployment name is lower-case letters, digits and -, up to 63 characters'),
+    flow: z.string().min(1),
+    traffic: Traffic.optional(),
+    trace_sample_rate: z.number().min(0).max(1).default(1),
+  })
+  .strict();
+const PatchBody = z.object({ traffic: Traffic.optional(), trace_sample_rate: z.number().min(0).max(1).optional() }).strict();
+
+export function deploymentJson(d: DeploymentRow) {
+  return {
+    name: d.name, kind: d.kind, flow: d.flow, traffic: d.traffic, trace_sample_rate: d.traceSampleRate,
+    endpoint: `/deployments/${d.name}/score`,
+    created_at: new Date(d.createdAt).toISOString(), updated_at: new Date(d.updatedAt).toISOString(),
+  };
+}
+
+const keyJson = (k: KeyRow) => ({ id: k.id, name: k.name, prefix: k.prefix, created_at: new Date(k.createdAt).toISOString(), revoked_at: k.revokedAt ? new Date(k.revokedAt).toISOString() : null });
+
+/** Deployments of flows (traffic across published versions) and their keys. */
+export function deploymentRoutes(ws: Workspace): Hono {
+  const app = new Hono();
+  const store = ws.store;
+
+  const checkTraffic = (flow: string, traffic: TrafficSplit[]) => {
+    const seen = new Set<number>();
+    for (const [i, t] of traffic.entries()) {
+      if (seen.has(t.version)) throw new WeirError('invalid_traffic', `version ${t.version} appears twice in traffic`, { status: 400, path: ['traffic', i] });
+      seen.add(t.version);
+      if (!store.versions.get(flow, t.version)) throw new WeirError('version_not_found', `flow "${flow}" has no version ${t.version} (publish it first)`, { status: 422, path: ['traffic', i, 'version'] });
+    }
+    if (traffic.reduce((s, t) => s + t.weight, 0) <= 0) throw new WeirError('invalid_traffic', 'traffic weights must add up to more than 0', { status: 400, path: ['traffic'] });
+  };
+
+  const get = (name: string) => {
+    const d = store.deployments.get(name);
+    if (!d) throw notFound(`deployment "${name}"`, 'deployment_not_found');
+    return d;
+  };
+
+  app.get('/', (c) => c.json({ data: store.deployments.list().map(deploymentJson) }));
+
+  app.post('/', async (c) => {
+    const body = await readJson(c, CreateBody);
+    if (!store.flows.get(body.flow)) throw new WeirError('flow_not_found', `flow "${body.flow}" not found`, { status: 404, path: ['flow'] });
+    if (store.deployments.get(body.name)) throw new WeirError('deployment_exists', `deployment "${body.name}" already exists`, { status: 409, path: ['name'] });
+    const versions = store.versions.list(body.flow);
+    if (!versions.length && !body.traffic) throw new WeirError('not_published', `flow "${body.flow}" has no published version yet (POST /api/flows/${body.flow}/publish)`, { status: 422, path: ['flow'] });
+    const traffic = body.traffic ?? [{ version: versions[versions.length - 1].number, weight: 100 }];
+    checkTraffic(body.flow, traffic);
+    const d = store.deployments.create({ name: body.name, kind: 'flow', flow: body.flow, traffic, traceSampleRate: body.trace_sample_rate });
+    return c.json(deploymentJson(d), 201);
+  });
+
+  app.get('/:name', (c) => c.json(deploymentJson(get(c.req.param('name')))));
+
+  /** Traffic changes take effect on the next call: blue/green, canary, rollback — no restart. */
+  app.patch('/:name', async (c) => {
+    const d = get(c.req.param('name'));
+    const body = await readJson(c, PatchBody);
+    if (body.traffic) checkTraffic(d.flow!, body.traffic);
+    const updated = store.deployments.update(d.name, { ...(body.traffic ? { traffic: body.traffic } : {}), ...(body.trace_sample_rate !== undefined ? { traceSampleRate: body.trace_sample_rate } : {}) });
+    return c.json(deploymentJson(updated!));
+  });
+
+  app.delete('/:name', (c) => {
+    if (!store.deployments.delete(get(c.req.param('name')).name)) throw notFound(`deployment "${c.req.param('name')}"`);
+    return c.body(null, 204);
+  });
+
+  app.post('/:name/keys', async (c) => {
+    const d = get(c.req.param('name'));
+    const body = await readJson(c, z.object({ name: z.string().max(100).default('default') }).strict());
+    const { row, secret } = store.keys.create(d.name, body.name);
+    return c.json({ ...keyJson(row), key: secret, note: 'the key is shown once; store it now' }, 201);
+  });
+
+  app.get('/:name/keys', (c) => c.json({ data: store.keys.list(get(c.req.param('name')).name).map(keyJson) }));
+
+  app.delete('/:name/keys/:id', (c) => {
+    const d = get(c.req.param('name'));
+    if (!store.keys.revoke(d.name, c.req.param('id'))) throw notFound(`key ${c.req.param('id')}`, 'key_not_found');
+    return c.body(null, 204);
+  });
+
+  return app;
+}

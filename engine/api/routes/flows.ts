@@ -1,0 +1,121 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { WeirError } from '../../errors.ts';
+import { writeFlowYaml } from '../../flow/yaml-source.ts';
+import { diffFlows } from '../../service/flow-diff.ts';
+import { flowName, readFlowSource } from '../../service/flow-source.ts';
+import type { Workspace } from '../../service/workspace.ts';
+import type { FlowRow, VersionRow } from '../../store/types.ts';
+import { intParam, parseJsonText, readJson } from '../body.ts';
+import { notFound } from '../errors.ts';
+import { runDraft } from './run-draft.ts';
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
+
+function versionJson(v: VersionRow) {
+  return { flow: v.flow, version: v.number, hash: v.hash, message: v.message, author: v.author, created_at: new Date(v.createdAt).toISOString() };
+}
+
+/** Routes under /api/flows: drafts in YAML or JSON, validation, draft runs, publishing, versions, diffs. */
+export function flowRoutes(ws: Workspace): Hono {
+  const app = new Hono();
+  const store = ws.store;
+
+  const flowJson = (row: FlowRow) => {
+    const v = ws.validate(row.definition, row.format === 'yaml' ? readFlowSource(row.source, 'application/yaml').locate : undefined);
+    return {
+      name: row.name, format: row.format, definition: row.definition, source: row.source,
+      problems: v.problems, valid: v.ok,
+      created_at: new Date(row.createdAt).toISOString(), updated_at: new Date(row.updatedAt).toISOString(),
+    };
+  };
+
+  /** YAML text (application/yaml, text/*) or JSON (the flow document itself). */
+  const readBody = async (c: Context) => {
+    const type = c.req.header('content-type') ?? '';
+    const text = await c.req.text();
+    if (!text.trim()) throw new WeirError('invalid_request', 'the body is empty: send the flow as YAML or JSON', { status: 400 });
+    const src = /json/.test(type) ? readFlowSource(parseJsonText(text) as object, type) : readFlowSource(text, type);
+    if (src.problems.length) {
+      const p = src.problems[0];
+      throw new WeirError(p.code, `${p.message}${p.line ? ` (line ${p.line})` : ''}`, { status: 400 });
+    }
+    if (/json/.test(type)) src.source = text.trim().startsWith('{') ? writeFlowYaml(src.definition) : text;
+    return src;
+  };
+
+  const getFlow = (name: string) => {
+    const row = store.flows.get(name);
+    if (!row) throw notFound(`flow "${name}"`, 'flow_not_found');
+    return row;
+  };
+
+  app.get('/', (c) => c.json({ data: store.flows.list().map((f) => ({ name: f.name, updated_at: new Date(f.updatedAt).toISOString(), versions: store.versions.list(f.name).length })) }));
+
+  app.post('/', async (c) => {
+    const src = await readBody(c);
+    const name = flowName(src.definition);
+    if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400, path: ['name'] });
+    if (store.flows.get(name)) throw new WeirError('flow_exists', `flow "${name}" already exists (PUT /api/flows/${name} replaces it)`, { status: 409 });
+    return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition })), 201);
+  });
+
+  app.get('/:name', (c) => {
+    const row = getFlow(c.req.param('name'));
+    if ((c.req.header('accept') ?? '').includes('yaml')) return c.body(row.format === 'yaml' ? row.source : writeFlowYaml(row.definition), 200, { 'content-type': 'application/yaml; charset=utf-8' });
+    return c.json(flowJson(row));
+  });
+
+  app.put('/:name', async (c) => {
+    const name = c.req.param('name');
+    if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400 });
+    const src = await readBody(c);
+    if (flowName(src.definition) !== name) throw new WeirError('name_mismatch', `the flow is named "${flowName(src.definition)}" but the URL says "${name}"`, { status: 400, path: ['name'] });
+    const existed = !!store.flows.get(name);
+    return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition })), existed ? 200 : 201);
+  });
+
+  app.delete('/:name', (c) => {
+    const name = c.req.param('name');
+    const using = store.deployments.list().filter((d) => d.flow === name).map((d) => d.name);
+    if (using.length) throw new WeirError('flow_in_use', `flow "${name}" is deployed (${using.join(', ')}); delete those deployments first`, { status: 409 });
+    if (!store.flows.delete(name)) throw notFound(`flow "${name}"`, 'flow_not_found');
+    return c.body(null, 204);
+  });
+
+  app.post('/:name/validate', (c) => {
+    const v = ws.validate(getFlow(c.req.param('name')).definition);
+    return c.json({ valid: v.ok, problems: v.problems });
+  });
+
+  app.post('/:name/runs', async (c) => runDraft(c, ws, getFlow(c.req.param('name')).name));
+
+  app.post('/:name/publish', async (c) => {
+    const body = await readJson(c, z.object({ message: z.string().max(2000).default(''), author: z.string().max(200).default('admin') }).strict());
+    const { version, created } = ws.publish(getFlow(c.req.param('name')).name, body.message, body.author);
+    return c.json({ ...versionJson(version), created }, created ? 201 : 200);
+  });
+
+  app.get('/:name/versions', (c) => c.json({ data: store.versions.list(getFlow(c.req.param('name')).name).map(versionJson) }));
+
+  const getVersion = (flow: string, n: number | undefined) => {
+    const v = n === undefined ? undefined : store.versions.get(flow, n);
+    if (!v) throw notFound(`version ${n} of flow "${flow}"`, 'version_not_found');
+    return v;
+  };
+
+  app.get('/:name/versions/:n', (c) => {
+    const v = getVersion(c.req.param('name'), intParam(c.req.param('n'), 'version'));
+    return c.json({ ...versionJson(v), definition: v.definition, source: v.source });
+  });
+
+  app.get('/:name/diff', (c) => {
+    const flow = c.req.param('name');
+    const from = getVersion(flow, intParam(c.req.query('from'), 'from'));
+    const toParam = c.req.query('to');
+    const to = toParam === 'draft' ? getFlow(flow).definition : getVersion(flow, intParam(toParam, 'to')).definition;
+    return c.json({ from: from.number, to: toParam === 'draft' ? 'draft' : Number(toParam), ...diffFlows(from.definition, to) });
+  });
+
+  return app;
+}

@@ -1,0 +1,91 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { WeirError } from '../../errors.ts';
+import type { RunResult } from '../../run/executor.ts';
+import type { Workspace } from '../../service/workspace.ts';
+import type { DeploymentRow, VersionRow } from '../../store/types.ts';
+import { deploymentKey, unauthorized } from '../auth.ts';
+import { intParam, readJson } from '../body.ts';
+import { sse, wantsSse } from '../sse.ts';
+import { deploymentOpenApi } from './openapi.ts';
+
+const Inputs = z.record(z.string(), z.unknown());
+
+/** A failed run is the flow's fault or its upstream's, never the caller's input: 502/504, not 500. */
+export function runFailure(r: RunResult): WeirError {
+  const code = r.error?.code ?? 'run_failed';
+  const status = code === 'run_deadline_exceeded' || code === 'node_timeout' ? 504 : 502;
+  return new WeirError(code, r.error?.message ?? `run ${r.status}`, { status, node: r.error?.node });
+}
+
+/** Published endpoints, authorised by a deployment key: score (JSON or SSE), async runs, OpenAPI. */
+export function publishedRoutes(ws: Workspace): Hono {
+  const app = new Hono();
+  const store = ws.store;
+
+  const resolve = (c: Context): { d: DeploymentRow; v: VersionRow; keyId: string } => {
+    const name = c.req.param('name')!;
+    const { keyId } = deploymentKey(c, store, name);
+    const d = store.deployments.get(name);
+    if (!d || d.kind !== 'flow') throw unauthorized();
+    const v = ws.pickVersion(d, intParam(c.req.header('weir-version'), 'weir-version'));
+    c.header('weir-version', String(v.number));
+    return { d, v, keyId };
+  };
+
+  app.post('/:name/score', async (c) => {
+    const { d, v, keyId } = resolve(c);
+    const inputs = await readJson(c, Inputs);
+    const base = { plan: ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId, keepTrace: Math.random() < d.traceSampleRate };
+    if (wantsSse(c)) {
+      let feed: Parameters<Parameters<typeof sse>[1]>[0] | undefined;
+      const early: { event: string; data: unknown }[] = [];
+      const send = (m: { event: string; data: unknown }, last = false) => {
+        if (feed) feed.push(m);
+        else early.push(m);
+        if (last) feed?.end();
+      };
+      const ctl = new AbortController();
+      const { runId } = ws.runs.start({
+        ...base,
+        signal: ctl.signal,
+        onEvent: (e) => {
+          if (e.type === 'output.chunk') send({ event: 'chunk', data: { output: e.output, chunk: e.chunk } });
+          if (e.type === 'run.finished') {
+            if (e.status === 'succeeded') send({ event: 'result', data: { outputs: e.outputs, usage: e.usage, run_id: e.runId, version: v.number } }, true);
+            else send({ event: 'error', data: { error: { code: e.error?.code, message: e.error?.message, param: null, type: 'server_error' }, run_id: e.runId } }, true);
+          }
+        },
+      });
+      c.header('x-request-id', runId);
+      return sse(c, (f) => {
+        feed = f;
+        for (const m of early) f.push(m);
+        if (early.some((m) => m.event === 'result' || m.event === 'error')) f.end();
+        return () => ctl.abort();
+      });
+    }
+    const { runId, done } = ws.runs.start(base);
+    c.header('x-request-id', runId);
+    const r = await done;
+    if (r.status !== 'succeeded') throw runFailure(r);
+    return c.json(r.outputs);
+  });
+
+  /** Long runs: recorded before they start; poll /api/runs/{id} or follow /api/runs/{id}/events. */
+  app.post('/:name/runs', async (c) => {
+    const { d, v, keyId } = resolve(c);
+    const inputs = await readJson(c, Inputs);
+    const { runId } = ws.runs.start({ plan: ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'async', keyId });
+    c.header('x-request-id', runId);
+    c.header('location', `/api/runs/${runId}`);
+    return c.json({ run_id: runId, status: 'running', version: v.number, poll: `/api/runs/${runId}`, events: `/api/runs/${runId}/events` }, 202);
+  });
+
+  app.get('/:name/openapi.json', (c) => {
+    const { d, v } = resolve(c);
+    return c.json(deploymentOpenApi(d, v));
+  });
+
+  return app;
+}

@@ -1,0 +1,69 @@
+import { Hono, type Context } from 'hono';
+import { WeirError } from '../../errors.ts';
+import { runJson } from '../../service/run-records.ts';
+import type { Workspace } from '../../service/workspace.ts';
+import type { StoredRunStatus } from '../../store/types.ts';
+import { deploymentKey, isAdmin } from '../auth.ts';
+import { intParam } from '../body.ts';
+import { notFound } from '../errors.ts';
+import { sse } from '../sse.ts';
+
+const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+
+/**
+ * Routes under /api/runs. Listing needs the admin token; one run (poll, events, cancel) may also be
+ * read with a key of the deployment that ran it, so apps can follow their own async runs.
+ */
+export function runRoutes(ws: Workspace, adminToken: string): Hono {
+  const app = new Hono();
+  const store = ws.store;
+
+  const allowed = (c: Context, id: string) => {
+    const run = store.runs.get(id);
+    if (isAdmin(c, adminToken)) {
+      if (!run) throw notFound(`run ${id}`, 'run_not_found');
+      return run;
+    }
+    // Not admin: only a key of the run's own deployment; otherwise the same 401 whether or not it exists.
+    const deployment = run?.deployment ?? ws.runs.liveDeployment(id);
+    if (!run || !deployment) throw new WeirError('unauthorized', 'missing or invalid key', { status: 401 });
+    deploymentKey(c, store, deployment);
+    return run;
+  };
+
+  app.get('/', (c) => {
+    if (!isAdmin(c, adminToken)) throw new WeirError('unauthorized', 'missing or invalid admin token', { status: 401 });
+    const status = c.req.query('status');
+    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
+      throw new WeirError('invalid_request', `status must be one of ${STATUSES.join(', ')}`, { status: 400, path: ['status'] });
+    }
+    const limit = intParam(c.req.query('limit'), 'limit');
+    const before = c.req.query('before');
+    const beforeMs = before === undefined ? undefined : Date.parse(before);
+    if (before !== undefined && Number.isNaN(beforeMs)) throw new WeirError('invalid_request', 'before must be an ISO date-time', { status: 400, path: ['before'] });
+    const rows = store.runs.list({ flow: c.req.query('flow'), deployment: c.req.query('deployment'), status: status as StoredRunStatus | undefined, before: beforeMs, limit: limit === undefined ? undefined : Math.min(Math.max(limit, 1), 500) });
+    return c.json({ data: rows.map((r) => runJson(r)) });
+  });
+
+  app.get('/:id', (c) => {
+    const run = allowed(c, c.req.param('id'));
+    return c.json(runJson(run, store.runs.trace(run.id)));
+  });
+
+  app.delete('/:id', (c) => {
+    const run = allowed(c, c.req.param('id'));
+    if (!ws.runs.cancel(run.id)) throw new WeirError('run_not_running', `run ${run.id} is ${run.status}, not running`, { status: 409 });
+    return c.json({ id: run.id, status: 'cancelling' }, 202);
+  });
+
+  /** SSE of the run's events; resumes after `Last-Event-ID` (or ?after=) without repeating any. */
+  app.get('/:id/events', (c) => {
+    const run = allowed(c, c.req.param('id'));
+    const after = intParam(c.req.header('last-event-id') ?? c.req.query('after'), 'Last-Event-ID') ?? 0;
+    return sse(c, (feed) =>
+      ws.runs.follow(run.id, after, (e) => feed.push({ event: e.type, data: e, id: String(e.seq) }), () => feed.end()),
+    );
+  });
+
+  return app;
+}

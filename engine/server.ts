@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from './api/app.ts';
+import { FLOW_FILE } from './flow/load.ts';
+import type { NodeRegistry } from './registry.ts';
+import { readFlowSource } from './service/flow-source.ts';
+import { Workspace } from './service/workspace.ts';
+import { openStore } from './store/open.ts';
+import type { Store } from './store/types.ts';
+
+export interface ServerOptions {
+  registry: NodeRegistry;
+  port?: number;
+  host?: string;
+  /** Where weir.db and master.key live: --data-dir, WEIR_HOME, or .weir under the working directory. */
+  dataDir?: string;
+  adminToken?: string;
+  masterKey?: string;
+  /** How long shutdown waits for running runs before marking them interrupted. */
+  shutdownGraceMs?: number;
+  /** Folder of example flows loaded into an empty store. */
+  examplesDir?: string | null;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  adminToken: string;
+  /** True when the admin token was generated for this start (print it once). */
+  generatedToken: boolean;
+  interruptedAtStart: number;
+  seeded: string[];
+  store: Store;
+  workspace: Workspace;
+  close(): Promise<void>;
+}
+
+function defaultExamples(): string | null {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const dir of [path.join(here, '../flows'), path.join(here, '../../flows')]) if (existsSync(dir)) return dir;
+  return null;
+}
+
+async function seedExamples(ws: Workspace, dir: string | null): Promise<string[]> {
+  if (!dir || ws.store.flows.list().length) return [];
+  const names: string[] = [];
+  for (const file of (await readdir(dir)).filter((f) => FLOW_FILE.test(f)).sort()) {
+    const text = await readFile(path.join(dir, file), 'utf8');
+    const src = readFlowSource(text, file.endsWith('.json') ? 'application/json' : 'application/yaml');
+    const name = (src.definition as { name?: string } | undefined)?.name;
+    if (src.problems.length || !name || ws.store.flows.get(name)) continue;
+    ws.store.flows.put({ name, source: src.source, format: src.format, definition: src.definition });
+    names.push(name);
+  }
+  return names;
+}
+
+/** Starts the Weir server: store, API and published endpoints on one port. */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const dataDir = path.resolve(opts.dataDir ?? process.env.WEIR_HOME ?? '.weir');
+  const store = openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY });
+  const interruptedAtStart = store.runs.markInterrupted();
+  const ws = new Workspace(store, opts.registry);
+  const seeded = await seedExamples(ws, opts.examplesDir === undefined ? defaultExamples() : opts.examplesDir);
+  const given = opts.adminToken ?? process.env.WEIR_ADMIN_TOKEN;
+  const adminToken = given || `weir_admin_${randomBytes(24).toString('base64url')}`;
+  const app = createApp(ws, { adminToken });
+  const host = opts.host ?? '127.0.0.1';
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port ?? 8787;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port, adminToken, generatedToken: !given, interruptedAtStart, seeded, store, workspace: ws,
+    close: () =>
+      (closing ??= (async () => {
+        // Stop accepting, let running runs finish up to the grace period, then record the rest as interrupted.
+        const stopped = new Promise<void>((r) => server.close(() => r()));
+        const grace = new Promise((r) => setTimeout(r, opts.shutdownGraceMs ?? 10_000).unref());
+        await Promise.race([ws.runs.waitAll(), grace]);
+        ws.runs.stopAll();
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        await stopped;
+        store.runs.flush();
+        store.runs.markInterrupted();
+        store.close();
+      })()),
+  };
+}

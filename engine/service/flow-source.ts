@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { WeirError, type Problem } from '../errors.ts';
+import { parseFlowText, writeFlowYaml } from '../flow/yaml-source.ts';
+
+export interface FlowSource {
+  source: string;
+  format: 'yaml' | 'json';
+  definition: unknown;
+  problems: Problem[];
+  /** Line and column of a path in the text, for problems. */
+  locate?: (path: (string | number)[]) => { line: number; col: number } | undefined;
+}
+
+/** A flow sent as YAML text, JSON text, or an already-parsed object. */
+export function readFlowSource(body: string | object, contentType: string | undefined): FlowSource {
+  if (typeof body === 'object') {
+    return { source: writeFlowYaml(body), format: 'yaml', definition: body, problems: [] };
+  }
+  const json = /json/.test(contentType ?? '');
+  const parsed = parseFlowText(body, json ? 'flow.json' : 'flow.yaml');
+  return { source: body, format: json ? 'json' : 'yaml', definition: parsed.value, problems: parsed.problems, locate: parsed.locate };
+}
+
+/** Sorted-key JSON, so the same flow always hashes the same whatever its key order. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** The content hash of a flow: what it does, not where its boxes sit (layout is left out). */
+export function flowHash(definition: unknown): string {
+  const { layout: _layout, ...rest } = (definition ?? {}) as Record<string, unknown>;
+  return createHash('sha256').update(canonical(rest)).digest('hex');
+}
+
+export function flowName(definition: unknown): string {
+  const name = (definition as { name?: unknown } | undefined)?.name;
+  if (typeof name !== 'string' || !name) throw new WeirError('invalid_flow', 'the flow has no name', { path: ['name'], status: 422 });
+  return name;
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { WeirError } from '../errors.ts';
+import type { Plan } from '../flow/compile.ts';
+import type { RunEvent, RunListener } from '../run/events.ts';
+import { startRun, type RunHandle, type RunResult } from '../run/executor.ts';
+import type { RunHost } from '../run/node-context.ts';
+import type { Store } from '../store/types.ts';
+import { finishedRow, runningRow, traceRows, type RunMeta } from './run-records.ts';
+
+interface LiveRun {
+  handle: RunHandle;
+  events: RunEvent[];
+  listeners: Set<RunListener>;
+  deployment: string | null;
+}
+
+export interface StartOptions extends RunMeta {
+  plan: Plan;
+  inputs: Record<string, unknown> | undefined;
+  host: RunHost;
+  onEvent?: RunListener;
+  keyId?: string | null;
+  /** Store node traces for this run (sync calls are sampled per deployment). */
+  keepTrace?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * Starts runs and records them. Async and draft runs are stored as `running` before they start and
+ * finished in one transaction; synchronous endpoint calls go through the store's group commit.
+ * Live runs keep their events in memory so SSE followers can resume; once stored, from the store.
+ */
+export class RunService {
+  readonly #live = new Map<string, LiveRun>();
+  #stopped = false;
+
+  constructor(private readonly store: Store) {}
+
+  /** Throws InputError (before anything is recorded) when the inputs do not fit the flow. */
+  start(o: StartOptions): { runId: string; done: Promise<RunResult> } {
+    const runId = randomUUID();
+    const meta: RunMeta = { flow: o.flow, version: o.version, deployment: o.deployment, mode: o.mode };
+    const tracked = o.mode !== 'sync';
+    const live: LiveRun | undefined = tracked ? { handle: undefined as never, events: [], listeners: new Set(), deployment: o.deployment } : undefined;
+    const onEvent: RunListener | undefined = live
+      ? (e) => {
+          live.events.push(e);
+          o.onEvent?.(e);
+          for (const l of live.listeners) l(e);
+        }
+      : o.onEvent;
+    const handle = startRun(o.plan, o.inputs, { runId, host: o.host, onEvent, signal: o.signal });
+    if (live) {
+      live.handle = handle;
+      this.#live.set(runId, live);
+      this.store.runs.start(runningRow(runId, meta, o.inputs ?? {}));
+    }
+    const done = handle.done.then((r) => {
+      // After shutdown the store is closing: the run stays `running` there and is marked interrupted.
+      if (this.#stopped) return r;
+      const record = { run: finishedRow(r, meta, o.inputs ?? {}), trace: o.keepTrace === false ? undefined : traceRows(r) };
+      if (live) {
+        this.store.runs.finish(record);
+        this.store.runs.appendEvents(live.events.map((e) => ({ runId, seq: e.seq, type: e.type, data: e })));
+        this.#live.delete(runId);
+      } else this.store.runs.enqueue(record);
+      if (o.deployment) this.store.usage.record(o.deployment, o.keyId ?? null, r.usage);
+      return r;
+    });
+    return { runId, done };
+  }
+
+  cancel(runId: string): boolean {
+    const live = this.#live.get(runId);
+    if (!live) return false;
+    live.handle.cancel('cancelled through the API');
+    return true;
+  }
+
+  isLive(runId: string): boolean {
+    return this.#live.has(runId);
+  }
+
+  liveDeployment(runId: string): string | null | undefined {
+    return this.#live.get(runId)?.deployment;
+  }
+
+  /**
+   * Replays a run's events after `afterSeq` and follows it until it finishes.
+   * Returns an unsubscribe function; `onEnd` is called once the run's last event was delivered.
+   */
+  follow(runId: string, afterSeq: number, listener: RunListener, onEnd: () => void): () => void {
+    const live = this.#live.get(runId);
+    if (live) {
+      for (const e of live.events) if (e.seq > afterSeq) listener(e);
+      const wrapped: RunListener = (e) => {
+        listener(e);
+        if (e.type === 'run.finished') {
+          live.listeners.delete(wrapped);
+          onEnd();
+        }
+      };
+      live.listeners.add(wrapped);
+      return () => live.listeners.delete(wrapped);
+    }
+    if (!this.store.runs.get(runId)) throw new WeirError('run_not_found', `run ${runId} not found`, { status: 404 });
+    for (const e of this.store.runs.events(runId, afterSeq)) listener(e.data as RunEvent);
+    queueMicrotask(onEnd);
+    return () => {};
+  }
+
+  /** Shutdown: aborts what still runs without recording it; the store marks those interrupted. */
+  stopAll(): void {
+    this.#stopped = true;
+    for (const live of this.#live.values()) live.handle.cancel('the server is shutting down');
+  }
+
+  waitAll(): Promise<unknown> {
+    return Promise.allSettled([...this.#live.values()].map((l) => l.handle.done));
+  }
+}

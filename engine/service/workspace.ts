@@ -1,0 +1,101 @@
+import { FlowValidationError, WeirError } from '../errors.ts';
+import { compileFlow, type Plan } from '../flow/compile.ts';
+import { validateFlow, type ValidationResult } from '../flow/validate.ts';
+import type { RunHost } from '../run/node-context.ts';
+import { withSubflows } from '../run/subflows.ts';
+import type { NodeRegistry } from '../registry.ts';
+import type { DeploymentRow, Store, VersionRow } from '../store/types.ts';
+import { flowHash } from './flow-source.ts';
+import { RunService } from './runs.ts';
+
+const MAX_CACHED_PLANS = 256;
+
+/**
+ * Everything the API needs, over one store and one node registry: compiled plans (cached by
+ * content, so many runs share one), publishing, traffic routing and the host runs get.
+ */
+export class Workspace {
+  readonly runs: RunService;
+  readonly host: RunHost;
+  readonly #plans = new Map<string, Plan>();
+
+  constructor(readonly store: Store, readonly registry: NodeRegistry) {
+    this.runs = new RunService(store);
+    this.host = withSubflows(
+      {
+        connection: async (name) => {
+          const c = store.connections.resolve(name);
+          if (!c) throw new WeirError('connection_not_found', `connection "${name}" not found`, { status: 404 });
+          return c;
+        },
+      },
+      (name) => this.#planOf(`sub:${name}`, this.resolveFlow(name), name),
+    );
+  }
+
+  /** Sub-flows run their latest published version, or their draft when never published. */
+  readonly resolveFlow = (name: string): unknown => {
+    const versions = this.store.versions.list(name);
+    return versions.length ? versions[versions.length - 1].definition : this.store.flows.get(name)?.definition;
+  };
+
+  validate(definition: unknown, locate?: Parameters<typeof validateFlow>[2]): ValidationResult {
+    return validateFlow(definition, { registry: this.registry, resolveFlow: this.resolveFlow }, locate);
+  }
+
+  #planOf(key: string, definition: unknown, name: string): Plan {
+    if (definition === undefined) throw new WeirError('flow_not_found', `flow "${name}" not found`, { status: 404 });
+    const full = `${key}:${flowHash(definition)}`;
+    let plan = this.#plans.get(full);
+    if (!plan) {
+      plan = compileFlow(definition, { registry: this.registry, resolveFlow: this.resolveFlow });
+      if (this.#plans.size >= MAX_CACHED_PLANS) this.#plans.delete(this.#plans.keys().next().value!);
+      this.#plans.set(full, plan);
+    }
+    return plan;
+  }
+
+  draftPlan(name: string): Plan {
+    return this.#planOf(`draft:${name}`, this.store.flows.get(name)?.definition, name);
+  }
+
+  versionPlan(v: VersionRow): Plan {
+    return this.#planOf(`v:${v.flow}:${v.number}`, v.definition, v.flow);
+  }
+
+  /** Publishing unchanged content returns the version that already has it. */
+  publish(name: string, message: string, author: string): { version: VersionRow; created: boolean } {
+    const draft = this.store.flows.get(name);
+    if (!draft) throw new WeirError('flow_not_found', `flow "${name}" not found`, { status: 404 });
+    const result = this.validate(draft.definition);
+    if (!result.ok) throw new FlowValidationError(result.problems.filter((p) => p.severity !== 'warning'), name);
+    const hash = flowHash(draft.definition);
+    const existing = this.store.versions.byHash(name, hash);
+    if (existing) return { version: existing, created: false };
+    return { version: this.store.versions.create({ flow: name, hash, message, author, source: draft.source, definition: draft.definition }), created: true };
+  }
+
+  /** The version that serves one call: pinned by the caller, or drawn by traffic weight. */
+  pickVersion(d: DeploymentRow, pinned: number | undefined): VersionRow {
+    let number: number;
+    if (pinned !== undefined) {
+      if (!d.traffic.some((t) => t.version === pinned)) {
+        throw new WeirError('version_not_deployed', `version ${pinned} is not deployed on "${d.name}" (deployed: ${d.traffic.map((t) => t.version).join(', ')})`, { status: 400 });
+      }
+      number = pinned;
+    } else {
+      const total = d.traffic.reduce((s, t) => s + t.weight, 0);
+      let r = Math.random() * total;
+      number = d.traffic[d.traffic.length - 1].version;
+      for (const t of d.traffic) {
+        if (t.weight > 0 && (r -= t.weight) < 0) {
+          number = t.version;
+          break;
+        }
+      }
+    }
+    const v = this.store.versions.get(d.flow!, number);
+    if (!v) throw new WeirError('version_not_found', `version ${number} of flow "${d.flow}" not found`, { status: 404 });
+    return v;
+  }
+}

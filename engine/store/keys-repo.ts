@@ -1,0 +1,70 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { WeirError } from '../errors.ts';
+import { sqliteCode, type Db } from './db.ts';
+import { deploymentKeys, type KeyRecord } from './schema.ts';
+import type { KeyRow, Store } from './types.ts';
+
+export const KEY_PREFIX = 'weir_';
+const PREFIX_CHARS = 12;
+// 'weir_' + base64url(32 bytes) is 5 + 43 characters; anything else is not ours and skips the hash.
+const SECRET_SHAPE = /^weir_[A-Za-z0-9_-]{43}$/;
+
+const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+function toRow({ hash: _hash, ...row }: KeyRecord): KeyRow {
+  return row;
+}
+
+/**
+ * Deployment keys are random 256-bit secrets, so a single SHA-256 is as strong as any password
+ * hash here and costs microseconds; only the hash is stored, looked up through a unique index.
+ */
+export function keysRepo(db: Db): Store['keys'] {
+  const byHash = db
+    .select({ id: deploymentKeys.id, deployment: deploymentKeys.deployment, hash: deploymentKeys.hash, revokedAt: deploymentKeys.revokedAt })
+    .from(deploymentKeys)
+    .where(eq(deploymentKeys.hash, sql.placeholder('hash')))
+    .prepare();
+
+  return {
+    create: (deployment, name) => {
+      const secret = KEY_PREFIX + randomBytes(32).toString('base64url');
+      const record: KeyRecord = {
+        id: randomBytes(9).toString('base64url'),
+        deployment,
+        name,
+        prefix: secret.slice(0, PREFIX_CHARS),
+        hash: sha256(secret).toString('hex'),
+        createdAt: Date.now(),
+        revokedAt: null,
+      };
+      try {
+        db.insert(deploymentKeys).values(record).run();
+      } catch (err) {
+        if (sqliteCode(err) === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+          throw new WeirError('deployment_not_found', `deployment "${deployment}" not found`, { status: 404, cause: err });
+        }
+        throw err;
+      }
+      return { row: toRow(record), secret };
+    },
+    list: (deployment) =>
+      db.select().from(deploymentKeys).where(eq(deploymentKeys.deployment, deployment)).orderBy(asc(deploymentKeys.createdAt)).all().map(toRow),
+    revoke: (deployment, id) =>
+      db
+        .update(deploymentKeys)
+        .set({ revokedAt: Date.now() })
+        .where(and(eq(deploymentKeys.deployment, deployment), eq(deploymentKeys.id, id), isNull(deploymentKeys.revokedAt)))
+        .run().changes > 0,
+    verify: (secret) => {
+      if (!SECRET_SHAPE.test(secret)) return undefined;
+      const digest = sha256(secret);
+      const found = byHash.get({ hash: digest.toString('hex') });
+      // The index lookup already matched; the constant-time compare keeps the final decision
+      // independent of how many leading bytes agree, whatever the lookup did.
+      if (!found || found.revokedAt !== null || !timingSafeEqual(Buffer.from(found.hash, 'hex'), digest)) return undefined;
+      return { deployment: found.deployment, keyId: found.id };
+    },
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * What the rest of Weir asks of the store. The SQLite implementation lives beside this file;
+ * a Postgres one can follow behind the same interface without touching callers.
+ * Times are epoch milliseconds. JSON columns come back parsed.
+ */
+import type { SerializedError } from '../errors.ts';
+import type { Usage } from '../node-definition.ts';
+
+export interface FlowRow {
+  name: string;
+  /** The text as the user wrote it (YAML or JSON), comments included. */
+  source: string;
+  format: 'yaml' | 'json';
+  /** The parsed flow document. */
+  definition: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface VersionRow {
+  flow: string;
+  number: number;
+  /** SHA-256 of the canonical JSON of the definition (layout excluded). */
+  hash: string;
+  message: string;
+  author: string;
+  source: string;
+  definition: unknown;
+  createdAt: number;
+}
+
+export interface TrafficSplit {
+  version: number;
+  weight: number;
+}
+
+export interface DeploymentRow {
+  name: string;
+  kind: 'flow' | 'model';
+  flow: string | null;
+  traffic: TrafficSplit[];
+  /** Share of synchronous calls whose node traces are stored (runs are always recorded). */
+  traceSampleRate: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface KeyRow {
+  id: string;
+  deployment: string;
+  name: string;
+  /** First characters of the secret, to tell keys apart; never enough to use it. */
+  prefix: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export type StoredRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface RunRow {
+  id: string;
+  flow: string;
+  version: number | null;
+  deployment: string | null;
+  mode: 'draft' | 'sync' | 'async';
+  status: StoredRunStatus;
+  inputs: unknown;
+  outputs: Record<string, unknown> | null;
+  error: SerializedError | null;
+  usage: Usage | null;
+  startedAt: number;
+  endedAt: number | null;
+  durationMs: number | null;
+}
+
+export interface NodeTraceRow {
+  runId: string;
+  /** Position of the node in the flow. */
+  idx: number;
+  node: string;
+  type: string;
+  status: string;
+  startMs: number | null;
+  endMs: number | null;
+  attempts: number;
+  inputs: unknown;
+  output: unknown;
+  error: SerializedError | null;
+  skipReason: string | null;
+  usage: Usage | null;
+}
+
+export interface StoredEvent {
+  runId: string;
+  seq: number;
+  type: string;
+  data: unknown;
+}
+
+export interface ConnectionRow {
+  name: string;
+  type: string;
+  settings: Record<string, unknown>;
+  /** Names of the secrets it holds; values are never returned by list/get. */
+  secretNames: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RunFilter {
+  flow?: string;
+  deployment?: string;
+  status?: StoredRunStatus;
+  /** Runs started before this time (for paging). */
+  before?: number;
+  limit?: number;
+}
+
+export interface FinishedRun {
+  run: RunRow;
+  /** Omitted when the deployment's sampling skipped this run's traces. */
+  trace?: NodeTraceRow[];
+}
+
+export interface Store {
+  flows: {
+    list(): FlowRow[];
+    get(name: string): FlowRow | undefined;
+    /** Creates or replaces the draft. */
+    put(row: Omit<FlowRow, 'createdAt' | 'updatedAt'>): FlowRow;
+    delete(name: string): boolean;
+  };
+  versions: {
+    list(flow: string): VersionRow[];
+    get(flow: string, number: number): VersionRow | undefined;
+    byHash(flow: string, hash: string): VersionRow | undefined;
+    /** Next number for the flow, assigned inside one transaction. */
+    create(row: Omit<VersionRow, 'number' | 'createdAt'>): VersionRow;
+  };
+  deployments: {
+    list(): DeploymentRow[];
+    get(name: string): DeploymentRow | undefined;
+    create(row: Omit<DeploymentRow, 'createdAt' | 'updatedAt'>): DeploymentRow;
+    update(name: string, patch: Partial<Pick<DeploymentRow, 'traffic' | 'traceSampleRate'>>): DeploymentRow | undefined;
+    delete(name: string): boolean;
+  };
+  keys: {
+    /** Creates a random 256-bit key; the secret is returned once and only its SHA-256 is stored. */
+    create(deployment: string, name: string): { row: KeyRow; secret: string };
+    list(deployment: string): KeyRow[];
+    revoke(deployment: string, id: string): boolean;
+    /** The deployment and key a secret belongs to, if it is valid and not revoked. Microseconds. */
+    verify(secret: string): { deployment: string; keyId: string } | undefined;
+  };
+  runs: {
+    /** Records a run before it starts (async runs, drafts). */
+    start(run: RunRow): void;
+    /** Finishes a run and writes its node traces in one transaction. */
+    finish(done: FinishedRun): void;
+    /** Group commit for synchronous calls: written within a few milliseconds, in batches. */
+    enqueue(done: FinishedRun): void;
+    /** Writes what is queued now (tests, shutdown). */
+    flush(): void;
+    get(id: string): RunRow | undefined;
+    trace(id: string): NodeTraceRow[];
+    list(filter: RunFilter): RunRow[];
+    /** Marks runs left `queued` or `running` by a previous process as `interrupted`; returns how many. */
+    markInterrupted(): number;
+    appendEvents(events: StoredEvent[]): void;
+    events(runId: string, afterSeq: number): StoredEvent[];
+  };
+  connections: {
+    list(): ConnectionRow[];
+    get(name: string): ConnectionRow | undefined;
+    /** Settings and decrypted secrets, for running nodes only. */
+    resolve(name: string): { name: string; type: string; settings: Record<string, unknown>; secrets: Record<string, string> } | undefined;
+    /** Secrets given replace those of the same name; `null` removes one. */
+    put(row: { name: string; type: string; settings: Record<string, unknown>; secrets?: Record<string, string | null> }): ConnectionRow;
+    delete(name: string): boolean;
+  };
+  usage: {
+    record(deployment: string, keyId: string | null, usage: Usage, at?: number): void;
+    list(deployment: string, sinceMinute?: number): { minute: number; keyId: string | null; requests: number; promptTokens: number; completionTokens: number; cost: number }[];
+  };
+  close(): void;
+}
+
+export interface OpenStoreOptions {
+  /** Folder holding weir.db and master.key. */
+  dataDir: string;
+  /** Base64 or hex 32-byte key; otherwise read from (or created in) dataDir/master.key with mode 0600. */
+  masterKey?: string;
+  /** Group-commit interval for enqueued runs. */
+  batchMs?: number;
+}

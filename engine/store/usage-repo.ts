@@ -1,0 +1,56 @@
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import type { Db } from './db.ts';
+import { usageRecords } from './schema.ts';
+import type { Store } from './types.ts';
+
+const MINUTE_MS = 60_000;
+const count = (n: number | undefined): number => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0);
+
+/** Usage per deployment, key and minute; every call adds to its minute's row (one upsert). */
+export function usageRepo(db: Db): Store['usage'] {
+  const ph = sql.placeholder;
+  const add = db
+    .insert(usageRecords)
+    .values({
+      deployment: ph('deployment'), keyId: ph('keyId'), minute: ph('minute'), requests: 1,
+      promptTokens: ph('promptTokens'), completionTokens: ph('completionTokens'), cost: ph('cost'),
+    })
+    .onConflictDoUpdate({
+      target: [usageRecords.deployment, usageRecords.keyId, usageRecords.minute],
+      set: {
+        requests: sql`${usageRecords.requests} + 1`,
+        promptTokens: sql`${usageRecords.promptTokens} + excluded.prompt_tokens`,
+        completionTokens: sql`${usageRecords.completionTokens} + excluded.completion_tokens`,
+        cost: sql`${usageRecords.cost} + excluded.cost`,
+      },
+    })
+    .prepare();
+
+  return {
+    record: (deployment, keyId, usage, at = Date.now()) => {
+      add.run({
+        deployment,
+        keyId: keyId ?? '',
+        minute: Math.floor(at / MINUTE_MS),
+        promptTokens: Math.round(count(usage?.prompt_tokens)),
+        completionTokens: Math.round(count(usage?.completion_tokens)),
+        cost: count(usage?.cost),
+      });
+    },
+    list: (deployment, sinceMinute) =>
+      db
+        .select()
+        .from(usageRecords)
+        .where(and(eq(usageRecords.deployment, deployment), sinceMinute === undefined ? undefined : gte(usageRecords.minute, sinceMinute)))
+        .orderBy(asc(usageRecords.minute), asc(usageRecords.keyId))
+        .all()
+        .map((r) => ({
+          minute: r.minute,
+          keyId: r.keyId === '' ? null : r.keyId,
+          requests: r.requests,
+          promptTokens: r.promptTokens,
+          completionTokens: r.completionTokens,
+          cost: r.cost,
+        })),
+  };
+}
