@@ -28,7 +28,16 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
     c.header('x-request-id', incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID());
     await next();
   });
-  app.use('*', bodyLimit({ maxSize: limit, onError: (c) => c.json(errorBody(413, 'body_too_large', `the body is larger than ${limit} bytes`), 413) }));
+  const tooLarge = bodyLimit({ maxSize: limit, onError: (c) => c.json(errorBody(413, 'body_too_large', `the body is larger than ${limit} bytes`), 413) });
+  app.use('*', async (c, next) => {
+    // Most bodies declare their length: checking the header keeps the request lazy (hono's
+    // bodyLimit wraps the stream, which costs a full WHATWG Request per call). Chunked bodies
+    // without a length still go through bodyLimit.
+    const length = c.req.header('content-length');
+    if (length === undefined) return tooLarge(c, next);
+    if (Number(length) > limit) return c.json(errorBody(413, 'body_too_large', `the body is larger than ${limit} bytes`), 413);
+    await next();
+  });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/deployments', publishedRoutes(ws));

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { WeirError } from '../errors.ts';
-import type { Store } from '../store/types.ts';
 
 /** The credential a request presents: `Authorization: Bearer …` or `api-key: …`. */
 export function presented(c: Context): string | undefined {
@@ -33,9 +32,9 @@ export function requireAdmin(adminToken: string): MiddlewareHandler {
  * A deployment key valid for `deployment`. Unknown deployment, wrong deployment and revoked key
  * all answer the same 401, so a key-holder cannot probe which deployments exist.
  */
-export function deploymentKey(c: Context, store: Store, deployment: string): { keyId: string } {
+export function deploymentKey(c: Context, keys: { verifyKey(secret: string): { deployment: string; keyId: string } | undefined }, deployment: string): { keyId: string } {
   const key = presented(c);
-  const found = key ? store.keys.verify(key) : undefined;
+  const found = key ? keys.verifyKey(key) : undefined;
   if (!found || found.deployment !== deployment) throw unauthorized();
   return { keyId: found.keyId };
 }

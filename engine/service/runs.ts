@@ -5,6 +5,7 @@ import type { RunEvent, RunListener } from '../run/events.ts';
 import { startRun, type RunHandle, type RunResult } from '../run/executor.ts';
 import type { RunHost } from '../run/node-context.ts';
 import type { Store } from '../store/types.ts';
+import { UsageMeter } from './usage-meter.ts';
 import { finishedRow, runningRow, traceRows, type RunMeta } from './run-records.ts';
 
 interface LiveRun {
@@ -34,7 +35,11 @@ export class RunService {
   readonly #live = new Map<string, LiveRun>();
   #stopped = false;
 
-  constructor(private readonly store: Store) {}
+  readonly usage: UsageMeter;
+
+  constructor(private readonly store: Store) {
+    this.usage = new UsageMeter(store);
+  }
 
   /** Throws InputError (before anything is recorded) when the inputs do not fit the flow. */
   start(o: StartOptions): { runId: string; done: Promise<RunResult> } {
@@ -64,7 +69,7 @@ export class RunService {
         this.store.runs.appendEvents(live.events.map((e) => ({ runId, seq: e.seq, type: e.type, data: e })));
         this.#live.delete(runId);
       } else this.store.runs.enqueue(record);
-      if (o.deployment) this.store.usage.record(o.deployment, o.keyId ?? null, r.usage);
+      if (o.deployment) this.usage.add(o.deployment, o.keyId ?? null, r.usage);
       return r;
     });
     return { runId, done };
@@ -112,6 +117,7 @@ export class RunService {
   /** Shutdown: aborts what still runs without recording it; the store marks those interrupted. */
   stopAll(): void {
     this.#stopped = true;
+    this.usage.close();
     for (const live of this.#live.values()) live.handle.cancel('the server is shutting down');
   }
 

@@ -18,6 +18,10 @@ export class Workspace {
   readonly runs: RunService;
   readonly host: RunHost;
   readonly #plans = new Map<string, Plan>();
+  /** Deployments read on every published call; dropped by `forgetDeployment` when one changes. */
+  readonly #deployments = new Map<string, DeploymentRow>();
+  /** Versions are immutable, so each is read from the store once. */
+  readonly #versions = new Map<string, VersionRow>();
 
   constructor(readonly store: Store, readonly registry: NodeRegistry) {
     this.runs = new RunService(store);
@@ -46,13 +50,8 @@ export class Workspace {
   #planOf(key: string, definition: unknown, name: string): Plan {
     if (definition === undefined) throw new WeirError('flow_not_found', `flow "${name}" not found`, { status: 404 });
     const full = `${key}:${flowHash(definition)}`;
-    let plan = this.#plans.get(full);
-    if (!plan) {
-      plan = compileFlow(definition, { registry: this.registry, resolveFlow: this.resolveFlow });
-      if (this.#plans.size >= MAX_CACHED_PLANS) this.#plans.delete(this.#plans.keys().next().value!);
-      this.#plans.set(full, plan);
-    }
-    return plan;
+    const plan = this.#plans.get(full);
+    return plan ?? this.#cachePlan(full, compileFlow(definition, { registry: this.registry, resolveFlow: this.resolveFlow }));
   }
 
   draftPlan(name: string): Plan {
@@ -60,7 +59,69 @@ export class Workspace {
   }
 
   versionPlan(v: VersionRow): Plan {
-    return this.#planOf(`v:${v.flow}:${v.number}`, v.definition, v.flow);
+    const key = `v:${v.flow}:${v.number}:${v.hash}`;
+    return this.#plans.get(key) ?? this.#cachePlan(key, compileFlow(v.definition, { registry: this.registry, resolveFlow: this.resolveFlow }));
+  }
+
+  #cachePlan(key: string, plan: Plan): Plan {
+    if (this.#plans.size >= MAX_CACHED_PLANS) this.#plans.delete(this.#plans.keys().next().value!);
+    this.#plans.set(key, plan);
+    return plan;
+  }
+
+  deployment(name: string): DeploymentRow | undefined {
+    let d = this.#deployments.get(name);
+    if (!d) {
+      d = this.store.deployments.get(name);
+      if (d) this.#deployments.set(name, d);
+    }
+    return d;
+  }
+
+  forgetDeployment(name: string): void {
+    this.#deployments.delete(name);
+    this.#keys.clear();
+  }
+
+  /** A flow was deleted (with its versions): drop what was cached of it. */
+  forgetFlow(flow: string): void {
+    for (const k of this.#versions.keys()) if (k.startsWith(`${flow}\u0000`)) this.#versions.delete(k);
+  }
+
+  version(flow: string, number: number): VersionRow | undefined {
+    const key = `${flow}\u0000${number}`;
+    let v = this.#versions.get(key);
+    if (!v) {
+      v = this.store.versions.get(flow, number);
+      if (v) this.#versions.set(key, v);
+    }
+    return v;
+  }
+
+  readonly #keys = new Map<string, { deployment: string; keyId: string }>();
+
+  /**
+   * Verified keys are remembered, so a busy endpoint checks each key against the store once.
+   * Any revocation or deployment removal (all go through this process) forgets them all.
+   */
+  verifyKey(secret: string): { deployment: string; keyId: string } | undefined {
+    let found = this.#keys.get(secret);
+    if (!found) {
+      found = this.store.keys.verify(secret);
+      if (found) {
+        if (this.#keys.size >= 10_000) this.#keys.clear();
+        this.#keys.set(secret, found);
+      }
+    }
+    return found;
+  }
+
+  forgetKeys(): void {
+    this.#keys.clear();
+  }
+
+  close(): void {
+    this.runs.stopAll();
   }
 
   /** Publishing unchanged content returns the version that already has it. */
@@ -94,7 +155,7 @@ export class Workspace {
         }
       }
     }
-    const v = this.store.versions.get(d.flow!, number);
+    const v = this.version(d.flow!, number);
     if (!v) throw new WeirError('version_not_found', `version ${number} of flow "${d.flow}" not found`, { status: 404 });
     return v;
   }

@@ -179,7 +179,8 @@ export interface Store {
     delete(name: string): boolean;
   };
   usage: {
-    record(deployment: string, keyId: string | null, usage: Usage, at?: number): void;
+    /** Adds `requests` calls (default 1) and their usage to the minute of `at`. */
+    record(deployment: string, keyId: string | null, usage: Usage, at?: number, requests?: number): void;
     list(deployment: string, sinceMinute?: number): { minute: number; keyId: string | null; requests: number; promptTokens: number; completionTokens: number; cost: number }[];
   };
   close(): void;

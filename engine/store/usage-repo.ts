@@ -6,19 +6,19 @@ import type { Store } from './types.ts';
 const MINUTE_MS = 60_000;
 const count = (n: number | undefined): number => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0);
 
-/** Usage per deployment, key and minute; every call adds to its minute's row (one upsert). */
+/** Usage per deployment, key and minute; every call adds to its minute's row (one upsert, `requests` at once). */
 export function usageRepo(db: Db): Store['usage'] {
   const ph = sql.placeholder;
   const add = db
     .insert(usageRecords)
     .values({
-      deployment: ph('deployment'), keyId: ph('keyId'), minute: ph('minute'), requests: 1,
+      deployment: ph('deployment'), keyId: ph('keyId'), minute: ph('minute'), requests: ph('requests'),
       promptTokens: ph('promptTokens'), completionTokens: ph('completionTokens'), cost: ph('cost'),
     })
     .onConflictDoUpdate({
       target: [usageRecords.deployment, usageRecords.keyId, usageRecords.minute],
       set: {
-        requests: sql`${usageRecords.requests} + 1`,
+        requests: sql`${usageRecords.requests} + excluded.requests`,
         promptTokens: sql`${usageRecords.promptTokens} + excluded.prompt_tokens`,
         completionTokens: sql`${usageRecords.completionTokens} + excluded.completion_tokens`,
         cost: sql`${usageRecords.cost} + excluded.cost`,
@@ -27,8 +27,9 @@ export function usageRepo(db: Db): Store['usage'] {
     .prepare();
 
   return {
-    record: (deployment, keyId, usage, at = Date.now()) => {
+    record: (deployment, keyId, usage, at = Date.now(), requests = 1) => {
       add.run({
+        requests,
         deployment,
         keyId: keyId ?? '',
         minute: Math.floor(at / MINUTE_MS),

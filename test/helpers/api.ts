@@ -35,6 +35,7 @@ export function makeApi() {
   return {
     dir, store, ws, app, call,
     close() {
+      ws.close();
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -70,12 +70,15 @@ export function deploymentRoutes(ws: Workspace): Hono {
     const d = get(c.req.param('name'));
     const body = await readJson(c, PatchBody);
     if (body.traffic) checkTraffic(d.flow!, body.traffic);
+    ws.forgetDeployment(d.name);
     const updated = store.deployments.update(d.name, { ...(body.traffic ? { traffic: body.traffic } : {}), ...(body.trace_sample_rate !== undefined ? { traceSampleRate: body.trace_sample_rate } : {}) });
     return c.json(deploymentJson(updated!));
   });
 
   app.delete('/:name', (c) => {
-    if (!store.deployments.delete(get(c.req.param('name')).name)) throw notFound(`deployment "${c.req.param('name')}"`);
+    const name = get(c.req.param('name')).name;
+    ws.forgetDeployment(name);
+    if (!store.deployments.delete(name)) throw notFound(`deployment "${name}"`);
     return c.body(null, 204);
   });
 
@@ -90,6 +93,7 @@ export function deploymentRoutes(ws: Workspace): Hono {
 
   app.delete('/:name/keys/:id', (c) => {
     const d = get(c.req.param('name'));
+    ws.forgetKeys();
     if (!store.keys.revoke(d.name, c.req.param('id'))) throw notFound(`key ${c.req.param('id')}`, 'key_not_found');
     return c.body(null, 204);
   });

@@ -80,6 +80,7 @@ export function flowRoutes(ws: Workspace): Hono {
     const using = store.deployments.list().filter((d) => d.flow === name).map((d) => d.name);
     if (using.length) throw new WeirError('flow_in_use', `flow "${name}" is deployed (${using.join(', ')}); delete those deployments first`, { status: 409 });
     if (!store.flows.delete(name)) throw notFound(`flow "${name}"`, 'flow_not_found');
+    ws.forgetFlow(name);
     return c.body(null, 204);
   });
 

@@ -25,8 +25,8 @@ export function publishedRoutes(ws: Workspace): Hono {
 
   const resolve = (c: Context): { d: DeploymentRow; v: VersionRow; keyId: string } => {
     const name = c.req.param('name')!;
-    const { keyId } = deploymentKey(c, store, name);
-    const d = store.deployments.get(name);
+    const { keyId } = deploymentKey(c, ws, name);
+    const d = ws.deployment(name);
     if (!d || d.kind !== 'flow') throw unauthorized();
     const v = ws.pickVersion(d, intParam(c.req.header('weir-version'), 'weir-version'));
     c.header('weir-version', String(v.number));

@@ -27,7 +27,7 @@ export function runRoutes(ws: Workspace, adminToken: string): Hono {
     // Not admin: only a key of the run's own deployment; otherwise the same 401 whether or not it exists.
     const deployment = run?.deployment ?? ws.runs.liveDeployment(id);
     if (!run || !deployment) throw new WeirError('unauthorized', 'missing or invalid key', { status: 401 });
-    deploymentKey(c, store, deployment);
+    deploymentKey(c, ws, deployment);
     return run;
   };
 
