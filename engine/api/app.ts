@@ -7,6 +7,7 @@ import type { Workspace } from '../service/workspace.ts';
 import { requireAdmin } from './auth.ts';
 import { errorBody, errorResponse } from './errors.ts';
 import { connectionRoutes } from './routes/connections.ts';
+import { DOCS_PAGE } from './routes/docs-page.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { flowRoutes } from './routes/flows.ts';
 import { publishedRoutes } from './routes/published.ts';
@@ -40,6 +41,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/docs', (c) => c.html(DOCS_PAGE));
   app.route('/deployments', publishedRoutes(ws));
   // Runs check their own auth: an app may follow its own async run with its deployment key.
   app.route('/api/runs', runRoutes(ws, opts.adminToken));
