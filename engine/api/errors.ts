@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -22,6 +23,7 @@ export function errorBody(status: number, code: string, message: string, param: 
 
 /** The one place errors become HTTP responses, OpenAI-shaped. Bad input is never a 500. */
 export function errorResponse(err: unknown, c: Context): Response {
+  if (!c.res.headers.has('x-request-id')) c.header('x-request-id', randomUUID());
   if (err instanceof FlowValidationError) {
     const body = errorBody(422, err.code, err.message, err.path?.join('.') ?? null);
     body.error.problems = err.problems;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
@@ -29,7 +30,6 @@ export function publishedRoutes(ws: Workspace): Hono {
     const d = ws.deployment(name);
     if (!d || d.kind !== 'flow') throw unauthorized();
     const v = ws.pickVersion(d, intParam(c.req.header('weir-version'), 'weir-version'));
-    c.header('weir-version', String(v.number));
     return { d, v, keyId };
   };
 
@@ -58,6 +58,7 @@ export function publishedRoutes(ws: Workspace): Hono {
         },
       });
       c.header('x-request-id', runId);
+      c.header('weir-version', String(v.number));
       return sse(c, (f) => {
         feed = f;
         for (const m of early) f.push(m);
@@ -66,10 +67,13 @@ export function publishedRoutes(ws: Workspace): Hono {
       });
     }
     const { runId, done } = ws.runs.start(base);
-    c.header('x-request-id', runId);
     const r = await done;
-    if (r.status !== 'succeeded') throw runFailure(r);
-    return c.json(r.outputs);
+    if (r.status !== 'succeeded') {
+      c.header('x-request-id', runId);
+      c.header('weir-version', String(v.number));
+      throw runFailure(r);
+    }
+    return c.json(r.outputs, 200, { 'x-request-id': runId, 'weir-version': String(v.number) });
   });
 
   /** Long runs: recorded before they start; poll /api/runs/{id} or follow /api/runs/{id}/events. */
@@ -77,14 +81,12 @@ export function publishedRoutes(ws: Workspace): Hono {
     const { d, v, keyId } = resolve(c);
     const inputs = await readJson(c, Inputs);
     const { runId } = ws.runs.start({ plan: ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'async', keyId });
-    c.header('x-request-id', runId);
-    c.header('location', `/api/runs/${runId}`);
-    return c.json({ run_id: runId, status: 'running', version: v.number, poll: `/api/runs/${runId}`, events: `/api/runs/${runId}/events` }, 202);
+    return c.json({ run_id: runId, status: 'running', version: v.number, poll: `/api/runs/${runId}`, events: `/api/runs/${runId}/events` }, 202, { 'x-request-id': runId, 'weir-version': String(v.number), location: `/api/runs/${runId}` });
   });
 
   app.get('/:name/openapi.json', (c) => {
     const { d, v } = resolve(c);
-    return c.json(deploymentOpenApi(d, v));
+    return c.json(deploymentOpenApi(d, v), 200, { 'x-request-id': randomUUID(), 'weir-version': String(v.number) });
   });
 
   return app;
