@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from './open.ts';
+import { useTempStore } from './test-store.ts';
 import type { Store } from './types.ts';
 
-let dataDir: string;
+const temp = useTempStore();
 let store: Store;
-beforeEach(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'weir-store-'));
-  store = openStore({ dataDir });
-});
-afterEach(() => {
-  store.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+beforeEach(() => (store = temp.store));
 
 const deployment = (name: string) => ({ name, kind: 'flow' as const, flow: 'chat', traffic: [{ version: 1, weight: 100 }], traceSampleRate: 1 });
 
@@ -77,8 +71,7 @@ describe('keys', () => {
 
   it('keys survive a reopen and go away with their deployment', () => {
     const { secret } = store.keys.create('blue', 'a');
-    store.close();
-    store = openStore({ dataDir });
+    store = temp.reopen();
     expect(store.keys.verify(secret)?.deployment).toBe('blue');
     store.deployments.delete('blue');
     expect(store.keys.verify(secret)).toBeUndefined();

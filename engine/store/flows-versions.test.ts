@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from './open.ts';
+import { useTempStore } from './test-store.ts';
 import type { Store } from './types.ts';
 
-let dataDir: string;
+const temp = useTempStore();
 let store: Store;
-beforeEach(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'weir-store-'));
-  store = openStore({ dataDir });
-});
-afterEach(() => {
-  store.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+beforeEach(() => (store = temp.store));
 
 const draft = (name: string, n = 1) => ({ name, source: `# v${n}\nweir: 1\nname: ${name}\n`, format: 'yaml' as const, definition: { weir: 1, name, n } });
 const version = (flow: string, hash: string) => ({ flow, hash, message: `publish ${hash}`, author: 'ada', source: 'src', definition: { hash } });
@@ -39,8 +33,7 @@ describe('flows', () => {
   it('keeps JSON drafts and unicode intact', () => {
     const row = { name: 'j', source: '{"name":"j","x":"😀\\u0000"}', format: 'json' as const, definition: { name: 'j', x: '😀\u0000', deep: [[[{}]]] } };
     store.flows.put(row);
-    store.close();
-    store = openStore({ dataDir });
+    store = temp.reopen();
     expect(store.flows.get('j')).toMatchObject(row);
   });
 
@@ -81,7 +74,7 @@ describe('versions', () => {
   });
 
   it('two stores on one file never hand out the same number', () => {
-    const other = openStore({ dataDir });
+    const other = openStore({ dataDir: temp.dataDir });
     try {
       const numbers = [];
       for (let i = 0; i < 10; i++) numbers.push(store.versions.create(version('a', `x${i}`)).number, other.versions.create(version('a', `y${i}`)).number);

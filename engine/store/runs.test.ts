@@ -3,18 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from './open.ts';
+import { useTempStore } from './test-store.ts';
 import type { NodeTraceRow, RunRow, Store } from './types.ts';
 
-let dataDir: string;
+const temp = useTempStore();
 let store: Store;
-beforeEach(() => {
-  dataDir = mkdtempSync(join(tmpdir(), 'weir-store-'));
-  store = openStore({ dataDir });
-});
-afterEach(() => {
-  store.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+beforeEach(() => (store = temp.store));
 
 function runRow(id: string, over: Partial<RunRow> = {}): RunRow {
   return {
@@ -99,8 +93,7 @@ describe('runs', () => {
     store.runs.start(runRow('q', { status: 'queued' }));
     store.runs.start(runRow('r', { status: 'running', startedAt: 5 }));
     store.runs.finish({ run: done('s') });
-    store.close();
-    store = openStore({ dataDir });
+    store = temp.reopen();
     const before = Date.now();
     expect(store.runs.markInterrupted()).toBe(2);
     for (const id of ['q', 'r']) {
