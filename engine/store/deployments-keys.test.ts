@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore } from './open.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { useTempStore } from './test-store.ts';
 import type { Store } from './types.ts';
 
