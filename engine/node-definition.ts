@@ -25,8 +25,14 @@ export interface NodeContext {
   readonly node: string;
   /** 1 on the first try, 2 on the first retry … */
   readonly attempt: number;
-  /** Aborted on cancel, run deadline, node timeout or a failing sibling. */
+  /**
+   * Aborted on cancel, run deadline, node timeout or a failing sibling. Made on first use (an
+   * AbortSignal costs microseconds): read it when handing it to something that waits (fetch,
+   * a timer); for a quick check use `throwIfAborted()`.
+   */
   readonly signal: AbortSignal;
+  /** Throws the abort reason when the run or node was aborted; cheap. */
+  throwIfAborted(): void;
   /** Folder of the flow file, for files beside it (templates); undefined for stored flows. */
   readonly flowDir?: string;
   log(level: LogLevel, message: string, data?: unknown): void;

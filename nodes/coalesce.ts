@@ -14,7 +14,7 @@ export const coalesceNode = defineNode({
   // The whole point is to run when some branches were skipped; skipped inputs arrive as undefined.
   acceptsSkippedInputs: true,
   run(ctx, inputs) {
-    ctx.signal.throwIfAborted();
+    ctx.throwIfAborted();
     for (const key of Object.keys(inputs)) {
       const value = inputs[key];
       if (value !== undefined && value !== null) return value;

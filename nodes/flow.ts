@@ -17,7 +17,7 @@ export const flowNode = defineNode({
   // Declared so validation can refuse a flow that (indirectly) runs itself.
   flowDependencies: (c) => [c.flow],
   run(ctx, inputs, c) {
-    ctx.signal.throwIfAborted();
+    ctx.throwIfAborted();
     // The engine runs the sub-flow under this node's signal, so cancelling the parent cancels it.
     return ctx.runFlow(c.flow, { ...inputs });
   },

@@ -81,7 +81,7 @@ export const promptNode = defineNode({
     return loaded;
   },
   run(ctx, inputs, _c, template) {
-    ctx.signal.throwIfAborted();
+    ctx.throwIfAborted();
     return render(template, inputs, 'the prompt template');
   },
 });

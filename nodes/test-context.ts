@@ -35,11 +35,13 @@ export function makeContext(opts: TestContextOptions = {}): TestContext {
   const usage: Usage[] = [];
   const flowCalls: TestContext['flowCalls'] = [];
   const connections = opts.connections ?? {};
+  const signal = opts.signal ?? new AbortController().signal;
   return {
     runId: 'test-run',
     node: opts.node ?? 'node_under_test',
     attempt: opts.attempt ?? 1,
-    signal: opts.signal ?? new AbortController().signal,
+    signal,
+    throwIfAborted: () => signal.throwIfAborted(),
     flowDir: opts.flowDir,
     logs,
     usage,

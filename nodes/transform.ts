@@ -91,7 +91,7 @@ export const transformNode = defineNode({
     }
   },
   async run(ctx, inputs, _c, expression) {
-    ctx.signal.throwIfAborted();
+    ctx.throwIfAborted();
     let result: unknown;
     try {
       result = await expression.evaluate(inputs);
@@ -99,7 +99,7 @@ export const transformNode = defineNode({
       throw new WeirError('transform_failed', `transform failed: ${describeFailure(err)}`, { cause: asError(err) });
     }
     // The evaluation can't be interrupted, but a result nobody waits for any more must not be used.
-    ctx.signal.throwIfAborted();
+    ctx.throwIfAborted();
     // JSONata's "no match" is undefined; downstream nodes would read that as a skipped input.
     return result === undefined ? null : plain(result);
   },

@@ -6,7 +6,7 @@ import type { Usage } from '../node-definition.ts';
 import type { RunEventInit, RunListener, RunStatus } from './events.ts';
 import { prepareInputs } from './flow-inputs.ts';
 import { backoffMs, consumeStream, isAsyncIterable, isRetryable, isThenable, sleep, withTimeout } from './invoke.ts';
-import { addUsage, RunNodeContext, type RunHost } from './node-context.ts';
+import { addUsage, RunNodeContext, type RunHost, type SignalSource } from './node-context.ts';
 import { resolve, type Scope } from './resolve.ts';
 import type { NodeTrace } from './trace.ts';
 
@@ -57,7 +57,8 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 class Execution {
   readonly runId: string;
-  readonly ctl = new AbortController();
+  #ctl?: AbortController;
+  #abortReason?: WeirError;
   readonly listeners: RunListener[] = [];
   readonly state: Uint8Array;
   readonly remaining: Int32Array;
@@ -87,6 +88,19 @@ class Execution {
     this.trace = plan.nodes.map((p) => ({ node: p.name, type: p.type, status: 'pending', attempts: 0 }));
     this.limit = Math.max(1, opts.concurrency ?? 16);
     if (opts.onEvent) this.listeners.push(opts.onEvent);
+  }
+
+  /** The run's signal, made on first use: most runs are never aborted and most nodes never wait. */
+  get signal(): AbortSignal {
+    if (!this.#ctl) {
+      this.#ctl = new AbortController();
+      if (this.#abortReason) this.#ctl.abort(this.#abortReason);
+    }
+    return this.#ctl.signal;
+  }
+
+  throwIfAborted(): void {
+    if (this.#abortReason) throw this.#abortReason;
   }
 
   emit(e: RunEventInit): void {
@@ -184,7 +198,7 @@ class Execution {
         if (this.opts.traceValues !== false) tr.inputs = inputs;
         tr.attempts = 1;
         if (this.listeners.length) this.emit({ type: 'node.started', node: n.name, attempt: 1 });
-        result = n.def.run(this.ctx(n, 1, this.ctl.signal), inputs, n.config, n.prepared);
+        result = n.def.run(this.ctx(n, 1, this), inputs, n.config, n.prepared);
       }
     } catch (err) {
       return this.nodeFailed(i, err);
@@ -194,7 +208,7 @@ class Execution {
     } else this.afterValue(i, result);
   }
 
-  ctx(n: PlanNode, attempt: number, signal: AbortSignal): RunNodeContext {
+  ctx(n: PlanNode, attempt: number, signal: SignalSource | AbortSignal): RunNodeContext {
     const tr = this.trace[n.index];
     return new RunNodeContext(this.runId, n.name, attempt, signal, this.plan.flowDir, this.opts.host ?? {}, (u) => {
       addUsage((tr.usage ??= {}), u);
@@ -206,7 +220,7 @@ class Execution {
     if (this.finished) return;
     if (isAsyncIterable(v) && typeof v !== 'string') {
       const n = this.plan.nodes[i];
-      consumeStream(v, this.ctl.signal, (c) => this.chunk(n, c)).then((joined) => this.afterValue(i, joined), (e) => this.nodeFailed(i, e));
+      consumeStream(v, this.signal, (c) => this.chunk(n, c)).then((joined) => this.afterValue(i, joined), (e) => this.nodeFailed(i, e));
       return;
     }
     this.state[i] = DONE;
@@ -266,7 +280,7 @@ class Execution {
     const allInputs: unknown[] = [];
     let next = 0;
     const worker = async () => {
-      while (next < over.length && !this.ctl.signal.aborted) {
+      while (next < over.length && !this.#abortReason) {
         const k = next++;
         const inputs = this.inputsFor(n, { ...this.scope, item: over[k], index: k });
         allInputs[k] = inputs;
@@ -279,7 +293,7 @@ class Execution {
   }
 
   async attempts(n: PlanNode, tr: NodeTrace, inputs: Record<string, unknown>, streamOut: boolean): Promise<unknown> {
-    const runSignal = this.ctl.signal;
+    const runSignal = this.signal;
     for (let attempt = 1; ; attempt++) {
       tr.attempts = Math.max(tr.attempts, attempt);
       if (this.listeners.length) this.emit({ type: 'node.started', node: n.name, attempt });
@@ -300,7 +314,8 @@ class Execution {
 
   abort(reason: WeirError): void {
     if (this.finished) return;
-    this.ctl.abort(reason);
+    this.#abortReason = reason;
+    this.#ctl?.abort(reason);
     const status = reason instanceof RunCancelledError ? 'cancelled' : 'failed';
     this.finish(status, reason);
   }

@@ -10,16 +10,31 @@ export interface RunHost {
 }
 
 /** Per-attempt context; methods live on the prototype so creating one per node is cheap. */
+/** Where a context's signal comes from: a signal, or a run that makes its own on first use. */
+export interface SignalSource {
+  readonly signal: AbortSignal;
+  throwIfAborted(): void;
+}
+
 export class RunNodeContext implements NodeContext {
   constructor(
     readonly runId: string,
     readonly node: string,
     readonly attempt: number,
-    readonly signal: AbortSignal,
+    private readonly source: SignalSource | AbortSignal,
     readonly flowDir: string | undefined,
     private readonly host: RunHost,
     private readonly onUsage: (u: Usage) => void,
   ) {}
+
+  get signal(): AbortSignal {
+    const s = this.source;
+    return s instanceof AbortSignal ? s : s.signal;
+  }
+
+  throwIfAborted(): void {
+    this.source.throwIfAborted();
+  }
 
   log(level: LogLevel, message: string, data?: unknown): void {
     this.host.log?.({ runId: this.runId, node: this.node, level, message, data });
