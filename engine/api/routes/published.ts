@@ -73,7 +73,12 @@ export function publishedRoutes(ws: Workspace): Hono {
       c.header('weir-version', String(v.number));
       throw runFailure(r);
     }
-    return c.json(r.outputs, 200, { 'x-request-id': runId, 'weir-version': String(v.number) });
+    // A Response with plain-object headers stays on @hono/node-server's fast path; c.json() with
+    // headers builds a WHATWG Headers object per call (about a fifth of this route's cost).
+    return new Response(JSON.stringify(r.outputs), {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'x-request-id': runId, 'weir-version': String(v.number) },
+    });
   });
 
   /** Long runs: recorded before they start; poll /api/runs/{id} or follow /api/runs/{id}/events. */
