@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -39,6 +39,15 @@ describe('master key', () => {
     const b = open({ dataDir });
     expect(readFileSync(file, 'utf8')).toBe(key);
     expect(b.connections.resolve('openai')?.secrets).toEqual({ api_key: 'sk-first' });
+  });
+
+  it('narrows an existing key file with looser permissions to 0600', () => {
+    const dataDir = tempDir();
+    open({ dataDir }).close();
+    const file = join(dataDir, 'master.key');
+    chmodSync(file, 0o644);
+    open({ dataDir });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('two creators agree on one key', () => {

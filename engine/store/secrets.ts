@@ -3,7 +3,7 @@
  * The key comes from the caller (WEIR_MASTER_KEY) or from dataDir/master.key, created on first open.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { WeirError } from '../errors.ts';
 
@@ -63,6 +63,8 @@ function readKeyFile(path: string): Buffer | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+  // A key file copied in with looser permissions is narrowed to its owner, as a new one is made.
+  if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
   return parseMasterKey(raw.toString('utf8'), path);
 }
 
