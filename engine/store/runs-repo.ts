@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { type SQL, and, asc, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import { IMMEDIATE, type Db } from './db.ts';
 import { RunWriter, runStatements } from './run-writer.ts';
 import { nodeTraces, runEvents, runs, type NodeTraceRecord, type RunRecord } from './schema.ts';
@@ -48,7 +48,10 @@ export function runsRepo(db: Db, batchMs = 5): RunsRepo {
       if (filter.flow !== undefined) where.push(eq(runs.flow, filter.flow));
       if (filter.deployment !== undefined) where.push(eq(runs.deployment, filter.deployment));
       if (filter.status !== undefined) where.push(eq(runs.status, filter.status));
-      if (filter.before !== undefined) where.push(lt(runs.startedAt, filter.before));
+      if (filter.before !== undefined) {
+        const earlier = lt(runs.startedAt, filter.before);
+        where.push(filter.beforeId === undefined ? earlier : or(earlier, and(eq(runs.startedAt, filter.before), lt(runs.id, filter.beforeId)))!);
+      }
       const asked = filter.limit !== undefined && Number.isFinite(filter.limit) ? Math.trunc(filter.limit) : DEFAULT_LIMIT;
       const limit = Math.min(Math.max(asked, 1), MAX_LIMIT);
       return db

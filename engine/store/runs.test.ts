@@ -114,3 +114,21 @@ describe('runs', () => {
     expect(store.runs.events('other', 0)).toEqual([]);
   });
 });
+
+describe('paging runs', () => {
+  it('pages by (start time, id) so runs started in the same millisecond are neither skipped nor repeated', () => {
+    const at = 1_700_000_000_000;
+    for (const id of ['a', 'b', 'c', 'd', 'e']) store.runs.finish({ run: done(id, { startedAt: at }) });
+    store.runs.finish({ run: done('older', { startedAt: at - 1 }) });
+    const seen: string[] = [];
+    let cursor: { before?: number; beforeId?: string } = {};
+    for (let page = 0; page < 10; page++) {
+      const rows = store.runs.list({ ...cursor, limit: 2 });
+      if (!rows.length) break;
+      seen.push(...rows.map((r) => r.id));
+      const last = rows[rows.length - 1];
+      cursor = { before: last.startedAt, beforeId: last.id };
+    }
+    expect(seen).toEqual(['e', 'd', 'c', 'b', 'a', 'older']);
+  });
+});

@@ -113,6 +113,8 @@ export interface RunFilter {
   status?: StoredRunStatus;
   /** Runs started before this time (for paging). */
   before?: number;
+  /** With `before`: also runs started at exactly `before` whose id sorts below this one (a stable cursor). */
+  beforeId?: string;
   limit?: number;
 }
 

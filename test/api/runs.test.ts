@@ -70,6 +70,11 @@ describe('async runs', () => {
     expect((await api.call('GET', '/api/runs?deployment=slow')).json.data).toHaveLength(1);
     expect((await api.call('GET', '/api/runs?status=failed')).json.data).toHaveLength(0);
     expect((await api.call('GET', '/api/runs?status=weird')).status).toBe(400);
+    const first = (await api.call('GET', '/api/runs?flow=slow&limit=1')).json;
+    expect(first.next).toMatchObject({ before_id: first.data[0].id });
+    const second = (await api.call('GET', `/api/runs?flow=slow&limit=1&before=${first.next.before}&before_id=${first.next.before_id}`)).json;
+    expect(second.data.map((r: { id: string }) => r.id)).not.toContain(first.data[0].id);
+    expect(second.data).toHaveLength(1);
     expect((await api.call('GET', '/api/runs', undefined, { authorization: `Bearer ${key}` })).status).toBe(401);
   });
 });

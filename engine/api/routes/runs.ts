@@ -41,8 +41,12 @@ export function runRoutes(ws: Workspace, adminToken: string): Hono {
     const before = c.req.query('before');
     const beforeMs = before === undefined ? undefined : Date.parse(before);
     if (before !== undefined && Number.isNaN(beforeMs)) throw new WeirError('invalid_request', 'before must be an ISO date-time', { status: 400, path: ['before'] });
-    const rows = store.runs.list({ flow: c.req.query('flow'), deployment: c.req.query('deployment'), status: status as StoredRunStatus | undefined, before: beforeMs, limit: limit === undefined ? undefined : Math.min(Math.max(limit, 1), 500) });
-    return c.json({ data: rows.map((r) => runJson(r)) });
+    const pageSize = limit === undefined ? 50 : Math.min(Math.max(limit, 1), 500);
+    const rows = store.runs.list({ flow: c.req.query('flow'), deployment: c.req.query('deployment'), status: status as StoredRunStatus | undefined, before: beforeMs, beforeId: c.req.query('before_id'), limit: pageSize });
+    const last = rows[rows.length - 1];
+    // The next page starts after the last run shown, by (start time, id): no run is skipped or repeated.
+    const next = rows.length === pageSize && last ? { before: new Date(last.startedAt).toISOString(), before_id: last.id } : null;
+    return c.json({ data: rows.map((r) => runJson(r)), next });
   });
 
   app.get('/:id', (c) => {
