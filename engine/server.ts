@@ -89,7 +89,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         ws.runs.stopAll();
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await stopped;
-        store.runs.flush();
+        store.runs.flush(); // queued sync runs first: they are finished, not interrupted
         store.runs.markInterrupted();
         store.close();
       })()),

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-
 import { readFlowSource } from '../service/flow-source.ts';
 import type { Workspace } from '../service/workspace.ts';
 import { requireAdmin } from './auth.ts';
@@ -31,14 +30,15 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
     c.header('x-request-id', incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID());
     await next();
   });
-  const tooLarge = bodyLimit({ maxSize: limit, onError: (c) => c.json(errorBody(413, 'body_too_large', `the body is larger than ${limit} bytes`), 413) });
+  const refuse = (c: Context) => c.json(errorBody(413, 'body_too_large', `the body is larger than ${limit} bytes`), 413);
+  const tooLarge = bodyLimit({ maxSize: limit, onError: refuse });
   app.use('*', async (c, next) => {
     // Most bodies declare their length: checking the header keeps the request lazy (hono's
     // bodyLimit wraps the stream, which costs a full WHATWG Request per call). Chunked bodies
     // without a length still go through bodyLimit.
     const length = c.req.header('content-length');
     if (length === undefined) return tooLarge(c, next);
-    if (Number(length) > limit) return c.json(errorBody(413, 'body_too_large', `the body is larger than ${limit} bytes`), 413);
+    if (Number(length) > limit) return refuse(c);
     await next();
   });
 
@@ -64,5 +64,3 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.onError((err, c) => errorResponse(err, c));
   return app;
 }
-
-

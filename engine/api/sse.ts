@@ -7,48 +7,48 @@ export interface SseMessage {
   id?: string;
 }
 
-export interface SseFeed {
-  push(m: SseMessage): void;
-  end(): void;
-}
-
 /**
- * Streams messages produced synchronously by a run (which cannot wait for a slow client) to the
- * client in order. `start` wires the feed and returns what to do if the client goes away.
+ * Carries messages a run produces synchronously (it cannot wait for a slow client) to an SSE
+ * response, in order. Messages pushed before the response starts streaming are kept, so a run
+ * can be started (and bad inputs answered with a plain 400) before the stream opens.
  */
-export function sse(c: Context, start: (feed: SseFeed) => (() => void) | void): Response {
-  return streamSSE(c, async (stream) => {
-    const queue: SseMessage[] = [];
-    let ended = false;
-    let wake: (() => void) | undefined;
-    const notify = () => {
-      wake?.();
-      wake = undefined;
-    };
-    const onGone = start({
-      push: (m) => {
-        queue.push(m);
-        notify();
-      },
-      end: () => {
-        ended = true;
-        notify();
-      },
-    });
-    stream.onAbort(() => {
-      ended = true;
-      onGone?.();
-      notify();
-    });
-    while (true) {
-      while (queue.length) {
-        const m = queue.shift()!;
-        await stream.writeSSE({ event: m.event, data: JSON.stringify(m.data), ...(m.id ? { id: m.id } : {}) });
+export class SseFeed {
+  #queue: SseMessage[] = [];
+  #ended = false;
+  #wake: (() => void) | undefined;
+
+  push(m: SseMessage): void {
+    this.#queue.push(m);
+    this.#notify();
+  }
+
+  end(): void {
+    this.#ended = true;
+    this.#notify();
+  }
+
+  /** Streams the feed; `onGone` runs if the client disconnects first. */
+  respond(c: Context, onGone?: () => void): Response {
+    return streamSSE(c, async (stream) => {
+      stream.onAbort(() => {
+        onGone?.();
+        this.end();
+      });
+      while (true) {
+        while (this.#queue.length) {
+          const m = this.#queue.shift()!;
+          await stream.writeSSE({ event: m.event, data: JSON.stringify(m.data), ...(m.id ? { id: m.id } : {}) });
+        }
+        if (this.#ended || stream.aborted) break;
+        await new Promise<void>((r) => (this.#wake = r));
       }
-      if (ended || stream.aborted) break;
-      await new Promise<void>((r) => (wake = r));
-    }
-  });
+    });
+  }
+
+  #notify(): void {
+    this.#wake?.();
+    this.#wake = undefined;
+  }
 }
 
 export function wantsSse(c: Context): boolean {

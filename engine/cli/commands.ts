@@ -50,7 +50,7 @@ export async function runCommand(args: RunArgs, registry: NodeRegistry, io: Io):
     for (const p of validation.problems) io.err(formatProblem(relative(args.flow), p));
     throw new FlowValidationError(validation.problems.filter((p) => p.severity !== 'warning'), flow.name);
   }
-  const plan = lib.compile(flow);
+  const plan = lib.compile(flow, validation);
   const inputs = await readCliInputs(plan.inputs, args.input, args.inputs);
   const deadlineMs = args.timeout ? durationMs(args.timeout) : undefined;
   if (args.timeout && !deadlineMs) throw new WeirError('invalid_argument', `--timeout ${args.timeout}: expected a duration like 30s or 500ms`);

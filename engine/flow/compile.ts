@@ -6,7 +6,7 @@ import { outputSchemaOf } from './graph-checks.ts';
 import { schemaAt, schemaTag } from './port-types.ts';
 import type { Binding, Ref } from './references.ts';
 import { durationMs } from './schema.ts';
-import { validateFlow, type ValidateEnv } from './validate.ts';
+import { validateFlow, type ValidateEnv, type ValidationResult } from './validate.ts';
 
 /** A reference with its node name replaced by the node's index in the plan. */
 export type PlanRef =
@@ -101,7 +101,11 @@ function needsRuntimeCheck(b: PlanBinding, byIdx: AnalyzedNode[]): boolean {
 
 /** Validates a flow and compiles it to a plan; throws FlowValidationError with every problem. */
 export function compileFlow(raw: unknown, env: ValidateEnv): Plan {
-  const result = validateFlow(raw, env);
+  return compileValidated(validateFlow(raw, env), env);
+}
+
+/** Compiles what a validation already read, so callers that validated first don't do it twice. */
+export function compileValidated(result: ValidationResult, env: ValidateEnv): Plan {
   if (!result.ok) {
     throw new FlowValidationError(result.problems.filter((p) => p.severity !== 'warning'), result.analysis.name);
   }

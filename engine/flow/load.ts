@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FlowValidationError, WeirError, type Problem } from '../errors.ts';
 import type { NodeRegistry } from '../registry.ts';
-import { compileFlow, type Plan } from './compile.ts';
+import { compileValidated, type Plan } from './compile.ts';
 import { validateFlow, type ValidationResult } from './validate.ts';
 import { parseFlowText, type ParsedFlowText } from './yaml-source.ts';
 
@@ -65,12 +65,12 @@ export class FlowLibrary {
     return validateFlow(flow.raw, { registry: this.registry, flowDir: flow.dir, resolveFlow: this.resolveFlow }, flow.parsed.locate);
   }
 
-  compile(flow: LoadedFlow): Plan {
-    const result = this.validate(flow);
-    if (!result.ok) {
+  /** Compiles from a validation already made (`weir run` prints its problems first), or makes one. */
+  compile(flow: LoadedFlow, result = this.validate(flow)): Plan {
+    if (!('analysis' in result) || !result.ok) {
       throw new FlowValidationError(result.problems.filter((p) => p.severity !== 'warning'), flow.name);
     }
-    return compileFlow(flow.raw, { registry: this.registry, flowDir: flow.dir, resolveFlow: this.resolveFlow });
+    return compileValidated(result, { registry: this.registry, flowDir: flow.dir, resolveFlow: this.resolveFlow });
   }
 
   /** The compiled plan of a flow by name (for sub-flows), compiled once. */

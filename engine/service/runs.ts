@@ -82,10 +82,6 @@ export class RunService {
     return true;
   }
 
-  isLive(runId: string): boolean {
-    return this.#live.has(runId);
-  }
-
   liveDeployment(runId: string): string | null | undefined {
     return this.#live.get(runId)?.deployment;
   }

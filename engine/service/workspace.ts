@@ -33,15 +33,25 @@ export class Workspace {
           return c;
         },
       },
-      (name) => this.#planOf(`sub:${name}`, this.resolveFlow(name), name),
+      (name) => {
+        const v = this.#latestVersion(name);
+        return v ? this.versionPlan(v) : this.draftPlan(name);
+      },
     );
   }
 
   /** Sub-flows run their latest published version, or their draft when never published. */
-  readonly resolveFlow = (name: string): unknown => {
-    const versions = this.store.versions.list(name);
-    return versions.length ? versions[versions.length - 1].definition : this.store.flows.get(name)?.definition;
-  };
+  readonly resolveFlow = (name: string): unknown => (this.#latestVersion(name) ?? this.store.flows.get(name))?.definition;
+
+  /** Latest published version of a flow, read once; publish and delete keep it current. */
+  readonly #latest = new Map<string, VersionRow | null>();
+  #latestVersion(name: string): VersionRow | undefined {
+    if (!this.#latest.has(name)) {
+      const versions = this.store.versions.list(name);
+      this.#latest.set(name, versions.length ? versions[versions.length - 1] : null);
+    }
+    return this.#latest.get(name) ?? undefined;
+  }
 
   validate(definition: unknown, locate?: Parameters<typeof validateFlow>[2]): ValidationResult {
     return validateFlow(definition, { registry: this.registry, resolveFlow: this.resolveFlow }, locate);
@@ -85,6 +95,7 @@ export class Workspace {
 
   /** A flow was deleted (with its versions): drop what was cached of it. */
   forgetFlow(flow: string): void {
+    this.#latest.delete(flow);
     for (const k of this.#versions.keys()) if (k.startsWith(`${flow}\u0000`)) this.#versions.delete(k);
   }
 
@@ -133,7 +144,9 @@ export class Workspace {
     const hash = flowHash(draft.definition);
     const existing = this.store.versions.byHash(name, hash);
     if (existing) return { version: existing, created: false };
-    return { version: this.store.versions.create({ flow: name, hash, message, author, source: draft.source, definition: draft.definition }), created: true };
+    const version = this.store.versions.create({ flow: name, hash, message, author, source: draft.source, definition: draft.definition });
+    this.#latest.set(name, version);
+    return { version, created: true };
   }
 
   /** The version that serves one call: pinned by the caller, or drawn by traffic weight. */

@@ -1,28 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from './open.ts';
+import { useTempDirs } from './test-store.ts';
 import { loadOrCreateMasterKey, parseMasterKey } from './secrets.ts';
-import type { OpenStoreOptions, Store } from './types.ts';
 
-const dirs: string[] = [];
-const opened: Store[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-store-'));
-  dirs.push(dir);
-  return dir;
-}
-function open(opts: OpenStoreOptions): Store {
-  const s = openStore(opts);
-  opened.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { tempDir, open } = useTempDirs();
 
 const openai = { name: 'openai', type: 'openai', settings: { base_url: 'https://api.example.com/v1' } };
 

@@ -1,27 +1,14 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DB_FILE, migrationsFolder, openStore } from './open.ts';
+import { useTempDirs } from './test-store.ts';
 import type { Store } from './types.ts';
 
-const dirs: string[] = [];
-const opened: Store[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-store-'));
-  dirs.push(dir);
-  return dir;
-}
-function open(dataDir: string): Store {
-  const s = openStore({ dataDir });
-  opened.push(s);
-  return s;
-}
-afterEach(() => {
-  for (const s of opened.splice(0)) s.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const temp = useTempDirs();
+const tempDir = temp.tempDir;
+const open = (dataDir: string): Store => temp.open({ dataDir });
 
 describe('openStore', () => {
   it('creates the data folder and applies the migrations to a fresh database', () => {

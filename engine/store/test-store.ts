@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { openStore } from './open.ts';
-import type { Store } from './types.ts';
+import type { OpenStoreOptions, Store } from './types.ts';
 
 /** A fresh store on a real SQLite file in a temp folder for each test; closed and removed after. */
 export function useTempStore(): { readonly store: Store; readonly dataDir: string; reopen(): Store } {
@@ -22,4 +22,26 @@ export function useTempStore(): { readonly store: Store; readonly dataDir: strin
     rmSync(state.dataDir, { recursive: true, force: true });
   });
   return state;
+}
+
+/** Temp folders and stores a test opens itself (several, reopened…); all closed and removed after. */
+export function useTempDirs(): { tempDir(): string; open(opts: OpenStoreOptions): Store } {
+  const dirs: string[] = [];
+  const opened: Store[] = [];
+  afterEach(() => {
+    for (const s of opened.splice(0)) s.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    tempDir() {
+      const dir = mkdtempSync(join(tmpdir(), 'weir-store-'));
+      dirs.push(dir);
+      return dir;
+    },
+    open(opts) {
+      const s = openStore(opts);
+      opened.push(s);
+      return s;
+    },
+  };
 }

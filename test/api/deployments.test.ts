@@ -94,3 +94,19 @@ describe('deployments and published endpoints', () => {
     expect(schema).toMatchObject({ required: ['text'], properties: { text: { type: 'string' }, times: { type: 'integer', default: 1 } } });
   });
 });
+
+describe('sub-flows behind an endpoint', () => {
+  it('runs the latest published version of a sub-flow, and picks up a new one when it is published', async () => {
+    const inner = (sep: string) => `weir: 1\nname: inner\ninputs: { text: { type: string } }\noutputs:\n  out: \${t.output}\nnodes:\n  - name: t\n    type: transform\n    inputs: { text: \${inputs.text} }\n    config: { expression: "text & '${sep}'" }\n`;
+    await api.call('POST', '/api/flows', inner('!'));
+    await api.call('POST', '/api/flows/inner/publish', {});
+    const outer = `weir: 1\nname: outer\ninputs: { text: { type: string } }\noutputs:\n  said: \${call.output.out}\nnodes:\n  - name: call\n    type: flow\n    inputs: { text: \${inputs.text} }\n    config: { flow: inner }\n`;
+    const { key } = await deployed(api, outer, 'outer');
+    expect((await score(key, { text: 'hi' }, {}, 'outer')).json).toEqual({ said: 'hi!' });
+    await api.call('PUT', '/api/flows/inner', inner('?'));
+    // A draft change alone does not reach a deployed caller; publishing it does.
+    expect((await score(key, { text: 'hi' }, {}, 'outer')).json).toEqual({ said: 'hi!' });
+    expect((await api.call('POST', '/api/flows/inner/publish', {})).json.version).toBe(2);
+    expect((await score(key, { text: 'hi' }, {}, 'outer')).json).toEqual({ said: 'hi?' });
+  });
+});

@@ -21,8 +21,9 @@ export function flowRoutes(ws: Workspace): Hono {
   const app = new Hono();
   const store = ws.store;
 
-  const flowJson = (row: FlowRow) => {
-    const v = ws.validate(row.definition, row.format === 'yaml' ? readFlowSource(row.source, 'application/yaml').locate : undefined);
+  /** `locate` comes from the text just parsed; a stored row is parsed again only to place problems. */
+  const flowJson = (row: FlowRow, locate = row.format === 'yaml' ? readFlowSource(row.source, 'application/yaml').locate : undefined) => {
+    const v = ws.validate(row.definition, locate);
     return {
       name: row.name, format: row.format, definition: row.definition, source: row.source,
       problems: v.problems, valid: v.ok,
@@ -30,7 +31,7 @@ export function flowRoutes(ws: Workspace): Hono {
     };
   };
 
-  /** YAML text (application/yaml, text/*) or JSON (the flow document itself). */
+  /** YAML text (application/yaml, text/*) or JSON (the flow document itself, stored as YAML). */
   const readBody = async (c: Context) => {
     const type = c.req.header('content-type') ?? '';
     const text = await c.req.text();
@@ -40,7 +41,6 @@ export function flowRoutes(ws: Workspace): Hono {
       const p = src.problems[0];
       throw new WeirError(p.code, `${p.message}${p.line ? ` (line ${p.line})` : ''}`, { status: 400 });
     }
-    if (/json/.test(type)) src.source = text.trim().startsWith('{') ? writeFlowYaml(src.definition) : text;
     return src;
   };
 
@@ -57,7 +57,7 @@ export function flowRoutes(ws: Workspace): Hono {
     const name = flowName(src.definition);
     if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400, path: ['name'] });
     if (store.flows.get(name)) throw new WeirError('flow_exists', `flow "${name}" already exists (PUT /api/flows/${name} replaces it)`, { status: 409 });
-    return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition })), 201);
+    return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), src.locate), 201);
   });
 
   app.get('/:name', (c) => {
@@ -72,7 +72,7 @@ export function flowRoutes(ws: Workspace): Hono {
     const src = await readBody(c);
     if (flowName(src.definition) !== name) throw new WeirError('name_mismatch', `the flow is named "${flowName(src.definition)}" but the URL says "${name}"`, { status: 400, path: ['name'] });
     const existed = !!store.flows.get(name);
-    return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition })), existed ? 200 : 201);
+    return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), src.locate), existed ? 200 : 201);
   });
 
   app.delete('/:name', (c) => {

@@ -7,7 +7,7 @@ import type { Workspace } from '../../service/workspace.ts';
 import type { DeploymentRow, VersionRow } from '../../store/types.ts';
 import { deploymentKey, unauthorized } from '../auth.ts';
 import { intParam, readJson } from '../body.ts';
-import { sse, wantsSse } from '../sse.ts';
+import { SseFeed, wantsSse } from '../sse.ts';
 import { deploymentOpenApi } from './openapi.ts';
 
 const Inputs = z.record(z.string(), z.unknown());
@@ -38,12 +38,10 @@ export function publishedRoutes(ws: Workspace): Hono {
     const inputs = await readJson(c, Inputs);
     const base = { plan: ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId, keepTrace: Math.random() < d.traceSampleRate };
     if (wantsSse(c)) {
-      let feed: Parameters<Parameters<typeof sse>[1]>[0] | undefined;
-      const early: { event: string; data: unknown }[] = [];
+      const feed = new SseFeed();
       const send = (m: { event: string; data: unknown }, last = false) => {
-        if (feed) feed.push(m);
-        else early.push(m);
-        if (last) feed?.end();
+        feed.push(m);
+        if (last) feed.end();
       };
       const ctl = new AbortController();
       const { runId } = ws.runs.start({
@@ -59,12 +57,7 @@ export function publishedRoutes(ws: Workspace): Hono {
       });
       c.header('x-request-id', runId);
       c.header('weir-version', String(v.number));
-      return sse(c, (f) => {
-        feed = f;
-        for (const m of early) f.push(m);
-        if (early.some((m) => m.event === 'result' || m.event === 'error')) f.end();
-        return () => ctl.abort();
-      });
+      return feed.respond(c, () => ctl.abort());
     }
     const { runId, done } = ws.runs.start(base);
     const r = await done;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { serializeTrace } from '../../run/trace.ts';
 import type { Workspace } from '../../service/workspace.ts';
 import { readJson } from '../body.ts';
-import { sse, wantsSse } from '../sse.ts';
+import { SseFeed, wantsSse } from '../sse.ts';
 
 const RunBody = z.object({ inputs: z.record(z.string(), z.unknown()).default({}) }).strict();
 
@@ -13,24 +13,15 @@ export async function runDraft(c: Context, ws: Workspace, name: string): Promise
   const plan = ws.draftPlan(name);
   const base = { plan, inputs, host: ws.host, flow: name, version: null, deployment: null, mode: 'draft' as const };
   if (wantsSse(c)) {
-    // Start before streaming so bad inputs are a plain 400, not an error inside a stream.
-    let feed: Parameters<Parameters<typeof sse>[1]>[0] | undefined;
-    const pending: { event: string; data: unknown; id: string }[] = [];
+    const feed = new SseFeed();
     const { runId } = ws.runs.start({
       ...base,
       onEvent: (e) => {
-        const m = { event: e.type, data: e, id: String(e.seq) };
-        if (feed) feed.push(m);
-        else pending.push(m);
-        if (e.type === 'run.finished') feed?.end();
+        feed.push({ event: e.type, data: e, id: String(e.seq) });
+        if (e.type === 'run.finished') feed.end();
       },
     });
-    return sse(c, (f) => {
-      feed = f;
-      for (const m of pending) f.push(m);
-      if (pending.some((m) => m.event === 'run.finished')) f.end();
-      return () => ws.runs.cancel(runId);
-    });
+    return feed.respond(c, () => ws.runs.cancel(runId));
   }
   const { done } = ws.runs.start(base);
   const r = await done;

@@ -6,7 +6,7 @@ import type { StoredRunStatus } from '../../store/types.ts';
 import { deploymentKey, isAdmin } from '../auth.ts';
 import { intParam } from '../body.ts';
 import { notFound } from '../errors.ts';
-import { sse } from '../sse.ts';
+import { SseFeed } from '../sse.ts';
 
 const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
 
@@ -64,9 +64,9 @@ export function runRoutes(ws: Workspace, adminToken: string): Hono {
   app.get('/:id/events', (c) => {
     const run = allowed(c, c.req.param('id'));
     const after = intParam(c.req.header('last-event-id') ?? c.req.query('after'), 'Last-Event-ID') ?? 0;
-    return sse(c, (feed) =>
-      ws.runs.follow(run.id, after, (e) => feed.push({ event: e.type, data: e, id: String(e.seq) }), () => feed.end()),
-    );
+    const feed = new SseFeed();
+    const stop = ws.runs.follow(run.id, after, (e) => feed.push({ event: e.type, data: e, id: String(e.seq) }), () => feed.end());
+    return feed.respond(c, stop);
   });
 
   return app;
