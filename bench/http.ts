@@ -4,17 +4,15 @@
  * that parses the same JSON, as this machine's ceiling; then a soak watching the server's memory.
  * Prints JSON lines. BENCH_SECONDS (default 10) and BENCH_SOAK_SECONDS (default 60) shorten it.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { adminClient, machine, rssMb, startChild as start } from './lib/weir-process.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SOAK = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
 const ADMIN = 'bench-admin-token';
-const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, mem_gb: Math.round(os.totalmem() / 2 ** 30) };
 
 const FLOW = `weir: 1
 name: greet
@@ -35,21 +33,6 @@ nodes:
     inputs: { value: \${shape.output} }
 `;
 
-function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise<{ url: string; pid: number; stop: () => Promise<void> }>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ url: m[1], pid: child.pid!, stop: () => new Promise((r) => (child.once('exit', () => r()), child.kill('SIGTERM'))) });
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-}
-
-const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
-
 async function load(target: string, url: string, headers: Record<string, string>, connections: number, duration: number, pid: number) {
   const r = await autocannon({ url, method: 'POST', connections, duration, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: 'bench' }) });
   const line = { target, concurrency: connections, req_per_s: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts, rss_mb: rssMb(pid), seconds: duration, machine };
@@ -57,20 +40,15 @@ async function load(target: string, url: string, headers: Record<string, string>
   return line;
 }
 
-async function admin(base: string, method: string, url: string, body: unknown) {
-  const res = await fetch(base + url, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': typeof body === 'string' ? 'application/yaml' : 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'weir-bench-'));
 const weir = await start(['bin/weir.js', 'serve', '--port', '0', '--data-dir', dataDir], { WEIR_ADMIN_TOKEN: ADMIN });
 const bare = await start(['dist/bench/bare-server.js']);
 try {
-  await admin(weir.url, 'POST', '/api/flows', FLOW);
-  await admin(weir.url, 'POST', '/api/flows/greet/publish', { message: 'bench' });
-  await admin(weir.url, 'POST', '/api/deployments', { name: 'greet', flow: 'greet', trace_sample_rate: 0.01 });
-  const { key } = (await admin(weir.url, 'POST', '/api/deployments/greet/keys', {})) as { key: string };
+  const admin = adminClient(weir.url, ADMIN);
+  await admin('POST', '/api/flows', FLOW);
+  await admin('POST', '/api/flows/greet/publish', { message: 'bench' });
+  await admin('POST', '/api/deployments', { name: 'greet', flow: 'greet', trace_sample_rate: 0.01 });
+  const { key } = (await admin('POST', '/api/deployments/greet/keys', {})) as { key: string };
   const score = `${weir.url}/deployments/greet/score`;
   const auth = { authorization: `Bearer ${key}` };
   await load('warmup', score, auth, 16, 3, weir.pid);

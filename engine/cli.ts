@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { builtinNodes } from '../nodes/index.ts';
 import { HELP, runCommand, validateCommand, type Io } from './cli/commands.ts';
+import { modelsCommand } from './cli/models-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
 import { WeirError } from './errors.ts';
 import { NodeRegistry } from './registry.ts';
@@ -18,6 +19,7 @@ export async function main(argv: string[], io: Io, registry = new NodeRegistry(b
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, 'data-dir': { type: 'string' } } });
       return await serveCommand({ port: values.port, host: values.host, dataDir: values['data-dir'] }, registry, io);
     }
+    if (command === 'models') return await modelsCommand(rest, io, {});
     if (command === 'validate') {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
       if (!positionals.length) throw new WeirError('invalid_argument', 'weir validate needs at least one flow file');

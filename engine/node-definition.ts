@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { LoadedModel } from './models/types.ts';
 
 /** Token usage a node reports (an llm node later); summed per run. */
 export interface Usage {
@@ -17,6 +18,9 @@ export interface Connection {
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Which model a node calls: a model deployment by name, or a model behind an OpenAI-compatible connection. */
+export type ModelRef = { deployment: string } | { connection: string; model: string };
 
 /** What a node gets at run time: never the store, only what it needs. */
 export interface NodeContext {
@@ -39,6 +43,8 @@ export interface NodeContext {
   reportUsage(usage: Usage): void;
   /** Resolve a named connection; throws a WeirError `connection_not_found` when unknown. */
   connection(name: string): Promise<Connection>;
+  /** A model ready to call (llm, embed nodes); throws `model_not_found` or `model_not_ready`. */
+  model(ref: ModelRef): Promise<LoadedModel>;
   /** Run another flow by name with the given inputs and return its outputs. */
   runFlow(name: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>>;
 }

@@ -65,6 +65,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY });
   const interruptedAtStart = store.runs.markInterrupted();
   const ws = new Workspace(store, opts.registry);
+  // Model deployments load again in the background; calls wait for (or report) their state.
+  ws.models.loadAll();
   const seeded = await seedExamples(ws, opts.examplesDir === undefined ? defaultExamples() : opts.examplesDir);
   const given = opts.adminToken ?? process.env.WEIR_ADMIN_TOKEN;
   const adminToken = given || `weir_admin_${randomBytes(24).toString('base64url')}`;
@@ -89,6 +91,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         ws.runs.stopAll();
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await stopped;
+        // After the connections: no stream is still reading from a model being disposed.
+        await ws.models.close();
         store.runs.flush(); // queued sync runs first: they are finished, not interrupted
         store.runs.markInterrupted();
         store.close();

@@ -1,3 +1,4 @@
+import { loadDefaultModels } from './lib/test-models.ts';
 import type { TestContextOptions } from './test-context.ts';
 import { sendJson, startServer } from './test-server.ts';
 
@@ -45,6 +46,18 @@ export const contractCases: Record<string, ContractCase> = {
     config: { flow: 'child' },
     inputs: { question: 'why?' },
     invalid: { config: { flow: 7 }, field: 'flow' },
+  },
+  llm: {
+    config: { deployment: 'chat', template: 'system:\nThe sky is blue. Grass is green.\nuser:\nWhat colour is the sky?', max_tokens: 50 },
+    inputs: {},
+    invalid: { config: { deployment: 'chat', connection: 'c', template: 'x' }, field: 'deployment' },
+    fixture: async () => ({ context: { model: await loadDefaultModels() }, close: async () => {} }),
+  },
+  embed: {
+    config: { deployment: 'embeddings' },
+    inputs: { text: ['one', 'two'] },
+    invalid: { config: { deployment: 'embeddings', batch_size: 0 }, field: 'batch_size' },
+    fixture: async () => ({ context: { model: await loadDefaultModels() }, close: async () => {} }),
   },
   http: {
     config: { url: 'ok', connection: 'local' },

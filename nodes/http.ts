@@ -2,6 +2,7 @@ import type nunjucks from 'nunjucks';
 import { z } from 'zod';
 import { WeirError } from '../engine/errors.ts';
 import { defineNode, type CheckProblem, type Connection } from '../engine/node-definition.ts';
+import { connectionProblems } from './lib/connection-check.ts';
 import { agentFor } from './lib/address-guard.ts';
 import { send, shownUrl } from './lib/http-request.ts';
 import { compileInline, createTemplateEnv, render, templateErrorMessage } from './lib/templates.ts';
@@ -174,9 +175,7 @@ export const httpNode = defineNode({
   check(c, env) {
     const problems: CheckProblem[] = [];
     compileAll(c, (p) => problems.push(p));
-    if (c.connection !== undefined && env.connections && !env.connections.has(c.connection)) {
-      problems.push({ code: 'connection_not_found', message: `connection "${c.connection}" does not exist`, path: ['connection'] });
-    }
+    problems.push(...connectionProblems(c.connection, env.connections));
     // Only a literal URL can be judged before the run; templated ones are checked when rendered.
     if (c.connection === undefined && !c.url.includes('{')) {
       try {

@@ -20,6 +20,8 @@ export interface TestContextOptions {
   /** By name; `name` is filled in from the key. */
   connections?: Record<string, Omit<Connection, 'name'>>;
   runFlow?: NodeContext['runFlow'];
+  /** Models the node may call (real loaded models in tests); absent = none. */
+  model?: NodeContext['model'];
   node?: string;
   attempt?: number;
 }
@@ -52,6 +54,10 @@ export function makeContext(opts: TestContextOptions = {}): TestContext {
       const c = Object.hasOwn(connections, name) ? connections[name] : undefined;
       if (!c) throw new WeirError('connection_not_found', `connection "${name}" does not exist`, { status: 404 });
       return { name, ...c };
+    },
+    async model(ref) {
+      if (opts.model) return opts.model(ref);
+      throw new WeirError('model_not_found', `model ${JSON.stringify(ref)} not found`, { status: 404 });
     },
     async runFlow(name, inputs) {
       flowCalls.push({ name, inputs });

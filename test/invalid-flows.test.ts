@@ -168,7 +168,7 @@ nodes:
     inputs: { q: \${inputs.query} }
     config: { url: "https://search.example.com/?q={{ q | urlencode }}" }
   - name: answer
-    type: llm
+    type: llm_agent
     inputs: { question: \${inputs.question}, context: \${serch.output.body} }
   - name: tidy
     type: transform

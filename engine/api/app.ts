@@ -9,6 +9,9 @@ import { connectionRoutes } from './routes/connections.ts';
 import { DOCS_PAGE } from './routes/docs-page.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { flowRoutes } from './routes/flows.ts';
+import { modelRoutes } from './routes/models.ts';
+import { azureOpenAiRoutes, openAiRoutes } from './routes/openai.ts';
+import { playgroundRoutes } from './routes/playground.ts';
 import { publishedRoutes } from './routes/published.ts';
 import { runRoutes } from './routes/runs.ts';
 
@@ -45,12 +48,17 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/docs', (c) => c.html(DOCS_PAGE));
   app.route('/deployments', publishedRoutes(ws));
+  // OpenAI-compatible model deployments check their own keys (a deployment key or the admin token).
+  app.route('/v1', openAiRoutes(ws, opts.adminToken));
+  app.route('/openai', azureOpenAiRoutes(ws, opts.adminToken));
   // Runs check their own auth: an app may follow its own async run with its deployment key.
   app.route('/api/runs', runRoutes(ws, opts.adminToken));
   app.use('/api/*', requireAdmin(opts.adminToken));
   app.route('/api/flows', flowRoutes(ws));
   app.route('/api/deployments', deploymentRoutes(ws));
   app.route('/api/connections', connectionRoutes(ws.store));
+  app.route('/api/models', modelRoutes(ws.catalog));
+  app.route('/api/playground', playgroundRoutes(ws));
   app.get('/api/node-types', (c) => c.json({ data: ws.registry.describe() }));
   app.post('/api/validate', async (c) => {
     const text = await c.req.text();

@@ -92,6 +92,8 @@ usage:
   weir run <flow.yaml> [--input key=value …] [--inputs file.json] [--trace] [--json]
                        [--concurrency N] [--timeout 30s]
   weir validate <flow.yaml …>
+  weir models list|search <words> [--task t] [--license l] [--provider p] [--local] [--json]
+  weir models show <id> [--json] | add <file.gguf|onnx-folder> [--name n] [--force] | pull <id>
   weir help
 
 exit codes: 0 ok, 1 the run failed, 2 invalid flow or bad arguments

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRunId } from './run-id.ts';
 import { isCancellation, NodeFailedError, RunCancelledError, RunDeadlineError, serializeError, WeirError, type SerializedError } from '../errors.ts';
 import type { Plan, PlanNode } from '../flow/compile.ts';
 import { formatRef, type Ref } from '../flow/references.ts';
@@ -80,7 +80,7 @@ class Execution {
   readonly done = new Promise<RunResult>((r) => (this.resolveDone = r));
 
   constructor(readonly plan: Plan, inputs: Record<string, unknown>, readonly opts: RunOptions) {
-    this.runId = opts.runId ?? randomUUID();
+    this.runId = opts.runId ?? newRunId();
     const n = plan.nodes.length;
     this.state = new Uint8Array(n);
     this.remaining = plan.depCounts.slice();

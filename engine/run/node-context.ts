@@ -1,9 +1,12 @@
 import { WeirError } from '../errors.ts';
-import type { Connection, LogLevel, NodeContext, Usage } from '../node-definition.ts';
+import type { LoadedModel } from '../models/types.ts';
+import type { Connection, LogLevel, ModelRef, NodeContext, Usage } from '../node-definition.ts';
 
 /** What a run offers its nodes from outside the flow; the host (CLI, server) provides it. */
 export interface RunHost {
   connection?(name: string): Promise<Connection>;
+  /** Models for llm/embed nodes: the server resolves deployments and connections. */
+  model?(ref: ModelRef): Promise<LoadedModel>;
   /** Runs another flow by name; the executor sets this up from `loadFlow`. */
   runFlow?(name: string, inputs: Record<string, unknown>, signal: AbortSignal): Promise<{ outputs: Record<string, unknown>; usage: Usage }>;
   log?(entry: { runId: string; node: string; level: LogLevel; message: string; data?: unknown }): void;
@@ -49,6 +52,14 @@ export class RunNodeContext implements NodeContext {
       return Promise.reject(new WeirError('connection_not_found', `connection "${name}" not found: this host has no connections`, { node: this.node, status: 404 }));
     }
     return this.host.connection(name);
+  }
+
+  model(ref: ModelRef): Promise<LoadedModel> {
+    if (!this.host.model) {
+      const what = 'deployment' in ref ? `deployment "${ref.deployment}"` : `model "${ref.model}" on connection "${ref.connection}"`;
+      return Promise.reject(new WeirError('model_not_found', `${what} not found: models are served by \`weir serve\`, not this host`, { node: this.node, status: 404 }));
+    }
+    return this.host.model(ref);
   }
 
   async runFlow(name: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {

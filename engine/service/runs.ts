@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRunId } from '../run/run-id.ts';
 import { WeirError } from '../errors.ts';
 import type { Plan } from '../flow/compile.ts';
 import type { RunEvent, RunListener } from '../run/events.ts';
@@ -43,7 +43,7 @@ export class RunService {
 
   /** Throws InputError (before anything is recorded) when the inputs do not fit the flow. */
   start(o: StartOptions): { runId: string; done: Promise<RunResult> } {
-    const runId = randomUUID();
+    const runId = newRunId();
     const meta: RunMeta = { flow: o.flow, version: o.version, deployment: o.deployment, mode: o.mode };
     const tracked = o.mode !== 'sync';
     const live: LiveRun | undefined = tracked ? { handle: undefined as never, events: [], listeners: new Set(), deployment: o.deployment } : undefined;

@@ -5,7 +5,9 @@ import type { RunHost } from '../run/node-context.ts';
 import { withSubflows } from '../run/subflows.ts';
 import type { NodeRegistry } from '../registry.ts';
 import type { DeploymentRow, Store, VersionRow } from '../store/types.ts';
+import { ModelCatalog } from '../models/catalog.ts';
 import { flowHash } from './flow-source.ts';
+import { ModelDeployments } from './model-deployments.ts';
 import { RunService } from './runs.ts';
 
 const MAX_CACHED_PLANS = 256;
@@ -16,6 +18,10 @@ const MAX_CACHED_PLANS = 256;
  */
 export class Workspace {
   readonly runs: RunService;
+  /** Built-in models plus the ones registered in the store. */
+  readonly catalog: ModelCatalog;
+  /** Model deployments and the models loaded for them. */
+  readonly models: ModelDeployments;
   readonly host: RunHost;
   readonly #plans = new Map<string, Plan>();
   /** Deployments read on every published call; dropped by `forgetDeployment` when one changes. */
@@ -25,6 +31,8 @@ export class Workspace {
 
   constructor(readonly store: Store, readonly registry: NodeRegistry) {
     this.runs = new RunService(store);
+    this.catalog = new ModelCatalog(() => store.models.list());
+    this.models = new ModelDeployments(store, this.catalog);
     this.host = withSubflows(
       {
         connection: async (name) => {
@@ -32,6 +40,7 @@ export class Workspace {
           if (!c) throw new WeirError('connection_not_found', `connection "${name}" not found`, { status: 404 });
           return c;
         },
+        model: (ref) => ('deployment' in ref ? this.models.get(ref.deployment) : this.models.connectionModel(ref.connection, ref.model)),
       },
       (name) => {
         const v = this.#latestVersion(name);
@@ -68,9 +77,17 @@ export class Workspace {
     return this.#planOf(`draft:${name}`, this.store.flows.get(name)?.definition, name);
   }
 
+  /** Keyed by the (cached, immutable) row: a published call finds its plan without building a key. */
+  readonly #versionPlans = new WeakMap<VersionRow, Plan>();
+
   versionPlan(v: VersionRow): Plan {
-    const key = `v:${v.flow}:${v.number}:${v.hash}`;
-    return this.#plans.get(key) ?? this.#cachePlan(key, compileFlow(v.definition, { registry: this.registry, resolveFlow: this.resolveFlow }));
+    let plan = this.#versionPlans.get(v);
+    if (!plan) {
+      const key = `v:${v.flow}:${v.number}:${v.hash}`;
+      plan = this.#plans.get(key) ?? this.#cachePlan(key, compileFlow(v.definition, { registry: this.registry, resolveFlow: this.resolveFlow }));
+      this.#versionPlans.set(v, plan);
+    }
+    return plan;
   }
 
   #cachePlan(key: string, plan: Plan): Plan {
@@ -133,6 +150,8 @@ export class Workspace {
 
   close(): void {
     this.runs.stopAll();
+    // Disposal finishes in the background; the server awaits `models.close()` itself.
+    void this.models.close();
   }
 
   /** Publishing unchanged content returns the version that already has it. */

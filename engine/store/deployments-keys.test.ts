@@ -11,8 +11,9 @@ const deployment = (name: string) => ({ name, kind: 'flow' as const, flow: 'chat
 describe('deployments', () => {
   it('creates, updates traffic and sampling, lists and deletes', () => {
     const d = store.deployments.create(deployment('blue'));
-    expect(d).toEqual({ ...deployment('blue'), createdAt: expect.any(Number), updatedAt: d.createdAt });
-    store.deployments.create({ ...deployment('api'), kind: 'model', flow: null, traffic: [] });
+    expect(d).toEqual({ ...deployment('blue'), model: null, options: null, createdAt: expect.any(Number), updatedAt: d.createdAt });
+    store.deployments.create({ ...deployment('api'), kind: 'model', flow: null, model: 'use-lite', options: { contextSize: 512 }, traffic: [] });
+    expect(store.deployments.get('api')).toMatchObject({ model: 'use-lite', options: { contextSize: 512 } });
     const canary = [{ version: 1, weight: 90 }, { version: 2, weight: 10 }];
     const updated = store.deployments.update('blue', { traffic: canary });
     expect(updated).toMatchObject({ traffic: canary, traceSampleRate: 1, createdAt: d.createdAt });

@@ -15,7 +15,7 @@ export function deploymentsRepo(db: Db): Store['deployments'] {
       try {
         return db
           .insert(deployments)
-          .values({ name: row.name, kind: row.kind, flow: row.flow, traffic: row.traffic, traceSampleRate: row.traceSampleRate, createdAt: now, updatedAt: now })
+          .values({ name: row.name, kind: row.kind, flow: row.flow, model: row.model ?? null, options: row.options ?? null, traffic: row.traffic, traceSampleRate: row.traceSampleRate, createdAt: now, updatedAt: now })
           .returning()
           .get();
       } catch (err) {

@@ -13,6 +13,7 @@ import { connectionsRepo } from './connections-repo.ts';
 import { deploymentsRepo } from './deployments-repo.ts';
 import { flowsRepo } from './flows-repo.ts';
 import { keysRepo } from './keys-repo.ts';
+import { modelsRepo } from './models-repo.ts';
 import { runsRepo } from './runs-repo.ts';
 import { loadOrCreateMasterKey, parseMasterKey } from './secrets.ts';
 import type { OpenStoreOptions, Store } from './types.ts';
@@ -57,6 +58,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       flows: flowsRepo(db),
       versions: versionsRepo(db),
       deployments: deploymentsRepo(db),
+      models: modelsRepo(db),
       keys: keysRepo(db),
       runs,
       connections: connectionsRepo(db, key),

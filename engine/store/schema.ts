@@ -6,7 +6,8 @@
 import { blob, customType, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { SerializedError } from '../errors.ts';
 import type { Usage } from '../node-definition.ts';
-import type { StoredRunStatus, TrafficSplit } from './types.ts';
+import type { ModelEntry } from '../models/types.ts';
+import type { ModelDeploymentOptions, StoredRunStatus, TrafficSplit } from './types.ts';
 import { toJsonText } from './json.ts';
 
 /**
@@ -48,6 +49,9 @@ export const deployments = sqliteTable('deployments', {
   name: text('name').primaryKey(),
   kind: text('kind').$type<'flow' | 'model'>().notNull(),
   flow: text('flow'),
+  /** Model deployments: the catalog id they serve, and how (context size, connection …). */
+  model: text('model'),
+  options: text('options', { mode: 'json' }).$type<ModelDeploymentOptions>(),
   traffic: text('traffic', { mode: 'json' }).$type<TrafficSplit[]>().notNull(),
   traceSampleRate: real('trace_sample_rate').notNull().default(1),
   createdAt: integer('created_at').notNull(),
@@ -168,3 +172,10 @@ export type NodeTraceRecord = typeof nodeTraces.$inferSelect;
 export type RunEventRecord = typeof runEvents.$inferSelect;
 export type ConnectionRecord = typeof connections.$inferSelect;
 export type UsageRecord = typeof usageRecords.$inferSelect;
+
+/** Models registered by the user (`weir models add`); the shipped catalog lives in code. */
+export const models = sqliteTable('models', {
+  id: text('id').primaryKey(),
+  entry: text('entry', { mode: 'json' }).$type<ModelEntry>().notNull(),
+  createdAt: integer('created_at').notNull(),
+});

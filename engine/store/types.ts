@@ -3,6 +3,7 @@
  * a Postgres one can follow behind the same interface without touching callers.
  * Times are epoch milliseconds. JSON columns come back parsed.
  */
+import type { ModelEntry } from '../models/types.ts';
 import type { SerializedError } from '../errors.ts';
 import type { Usage } from '../node-definition.ts';
 
@@ -34,10 +35,22 @@ export interface TrafficSplit {
   weight: number;
 }
 
+/** How a model deployment serves its model. */
+export interface ModelDeploymentOptions {
+  /** Context size to allocate for local models (tokens). */
+  contextSize?: number;
+  /** Remote models: the connection (base URL, key, api-version) to call through. */
+  connection?: string;
+  /** Remote models: the model or Azure deployment name on the remote side, if not the catalog's. */
+  remoteModel?: string;
+}
+
 export interface DeploymentRow {
   name: string;
   kind: 'flow' | 'model';
   flow: string | null;
+  model: string | null;
+  options: ModelDeploymentOptions | null;
   traffic: TrafficSplit[];
   /** Share of synchronous calls whose node traces are stored (runs are always recorded). */
   traceSampleRate: number;
@@ -142,9 +155,17 @@ export interface Store {
   deployments: {
     list(): DeploymentRow[];
     get(name: string): DeploymentRow | undefined;
-    create(row: Omit<DeploymentRow, 'createdAt' | 'updatedAt'>): DeploymentRow;
+    create(row: Omit<DeploymentRow, 'createdAt' | 'updatedAt' | 'model' | 'options'> & Partial<Pick<DeploymentRow, 'model' | 'options'>>): DeploymentRow;
     update(name: string, patch: Partial<Pick<DeploymentRow, 'traffic' | 'traceSampleRate'>>): DeploymentRow | undefined;
     delete(name: string): boolean;
+  };
+  /** Models the user registered; the shipped catalog is not stored. */
+  models: {
+    list(): ModelEntry[];
+    get(id: string): ModelEntry | undefined;
+    /** Adds or replaces. */
+    put(entry: ModelEntry): void;
+    delete(id: string): boolean;
   };
   keys: {
     /** Creates a random 256-bit key; the secret is returned once and only its SHA-256 is stored. */

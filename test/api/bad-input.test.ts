@@ -53,6 +53,14 @@ describe('bad input at every route', () => {
     expect(d.json.error.code).toBe('json_too_deep');
   });
 
+  it('names what is wrong with a score body that is not an object of inputs', async () => {
+    for (const [body, what] of [['[1,2]', 'an array'], ['null', 'null'], ['"hi"', 'string']]) {
+      const r = await api.call('POST', '/deployments/echo-prod/score', body, { authorization: `Bearer ${key}` });
+      expect(r.status).toBe(400);
+      expect(r.json.error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining(`JSON object of named inputs, not ${what}`) });
+    }
+  });
+
   it('still serves after all of that, and unknown routes are JSON 404s', async () => {
     expect((await api.call('POST', '/deployments/echo-prod/score', { text: 'ok' }, { authorization: `Bearer ${key}` })).json).toEqual({ said: 'ok' });
     const r = await api.call('GET', '/nowhere');

@@ -118,7 +118,7 @@ outputs:
   answer: \${answer.output}
 nodes:
   - name: answer
-    type: llm
+    type: llm_agent
     inputs: { question: \${inputs.question}, context: \${retrieve.output} }
 `,
   'warn.flow.yaml': `weir: 1

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
+import type { ModelDeploymentState } from '../../service/model-deployments.ts';
 import type { Workspace } from '../../service/workspace.ts';
 import type { DeploymentRow, KeyRow, TrafficSplit } from '../../store/types.ts';
 import { readJson } from '../body.ts';
@@ -11,24 +12,42 @@ const Traffic = z.array(z.object({ version: z.number().int().min(1), weight: z.n
 const CreateBody = z
   .object({
     name: z.string().regex(NAME, 'a deployment name is lower-case letters, digits and -, up to 63 characters'),
-    flow: z.string().min(1),
+    flow: z.string().min(1).optional(),
     traffic: Traffic.optional(),
     trace_sample_rate: z.number().min(0).max(1).default(1),
+    model: z.string().min(1).max(200).optional(),
+    context_size: z.number().int().min(64).max(1 << 20).optional(),
+    connection: z.string().min(1).max(128).optional(),
+    remote_model: z.string().min(1).max(256).optional(),
   })
   .strict();
+const MODEL_ONLY = ['context_size', 'connection', 'remote_model'] as const;
 const PatchBody = z.object({ traffic: Traffic.optional(), trace_sample_rate: z.number().min(0).max(1).optional() }).strict();
 
-export function deploymentJson(d: DeploymentRow) {
+export function deploymentJson(d: DeploymentRow, state?: ModelDeploymentState) {
+  const times = { created_at: new Date(d.createdAt).toISOString(), updated_at: new Date(d.updatedAt).toISOString() };
+  if (d.kind === 'model') {
+    const o = d.options ?? {};
+    return {
+      name: d.name, kind: d.kind, flow: null, model: d.model,
+      context_size: o.contextSize ?? null, connection: o.connection ?? null, remote_model: o.remoteModel ?? null,
+      // Not tracked yet means a load has not been asked for: it starts on first use.
+      state: state?.state ?? 'loading', reason: state?.reason ?? null, loaded_at: state?.loaded_at ?? null,
+      // The base URL OpenAI clients take (with this name as `model`), and Azure OpenAI's layout.
+      endpoint: '/v1', azure_endpoint: `/openai/deployments/${d.name}`,
+      ...times,
+    };
+  }
   return {
     name: d.name, kind: d.kind, flow: d.flow, traffic: d.traffic, trace_sample_rate: d.traceSampleRate,
     endpoint: `/deployments/${d.name}/score`,
-    created_at: new Date(d.createdAt).toISOString(), updated_at: new Date(d.updatedAt).toISOString(),
+    ...times,
   };
 }
 
 const keyJson = (k: KeyRow) => ({ id: k.id, name: k.name, prefix: k.prefix, created_at: new Date(k.createdAt).toISOString(), revoked_at: k.revokedAt ? new Date(k.revokedAt).toISOString() : null });
 
-/** Deployments of flows (traffic across published versions) and their keys. */
+/** Deployments of flows (traffic across published versions) or of catalog models, and their keys. */
 export function deploymentRoutes(ws: Workspace): Hono {
   const app = new Hono();
   const store = ws.store;
@@ -49,10 +68,28 @@ export function deploymentRoutes(ws: Workspace): Hono {
     return d;
   };
 
-  app.get('/', (c) => c.json({ data: store.deployments.list().map(deploymentJson) }));
+  const json = (d: DeploymentRow) => deploymentJson(d, d.kind === 'model' ? ws.models.state(d.name) : undefined);
+
+  app.get('/', (c) => c.json({ data: store.deployments.list().map(json) }));
 
   app.post('/', async (c) => {
-    const body = await readJson(c, CreateBody);
+    const raw = await readJson(c, CreateBody);
+    if (raw.flow !== undefined && raw.model !== undefined) throw new WeirError('invalid_request', 'give either flow or model, not both', { status: 400, path: ['model'] });
+    if (raw.model !== undefined) {
+      const { model, context_size, connection, remote_model } = raw;
+      if (raw.traffic) throw new WeirError('invalid_request', 'traffic applies to flow deployments only', { status: 400, path: ['traffic'] });
+      const options = { ...(context_size !== undefined ? { contextSize: context_size } : {}), ...(connection !== undefined ? { connection } : {}), ...(remote_model !== undefined ? { remoteModel: remote_model } : {}) };
+      ws.models.check(model, options);
+      if (store.deployments.get(raw.name)) throw new WeirError('deployment_exists', `deployment "${raw.name}" already exists`, { status: 409, path: ['name'] });
+      const d = store.deployments.create({ name: raw.name, kind: 'model', flow: null, model, options, traffic: [], traceSampleRate: raw.trace_sample_rate });
+      ws.forgetDeployment(d.name);
+      ws.models.deploy(d);
+      return c.json(json(d), 201);
+    }
+    if (raw.flow === undefined) throw new WeirError('invalid_request', 'give flow (a published flow) or model (a catalog model, GET /api/models)', { status: 400, path: ['flow'] });
+    const extra = MODEL_ONLY.find((k) => raw[k] !== undefined);
+    if (extra) throw new WeirError('invalid_request', `${extra} applies to model deployments only`, { status: 400, path: [extra] });
+    const body = { ...raw, flow: raw.flow };
     if (!store.flows.get(body.flow)) throw new WeirError('flow_not_found', `flow "${body.flow}" not found`, { status: 404, path: ['flow'] });
     if (store.deployments.get(body.name)) throw new WeirError('deployment_exists', `deployment "${body.name}" already exists`, { status: 409, path: ['name'] });
     const versions = store.versions.list(body.flow);
@@ -63,22 +100,24 @@ export function deploymentRoutes(ws: Workspace): Hono {
     return c.json(deploymentJson(d), 201);
   });
 
-  app.get('/:name', (c) => c.json(deploymentJson(get(c.req.param('name')))));
+  app.get('/:name', (c) => c.json(json(get(c.req.param('name')))));
 
   /** Traffic changes take effect on the next call: blue/green, canary, rollback — no restart. */
   app.patch('/:name', async (c) => {
     const d = get(c.req.param('name'));
     const body = await readJson(c, PatchBody);
+    if (body.traffic && d.kind !== 'flow') throw new WeirError('invalid_request', 'traffic applies to flow deployments only', { status: 400, path: ['traffic'] });
     if (body.traffic) checkTraffic(d.flow!, body.traffic);
     ws.forgetDeployment(d.name);
     const updated = store.deployments.update(d.name, { ...(body.traffic ? { traffic: body.traffic } : {}), ...(body.trace_sample_rate !== undefined ? { traceSampleRate: body.trace_sample_rate } : {}) });
-    return c.json(deploymentJson(updated!));
+    return c.json(json(updated!));
   });
 
   app.delete('/:name', (c) => {
     const name = get(c.req.param('name')).name;
     ws.forgetDeployment(name);
     if (!store.deployments.delete(name)) throw notFound(`deployment "${name}"`);
+    ws.models.undeploy(name);
     return c.body(null, 204);
   });
 

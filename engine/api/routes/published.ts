@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
 import type { RunResult } from '../../run/executor.ts';
 import type { Workspace } from '../../service/workspace.ts';
 import type { DeploymentRow, VersionRow } from '../../store/types.ts';
 import { deploymentKey, unauthorized } from '../auth.ts';
-import { intParam, readJson } from '../body.ts';
+import { intParam, readJsonObject } from '../body.ts';
 import { SseFeed, wantsSse } from '../sse.ts';
 import { deploymentOpenApi } from './openapi.ts';
-
-const Inputs = z.record(z.string(), z.unknown());
 
 /** A failed run is the flow's fault or its upstream's, never the caller's input: 502/504, not 500. */
 export function runFailure(r: RunResult): WeirError {
@@ -35,7 +32,7 @@ export function publishedRoutes(ws: Workspace): Hono {
 
   app.post('/:name/score', async (c) => {
     const { d, v, keyId } = resolve(c);
-    const inputs = await readJson(c, Inputs);
+    const inputs = await readJsonObject(c);
     const base = { plan: ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId, keepTrace: Math.random() < d.traceSampleRate };
     if (wantsSse(c)) {
       const feed = new SseFeed();
@@ -77,7 +74,7 @@ export function publishedRoutes(ws: Workspace): Hono {
   /** Long runs: recorded before they start; poll /api/runs/{id} or follow /api/runs/{id}/events. */
   app.post('/:name/runs', async (c) => {
     const { d, v, keyId } = resolve(c);
-    const inputs = await readJson(c, Inputs);
+    const inputs = await readJsonObject(c);
     const { runId } = ws.runs.start({ plan: ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'async', keyId });
     return c.json({ run_id: runId, status: 'running', version: v.number, poll: `/api/runs/${runId}`, events: `/api/runs/${runId}/events` }, 202, { 'x-request-id': runId, 'weir-version': String(v.number), location: `/api/runs/${runId}` });
   });

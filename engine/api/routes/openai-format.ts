@@ -1,0 +1,82 @@
+/**
+ * Response bodies in OpenAI's exact shapes, so the official SDKs (and anything built for them)
+ * read Weir's answers without knowing it is not OpenAI. `model` is always the deployment name.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { FinishReason, Generation, ModelEntry, TokenUsage } from '../../models/types.ts';
+import type { DeploymentRow } from '../../store/types.ts';
+
+export interface ResponseMeta {
+  id: string;
+  created: number;
+  model: string;
+  system_fingerprint: string;
+}
+
+export function responseMeta(prefix: 'chatcmpl' | 'cmpl', deployment: string, entry: ModelEntry): ResponseMeta {
+  return {
+    id: `${prefix}-${randomUUID().replaceAll('-', '')}`,
+    created: Math.floor(Date.now() / 1000),
+    model: deployment,
+    // Same model (and provider) gives the same fingerprint, as OpenAI's does for one backend config.
+    system_fingerprint: `fp_${createHash('sha256').update(`${entry.provider}:${entry.id}`).digest('hex').slice(0, 10)}`,
+  };
+}
+
+export function chatCompletion(m: ResponseMeta, g: Generation) {
+  return {
+    id: m.id, object: 'chat.completion' as const, created: m.created, model: m.model,
+    choices: [{ index: 0, message: { role: 'assistant' as const, content: g.text, refusal: null }, logprobs: null, finish_reason: g.finishReason }],
+    usage: g.usage,
+    system_fingerprint: m.system_fingerprint,
+  };
+}
+
+/** A chat stream chunk; with include_usage every chunk but the last carries `usage: null`, like OpenAI's. */
+export function chatChunk(m: ResponseMeta, delta: { role?: 'assistant'; content?: string }, finish: FinishReason | null, withUsage: boolean) {
+  return {
+    id: m.id, object: 'chat.completion.chunk' as const, created: m.created, model: m.model, system_fingerprint: m.system_fingerprint,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...(withUsage ? { usage: null } : {}),
+  };
+}
+
+export function textCompletion(m: ResponseMeta, g: Generation) {
+  return {
+    id: m.id, object: 'text_completion' as const, created: m.created, model: m.model,
+    choices: [{ text: g.text, index: 0, logprobs: null, finish_reason: g.finishReason }],
+    usage: g.usage,
+    system_fingerprint: m.system_fingerprint,
+  };
+}
+
+export function textChunk(m: ResponseMeta, text: string, finish: FinishReason | null, withUsage: boolean) {
+  return {
+    id: m.id, object: 'text_completion' as const, created: m.created, model: m.model, system_fingerprint: m.system_fingerprint,
+    choices: [{ text, index: 0, logprobs: null, finish_reason: finish }],
+    ...(withUsage ? { usage: null } : {}),
+  };
+}
+
+/** The last chunk when include_usage was asked for: no choices, the call's usage. */
+export function usageChunk(m: ResponseMeta, object: 'chat.completion.chunk' | 'text_completion', usage: TokenUsage) {
+  return { id: m.id, object, created: m.created, model: m.model, system_fingerprint: m.system_fingerprint, choices: [], usage };
+}
+
+/** base64 is the little-endian float32 bytes, what the SDKs decode (and request by default). */
+export function embeddingList(model: string, vectors: number[][], format: 'float' | 'base64', usage: { prompt_tokens: number; total_tokens: number }) {
+  return {
+    object: 'list' as const,
+    data: vectors.map((v, index) => ({
+      object: 'embedding' as const,
+      index,
+      embedding: format === 'base64' ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v,
+    })),
+    model,
+    usage: { prompt_tokens: usage.prompt_tokens, total_tokens: usage.total_tokens },
+  };
+}
+
+export function modelObject(d: DeploymentRow) {
+  return { id: d.name, object: 'model' as const, created: Math.floor(d.createdAt / 1000), owned_by: 'weir' };
+}

@@ -1,0 +1,153 @@
+/**
+ * Serving one OpenAI-style call against a loaded model: context checks, the JSON or SSE answer,
+ * and metering. Shared by /v1, the Azure-style /openai routes and the playground.
+ */
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { WeirError } from '../../errors.ts';
+import { pricedUsage } from '../../models/pricing.ts';
+import { collect, type GenerationEvent, type GenerateOptions, type LoadedModel, type TokenUsage } from '../../models/types.ts';
+import type { Workspace } from '../../service/workspace.ts';
+import { errorBody } from '../errors.ts';
+import { chatChunk, chatCompletion, embeddingList, responseMeta, textChunk, textCompletion, usageChunk } from './openai-format.ts';
+import type { ChatRequest, CompletionRequest, EmbeddingsRequest, GenerationRequest } from './openai-schemas.ts';
+
+/** Who is served: the deployment (metered under it), the key (null for the admin token) and its model. */
+export interface Target {
+  deployment: string;
+  keyId: string | null;
+  model: LoadedModel;
+}
+
+function notSupported(t: Target, what: string): WeirError {
+  return new WeirError('model_not_supported', `deployment "${t.deployment}" (model ${t.model.entry.id}) does not serve ${what}`, { status: 400, path: ['model'] });
+}
+
+function meter(ws: Workspace, t: Target, usage: { prompt_tokens: number; completion_tokens?: number; total_tokens: number } | undefined): void {
+  // A failed call still counts as a request, with the tokens it got to.
+  ws.runs.usage.add(t.deployment, t.keyId, usage ? pricedUsage(t.model.entry.price, usage) : {});
+}
+
+/**
+ * The prompt, and prompt + completion budget, must fit the model's context. Texts are counted one
+ * by one (tokenizers can be slow on one huge string), and not at all when their UTF-8 bytes fit:
+ * a tokenizer makes at most a token per byte (special tokens aside, which the model's own check
+ * counts). Usage comes from the model, not from here.
+ */
+async function checkContext(t: Target, texts: string[], param: 'messages' | 'prompt', req: GenerationRequest): Promise<void> {
+  const ctx = t.model.contextLength;
+  const max = req.opts.maxTokens ?? 0;
+  const bytes = texts.reduce((n, x) => n + Buffer.byteLength(x), 0);
+  if (bytes + max <= ctx) return;
+  let n = 0;
+  for (const text of texts) n += (await t.model.tokenize(text)).length;
+  if (n > ctx) {
+    throw new WeirError('context_length_exceeded', `this model's maximum context length is ${ctx} tokens, but the ${param} have ${n} tokens; shorten them`, { status: 400, path: [param] });
+  }
+  if (max && n + max > ctx) {
+    throw new WeirError('context_length_exceeded', `this model's maximum context length is ${ctx} tokens, but ${n + max} were requested (${n} in the ${param}, ${max} for the completion); lower ${req.maxParam}`, { status: 400, path: [req.maxParam] });
+  }
+}
+
+type Run = (opts: GenerateOptions) => AsyncIterable<GenerationEvent>;
+
+async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'text', req: GenerationRequest, run: Run): Promise<Response> {
+  const meta = responseMeta(kind === 'chat' ? 'chatcmpl' : 'cmpl', t.deployment, t.model.entry);
+  if (!req.stream) {
+    let usage: TokenUsage | undefined;
+    try {
+      // The request's signal aborts when the client goes away: the model stops generating.
+      const g = await collect(run({ ...req.opts, signal: c.req.raw.signal }));
+      usage = g.usage;
+      return c.json(kind === 'chat' ? chatCompletion(meta, g) : textCompletion(meta, g));
+    } finally {
+      meter(ws, t, usage);
+    }
+  }
+
+  const ctl = new AbortController();
+  const events = run({ ...req.opts, signal: AbortSignal.any([ctl.signal, c.req.raw.signal]) })[Symbol.asyncIterator]();
+  // The first event is awaited before the stream opens: a model or upstream that fails at once
+  // answers with a plain HTTP error the client can read, not a broken stream.
+  let first: IteratorResult<GenerationEvent>;
+  try {
+    first = await events.next();
+  } catch (err) {
+    meter(ws, t, undefined);
+    throw err;
+  }
+  const withUsage = req.includeUsage;
+  const object = kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
+  const piece = (text: string) => (kind === 'chat' ? chatChunk(meta, { content: text }, null, withUsage) : textChunk(meta, text, null, withUsage));
+  const last = (finish: 'stop' | 'length') => (kind === 'chat' ? chatChunk(meta, {}, finish, withUsage) : textChunk(meta, '', finish, withUsage));
+
+  return streamSSE(c, async (stream) => {
+    stream.onAbort(() => ctl.abort());
+    const send = (data: unknown) => stream.writeSSE({ data: JSON.stringify(data) });
+    let usage: TokenUsage | undefined;
+    try {
+      if (kind === 'chat') await send(chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage));
+      for (let r = first; !r.done && !stream.aborted; r = await events.next()) {
+        const e = r.value;
+        if (e.type === 'text') await send(piece(e.text));
+        else {
+          usage = e.usage;
+          await send(last(e.finishReason));
+          if (withUsage) await send(usageChunk(meta, object, e.usage));
+        }
+      }
+      if (!stream.aborted) await stream.write('data: [DONE]\n\n');
+    } catch (err) {
+      // Mid-stream failures end the stream with an OpenAI error payload (the SDKs raise it).
+      if (!(err instanceof WeirError)) console.error('model stream failed', err);
+      const body = err instanceof WeirError ? errorBody(err.status, err.code, err.message) : errorBody(500, 'internal_error', 'the model failed; the server log has details');
+      if (!stream.aborted) await send(body).catch(() => {});
+    } finally {
+      ctl.abort();
+      await events.return?.().catch(() => {});
+      meter(ws, t, usage);
+    }
+  });
+}
+
+export async function serveChat(c: Context, ws: Workspace, t: Target, req: ChatRequest): Promise<Response> {
+  const model = t.model;
+  if (!model.chat) throw notSupported(t, 'chat completions');
+  await checkContext(t, req.messages.map((m) => m.content), 'messages', req);
+  return generate(c, ws, t, 'chat', req, (opts) => model.chat!(req.messages, opts));
+}
+
+export async function serveCompletion(c: Context, ws: Workspace, t: Target, req: CompletionRequest): Promise<Response> {
+  const model = t.model;
+  if (!model.complete) throw notSupported(t, 'text completions');
+  await checkContext(t, [req.prompt], 'prompt', req);
+  return generate(c, ws, t, 'text', req, (opts) => model.complete!(req.prompt, opts));
+}
+
+export async function serveEmbeddings(c: Context, ws: Workspace, t: Target, req: EmbeddingsRequest): Promise<Response> {
+  const model = t.model;
+  if (!model.embed) throw notSupported(t, 'embeddings');
+  const dims = model.entry.dimensions;
+  if (req.dimensions !== undefined && dims !== undefined && req.dimensions !== dims) {
+    throw new WeirError('unsupported_parameter', `this model gives ${dims}-dimensional vectors; dimensions must be ${dims} or left out`, { status: 400, path: ['dimensions'] });
+  }
+  for (const [i, text] of req.input.entries()) {
+    if (Buffer.byteLength(text) <= model.contextLength) continue;
+    const n = (await model.tokenize(text)).length;
+    if (n > model.contextLength) {
+      throw new WeirError('context_length_exceeded', `this model's maximum context length is ${model.contextLength} tokens, but input ${i} has ${n}`, { status: 400, path: ['input'] });
+    }
+  }
+  let usage: { prompt_tokens: number; total_tokens: number } | undefined;
+  try {
+    const r = await model.embed(req.input, { signal: c.req.raw.signal });
+    usage = r.usage;
+    const got = r.vectors[0]?.length;
+    if (req.dimensions !== undefined && got !== req.dimensions) {
+      throw new WeirError('unsupported_parameter', `this model gives ${got}-dimensional vectors; dimensions must be ${got} or left out`, { status: 400, path: ['dimensions'] });
+    }
+    return c.json(embeddingList(t.deployment, r.vectors, req.format, r.usage));
+  } finally {
+    meter(ws, t, usage && { prompt_tokens: usage.prompt_tokens, completion_tokens: 0, total_tokens: usage.total_tokens });
+  }
+}

