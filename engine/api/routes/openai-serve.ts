@@ -83,20 +83,38 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
 
   return streamSSE(c, async (stream) => {
     stream.onAbort(() => ctl.abort());
-    const send = (data: unknown) => stream.writeSSE({ data: JSON.stringify(data) });
+    // Tokens can come faster than one write per token gets through the response stream (each
+    // write is several promise hops and a syscall): events that arrive while a write is in
+    // flight are sent together in the next one. At most one write is pending, so a slow client
+    // still holds generation back.
+    let pending = '';
+    let writing: Promise<void> | undefined;
+    const drain = async () => {
+      while (pending && !stream.aborted) {
+        const out = pending;
+        pending = '';
+        await stream.write(out);
+      }
+      writing = undefined;
+    };
+    const queue = (text: string): Promise<void> => {
+      pending += `data: ${text}\n\n`;
+      return (writing ??= drain());
+    };
+    const send = (data: unknown) => queue(JSON.stringify(data));
     let usage: TokenUsage | undefined;
     try {
-      if (kind === 'chat') await send(chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage));
+      if (kind === 'chat') void send(chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage));
       for (let r = first; !r.done && !stream.aborted; r = await events.next()) {
         const e = r.value;
-        if (e.type === 'text') await send(piece(e.text));
+        if (e.type === 'text') void send(piece(e.text));
         else {
           usage = e.usage;
-          await send(last(e.finishReason));
-          if (withUsage) await send(usageChunk(meta, object, e.usage));
+          void send(last(e.finishReason));
+          if (withUsage) void send(usageChunk(meta, object, e.usage));
         }
       }
-      if (!stream.aborted) await stream.write('data: [DONE]\n\n');
+      if (!stream.aborted) await queue('[DONE]');
     } catch (err) {
       // Mid-stream failures end the stream with an OpenAI error payload (the SDKs raise it).
       if (!(err instanceof WeirError)) console.error('model stream failed', err);
