@@ -7,6 +7,7 @@ import type { DeploymentRow, VersionRow } from '../../store/types.ts';
 import { deploymentKey, unauthorized } from '../auth.ts';
 import { intParam, readJsonObject } from '../body.ts';
 import { SseFeed, wantsSse } from '../sse.ts';
+import { modelOpenApi } from './model-openapi.ts';
 import { deploymentOpenApi } from './openapi.ts';
 
 /** A failed run is the flow's fault or its upstream's, never the caller's input: 502/504, not 500. */
@@ -80,6 +81,12 @@ export function publishedRoutes(ws: Workspace): Hono {
   });
 
   app.get('/:name/openapi.json', (c) => {
+    const name = c.req.param('name');
+    const model = ws.deployment(name);
+    if (model?.kind === 'model') {
+      deploymentKey(c, ws, name);
+      return c.json(modelOpenApi(model, ws.catalog.get(model.model!)), 200, { 'x-request-id': randomUUID() });
+    }
     const { d, v } = resolve(c);
     return c.json(deploymentOpenApi(d, v), 200, { 'x-request-id': randomUUID(), 'weir-version': String(v.number) });
   });
