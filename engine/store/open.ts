@@ -10,6 +10,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { WeirError } from '../errors.ts';
 import { connectionsRepo } from './connections-repo.ts';
+import { dataRepo } from './data-repo.ts';
 import { deploymentsRepo } from './deployments-repo.ts';
 import { flowsRepo } from './flows-repo.ts';
 import { keysRepo } from './keys-repo.ts';
@@ -63,6 +64,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       runs,
       connections: connectionsRepo(db, key),
       usage: usageRepo(db),
+      data: dataRepo(db),
       close: () => {
         if (closed) return;
         closed = true;

@@ -179,3 +179,63 @@ export const models = sqliteTable('models', {
   entry: text('entry', { mode: 'json' }).$type<ModelEntry>().notNull(),
   createdAt: integer('created_at').notNull(),
 });
+
+/** A data index ("add your data"): documents → chunks → vectors (HNSW file) + full text (FTS5). */
+export const dataIndexes = sqliteTable('data_indexes', {
+  name: text('name').primaryKey(),
+  /** Catalog id of the embedding model; chunks are sized in its tokens. */
+  embeddingModel: text('embedding_model').notNull(),
+  dims: integer('dims').notNull(),
+  chunkTokens: integer('chunk_tokens').notNull(),
+  overlapTokens: integer('overlap_tokens').notNull(),
+  createdAt: integer('created_at').notNull(),
+  /** When documents were last added or removed. */
+  builtAt: integer('built_at'),
+});
+
+export const dataDocuments = sqliteTable(
+  'data_documents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    index: text('index')
+      .notNull()
+      .references(() => dataIndexes.name, { onDelete: 'cascade' }),
+    /** The file name (or path relative to the folder added), unique in its index. */
+    name: text('name').notNull(),
+    format: text('format').notNull(),
+    title: text('title').notNull().default(''),
+    /** SHA-256 of the file's bytes: the same file added again is not re-read. */
+    hash: text('hash').notNull(),
+    bytes: integer('bytes').notNull(),
+    chunks: integer('chunks').notNull().default(0),
+    addedAt: integer('added_at').notNull(),
+  },
+  (t) => [uniqueIndex('data_documents_index_name').on(t.index, t.name)],
+);
+
+export const dataChunks = sqliteTable(
+  'data_chunks',
+  {
+    /** Also the chunk's label in the HNSW index. */
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    index: text('index').notNull(),
+    document: integer('document')
+      .notNull()
+      .references(() => dataDocuments.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    text: text('text').notNull(),
+    title: text('title').notNull().default(''),
+    headingPath: text('heading_path', { mode: 'json' }).$type<string[]>().notNull(),
+    page: integer('page'),
+    start: integer('start').notNull(),
+    end: integer('end').notNull(),
+    tokens: integer('tokens').notNull(),
+    /** SHA-256 of the normalized text: identical content is embedded once per index. */
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('data_chunks_document').on(t.document, t.idx), index('data_chunks_index_hash').on(t.index, t.hash)],
+);
+
+export type DataIndexRecord = typeof dataIndexes.$inferSelect;
+export type DataDocumentRecord = typeof dataDocuments.$inferSelect;
+export type DataChunkRecord = typeof dataChunks.$inferSelect;

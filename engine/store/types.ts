@@ -4,6 +4,7 @@
  * Times are epoch milliseconds. JSON columns come back parsed.
  */
 import type { ModelEntry } from '../models/types.ts';
+import type { DataStore } from './data-types.ts';
 import type { SerializedError } from '../errors.ts';
 import type { Usage } from '../node-definition.ts';
 
@@ -201,6 +202,8 @@ export interface Store {
     put(row: { name: string; type: string; settings: Record<string, unknown>; secrets?: Record<string, string | null> }): ConnectionRow;
     delete(name: string): boolean;
   };
+  /** Data indexes: documents, chunks and their full text. */
+  data: DataStore;
   usage: {
     /** Adds `requests` calls (default 1) and their usage to the minute of `at`. */
     record(deployment: string, keyId: string | null, usage: Usage, at?: number, requests?: number): void;
