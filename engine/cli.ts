@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { builtinNodes } from '../nodes/index.ts';
 import { HELP, runCommand, validateCommand, type Io } from './cli/commands.ts';
+import { dataCommand } from './cli/data-command.ts';
 import { modelsCommand } from './cli/models-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
 import { WeirError } from './errors.ts';
@@ -20,6 +21,7 @@ export async function main(argv: string[], io: Io, registry = new NodeRegistry(b
       return await serveCommand({ port: values.port, host: values.host, dataDir: values['data-dir'] }, registry, io);
     }
     if (command === 'models') return await modelsCommand(rest, io, {});
+    if (command === 'data') return await dataCommand(rest, io, registry, { isTty: Boolean(process.stdout.isTTY) });
     if (command === 'validate') {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
       if (!positionals.length) throw new WeirError('invalid_argument', 'weir validate needs at least one flow file');

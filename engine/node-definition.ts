@@ -19,6 +19,30 @@ export interface Connection {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** What a retrieval node asks of a data index. */
+export interface IndexQuery {
+  k: number;
+  mode: 'vector' | 'keyword' | 'hybrid';
+  threshold?: number;
+  /** Only chunks of these documents (file names). */
+  sources?: string[];
+  /** Only chunks of documents carrying any of these tags. */
+  tags?: string[];
+}
+
+/** One retrieved chunk, with what a citation needs. */
+export interface RetrievedChunk {
+  id: number;
+  score: number;
+  text: string;
+  source: string;
+  title: string;
+  heading_path: string[];
+  page: number | null;
+  start: number;
+  end: number;
+}
+
 /** Which model a node calls: a model deployment by name, or a model behind an OpenAI-compatible connection. */
 export type ModelRef = { deployment: string } | { connection: string; model: string };
 
@@ -45,6 +69,8 @@ export interface NodeContext {
   connection(name: string): Promise<Connection>;
   /** A model ready to call (llm, embed nodes); throws `model_not_found` or `model_not_ready`. */
   model(ref: ModelRef): Promise<LoadedModel>;
+  /** Searches a data index; throws `index_not_found` for an unknown one. */
+  searchIndex(index: string, query: string | number[], opts: IndexQuery): Promise<RetrievedChunk[]>;
   /** Run another flow by name with the given inputs and return its outputs. */
   runFlow(name: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>>;
 }

@@ -33,6 +33,8 @@ export interface RunningServer {
   /** True when the admin token was generated for this start (print it once). */
   generatedToken: boolean;
   interruptedAtStart: number;
+  /** Ingestion jobs picked up again at start. */
+  resumedJobs: number;
   seeded: string[];
   store: Store;
   workspace: Workspace;
@@ -67,6 +69,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const ws = new Workspace(store, opts.registry);
   // Model deployments load again in the background; calls wait for (or report) their state.
   ws.models.loadAll();
+  // Ingestion jobs a crash or shutdown cut short go on where they stopped.
+  const resumedJobs = ws.data.jobs.resume().length;
   const seeded = await seedExamples(ws, opts.examplesDir === undefined ? defaultExamples() : opts.examplesDir);
   const given = opts.adminToken ?? process.env.WEIR_ADMIN_TOKEN;
   const adminToken = given || `weir_admin_${randomBytes(24).toString('base64url')}`;
@@ -74,6 +78,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: host }, () => resolve(s));
+    // Node's 5 s keep-alive can close an idle socket just as a client reuses it, when a long
+    // synchronous step (a batch of embeddings) delayed the timer: clients then see ECONNRESET.
+    const http = s as unknown as { keepAliveTimeout: number; headersTimeout: number };
+    http.keepAliveTimeout = 65_000;
+    http.headersTimeout = 66_000;
     s.once('error', reject);
   });
   const address = server.address();
@@ -81,7 +90,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port, adminToken, generatedToken: !given, interruptedAtStart, seeded, store, workspace: ws,
+    port, adminToken, generatedToken: !given, interruptedAtStart, resumedJobs, seeded, store, workspace: ws,
     close: () =>
       (closing ??= (async () => {
         // Stop accepting, let running runs finish up to the grace period, then record the rest as interrupted.
@@ -91,6 +100,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         ws.runs.stopAll();
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await stopped;
+        await ws.data.jobs.close();
         // After the connections: no stream is still reading from a model being disposed.
         await ws.models.close();
         store.runs.flush(); // queued sync runs first: they are finished, not interrupted

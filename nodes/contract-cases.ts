@@ -1,3 +1,4 @@
+import { makeTestIndex } from './lib/test-index.ts';
 import { loadDefaultModels } from './lib/test-models.ts';
 import type { TestContextOptions } from './test-context.ts';
 import { sendJson, startServer } from './test-server.ts';
@@ -58,6 +59,15 @@ export const contractCases: Record<string, ContractCase> = {
     inputs: { text: ['one', 'two'] },
     invalid: { config: { deployment: 'embeddings', batch_size: 0 }, field: 'batch_size' },
     fixture: async () => ({ context: { model: await loadDefaultModels() }, close: async () => {} }),
+  },
+  vector_lookup: {
+    config: { index: 'docs', top_k: 2 },
+    inputs: { query: 'How long is the warranty?' },
+    invalid: { config: { index: 'docs', mode: 'fuzzy' }, field: 'mode' },
+    async fixture() {
+      const index = await makeTestIndex('docs', { 'warranty.txt': 'Every bicycle carries a five-year warranty on the frame.\n\nWheels are covered for two years.' });
+      return { context: { searchIndex: index.searchIndex }, close: () => index.close() };
+    },
   },
   http: {
     config: { url: 'ok', connection: 'local' },

@@ -6,9 +6,10 @@ import { httpNode } from './http.ts';
 import { llmNode } from './llm.ts';
 import { promptNode } from './prompt.ts';
 import { transformNode } from './transform.ts';
+import { vectorLookupNode } from './vector-lookup.ts';
 
 /**
  * The single list of node types. The engine receives it and never imports a node file itself;
  * every entry must also have a case in contract-cases.ts or the contract suite fails.
  */
-export const builtinNodes: AnyNodeDefinition[] = [promptNode, transformNode, httpNode, coalesceNode, flowNode, llmNode, embedNode];
+export const builtinNodes: AnyNodeDefinition[] = [promptNode, transformNode, httpNode, coalesceNode, flowNode, llmNode, embedNode, vectorLookupNode];

@@ -22,6 +22,8 @@ export interface TestContextOptions {
   runFlow?: NodeContext['runFlow'];
   /** Models the node may call (real loaded models in tests); absent = none. */
   model?: NodeContext['model'];
+  /** Data index search (a real index in tests); absent = none. */
+  searchIndex?: NodeContext['searchIndex'];
   node?: string;
   attempt?: number;
 }
@@ -58,6 +60,10 @@ export function makeContext(opts: TestContextOptions = {}): TestContext {
     async model(ref) {
       if (opts.model) return opts.model(ref);
       throw new WeirError('model_not_found', `model ${JSON.stringify(ref)} not found`, { status: 404 });
+    },
+    async searchIndex(index, query, o) {
+      if (opts.searchIndex) return opts.searchIndex(index, query, o);
+      throw new WeirError('index_not_found', `data index "${index}" not found`, { status: 404 });
     },
     async runFlow(name, inputs) {
       flowCalls.push({ name, inputs });

@@ -63,7 +63,10 @@ describe('weir models list / search / show', () => {
 
   it('searches by words and filters by task, license, provider and locality', async () => {
     expect(ids((await weir('search', 'qwen', '7b')).stdout)).toEqual(['qwen2.5-7b-instruct']);
-    expect(ids((await weir('search', '--task', 'embeddings', '--local')).stdout)).toEqual(['use-lite', 'bge-small-en-v1.5', 'bge-base-en-v1.5', 'e5-small-v2', 'all-minilm-l6-v2']);
+    expect(ids((await weir('search', '--task', 'embeddings', '--local')).stdout)).toEqual([
+      'use-lite', 'bge-small-en-v1.5', 'bge-base-en-v1.5', 'e5-small-v2', 'all-minilm-l6-v2', 'nomic-embed-text-v1.5', 'bge-small-en-v1.5-gguf', 'all-minilm-l6-v2-gguf',
+    ]);
+    expect(ids((await weir('search', '--task', 'embeddings', '--provider', 'llama-cpp')).stdout)).toEqual(['nomic-embed-text-v1.5', 'bge-small-en-v1.5-gguf', 'all-minilm-l6-v2-gguf']);
     expect(ids((await weir('search', '--license', 'MIT', '--task', 'chat-completion')).stdout)).toEqual(['phi-3.5-mini-instruct', 'phi-4-mini-instruct']);
     expect(ids((await weir('search', '--provider', 'openai-compatible')).stdout)).toEqual(['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small']);
     expect((await weir('search', 'no-such-model-anywhere')).stdout).toBe('no models match\n');
@@ -107,6 +110,26 @@ describe('weir models add', () => {
     const clash = await weir('add', file, '--name', 'use-lite');
     expect(clash.code).toBe(2);
     expect(clash.stderr).toContain('"use-lite" is a built-in model id');
+  });
+
+  it('registers embedding GGUFs: with --task embeddings, or when the header says so', async () => {
+    const plain = path.join(tmp, 'plain-llama.gguf');
+    await writeFile(plain, tinyGguf({ 'general.architecture': 'llama', 'general.name': 'Plain Llama', 'llama.context_length': 2048, 'llama.embedding_length': 16 }));
+    const r = await weir('add', plain, '--task', 'embeddings');
+    expect(r).toMatchObject({ code: 0, stderr: '', stdout: 'added plain-llama (embeddings, llama-cpp, 128 parameters, context 2K, 16 dimensions)\n' });
+    expect((await weir('show', 'plain-llama')).stdout).toMatch(/^dimensions:\s+16$/m);
+
+    const bert = path.join(tmp, 'tiny-bert.gguf');
+    await writeFile(bert, tinyGguf({ 'general.architecture': 'bert', 'general.name': 'Tiny Bert', 'bert.context_length': 512, 'bert.embedding_length': 16, 'bert.pooling_type': 2 }));
+    expect((await weir('add', bert)).stdout).toBe('added tiny-bert (embeddings, llama-cpp, 128 parameters, context 512, 16 dimensions)\n');
+    expect(ids((await weir('search', '--task', 'embeddings', '--provider', 'llama-cpp')).stdout)).toEqual(['nomic-embed-text-v1.5', 'bge-small-en-v1.5-gguf', 'all-minilm-l6-v2-gguf', 'plain-llama', 'tiny-bert']);
+
+    const painting = await weir('add', plain, '--task', 'painting', '--force');
+    expect(painting.code).toBe(2);
+    expect(painting.stderr).toBe('error: --task painting: expected one of chat-completion, text-generation, embeddings, extractive-qa\n');
+    const extractive = await weir('add', plain, '--task', 'extractive-qa', '--force');
+    expect(extractive.code).toBe(2);
+    expect(extractive.stderr).toContain('a GGUF model can be registered for chat-completion, text-generation, embeddings, not extractive-qa');
   });
 
   it('refuses a file that is not GGUF with exit 2 and a one-line reason', async () => {

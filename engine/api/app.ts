@@ -9,6 +9,7 @@ import { connectionRoutes } from './routes/connections.ts';
 import { DOCS_PAGE } from './routes/docs-page.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { flowRoutes } from './routes/flows.ts';
+import { indexRoutes } from './routes/indexes.ts';
 import { modelRoutes } from './routes/models.ts';
 import { azureOpenAiRoutes, openAiRoutes } from './routes/openai.ts';
 import { playgroundRoutes } from './routes/playground.ts';
@@ -19,7 +20,11 @@ export interface AppOptions {
   adminToken: string;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Largest document upload (POST /api/indexes/{name}/documents), in bytes. */
+  maxUploadBytes?: number;
 }
+
+const UPLOAD_PATH = /^\/api\/indexes\/[^/]+\/documents\/?$/;
 
 /** The whole HTTP surface: management API under /api, published endpoints under /deployments. */
 export function createApp(ws: Workspace, opts: AppOptions): Hono {
@@ -33,15 +38,18 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
     c.header('x-request-id', incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID());
     await next();
   });
-  const refuse = (c: Context) => c.json(errorBody(413, 'body_too_large', `the body is larger than ${limit} bytes`), 413);
-  const tooLarge = bodyLimit({ maxSize: limit, onError: refuse });
+  const uploadLimit = opts.maxUploadBytes ?? 256 * 1024 * 1024;
+  const refuse = (max: number) => (c: Context) => c.json(errorBody(413, 'body_too_large', `the body is larger than ${max} bytes`), 413);
+  const tooLarge = bodyLimit({ maxSize: limit, onError: refuse(limit) });
+  const uploadTooLarge = bodyLimit({ maxSize: uploadLimit, onError: refuse(uploadLimit) });
   app.use('*', async (c, next) => {
+    const upload = c.req.method === 'POST' && UPLOAD_PATH.test(c.req.path);
     // Most bodies declare their length: checking the header keeps the request lazy (hono's
     // bodyLimit wraps the stream, which costs a full WHATWG Request per call). Chunked bodies
     // without a length still go through bodyLimit.
     const length = c.req.header('content-length');
-    if (length === undefined) return tooLarge(c, next);
-    if (Number(length) > limit) return refuse(c);
+    if (length === undefined) return (upload ? uploadTooLarge : tooLarge)(c, next);
+    if (Number(length) > (upload ? uploadLimit : limit)) return refuse(upload ? uploadLimit : limit)(c);
     await next();
   });
 
@@ -58,6 +66,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.route('/api/deployments', deploymentRoutes(ws));
   app.route('/api/connections', connectionRoutes(ws.store));
   app.route('/api/models', modelRoutes(ws.catalog));
+  app.route('/api/indexes', indexRoutes(ws));
   app.route('/api/playground', playgroundRoutes(ws));
   app.get('/api/node-types', (c) => c.json({ data: ws.registry.describe() }));
   app.post('/api/validate', async (c) => {

@@ -93,10 +93,15 @@ usage:
                        [--concurrency N] [--timeout 30s]
   weir validate <flow.yaml …>
   weir models list|search <words> [--task t] [--license l] [--provider p] [--local] [--json]
-  weir models show <id> [--json] | add <file.gguf|onnx-folder> [--name n] [--force] | pull <id>
+  weir models show <id> [--json] | add <file.gguf|onnx-folder> [--name n] [--task t] [--force]
+  weir models pull <id>
+  weir data add <files|folders…> --index <name> [--tag t …] [--text-field f] [--embedding-model id]
+  weir data list | show <index> | search <index> <query…> [--mode m] [--top-k n] | rm <index> [document]
+  weir data reindex <index> --embedding-model <id> [--chunk-tokens n] [--overlap-tokens n]
+  weir data chat-flow <index> [--deployment d] [--flow name] [--replace]
   weir help
 
-exit codes: 0 ok, 1 the run failed, 2 invalid flow or bad arguments
+exit codes: 0 ok, 1 the run failed (data add: some files were skipped), 2 invalid flow or bad arguments
 `;
 
 export function flowPathHint(file: string): string {

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { WeirError } from '../errors.ts';
 import { BUILTIN_MODELS } from '../models/catalog-data.ts';
 import { isBuiltinModel, isLocal, ModelCatalog, MODEL_TASKS, modelJson, PROVIDERS, PULLED_LABEL, type ModelFilter } from '../models/catalog.ts';
-import { describeLocalModel } from '../models/local-model-info.ts';
+import { describeLocalModel, type DescribeOptions } from '../models/local-model-info.ts';
 import { pullModel, type PullProgress } from '../models/pull.ts';
 import type { ModelEntry } from '../models/types.ts';
 import { DB_FILE, openStore } from '../store/open.ts';
@@ -52,8 +52,11 @@ export async function modelsCommand(args: string[], io: Io, opts: { dataDir?: st
         io.out(values.json ? JSON.stringify(modelJson(entry), null, 2) + '\n' : details(entry));
         return 0;
       }
-      case 'add':
-        return await add(ctx, one(rest, 'weir models add <file.gguf | onnx-folder>'), values.name, values.force, io);
+      case 'add': {
+        const file = one(rest, 'weir models add <file.gguf | onnx-folder>');
+        const task = values.task !== undefined ? oneOf(values.task, MODEL_TASKS, '--task') : undefined;
+        return await add(ctx, file, { name: values.name, task }, values.force, io);
+      }
       case 'pull':
         return await pull(ctx, one(rest, 'weir models pull <id>'), io);
       default:
@@ -94,8 +97,9 @@ function unknownModel(id: string): WeirError {
   return new WeirError('model_not_found', `no model "${id}" in the catalog (try: weir models list)`, { status: 404 });
 }
 
-async function add(ctx: Session, file: string, name: string | undefined, force: boolean, io: Io): Promise<number> {
-  const entry = await describeLocalModel(file, { name });
+/** `--task` overrides what the file says it is for (e.g. `--task embeddings` for a GGUF that does not say). */
+async function add(ctx: Session, file: string, opts: DescribeOptions, force: boolean, io: Io): Promise<number> {
+  const entry = await describeLocalModel(file, opts);
   if (isBuiltinModel(entry.id)) {
     throw new WeirError('model_exists', `"${entry.id}" is a built-in model id; choose another with --name`, { status: 409 });
   }
@@ -104,7 +108,8 @@ async function add(ctx: Session, file: string, name: string | undefined, force: 
     throw new WeirError('model_exists', `a model "${entry.id}" is already registered; pass --force to replace it or --name for another id`, { status: 409 });
   }
   store.models.put(entry);
-  io.out(`added ${entry.id} (${entry.task}, ${entry.provider}, ${formatCount(entry.parameters)} parameters, context ${formatContext(entry.contextLength)})\n`);
+  const dims = entry.dimensions !== undefined ? `, ${entry.dimensions} dimensions` : '';
+  io.out(`added ${entry.id} (${entry.task}, ${entry.provider}, ${formatCount(entry.parameters)} parameters, context ${formatContext(entry.contextLength)}${dims})\n`);
   return 0;
 }
 

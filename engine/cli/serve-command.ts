@@ -23,6 +23,7 @@ export async function serveCommand(args: ServeArgs, registry: NodeRegistry, io: 
     throw err;
   }
   if (server.seeded.length) io.out(`loaded example flows: ${server.seeded.join(', ')}\n`);
+  if (server.resumedJobs) io.out(`resuming ${server.resumedJobs} ingestion job(s) left unfinished by the last stop\n`);
   if (server.interruptedAtStart) io.out(`marked ${server.interruptedAtStart} run(s) left unfinished by the last stop as interrupted\n`);
   io.out(server.generatedToken ? `admin token (this start only; set WEIR_ADMIN_TOKEN to choose one): ${server.adminToken}\n` : 'admin token: from WEIR_ADMIN_TOKEN\n');
   io.out(`Weir is running at ${server.url}\n`);

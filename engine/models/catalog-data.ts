@@ -1,7 +1,9 @@
 /**
  * The catalog Weir ships. Local GGUF chat models point at the common Q4_K_M quantisations on
  * Hugging Face (bartowski's repos: ungated, one file per quant, also for Llama); ONNX embedders at
- * the Xenova conversions transformers.js loads. Parameter counts and context lengths come from the
+ * the Xenova conversions transformers.js loads; GGUF embedders (run by llama.cpp) at the
+ * publisher's own GGUF repo where there is one (nomic-ai), else ggml-org's or a well-used
+ * conversion, in Q8_0 where offered (small models lose more to 4-bit quantisation). Parameter counts and context lengths come from the
  * original model cards/configs. File sizes are what Hugging Face lists (rounded to 3 digits) except
  * where the exact LFS size is known; they are for display, never checked. No sha256 is pinned: these
  * repos have re-uploaded their files, so a pinned hash would fail good downloads of `main`.
@@ -32,6 +34,14 @@ function onnx(s: EmbedSpec): ModelEntry {
   return { ...rest, task: 'embeddings', provider: 'transformers', format: 'onnx', source: hf(repo, 'onnx/model.onnx'), price: null, dimensions, labels: ['onnx', 'sentence-embeddings'] };
 }
 
+type GgufEmbedSpec = EmbedSpec & { file: string; quant: string };
+
+/** The GGUF's own pooling (mean, cls) is applied by llama.cpp; vectors are L2-normalised. */
+function ggufEmbed(s: GgufEmbedSpec): ModelEntry {
+  const { repo, file, quant, dimensions, ...rest } = s;
+  return { ...rest, task: 'embeddings', provider: 'llama-cpp', format: 'gguf', source: hf(repo, file), price: null, dimensions, labels: ['gguf', quant, 'sentence-embeddings'] };
+}
+
 const LOCAL_CHAT: ModelEntry[] = [
   gguf({ id: 'smollm2-135m-instruct', name: 'SmolLM2 135M Instruct', publisher: 'Hugging Face', license: 'Apache-2.0', parameters: 135e6, contextLength: 8192, fileSizeBytes: 105e6, repo: 'bartowski/SmolLM2-135M-Instruct-GGUF', file: 'SmolLM2-135M-Instruct-Q4_K_M.gguf', description: 'Tiny English chat model; fast on any CPU, good for trying flows, weak at reasoning.' }),
   gguf({ id: 'smollm2-360m-instruct', name: 'SmolLM2 360M Instruct', publisher: 'Hugging Face', license: 'Apache-2.0', parameters: 362e6, contextLength: 8192, fileSizeBytes: 271e6, repo: 'bartowski/SmolLM2-360M-Instruct-GGUF', file: 'SmolLM2-360M-Instruct-Q4_K_M.gguf', description: 'Small English chat model for simple rewriting, classification and short answers on CPU.' }),
@@ -52,6 +62,12 @@ const LOCAL_EMBEDDINGS: ModelEntry[] = [
   onnx({ id: 'bge-base-en-v1.5', name: 'BGE base en v1.5', publisher: 'BAAI', license: 'MIT', parameters: 109e6, contextLength: 512, fileSizeBytes: 436e6, dimensions: 768, repo: 'Xenova/bge-base-en-v1.5', description: 'English retrieval embeddings, more accurate than BGE small at about 3x the cost.' }),
   onnx({ id: 'e5-small-v2', name: 'E5 small v2', publisher: 'Microsoft (intfloat)', license: 'MIT', parameters: 33.4e6, contextLength: 512, fileSizeBytes: 133e6, dimensions: 384, repo: 'Xenova/e5-small-v2', description: 'English embeddings; prefix texts with "query: " or "passage: " as the model expects.' }),
   onnx({ id: 'all-minilm-l6-v2', name: 'all-MiniLM-L6-v2', publisher: 'sentence-transformers', license: 'Apache-2.0', parameters: 22.7e6, contextLength: 256, fileSizeBytes: 90.4e6, dimensions: 384, repo: 'Xenova/all-MiniLM-L6-v2', description: 'Small, fast sentence embeddings; texts longer than 256 word pieces are truncated.' }),
+];
+
+const GGUF_EMBEDDINGS: ModelEntry[] = [
+  ggufEmbed({ id: 'nomic-embed-text-v1.5', name: 'nomic-embed-text v1.5', publisher: 'Nomic AI', license: 'Apache-2.0', parameters: 137e6, contextLength: 2048, fileSizeBytes: 84.1e6, dimensions: 768, repo: 'nomic-ai/nomic-embed-text-v1.5-GGUF', file: 'nomic-embed-text-v1.5.Q4_K_M.gguf', quant: 'Q4_K_M', description: 'English retrieval embeddings for long passages; prefix texts with "search_query: " or "search_document: " as the model expects. Runs with a 2,048-token window (8,192 needs rope scaling that Weir does not set).' }),
+  ggufEmbed({ id: 'bge-small-en-v1.5-gguf', name: 'BGE small en v1.5 (GGUF)', publisher: 'BAAI', license: 'MIT', parameters: 33.4e6, contextLength: 512, fileSizeBytes: 36.7e6, dimensions: 384, repo: 'ggml-org/bge-small-en-v1.5-Q8_0-GGUF', file: 'bge-small-en-v1.5-q8_0.gguf', quant: 'Q8_0', description: 'BGE small en v1.5 converted for llama.cpp (CLS pooling): compact English retrieval embeddings without onnxruntime.' }),
+  ggufEmbed({ id: 'all-minilm-l6-v2-gguf', name: 'all-MiniLM-L6-v2 (GGUF)', publisher: 'sentence-transformers', license: 'Apache-2.0', parameters: 22.7e6, contextLength: 256, fileSizeBytes: 25.0e6, dimensions: 384, repo: 'second-state/All-MiniLM-L6-v2-Embedding-GGUF', file: 'all-MiniLM-L6-v2-Q8_0.gguf', quant: 'Q8_0', description: 'all-MiniLM-L6-v2 converted for llama.cpp (mean pooling): small, fast sentence embeddings; texts over 256 word pieces are refused rather than cut.' }),
 ];
 
 const SHIPPED: ModelEntry[] = [
@@ -110,4 +126,4 @@ const REMOTE: ModelEntry[] = [
 ];
 
 /** Built-in models, defaults first. Ids are stable: deployments and flows refer to them. */
-export const BUILTIN_MODELS: ModelEntry[] = [...SHIPPED, ...LOCAL_CHAT, ...LOCAL_EMBEDDINGS, ...REMOTE];
+export const BUILTIN_MODELS: ModelEntry[] = [...SHIPPED, ...LOCAL_CHAT, ...LOCAL_EMBEDDINGS, ...GGUF_EMBEDDINGS, ...REMOTE];

@@ -36,6 +36,7 @@ describe('the built-in catalog', () => {
       if (e.format === 'remote') expect(e.price?.inputPer1k).toBeGreaterThan(0);
       else expect(e.price).toBeNull();
       if (e.task === 'embeddings') expect(e.dimensions).toBeGreaterThan(0);
+      if (e.format === 'gguf' && e.task === 'embeddings') expect(e.contextLength).toBeGreaterThan(0);
     }
   });
 
@@ -99,7 +100,11 @@ describe('ModelCatalog', () => {
   it('filters by task, provider, license and locality', () => {
     const catalog = new ModelCatalog(() => []);
     const embedders = catalog.search({ task: 'embeddings' });
-    expect(embedders.map((e) => e.id)).toEqual(['use-lite', 'bge-small-en-v1.5', 'bge-base-en-v1.5', 'e5-small-v2', 'all-minilm-l6-v2', 'text-embedding-3-small']);
+    expect(embedders.map((e) => e.id)).toEqual([
+      'use-lite', 'bge-small-en-v1.5', 'bge-base-en-v1.5', 'e5-small-v2', 'all-minilm-l6-v2',
+      'nomic-embed-text-v1.5', 'bge-small-en-v1.5-gguf', 'all-minilm-l6-v2-gguf', 'text-embedding-3-small',
+    ]);
+    expect(catalog.search({ task: 'embeddings', provider: 'llama-cpp' }).every((e) => e.format === 'gguf' && e.labels.includes('gguf'))).toBe(true);
     expect(catalog.search({ task: 'embeddings', local: true }).map((e) => e.id)).not.toContain('text-embedding-3-small');
     expect(catalog.search({ local: false }).map((e) => e.id)).toEqual(['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small']);
     expect(catalog.search({ provider: 'transformers' })).toHaveLength(4);

@@ -92,6 +92,38 @@ describe('describeLocalModel: GGUF', () => {
     expect(await describeLocalModel(file, {})).toMatchObject({ id: 'some-model-q4', parameters: null, contextLength: null });
   });
 
+  it('is an embedding model when the header declares a pooling type or an encoder architecture, with the embedding length as dimensions', async () => {
+    const pooled = at('pooled.gguf');
+    await writeFile(pooled, tinyGguf({ 'general.architecture': 'qwen3', 'general.name': 'Qwen3 Embedding Tiny', 'qwen3.context_length': 32768, 'qwen3.embedding_length': 1024, 'qwen3.pooling_type': 3, 'tokenizer.chat_template': '{{ x }}' }));
+    const q = await describeLocalModel(pooled, {});
+    expect(q).toMatchObject({ id: 'qwen3-embedding-tiny', task: 'embeddings', provider: 'llama-cpp', format: 'gguf', dimensions: 1024, contextLength: 32768 });
+    expect(q.description).toBe('GGUF qwen3 embedding model from pooled.gguf (last pooling).');
+
+    for (const arch of ['bert', 'nomic-bert', 'jina-bert-v2']) {
+      const file = at(`${arch}.gguf`);
+      await writeFile(file, tinyGguf({ 'general.architecture': arch, [`${arch}.context_length`]: 512, [`${arch}.embedding_length`]: 384 }));
+      expect(await describeLocalModel(file, {})).toMatchObject({ task: 'embeddings', dimensions: 384, contextLength: 512 });
+    }
+
+    // No pooling (or pooling "none") on a decoder: a chat model, unless told otherwise.
+    const chat = at('chat-none.gguf');
+    await writeFile(chat, tinyGguf({ 'general.architecture': 'llama', 'llama.embedding_length': 64, 'llama.pooling_type': 0, 'tokenizer.chat_template': '{{ x }}' }));
+    const c = await describeLocalModel(chat, {});
+    expect(c.task).toBe('chat-completion');
+    expect(c.dimensions).toBeUndefined();
+    expect(await describeLocalModel(chat, { task: 'embeddings' })).toMatchObject({ task: 'embeddings', dimensions: 64 });
+    expect(await describeLocalModel(pooled, { task: 'text-generation' })).toMatchObject({ task: 'text-generation' });
+  });
+
+  it('refuses rerankers, and tasks a GGUF or an ONNX folder cannot serve', async () => {
+    const reranker = at('reranker.gguf');
+    await writeFile(reranker, tinyGguf({ 'general.architecture': 'bert', 'bert.pooling_type': 4 }));
+    await expectWeirError(describeLocalModel(reranker, {}), 'unsupported_model', 'reranker.gguf', 'reranker');
+    const plain = at('plain-task.gguf');
+    await writeFile(plain, tinyGguf({ 'general.architecture': 'llama' }));
+    await expectWeirError(describeLocalModel(plain, { task: 'extractive-qa' }), 'invalid_argument', 'not extractive-qa');
+  });
+
   it('refuses a missing path, a file that is not GGUF, and a truncated header, naming the file', async () => {
     await expectWeirError(describeLocalModel(at('nope.gguf'), {}), 'model_path_not_found', 'nope.gguf');
     await writeFile(at('notes.txt'), 'hello, not a model');
@@ -127,6 +159,12 @@ describe('describeLocalModel: ONNX folder', () => {
       source: { kind: 'local', path: folder },
       labels: ['user'],
     });
+  });
+
+  it('takes --task embeddings and refuses any other task for a folder', async () => {
+    const folder = at('mini-embedder');
+    expect((await describeLocalModel(folder, { task: 'embeddings' })).task).toBe('embeddings');
+    await expectWeirError(describeLocalModel(folder, { task: 'chat-completion' }), 'invalid_argument', 'chat-completion');
   });
 
   it('says which file a folder lacks', async () => {

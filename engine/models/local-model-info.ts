@@ -3,6 +3,10 @@
  * file, described from its GGUF header without loading the weights, or an ONNX folder as
  * transformers.js expects it (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx),
  * described from its config. Nothing here runs the model.
+ *
+ * A GGUF's task comes from its header: an embedding model says so with `<arch>.pooling_type`
+ * (mean, cls, last), or is an encoder architecture that only embeds (bert, nomic-bert, …); a model
+ * with a chat template chats; anything else completes text. `task` overrides the guess.
  */
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +16,18 @@ import type { ModelEntry, ModelTask } from './types.ts';
 export interface DescribeOptions {
   /** Display name; the id is its slug. Defaults to the name in the file, else the file name. */
   name?: string;
+  /** What the model is for, when the file does not say or says it wrong (`--task`). */
+  task?: ModelTask;
 }
+
+/** llama.cpp architectures that are encoders: they only make embeddings. */
+const EMBEDDING_ARCHITECTURES = new Set(['bert', 'nomic-bert', 'nomic-bert-moe', 'jina-bert-v2', 'jina-bert-v3', 'modern-bert', 'neo-bert', 'eurobert', 'gemma-embedding', 'llama-embed']);
+
+/** GGUF `<arch>.pooling_type` (llama.cpp's llama_pooling_type). */
+const POOLING = { 0: 'none', 1: 'mean', 2: 'cls', 3: 'last', 4: 'rank' } as Record<number, string>;
+
+/** Tasks a GGUF can be registered for. */
+export const GGUF_TASKS: readonly ModelTask[] = ['chat-completion', 'text-generation', 'embeddings'];
 
 /** Lower-case a-z0-9 words joined by single dashes, as catalog ids are. */
 export function modelSlug(text: string): string {
@@ -97,8 +112,23 @@ async function describeGguf(file: string, abs: string, size: number, opts: Descr
   const parameters = fromTensors ?? parseSizeLabel(asString(pick(meta, 'general.size_label'))) ?? null;
   const contextLength = asNumber(pick(meta, `${arch}.context_length`)) ?? null;
   const hasChatTemplate = asString(pick(meta, 'tokenizer.chat_template')) !== undefined;
-  const task: ModelTask = hasChatTemplate ? 'chat-completion' : 'text-generation';
+  const poolingId = asNumber(pick(meta, `${arch}.pooling_type`));
+  const pooling = poolingId !== undefined ? POOLING[poolingId] : undefined;
+  if (opts.task !== undefined && !GGUF_TASKS.includes(opts.task)) {
+    throw new WeirError('invalid_argument', `${file}: a GGUF model can be registered for ${GGUF_TASKS.join(', ')}, not ${opts.task}`);
+  }
+  if (pooling === 'rank') {
+    throw new WeirError('unsupported_model', `${file} is a reranker (its GGUF pools by rank): it scores query-document pairs and makes no embeddings, which Weir does not serve`);
+  }
+  const embeds = pooling === 'mean' || pooling === 'cls' || pooling === 'last' || EMBEDDING_ARCHITECTURES.has(arch);
+  const task: ModelTask = opts.task ?? (embeds ? 'embeddings' : hasChatTemplate ? 'chat-completion' : 'text-generation');
+  const dimensions = task === 'embeddings' ? asNumber(pick(meta, `${arch}.embedding_length`)) : undefined;
   const name = opts.name?.trim() || asString(pick(meta, 'general.name')) || path.basename(abs, path.extname(abs));
+  const base = path.basename(abs);
+  const description =
+    task === 'embeddings'
+      ? `GGUF ${arch} embedding model from ${base}${pooling && pooling !== 'none' ? ` (${pooling} pooling)` : ''}.`
+      : `GGUF ${arch} model from ${base}${hasChatTemplate ? ', with a chat template' : ', without a chat template (plain completion)'}.`;
   return {
     id: idFor(name, file),
     name,
@@ -112,7 +142,8 @@ async function describeGguf(file: string, abs: string, size: number, opts: Descr
     fileSizeBytes: size,
     source: { kind: 'local', path: abs },
     price: null,
-    description: `GGUF ${arch} model from ${path.basename(abs)}${hasChatTemplate ? ', with a chat template' : ', without a chat template (plain completion)'}.`,
+    ...(dimensions !== undefined ? { dimensions } : {}),
+    description,
     labels: ['user'],
   };
 }
@@ -131,6 +162,9 @@ async function fileSize(abs: string): Promise<number | undefined> {
 const ONNX_LAYOUT = 'an ONNX model folder needs config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx (or model.onnx)';
 
 async function describeOnnxFolder(dir: string, abs: string, opts: DescribeOptions): Promise<ModelEntry> {
+  if (opts.task !== undefined && opts.task !== 'embeddings') {
+    throw new WeirError('invalid_argument', `${dir}: ONNX model folders run as embedding models; --task ${opts.task} does not apply`);
+  }
   const configText = await readFile(path.join(abs, 'config.json'), 'utf8').catch(() => undefined);
   if (configText === undefined) throw new WeirError('not_a_model_folder', `${dir} has no config.json: ${ONNX_LAYOUT}`);
   let config: Meta;

@@ -1,12 +1,14 @@
 import { WeirError } from '../errors.ts';
 import type { LoadedModel } from '../models/types.ts';
-import type { Connection, LogLevel, ModelRef, NodeContext, Usage } from '../node-definition.ts';
+import type { Connection, IndexQuery, LogLevel, ModelRef, NodeContext, RetrievedChunk, Usage } from '../node-definition.ts';
 
 /** What a run offers its nodes from outside the flow; the host (CLI, server) provides it. */
 export interface RunHost {
   connection?(name: string): Promise<Connection>;
   /** Models for llm/embed nodes: the server resolves deployments and connections. */
   model?(ref: ModelRef): Promise<LoadedModel>;
+  /** Data indexes for retrieval nodes. */
+  searchIndex?(index: string, query: string | number[], opts: IndexQuery): Promise<RetrievedChunk[]>;
   /** Runs another flow by name; the executor sets this up from `loadFlow`. */
   runFlow?(name: string, inputs: Record<string, unknown>, signal: AbortSignal): Promise<{ outputs: Record<string, unknown>; usage: Usage }>;
   log?(entry: { runId: string; node: string; level: LogLevel; message: string; data?: unknown }): void;
@@ -60,6 +62,13 @@ export class RunNodeContext implements NodeContext {
       return Promise.reject(new WeirError('model_not_found', `${what} not found: models are served by \`weir serve\`, not this host`, { node: this.node, status: 404 }));
     }
     return this.host.model(ref);
+  }
+
+  searchIndex(index: string, query: string | number[], opts: IndexQuery): Promise<RetrievedChunk[]> {
+    if (!this.host.searchIndex) {
+      return Promise.reject(new WeirError('index_not_found', `data index "${index}" not found: data indexes live in \`weir serve\`, not this host`, { node: this.node, status: 404 }));
+    }
+    return this.host.searchIndex(index, query, opts);
   }
 
   async runFlow(name: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {

@@ -154,6 +154,14 @@ export class ModelDeployments {
     return this.#providers['openai-compatible'].load(entry, { threads: 1, remote: this.#remote(connection) });
   }
 
+  /**
+   * A catalog model used outside any deployment (data indexes embed with theirs). It is shared
+   * with deployments of the same model and stays loaded while the server runs.
+   */
+  use(model: string): Promise<LoadedModel> {
+    return this.#acquire(model, {}, borrower(`data:${model}`)).promise;
+  }
+
   /** A deployment was deleted: its model is unloaded once no deployment uses it. */
   undeploy(name: string): void {
     const t = this.#deployments.get(name);

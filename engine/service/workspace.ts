@@ -7,6 +7,7 @@ import type { NodeRegistry } from '../registry.ts';
 import type { DeploymentRow, Store, VersionRow } from '../store/types.ts';
 import { ModelCatalog } from '../models/catalog.ts';
 import { flowHash } from './flow-source.ts';
+import { DataIndexes } from './data-indexes.ts';
 import { ModelDeployments } from './model-deployments.ts';
 import { RunService } from './runs.ts';
 
@@ -22,6 +23,8 @@ export class Workspace {
   readonly catalog: ModelCatalog;
   /** Model deployments and the models loaded for them. */
   readonly models: ModelDeployments;
+  /** Data indexes ("add your data") and their ingestion jobs. */
+  readonly data: DataIndexes;
   readonly host: RunHost;
   readonly #plans = new Map<string, Plan>();
   /** Deployments read on every published call; dropped by `forgetDeployment` when one changes. */
@@ -33,6 +36,7 @@ export class Workspace {
     this.runs = new RunService(store);
     this.catalog = new ModelCatalog(() => store.models.list());
     this.models = new ModelDeployments(store, this.catalog);
+    this.data = new DataIndexes(store, store.dir, (model) => this.models.use(model));
     this.host = withSubflows(
       {
         connection: async (name) => {
@@ -41,6 +45,7 @@ export class Workspace {
           return c;
         },
         model: (ref) => ('deployment' in ref ? this.models.get(ref.deployment) : this.models.connectionModel(ref.connection, ref.model)),
+        searchIndex: (index, query, opts) => this.data.search(index, query, opts),
       },
       (name) => {
         const v = this.#latestVersion(name);
@@ -150,6 +155,7 @@ export class Workspace {
 
   close(): void {
     this.runs.stopAll();
+    void this.data.jobs.close();
     // Disposal finishes in the background; the server awaits `models.close()` itself.
     void this.models.close();
   }

@@ -1,8 +1,8 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { WeirError } from '../errors.ts';
-import type { DataChunkRow, DataStore } from './data-types.ts';
+import type { DataChunkRow, DataJobFileRow, DataJobRow, DataStore } from './data-types.ts';
 import { IMMEDIATE, sqliteCode, type Db } from './db.ts';
-import { dataChunks, dataDocuments, dataIndexes } from './schema.ts';
+import { dataChunks, dataDocuments, dataIndexes, dataJobFiles, dataJobs } from './schema.ts';
 
 /**
  * User text becomes an FTS5 query of its words OR-ed together, each quoted: FTS5's own syntax
@@ -72,19 +72,60 @@ export function dataRepo(db: Db): DataStore {
         return ids;
       }, IMMEDIATE),
     chunks: (ids) => inChunks(ids, (part) => db.select().from(dataChunks).where(inArray(dataChunks.id, part)).all() as DataChunkRow[]),
+    documentChunks: (index, name) => {
+      const doc = db.select({ id: dataDocuments.id }).from(dataDocuments).where(and(eq(dataDocuments.index, index), eq(dataDocuments.name, name))).get();
+      return doc ? (db.select().from(dataChunks).where(eq(dataChunks.document, doc.id)).orderBy(asc(dataChunks.idx)).all() as DataChunkRow[]) : [];
+    },
+    chunkHashes: (index) => db.select({ id: dataChunks.id, hash: dataChunks.hash }).from(dataChunks).where(eq(dataChunks.index, index)).all(),
+    resetIndex: (name, settings) =>
+      db.transaction(() => {
+        db.update(dataIndexes).set({ ...settings, builtAt: Date.now() }).where(eq(dataIndexes.name, name)).run();
+        db.delete(dataChunks).where(eq(dataChunks.index, name)).run();
+        db.update(dataDocuments).set({ chunks: 0 }).where(eq(dataDocuments.index, name)).run();
+      }, IMMEDIATE),
+    createJob: (job, files) =>
+      db.transaction(() => {
+        const row = db.insert(dataJobs).values({ ...job, status: 'queued', createdAt: Date.now() }).returning().get() as DataJobRow;
+        files.forEach((f, seq) => db.insert(dataJobFiles).values({ ...f, job: job.id, seq, status: 'pending' }).run());
+        return row;
+      }, IMMEDIATE),
+    getJob: (id) => db.select().from(dataJobs).where(eq(dataJobs.id, id)).get() as DataJobRow | undefined,
+    listJobs: (index, limit) => db.select().from(dataJobs).where(eq(dataJobs.index, index)).orderBy(desc(dataJobs.createdAt), desc(dataJobs.id)).limit(limit).all() as DataJobRow[],
+    unfinishedJobs: () => db.select().from(dataJobs).where(inArray(dataJobs.status, ['queued', 'running'])).orderBy(asc(dataJobs.createdAt), asc(dataJobs.id)).all() as DataJobRow[],
+    jobFiles: (id) => db.select().from(dataJobFiles).where(eq(dataJobFiles.job, id)).orderBy(asc(dataJobFiles.seq)).all() as DataJobFileRow[],
+    updateJob: (id, patch) => {
+      db.update(dataJobs).set(patch).where(eq(dataJobs.id, id)).run();
+    },
+    finishJobFile: (job, seq, outcome) => {
+      db.update(dataJobFiles).set(outcome).where(and(eq(dataJobFiles.job, job), eq(dataJobFiles.seq, seq))).run();
+    },
+    referencedHashes: (index) => {
+      const docs = db.select({ hash: dataDocuments.hash }).from(dataDocuments).where(eq(dataDocuments.index, index)).all();
+      const pending = db
+        .select({ hash: dataJobFiles.hash })
+        .from(dataJobFiles)
+        .innerJoin(dataJobs, eq(dataJobs.id, dataJobFiles.job))
+        .where(and(eq(dataJobs.index, index), eq(dataJobFiles.status, 'pending'), inArray(dataJobs.status, ['queued', 'running'])))
+        .all();
+      return new Set([...docs, ...pending].map((r) => r.hash));
+    },
     chunkIdsByHash: (index, hashes) =>
       new Map(
         inChunks(hashes, (part) => db.select({ id: dataChunks.id, hash: dataChunks.hash }).from(dataChunks).where(and(eq(dataChunks.index, index), inArray(dataChunks.hash, part))).all()).map((r) => [r.hash, r.id]),
       ),
-    keywordSearch: (index, query, k) => {
+    keywordSearch: (index, query, k, documents) => {
       const q = ftsQuery(query);
       if (!q) return [];
+      if (documents && !documents.length) return [];
+      // Document ids are integers from this store, inlined: a long list would pass SQLite's parameter limit.
+      const only = documents ? sql.raw(` AND c.document IN (${documents.map((d) => Math.trunc(Number(d))).join(',')})`) : sql``;
       // bm25() is lower-is-better (negative); the API's scores are higher-is-better.
-      return db
-        .all<{ id: number; score: number }>(
-          sql`SELECT c.id AS id, -bm25(data_chunks_fts) AS score FROM data_chunks_fts JOIN data_chunks c ON c.id = data_chunks_fts.rowid
-              WHERE data_chunks_fts MATCH ${q} AND c."index" = ${index} ORDER BY bm25(data_chunks_fts) LIMIT ${k}`,
-        );
+      return db.all<{ id: number; score: number }>(
+        sql`SELECT c.id AS id, -bm25(data_chunks_fts) AS score FROM data_chunks_fts JOIN data_chunks c ON c.id = data_chunks_fts.rowid
+            WHERE data_chunks_fts MATCH ${q} AND c."index" = ${index}${only} ORDER BY bm25(data_chunks_fts) LIMIT ${k}`,
+      );
     },
+    chunkIdsOfDocuments: (documents) =>
+      inChunks(documents, (part) => db.select({ id: dataChunks.id }).from(dataChunks).where(inArray(dataChunks.document, part)).all().map((r) => r.id)),
   };
 }

@@ -22,6 +22,7 @@ export interface DataDocumentRow {
   hash: string;
   bytes: number;
   chunks: number;
+  tags: string[];
   addedAt: number;
 }
 
@@ -37,6 +38,8 @@ export interface DataChunkInput {
   tokens: number;
   /** SHA-256 of the normalized text. */
   hash: string;
+  /** Record fields (json, jsonl, csv rows). */
+  metadata?: Record<string, string | number | boolean> | null;
 }
 
 export interface DataChunkRow extends DataChunkInput {
@@ -44,6 +47,44 @@ export interface DataChunkRow extends DataChunkInput {
   index: string;
   document: number;
   page: number | null;
+  metadata: Record<string, string | number | boolean> | null;
+}
+
+export type DataJobKind = 'add' | 'reindex';
+export type DataJobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type DataJobFileStatus = 'pending' | 'added' | 'replaced' | 'unchanged' | 'failed';
+
+export interface DataJobOptions {
+  /** json/jsonl: the field holding the text. */
+  textField?: string;
+  tags?: string[];
+  /** A re-index job: the settings the index takes when the job starts. */
+  reindex?: Pick<DataIndexRow, 'embeddingModel' | 'dims' | 'chunkTokens' | 'overlapTokens'>;
+}
+
+export interface DataJobRow {
+  id: string;
+  index: string;
+  kind: DataJobKind;
+  status: DataJobStatus;
+  options: DataJobOptions;
+  error: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  heartbeatAt: number | null;
+}
+
+export interface DataJobFileRow {
+  job: string;
+  seq: number;
+  name: string;
+  hash: string;
+  bytes: number;
+  status: DataJobFileStatus;
+  chunks: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
 }
 
 export interface DataIndexStats {
@@ -66,12 +107,34 @@ export interface DataStore {
    * Stores a document and its chunks in one transaction, replacing a document of the same name.
    * Returns the new chunk ids in order, and the ids of the chunks it replaced (for the vector index).
    */
-  putDocument(index: string, doc: Pick<DataDocumentRow, 'name' | 'format' | 'title' | 'hash' | 'bytes'>, chunks: DataChunkInput[]): { document: DataDocumentRow; chunkIds: number[]; replacedChunkIds: number[] };
+  putDocument(index: string, doc: Pick<DataDocumentRow, 'name' | 'format' | 'title' | 'hash' | 'bytes'> & { tags?: string[] }, chunks: DataChunkInput[]): { document: DataDocumentRow; chunkIds: number[]; replacedChunkIds: number[] };
   /** Removes a document; returns the ids of its chunks, or undefined when there was none. */
   deleteDocument(index: string, name: string): number[] | undefined;
   chunks(ids: number[]): DataChunkRow[];
+  /** A document's chunks in order. */
+  documentChunks(index: string, document: string): DataChunkRow[];
+  /** Every chunk id of an index with its text hash (to check the vector file against). */
+  chunkHashes(index: string): { id: number; hash: string }[];
+  /**
+   * Re-index: the index takes the new embedding settings and loses every chunk (documents stay,
+   * with 0 chunks, to be read again from their files).
+   */
+  resetIndex(name: string, settings: Pick<DataIndexRow, 'embeddingModel' | 'dims' | 'chunkTokens' | 'overlapTokens'>): void;
+  /** Records a job and its files (all pending) in one transaction. */
+  createJob(job: Pick<DataJobRow, 'id' | 'index' | 'kind' | 'options'>, files: Pick<DataJobFileRow, 'name' | 'hash' | 'bytes'>[]): DataJobRow;
+  getJob(id: string): DataJobRow | undefined;
+  /** Newest first. */
+  listJobs(index: string, limit: number): DataJobRow[];
+  /** Queued or running jobs of every index, oldest first. */
+  unfinishedJobs(): DataJobRow[];
+  jobFiles(id: string): DataJobFileRow[];
+  updateJob(id: string, patch: Partial<Pick<DataJobRow, 'status' | 'error' | 'startedAt' | 'finishedAt' | 'heartbeatAt'>>): void;
+  finishJobFile(job: string, seq: number, outcome: Pick<DataJobFileRow, 'status' | 'chunks' | 'errorCode' | 'errorMessage'>): void;
+  /** File hashes still needed: by a document of the index or a job file not yet done. */
+  referencedHashes(index: string): Set<string>;
   /** Ids of the chunks of `index` whose text hash is one of `hashes` (to skip re-embedding). */
   chunkIdsByHash(index: string, hashes: string[]): Map<string, number>;
   /** Full-text search (FTS5, BM25) within one index: best first, score higher is better. */
-  keywordSearch(index: string, query: string, k: number): { id: number; score: number }[];
+  keywordSearch(index: string, query: string, k: number, documents?: number[]): { id: number; score: number }[];
+  chunkIdsOfDocuments(documents: number[]): number[];
 }

@@ -65,6 +65,7 @@ export function openStore(opts: OpenStoreOptions): Store {
       connections: connectionsRepo(db, key),
       usage: usageRepo(db),
       data: dataRepo(db),
+      dir: opts.dataDir,
       close: () => {
         if (closed) return;
         closed = true;

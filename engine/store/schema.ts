@@ -9,6 +9,7 @@ import type { Usage } from '../node-definition.ts';
 import type { ModelEntry } from '../models/types.ts';
 import type { ModelDeploymentOptions, StoredRunStatus, TrafficSplit } from './types.ts';
 import { toJsonText } from './json.ts';
+import type { DataJobOptions } from './data-types.ts';
 
 /**
  * JSON text for values that come from users and nodes (run inputs, outputs, traces, events).
@@ -208,6 +209,8 @@ export const dataDocuments = sqliteTable(
     hash: text('hash').notNull(),
     bytes: integer('bytes').notNull(),
     chunks: integer('chunks').notNull().default(0),
+    /** Labels given when the document was added, for metadata filters. */
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default([]),
     addedAt: integer('added_at').notNull(),
   },
   (t) => [uniqueIndex('data_documents_index_name').on(t.index, t.name)],
@@ -232,8 +235,57 @@ export const dataChunks = sqliteTable(
     tokens: integer('tokens').notNull(),
     /** SHA-256 of the normalized text: identical content is embedded once per index. */
     hash: text('hash').notNull(),
+    /** Record fields of json/jsonl/csv rows. */
+    metadata: text('metadata', { mode: 'json' }).$type<Record<string, string | number | boolean>>(),
   },
   (t) => [index('data_chunks_document').on(t.document, t.idx), index('data_chunks_index_hash').on(t.index, t.hash)],
+);
+
+/**
+ * An ingestion job: files staged in the index's folder, processed in order. Recorded before it
+ * starts, each file's outcome as it ends, so a job cut short by a crash resumes at its first
+ * pending file.
+ */
+export const dataJobs = sqliteTable(
+  'data_jobs',
+  {
+    id: text('id').primaryKey(),
+    index: text('index')
+      .notNull()
+      .references(() => dataIndexes.name, { onDelete: 'cascade' }),
+    /** add: new files; reindex: every document again, with the index's (new) embedding model. */
+    kind: text('kind').notNull(),
+    /** queued | running | succeeded | failed | cancelled */
+    status: text('status').notNull(),
+    options: text('options', { mode: 'json' }).$type<DataJobOptions>().notNull(),
+    error: text('error'),
+    createdAt: integer('created_at').notNull(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+    /** Written while the job runs; a running job whose heartbeat is old was cut short. */
+    heartbeatAt: integer('heartbeat_at'),
+  },
+  (t) => [index('data_jobs_index').on(t.index, t.createdAt)],
+);
+
+export const dataJobFiles = sqliteTable(
+  'data_job_files',
+  {
+    job: text('job')
+      .notNull()
+      .references(() => dataJobs.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    name: text('name').notNull(),
+    /** SHA-256 of the bytes: the staged file is <index dir>/files/<hash>. */
+    hash: text('hash').notNull(),
+    bytes: integer('bytes').notNull(),
+    /** pending | added | replaced | unchanged | failed */
+    status: text('status').notNull(),
+    chunks: integer('chunks'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.seq] })],
 );
 
 export type DataIndexRecord = typeof dataIndexes.$inferSelect;

@@ -204,6 +204,8 @@ export interface Store {
   };
   /** Data indexes: documents, chunks and their full text. */
   data: DataStore;
+  /** The data folder: the database, the master key and the data indexes' files live here. */
+  dir: string;
   usage: {
     /** Adds `requests` calls (default 1) and their usage to the minute of `at`. */
     record(deployment: string, keyId: string | null, usage: Usage, at?: number, requests?: number): void;

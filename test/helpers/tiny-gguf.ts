@@ -13,12 +13,19 @@
  * Format reference: ggml's docs/gguf.md and gguf-py (constants.py, gguf_writer.py).
  */
 import { writeFile } from 'node:fs/promises';
+import type { ModelEntry } from '../../engine/models/types.ts';
 
 export interface TinyGgufOptions {
   /** Seeds the weights; same seed, same file. */
   seed?: number;
   /** Written as llama.context_length (the "train" context). */
   contextLength?: number;
+  /**
+   * Written as llama.pooling_type, which makes the file an embedding model (llama.cpp pools the
+   * token states this way; `weir models add` registers it with task `embeddings`). Without it the
+   * file is a chat model, and as an embedding model it gives the last token's state.
+   */
+  pooling?: 'mean' | 'cls' | 'last';
 }
 
 export interface TinyGguf {
@@ -40,6 +47,7 @@ export async function writeTinyLlamaGguf(file: string, opts: TinyGgufOptions = {
   const rng = mulberry32(opts.seed ?? 1);
   const vocab = buildVocab();
   const kvs = buildMetadata(vocab, contextLength);
+  if (opts.pooling) kvs.push(['llama.pooling_type', u32({ mean: 1, cls: 2, last: 3 }[opts.pooling])]);
   const tensors = buildTensors(vocab, rng);
   await writeFile(file, serializeGguf(kvs, tensors));
   return {
@@ -50,6 +58,32 @@ export async function writeTinyLlamaGguf(file: string, opts: TinyGgufOptions = {
     blockCount: dims.blocks,
     bosId: vocab.bosId,
     eosId: vocab.eosId,
+  };
+}
+
+/**
+ * A catalog entry that loads the tiny GGUF as an embedding model (vectors of `embeddingLength`,
+ * 64), for `store.models.put(...)`; deploy or index with its id, `tiny-embedder` unless overridden.
+ * Its window is 512 tokens (BOS included), room for data-index chunks of the default 256 tokens.
+ */
+export function tinyEmbeddingEntry(gguf: TinyGguf, over: Partial<ModelEntry> = {}): ModelEntry {
+  return {
+    id: 'tiny-embedder',
+    name: 'Tiny random llama embedder',
+    publisher: 'weir-tests',
+    task: 'embeddings',
+    provider: 'llama-cpp',
+    format: 'gguf',
+    license: 'apache-2.0',
+    parameters: null,
+    contextLength: 512,
+    fileSizeBytes: null,
+    source: { kind: 'local', path: gguf.file },
+    price: null,
+    dimensions: gguf.embeddingLength,
+    description: 'random weights, for tests',
+    labels: ['user'],
+    ...over,
   };
 }
 

@@ -13,6 +13,7 @@ import {
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
+  type LlamaEmbeddingContext,
   type LlamaModel,
 } from 'node-llama-cpp';
 import { WeirError } from '../../errors.ts';
@@ -152,6 +153,44 @@ export function releaseContext(shared: SharedModel, spec: ContextSpec): Promise<
   return contexts.release(contextKey(shared, spec), async (c) => {
     c.pool.close(new WeirError('model_disposed', `model ${shared.file} was unloaded`, { status: 409 }));
     await c.context.dispose();
+  });
+}
+
+/** An embedding context: one sequence, handed to one text at a time through a pool of one. */
+export interface SharedEmbedder {
+  readonly context: LlamaEmbeddingContext;
+  /** Longest input in tokens (special tokens included); the context holds one more. */
+  readonly window: number;
+  readonly pool: SequencePool<LlamaEmbeddingContext>;
+}
+
+const embedders = new RefCache<SharedEmbedder>();
+const embedderKey = (shared: SharedModel, spec: ContextSpec): string => `${shared.file}\0embed\0${spec.contextSize}\0${spec.threads}`;
+
+/**
+ * `spec.contextSize` is the window: the longest input. node-llama-cpp refuses inputs as long as its
+ * context, so the context is one token larger. The batch is as large as the context: encoders
+ * (BERT) must see a whole input in one batch, and pooled embeddings only pool the last batch.
+ */
+export function acquireEmbedder(shared: SharedModel, spec: ContextSpec): Promise<SharedEmbedder> {
+  return embedders.acquire(embedderKey(shared, spec), async () => {
+    try {
+      const size = spec.contextSize + 1;
+      const context = await shared.model.createEmbeddingContext({ contextSize: size, batchSize: size, threads: spec.threads });
+      return { context, window: spec.contextSize, pool: new SequencePool([context]) };
+    } catch (err) {
+      throw new WeirError('model_load_failed', `llama.cpp could not create a ${spec.contextSize}-token embedding context for ${shared.file}: ${message(err)}`, {
+        cause: err,
+        status: 500,
+      });
+    }
+  });
+}
+
+export function releaseEmbedder(shared: SharedModel, spec: ContextSpec): Promise<void> {
+  return embedders.release(embedderKey(shared, spec), async (e) => {
+    e.pool.close(new WeirError('model_disposed', `model ${shared.file} was unloaded`, { status: 409 }));
+    await e.context.dispose();
   });
 }
 

@@ -2,6 +2,8 @@
  * llama.cpp (GGUF) models through node-llama-cpp, on CPU. Chat uses the model's own template
  * (resolved from the GGUF by node-llama-cpp); completion feeds the prompt as is. Requests are
  * stateless and share a loaded model: each takes a free context sequence, or waits in line.
+ * Entries with task `embeddings` load as embedding models instead (llama-cpp-embed.ts): they
+ * embed and do not chat, and chat models do not embed.
  */
 import { resolve } from 'node:path';
 import { LlamaChat, LlamaCompletion, type ChatHistoryItem, type Token } from 'node-llama-cpp';
@@ -15,13 +17,16 @@ import type {
   ModelEntry,
   ModelProvider,
 } from '../types.ts';
+import { assertEmbeddable, LlamaCppEmbeddingModel } from './llama-cpp-embed.ts';
 import {
   acquireContext,
+  acquireEmbedder,
   acquireModel,
   releaseContext,
   releaseModel,
   type ContextSpec,
   type SharedContext,
+  type SharedEmbedder,
   type SharedModel,
 } from './llama-cpp-runtime.ts';
 import { StopMatcher } from './llama-cpp-stop.ts';
@@ -31,6 +36,11 @@ export { loadedModelCount } from './llama-cpp-runtime.ts';
 
 /** Cap on the default context: KV cache memory grows with it, and few requests need more. */
 const MAX_DEFAULT_CONTEXT = 4096;
+/**
+ * Embedding contexts batch a whole input at once, so their compute buffer grows with the square of
+ * the window; 2048 covers BERT-style models (512) and nomic-embed's default window.
+ */
+const MAX_DEFAULT_EMBEDDING_CONTEXT = 2048;
 
 export const llamaCppProvider: ModelProvider = {
   id: 'llama-cpp',
@@ -47,6 +57,7 @@ export const llamaCppProvider: ModelProvider = {
     }
     throwIfCancelled(opts.signal);
     const shared = await acquireModel(resolve(entry.source.path));
+    if (entry.task === 'embeddings') return loadEmbedder(entry, shared, opts);
     const spec: ContextSpec = {
       contextSize: opts.contextSize ?? Math.min(entry.contextLength ?? shared.model.trainContextSize, MAX_DEFAULT_CONTEXT),
       threads: opts.threads,
@@ -66,6 +77,28 @@ export const llamaCppProvider: ModelProvider = {
     return loaded;
   },
 };
+
+async function loadEmbedder(entry: ModelEntry, shared: SharedModel, opts: LoadOptions): Promise<LoadedModel> {
+  const train = shared.model.trainContextSize;
+  // Never past the trained window: BERT-style position tables end there, and reading past one
+  // aborts the process.
+  const window = Math.min(opts.contextSize ?? Math.min(entry.contextLength ?? train, MAX_DEFAULT_EMBEDDING_CONTEXT), train);
+  const spec: ContextSpec = { contextSize: window, threads: opts.threads };
+  let embedder: SharedEmbedder;
+  try {
+    assertEmbeddable(entry, shared.model);
+    embedder = await acquireEmbedder(shared, spec);
+  } catch (err) {
+    await releaseModel(shared);
+    throw err;
+  }
+  const loaded = new LlamaCppEmbeddingModel(entry, shared, spec, embedder);
+  if (opts.signal?.aborted) {
+    await loaded.dispose();
+    throwIfCancelled(opts.signal);
+  }
+  return loaded;
+}
 
 class LlamaCppModel implements LoadedModel {
   private disposed = false;

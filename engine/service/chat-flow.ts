@@ -1,0 +1,80 @@
+/**
+ * "Add your data" in one call: a chat flow over a data index, made from the template in
+ * flows/templates/ and saved as a draft that runs at once. Without a chat deployment named, it
+ * uses (creating it if needed) a deployment of the default chat model, which works offline.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WeirError } from '../errors.ts';
+import type { FlowRow } from '../store/types.ts';
+import { readFlowSource } from './flow-source.ts';
+import type { Workspace } from './workspace.ts';
+
+export const DEFAULT_CHAT_DEPLOYMENT = 'default-chat';
+export const DEFAULT_CHAT_MODEL = 'weir-extractive';
+const TEMPLATE = 'templates/chat-with-your-data.flow.yaml';
+const FLOW_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
+const DEPLOYMENT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+function templateText(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // From engine/service (sources) or dist/engine/service (built).
+  for (const dir of [path.join(here, '../../flows'), path.join(here, '../../../flows')]) {
+    const file = path.join(dir, TEMPLATE);
+    if (existsSync(file)) return readFileSync(file, 'utf8');
+  }
+  throw new WeirError('template_missing', `the chat flow template ${TEMPLATE} is missing from this installation`, { status: 500 });
+}
+
+/** The template with its placeholders filled; every value is checked against a name pattern first. */
+export function chatFlowSource(o: { flow: string; index: string; deployment: string }, template = templateText()): string {
+  return template.replaceAll('__FLOW__', o.flow).replaceAll('__INDEX__', o.index).replaceAll('__DEPLOYMENT__', o.deployment);
+}
+
+export interface ChatFlowResult {
+  flow: FlowRow;
+  deployment: string;
+  /** The default chat deployment was created for this flow. */
+  createdDeployment: boolean;
+}
+
+export function generateChatFlow(ws: Workspace, index: string, o: { flow?: string; deployment?: string; replace?: boolean } = {}): ChatFlowResult {
+  ws.data.get(index);
+  const flow = o.flow ?? `chat-${index}`.slice(0, 128);
+  if (!FLOW_NAME.test(flow)) throw new WeirError('invalid_name', `flow name "${flow}" must be letters, digits, _ and -`, { status: 400, path: ['flow'] });
+  if (!o.replace && ws.store.flows.get(flow)) {
+    throw new WeirError('flow_exists', `flow "${flow}" already exists; give another "flow" name or "replace": true`, { status: 409, path: ['flow'] });
+  }
+  let deployment = o.deployment;
+  let createdDeployment = false;
+  if (deployment !== undefined) {
+    if (!DEPLOYMENT_NAME.test(deployment)) throw new WeirError('invalid_name', `"${deployment}" is not a deployment name`, { status: 400, path: ['deployment'] });
+    const d = ws.store.deployments.get(deployment);
+    if (!d) throw new WeirError('deployment_not_found', `deployment "${deployment}" not found; deploy a chat model first (POST /api/deployments {name, model})`, { status: 404, path: ['deployment'] });
+    if (d.kind !== 'model') throw new WeirError('not_a_model_deployment', `deployment "${deployment}" serves a flow; the chat flow needs a model deployment`, { status: 422, path: ['deployment'] });
+    const task = ws.catalog.get(d.model ?? '')?.task;
+    if (task && task !== 'chat-completion' && task !== 'text-generation') {
+      throw new WeirError('not_a_chat_model', `deployment "${deployment}" serves "${d.model}", a ${task} model; the chat flow needs a chat model`, { status: 422, path: ['deployment'] });
+    }
+  } else {
+    deployment = DEFAULT_CHAT_DEPLOYMENT;
+    const d = ws.store.deployments.get(deployment);
+    if (!d) {
+      const row = ws.store.deployments.create({ name: deployment, kind: 'model', flow: null, model: DEFAULT_CHAT_MODEL, options: {}, traffic: [], traceSampleRate: 1 });
+      ws.forgetDeployment(row.name);
+      ws.models.deploy(row);
+      createdDeployment = true;
+    } else if (d.kind !== 'model') {
+      throw new WeirError('deployment_exists', `deployment "${deployment}" exists and serves a flow; name a chat model deployment with "deployment"`, { status: 409, path: ['deployment'] });
+    }
+  }
+  const src = readFlowSource(chatFlowSource({ flow, index, deployment }), 'application/yaml');
+  const v = ws.validate(src.definition, src.locate);
+  if (src.problems.length || !v.ok) {
+    const p = [...src.problems, ...v.problems.filter((q) => q.severity !== 'warning')][0];
+    throw new WeirError('template_invalid', `the generated chat flow is invalid: ${p?.message}`, { status: 500 });
+  }
+  const row = ws.store.flows.put({ name: flow, source: src.source, format: src.format, definition: src.definition });
+  return { flow: row, deployment, createdDeployment };
+}

@@ -1,0 +1,312 @@
+/**
+ * Data indexes ("add your data"): files → loader → structure-first chunks (in the embedding model's
+ * tokens) → embeddings in batches → chunk rows + full text in the store, vectors in a per-index
+ * HNSW file under <data dir>/indexes/<name>/. Search is vector, keyword (FTS5/BM25) or hybrid (RRF).
+ *
+ * Files are added by jobs (ingest-jobs.ts); this class owns the indexes, their vectors and search.
+ *
+ * The store is the record; the vector file follows it. Whenever an index's vectors are loaded by the
+ * process allowed to write them, they are checked against the store's chunks: chunks without a
+ * vector (a crash before the file was saved) are embedded, vectors of deleted chunks removed.
+ */
+import { existsSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { VectorIndex, reciprocalRankFusion, type ScoredId } from '../data/vector-index.ts';
+import { StagedFiles } from '../data/staged-files.ts';
+import { tryLock } from '../data/write-lock.ts';
+import { EMBED_BATCH, embedUnique } from '../data/embed-batches.ts';
+import { WeirError } from '../errors.ts';
+import type { LoadedModel } from '../models/types.ts';
+import type { IndexQuery, RetrievedChunk } from '../node-definition.ts';
+import type { DataChunkRow, DataIndexRow } from '../store/data-types.ts';
+import type { Store } from '../store/types.ts';
+import { IngestJobs, type IncomingFile } from './ingest-jobs.ts';
+import type { JobProgress, JobView } from './ingest-progress.ts';
+import type { DataJobOptions } from '../store/data-types.ts';
+
+export { EMBED_BATCH };
+
+export const INDEX_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export const DEFAULT_EMBEDDING_MODEL = 'use-lite';
+export const DEFAULT_CHUNK_TOKENS = 256;
+export const DEFAULT_OVERLAP_TOKENS = 32;
+
+export type SearchMode = IndexQuery['mode'];
+export type SearchOptions = Partial<IndexQuery>;
+export type SearchHit = RetrievedChunk & { metadata?: Record<string, string | number | boolean> };
+
+export type Embedder = (model: string) => Promise<LoadedModel>;
+
+interface LoadedVectors {
+  vectors: VectorIndex;
+  /** index.json's mtime when read or written here: another process's save changes it. */
+  mtime: number;
+  checkedAt: number;
+}
+
+/** How often a reader looks for vectors saved by another process (weir data add). */
+const FRESHNESS_MS = 1000;
+
+export class DataIndexes {
+  readonly #loaded = new Map<string, LoadedVectors>();
+  /** Indexes whose write lock this process holds (a job runs, or a document is being deleted). */
+  readonly #writing = new Map<string, () => void>();
+  readonly jobs: IngestJobs;
+
+  constructor(
+    readonly store: Store,
+    readonly dir: string,
+    readonly embedder: Embedder,
+  ) {
+    this.jobs = new IngestJobs(this);
+  }
+
+  /** Adds files and waits until they are indexed (the job's final view, with each file's outcome). */
+  addFiles(name: string, files: IncomingFile[], options: DataJobOptions = {}, onProgress?: (p: JobProgress) => void): Promise<JobView> {
+    return this.jobs.addFiles(name, files, options, onProgress);
+  }
+
+  dirOf(name: string): string {
+    return path.join(this.dir, 'indexes', name);
+  }
+
+  files(name: string): StagedFiles {
+    return new StagedFiles(path.join(this.dirOf(name), 'files'));
+  }
+
+  async create(o: { name: string; embeddingModel?: string; chunkTokens?: number; overlapTokens?: number }): Promise<DataIndexRow> {
+    if (!INDEX_NAME.test(o.name)) {
+      throw new WeirError('invalid_name', 'an index name is lower-case letters, digits, - and _, starting with a letter or digit, up to 63 characters', { status: 400, path: ['name'] });
+    }
+    if (this.store.data.getIndex(o.name)) throw new WeirError('index_exists', `data index "${o.name}" already exists`, { status: 409, path: ['name'] });
+    const settings = await this.settings(o.embeddingModel ?? DEFAULT_EMBEDDING_MODEL, o.chunkTokens ?? DEFAULT_CHUNK_TOKENS, o.overlapTokens ?? DEFAULT_OVERLAP_TOKENS);
+    rmSync(this.dirOf(o.name), { recursive: true, force: true });
+    const row = this.store.data.createIndex({ name: o.name, ...settings });
+    this.#loaded.delete(o.name);
+    return row;
+  }
+
+  /** Checks an embedding model and chunk sizes; returns what the index row records. */
+  async settings(embeddingModel: string, chunkTokens: number, overlapTokens: number) {
+    if (!Number.isInteger(chunkTokens) || chunkTokens < 16 || chunkTokens > 8192) {
+      throw new WeirError('invalid_chunk_tokens', `chunk_tokens must be an integer from 16 to 8192, got ${chunkTokens}`, { status: 400, path: ['chunk_tokens'] });
+    }
+    if (!Number.isInteger(overlapTokens) || overlapTokens < 0 || overlapTokens >= chunkTokens / 2) {
+      throw new WeirError('invalid_overlap_tokens', `overlap_tokens must be an integer from 0 to less than half of chunk_tokens (${chunkTokens}), got ${overlapTokens}`, { status: 400, path: ['overlap_tokens'] });
+    }
+    // use() may throw before it returns a promise.
+    const model = await Promise.resolve().then(() => this.embedder(embeddingModel)).catch((err: unknown) => {
+      if (err instanceof WeirError && err.status === 404) throw new WeirError('model_not_found', err.message, { status: 422, path: ['embedding_model'], cause: err });
+      throw err;
+    });
+    if (!model.embed) throw new WeirError('not_an_embedding_model', `model "${embeddingModel}" does not make embeddings`, { status: 422, path: ['embedding_model'] });
+    const dims = model.entry.dimensions ?? (await model.embed(['dimensions probe'])).vectors[0].length;
+    return { embeddingModel, dims, chunkTokens, overlapTokens };
+  }
+
+  get(name: string): DataIndexRow {
+    const row = this.store.data.getIndex(name);
+    if (!row) throw new WeirError('index_not_found', `data index "${name}" not found`, { status: 404 });
+    return row;
+  }
+
+  list(): DataIndexRow[] {
+    return this.store.data.listIndexes();
+  }
+
+  /** Bytes on disk: the vector file and the kept files (the store's share is not split per index). */
+  diskBytes(name: string): number {
+    let n = 0;
+    const dir = this.dirOf(name);
+    const add = (f: string) => {
+      if (existsSync(f)) n += statSync(f).size;
+    };
+    const loaded = this.#loaded.get(name);
+    if (loaded) add(loaded.vectors.file);
+    for (const d of this.store.data.listDocuments(name)) add(path.join(dir, 'files', d.hash));
+    return n;
+  }
+
+  /** Removes an index with its documents, chunks, vectors and kept files; its jobs are stopped first. */
+  async delete(name: string): Promise<boolean> {
+    this.get(name);
+    await this.jobs.stopIndex(name);
+    const lock = this.#writing.has(name) ? undefined : this.lock(name);
+    try {
+      this.#loaded.delete(name);
+      const removed = this.store.data.deleteIndex(name);
+      rmSync(this.dirOf(name), { recursive: true, force: true });
+      return removed;
+    } finally {
+      lock?.();
+    }
+  }
+
+  /**
+   * Takes the index's write lock for this process, or throws `index_busy` naming the process that
+   * holds it. Returns the release function.
+   */
+  lock(name: string): () => void {
+    if (this.#writing.has(name)) throw new WeirError('index_busy', `data index "${name}" is being written by this server; try again when its job ends`, { status: 409 });
+    const got = tryLock(this.dirOf(name));
+    if ('heldBy' in got) throw new WeirError('index_busy', `data index "${name}" is being written by another process (pid ${got.heldBy}); try again when it ends`, { status: 409 });
+    this.#writing.set(name, got.release);
+    return () => {
+      this.#writing.delete(name);
+      got.release();
+    };
+  }
+
+  isWriting(name: string): boolean {
+    return this.#writing.has(name);
+  }
+
+  async deleteDocument(name: string, document: string): Promise<boolean> {
+    const index = this.get(name);
+    const ownLock = this.#writing.has(name) ? undefined : this.lock(name);
+    try {
+      const loaded = await this.vectors(index);
+      const ids = this.store.data.deleteDocument(name, document);
+      if (!ids) return false;
+      loaded.remove(ids);
+      this.saveVectors(name);
+      if (ownLock) this.files(name).prune(this.store.data.referencedHashes(name));
+      return true;
+    } finally {
+      ownLock?.();
+    }
+  }
+
+  /**
+   * The index's vectors, loaded once and kept. A process holding the write lock checks them
+   * against the store first; a reader picks up a newer file another process saved.
+   */
+  async vectors(index: DataIndexRow): Promise<VectorIndex> {
+    const dir = this.dirOf(index.name);
+    const header = path.join(dir, 'index.json');
+    const cached = this.#loaded.get(index.name);
+    const now = Date.now();
+    if (cached && (cached.vectors.dims !== index.dims)) this.#loaded.delete(index.name);
+    else if (cached && (this.#writing.has(index.name) || now - cached.checkedAt < FRESHNESS_MS)) return cached.vectors;
+    else if (cached) {
+      cached.checkedAt = now;
+      if (mtimeOf(header) === cached.mtime) return cached.vectors;
+    }
+    const vectors = existsSync(header) ? VectorIndex.open(dir) : VectorIndex.create(dir, index.dims);
+    const entry = { vectors, mtime: mtimeOf(header), checkedAt: now };
+    this.#loaded.set(index.name, entry);
+    if (this.#writing.has(index.name)) {
+      if (await this.#reconcile(index, vectors)) this.saveVectors(index.name);
+    } else {
+      // Not writing: repair only when no other process is (it will have the newest state).
+      const got = tryLock(dir);
+      if ('release' in got) {
+        this.#writing.set(index.name, got.release);
+        try {
+          if (await this.#reconcile(index, vectors)) this.saveVectors(index.name);
+        } finally {
+          this.#writing.delete(index.name);
+          got.release();
+        }
+      }
+    }
+    return vectors;
+  }
+
+  saveVectors(name: string): void {
+    const entry = this.#loaded.get(name);
+    if (!entry) return;
+    entry.vectors.save();
+    entry.mtime = mtimeOf(path.join(this.dirOf(name), 'index.json'));
+  }
+
+  /** Drops vectors loaded for an index (after a re-index changed its model). */
+  forgetVectors(name: string): void {
+    this.#loaded.delete(name);
+    rmSync(path.join(this.dirOf(name), 'index.json'), { force: true });
+  }
+
+  /** Makes the vectors match the store's chunks. Returns whether anything changed. */
+  async #reconcile(index: DataIndexRow, vectors: VectorIndex): Promise<boolean> {
+    const rows = this.store.data.chunkHashes(index.name);
+    const inStore = new Set(rows.map((r) => r.id));
+    const extra = vectors.ids().filter((id) => !inStore.has(id));
+    vectors.remove(extra);
+    const missing = rows.filter((r) => !vectors.has(r.id));
+    if (!missing.length) return extra.length > 0;
+    const known = new Map<string, number[]>();
+    for (const r of rows) if (vectors.has(r.id) && !known.has(r.hash)) known.set(r.hash, vectors.vector(r.id)!);
+    const model = await this.embedder(index.embeddingModel);
+    const todo = missing.filter((r) => !known.has(r.hash));
+    for (let i = 0; i < todo.length; i += EMBED_BATCH * 8) {
+      const chunks = this.store.data.chunks(todo.slice(i, i + EMBED_BATCH * 8).map((r) => r.id));
+      const fresh = await embedUnique(model, chunks, known);
+      for (const [h, v] of fresh) known.set(h, v);
+    }
+    vectors.add(missing.map((r) => ({ id: r.id, vector: known.get(r.hash)! })));
+    return true;
+  }
+
+  async search(name: string, query: string | number[], o: SearchOptions = {}): Promise<SearchHit[]> {
+    const index = this.get(name);
+    const k = o.k ?? 4;
+    const mode = o.mode ?? 'hybrid';
+    if (typeof query !== 'string' && mode !== 'vector') {
+      throw new WeirError('invalid_query', 'a vector query searches in vector mode only; give text for keyword or hybrid search', { status: 400, path: ['mode'] });
+    }
+    if (typeof query === 'string' && !query.trim()) return [];
+    const allowed = this.#filter(name, o);
+    if (allowed && !allowed.documents.length) return [];
+    // Fetch more than k from each side: fusion and the threshold drop some.
+    const wide = Math.max(k * 4, 20);
+    let vectorHits: ScoredId[] = [];
+    if (mode !== 'keyword') {
+      const vector = typeof query === 'string' ? await this.#embedQuery(index, query) : query;
+      if (vector.length !== index.dims) {
+        throw new WeirError('invalid_vector', `the query vector has ${vector.length} dimensions; index "${name}" holds ${index.dims}-dimensional vectors`, { status: 400, path: ['vector'] });
+      }
+      const ids = allowed?.chunkIds;
+      vectorHits = (await this.vectors(index)).search(vector, wide, ids ? { filter: (id) => ids.has(id) } : {});
+      if (o.threshold !== undefined) vectorHits = vectorHits.filter((h) => h.score >= o.threshold!);
+    }
+    const keywordHits = mode === 'vector' ? [] : this.store.data.keywordSearch(name, query as string, wide, allowed?.documents);
+    const hits = mode === 'vector' ? vectorHits : mode === 'keyword' ? keywordHits : reciprocalRankFusion([vectorHits, keywordHits]);
+    const top = hits.slice(0, k);
+    const rows = new Map(this.store.data.chunks(top.map((h) => h.id)).map((c) => [c.id, c]));
+    const docs = new Map(this.store.data.listDocuments(name).map((d) => [d.id, d.name]));
+    return top.flatMap((h) => {
+      const c = rows.get(h.id);
+      return c ? [hitOf(c, h.score, docs.get(c.document) ?? '')] : [];
+    });
+  }
+
+  async #embedQuery(index: DataIndexRow, query: string): Promise<number[]> {
+    const model = await this.embedder(index.embeddingModel);
+    return (await model.embed!([query])).vectors[0];
+  }
+
+  /** Documents (and their chunk ids) a search is limited to, or undefined for no limit. */
+  #filter(name: string, o: SearchOptions): { documents: number[]; chunkIds: Set<number> } | undefined {
+    if (!o.sources?.length && !o.tags?.length) return undefined;
+    const sources = o.sources?.length ? new Set(o.sources) : undefined;
+    const documents = this.store.data
+      .listDocuments(name)
+      .filter((d) => (!sources || sources.has(d.name)) && (!o.tags?.length || o.tags.some((t) => d.tags.includes(t))))
+      .map((d) => d.id);
+    return { documents, chunkIds: new Set(this.store.data.chunkIdsOfDocuments(documents)) };
+  }
+}
+
+function mtimeOf(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function hitOf(c: DataChunkRow, score: number, source: string): SearchHit {
+  const hit: SearchHit = { id: c.id, score, text: c.text, source, title: c.title, heading_path: c.headingPath, page: c.page, start: c.start, end: c.end };
+  if (c.metadata) hit.metadata = c.metadata;
+  return hit;
+}

@@ -1,0 +1,340 @@
+/**
+ * Ingestion jobs: files are staged in the index's folder and recorded with the job before anything
+ * runs; each file's outcome is written as it ends. A job stopped by a crash or a shutdown is still
+ * `queued`/`running` in the store and resumes at its first pending file on the next start; a file
+ * cut off half way is read again and replaces its own partial state (a document is written in one
+ * transaction), so nothing is duplicated.
+ *
+ * One job at a time per index, across processes too: a job holds the index's write lock while it
+ * runs and waits (reporting `waiting`) while another process holds it.
+ */
+import { chunkDocument } from '../data/chunking.ts';
+import { loadDocument } from '../data/loaders/index.ts';
+import type { VectorIndex } from '../data/vector-index.ts';
+import { WeirError } from '../errors.ts';
+import type { LoadedModel } from '../models/types.ts';
+import { newRunId } from '../run/run-id.ts';
+import type { DataIndexRow, DataJobFileRow, DataJobOptions, DataJobRow } from '../store/data-types.ts';
+import { embedUnique } from '../data/embed-batches.ts';
+import type { DataIndexes } from './data-indexes.ts';
+import { JobProgress, type JobView } from './ingest-progress.ts';
+
+/** Vectors are saved at least this often during a long job, so other processes see progress. */
+const SAVE_EVERY_MS = 10_000;
+const LOCK_RETRY_MS = 500;
+export const MAX_FILES_PER_JOB = 10_000;
+const MAX_NAME = 512;
+
+export interface IncomingFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface ReindexSettings {
+  embeddingModel: string;
+  chunkTokens?: number;
+  overlapTokens?: number;
+}
+
+class Stopped extends Error {}
+
+/** A file name as documents are known by: a relative path with forward slashes. */
+export function documentName(raw: string, at: (string | number)[]): string {
+  const name = raw.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/^\/+/, '');
+  const bad = (why: string) => new WeirError('invalid_file_name', `file name "${raw}" ${why}`, { status: 400, path: at });
+  if (!name || name.endsWith('/')) throw bad('is empty');
+  if (name.length > MAX_NAME) throw bad(`is longer than ${MAX_NAME} characters`);
+  if (name.split('/').some((p) => p === '..' || p === '.' || p === '')) throw bad('has an empty, "." or ".." part');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw bad('has control characters');
+  return name;
+}
+
+function checkOptions(o: DataJobOptions): DataJobOptions {
+  const out: DataJobOptions = {};
+  if (o.textField !== undefined) {
+    if (typeof o.textField !== 'string' || !o.textField || o.textField.length > 128) throw new WeirError('invalid_text_field', 'text_field must be a field name of 1 to 128 characters', { status: 400, path: ['text_field'] });
+    out.textField = o.textField;
+  }
+  if (o.tags !== undefined) {
+    if (!Array.isArray(o.tags) || o.tags.length > 32 || o.tags.some((t) => typeof t !== 'string' || !t.trim() || t.length > 64)) {
+      throw new WeirError('invalid_tags', 'tags must be up to 32 non-empty strings of at most 64 characters', { status: 400, path: ['tags'] });
+    }
+    out.tags = [...new Set(o.tags.map((t) => t.trim()))];
+  }
+  return out;
+}
+
+function checkNames(files: { name: string }[]): void {
+  const seen = new Set<string>();
+  files.forEach((f, i) => {
+    documentName(f.name, ['files', i]);
+    if (seen.has(f.name)) throw new WeirError('duplicate_file', `"${f.name}" appears twice in one batch`, { status: 400, path: ['files', i] });
+    seen.add(f.name);
+  });
+}
+
+export class IngestJobs {
+  /** Jobs queued or running in this process. */
+  readonly #live = new Map<string, JobProgress>();
+  readonly #runs = new Map<string, Promise<void>>();
+  /** Per index: the tail of its job chain. */
+  readonly #tails = new Map<string, Promise<void>>();
+  readonly #cancelled = new Set<string>();
+  #stopping = false;
+
+  constructor(private readonly indexes: DataIndexes) {}
+
+  get #store() {
+    return this.indexes.store;
+  }
+
+  /** Stages the files and records a job; it runs in the background. */
+  enqueue(index: string, files: IncomingFile[], options: DataJobOptions = {}): JobView {
+    this.indexes.get(index);
+    if (files.length > MAX_FILES_PER_JOB) throw new WeirError('too_many_files', `at most ${MAX_FILES_PER_JOB} files per job, got ${files.length}`, { status: 413, path: ['files'] });
+    const named = files.map((f, i) => ({ name: documentName(f.name, ['files', i]), bytes: f.bytes }));
+    checkNames(named);
+    checkOptions(options);
+    const staged = this.indexes.files(index);
+    return this.enqueueStaged(index, named.map((f) => ({ name: f.name, hash: staged.put(f.bytes), bytes: f.bytes.byteLength })), options);
+  }
+
+  /**
+   * Records a job over files already staged with `indexes.files(index).put()` (the CLI stages a
+   * folder one file at a time, so its memory does not grow with the folder).
+   */
+  enqueueStaged(index: string, files: { name: string; hash: string; bytes: number }[], options: DataJobOptions = {}): JobView {
+    this.indexes.get(index);
+    if (!files.length) throw new WeirError('no_files', 'no files to add', { status: 400, path: ['files'] });
+    if (files.length > MAX_FILES_PER_JOB) throw new WeirError('too_many_files', `at most ${MAX_FILES_PER_JOB} files per job, got ${files.length}`, { status: 413, path: ['files'] });
+    checkNames(files);
+    const job = this.#store.data.createJob({ id: newRunId(), index, kind: 'add', options: checkOptions(options) }, files);
+    return this.#schedule(job).view();
+  }
+
+  /** Adds files and waits for the job: what the CLI and the bench call. */
+  async addFiles(index: string, files: IncomingFile[], options: DataJobOptions = {}, onProgress?: (p: JobProgress) => void): Promise<JobView> {
+    const { id } = this.enqueue(index, files, options);
+    const p = this.#live.get(id);
+    if (p) onProgress?.(p);
+    return this.wait(id);
+  }
+
+  /**
+   * Re-reads every document of the index with another embedding model (or chunk size): the index
+   * takes the new settings and loses its chunks when the job starts, then each document is read
+   * again from its kept file. Search answers from the documents done so far while it runs.
+   */
+  async reindex(index: string, s: ReindexSettings): Promise<JobView> {
+    const row = this.indexes.get(index);
+    if (this.#hasLiveJob(index)) throw new WeirError('index_busy', `data index "${index}" has a job queued or running; re-index when it ends`, { status: 409 });
+    const settings = await this.indexes.settings(s.embeddingModel, s.chunkTokens ?? row.chunkTokens, s.overlapTokens ?? row.overlapTokens);
+    const docs = this.#store.data.listDocuments(index);
+    const files = this.indexes.files(index);
+    const missing = docs.filter((d) => !files.has(d.hash)).map((d) => d.name);
+    if (missing.length) throw new WeirError('file_missing', `the kept copies of ${missing.length} document(s) are gone (${missing.slice(0, 5).join(', ')}); add them again first`, { status: 422 });
+    const job = this.#store.data.createJob({ id: newRunId(), index, kind: 'reindex', options: { reindex: settings } }, docs.map((d) => ({ name: d.name, hash: d.hash, bytes: d.bytes })));
+    return this.#schedule(job).view();
+  }
+
+  #hasLiveJob(index: string): boolean {
+    return [...this.#live.values()].some((p) => p.job.index === index) || this.#store.data.unfinishedJobs().some((j) => j.index === index);
+  }
+
+  get(id: string): JobView {
+    const live = this.#live.get(id);
+    if (live) return live.view();
+    const job = this.#store.data.getJob(id);
+    if (!job) throw new WeirError('job_not_found', `ingestion job "${id}" not found`, { status: 404 });
+    return new JobProgress(job, this.#store.data.jobFiles(id)).view();
+  }
+
+  list(index: string, limit = 20): JobView[] {
+    this.indexes.get(index);
+    return this.#store.data.listJobs(index, limit).map((j) => this.get(j.id));
+  }
+
+  /** The live job, to follow its events; undefined once it has ended (or in another process). */
+  follow(id: string): JobProgress | undefined {
+    return this.#live.get(id);
+  }
+
+  async wait(id: string): Promise<JobView> {
+    await this.#runs.get(id);
+    return this.get(id);
+  }
+
+  /** Stops a job at the next batch; files not yet read stay unread. */
+  cancel(id: string): JobView {
+    const view = this.get(id);
+    if (view.status !== 'queued' && view.status !== 'running') return view;
+    this.#cancelled.add(id);
+    if (!this.#live.has(id)) {
+      // Recorded as unfinished but not running here: a job of a process that crashed.
+      this.#store.data.updateJob(id, { status: 'cancelled', finishedAt: Date.now() });
+    }
+    return this.get(id);
+  }
+
+  /** Cancels an index's jobs and waits for them: before the index is deleted. */
+  async stopIndex(index: string): Promise<void> {
+    const ids = [...this.#live.values()].filter((p) => p.job.index === index).map((p) => p.job.id);
+    for (const id of ids) this.#cancelled.add(id);
+    await Promise.all(ids.map((id) => this.#runs.get(id)));
+  }
+
+  /** Picks up jobs a crash or shutdown left unfinished (in this or another process). */
+  resume(): JobView[] {
+    return this.#store.data.unfinishedJobs().filter((j) => !this.#live.has(j.id)).map((j) => this.#schedule(j).view());
+  }
+
+  /** Shutdown: running jobs stop at the next batch and stay unfinished, to resume at the next start. */
+  async close(): Promise<void> {
+    this.#stopping = true;
+    await Promise.all(this.#runs.values());
+  }
+
+  #schedule(job: DataJobRow): JobProgress {
+    const progress = new JobProgress(job, this.#store.data.jobFiles(job.id));
+    this.#live.set(job.id, progress);
+    const prev = this.#tails.get(job.index) ?? Promise.resolve();
+    const run = prev.then(() => this.#run(progress)).finally(() => {
+      this.#live.delete(job.id);
+      this.#runs.delete(job.id);
+      this.#cancelled.delete(job.id);
+      if (this.#tails.get(job.index) === run) this.#tails.delete(job.index);
+    });
+    this.#runs.set(job.id, run);
+    this.#tails.set(job.index, run);
+    return progress;
+  }
+
+  #checkStop(id: string): void {
+    if (this.#stopping || this.#cancelled.has(id)) throw new Stopped();
+  }
+
+  /** Waits for the index's write lock; undefined when the job was stopped, ended elsewhere or its index deleted. */
+  async #acquire(progress: JobProgress): Promise<(() => void) | undefined> {
+    const { id, index } = progress.job;
+    for (let waited = false; ; waited = true) {
+      if (this.#stopping) return undefined;
+      const row = this.#store.data.getJob(id);
+      if (!row || (row.status !== 'queued' && row.status !== 'running')) return undefined;
+      if (this.#cancelled.has(id)) return () => {};
+      try {
+        return this.indexes.lock(index);
+      } catch (err) {
+        if (!(err instanceof WeirError) || err.code !== 'index_busy') throw err;
+        if (!waited) progress.waiting(err.message);
+        await new Promise((r) => setTimeout(r, LOCK_RETRY_MS));
+      }
+    }
+  }
+
+  async #run(progress: JobProgress): Promise<void> {
+    const { id, index: name } = progress.job;
+    const release = await this.#acquire(progress).catch(() => undefined);
+    if (!release) {
+      const row = this.#store.data.getJob(id);
+      if (row) progress.finished(row);
+      return;
+    }
+    let status: DataJobRow['status'] = 'succeeded';
+    let error: string | null = null;
+    try {
+      this.#checkStop(id);
+      const firstStart = progress.job.startedAt === null;
+      const now = Date.now();
+      this.#store.data.updateJob(id, { status: 'running', startedAt: progress.job.startedAt ?? now, heartbeatAt: now });
+      progress.started(this.#store.data.getJob(id)!);
+      const index = this.#prepareIndex(progress.job, firstStart);
+      const model = await this.indexes.embedder(index.embeddingModel);
+      const vectors = await this.indexes.vectors(index);
+      let savedAt = Date.now();
+      for (const file of progress.files) {
+        if (file.status !== 'pending') continue;
+        this.#checkStop(id);
+        progress.reading(file.name);
+        const outcome = await this.#ingest(index, model, vectors, file, progress).catch((err: unknown) => {
+          if (err instanceof Stopped) throw err;
+          const e = err instanceof WeirError ? err : new WeirError('ingest_failed', err instanceof Error ? err.message : String(err));
+          return { status: 'failed' as const, chunks: null, errorCode: e.code, errorMessage: e.message };
+        });
+        this.#store.data.finishJobFile(id, file.seq, outcome);
+        Object.assign(file, outcome);
+        this.#store.data.updateJob(id, { heartbeatAt: Date.now() });
+        progress.fileDone(file);
+        if (Date.now() - savedAt > SAVE_EVERY_MS) {
+          this.indexes.saveVectors(name);
+          savedAt = Date.now();
+        }
+      }
+    } catch (err) {
+      if (err instanceof Stopped) status = this.#cancelled.has(id) ? 'cancelled' : 'running';
+      else {
+        status = 'failed';
+        error = err instanceof Error ? err.message : String(err);
+      }
+    } finally {
+      try {
+        if (this.#store.data.getIndex(name)) {
+          this.indexes.saveVectors(name);
+          // A shutdown leaves the job as it is: the next start resumes it.
+          if (status !== 'running') this.#store.data.updateJob(id, { status, error, finishedAt: Date.now() });
+          this.indexes.files(name).prune(this.#store.data.referencedHashes(name));
+        }
+      } finally {
+        release();
+      }
+      const row = this.#store.data.getJob(id);
+      if (row) progress.finished(row);
+    }
+  }
+
+  /** A re-index job applies its settings when it first starts (and not again when resumed). */
+  #prepareIndex(job: DataJobRow, firstStart: boolean): DataIndexRow {
+    const index = this.indexes.get(job.index);
+    const s = job.options.reindex;
+    if (job.kind === 'reindex' && s) {
+      const same = index.embeddingModel === s.embeddingModel && index.dims === s.dims && index.chunkTokens === s.chunkTokens && index.overlapTokens === s.overlapTokens;
+      if (!same || firstStart) {
+        this.#store.data.resetIndex(index.name, s);
+        this.indexes.forgetVectors(index.name);
+      }
+      return this.indexes.get(job.index);
+    }
+    return index;
+  }
+
+  async #ingest(index: DataIndexRow, model: LoadedModel, vectors: VectorIndex, file: DataJobFileRow, progress: JobProgress): Promise<Pick<DataJobFileRow, 'status' | 'chunks' | 'errorCode' | 'errorMessage'>> {
+    const job = progress.job;
+    const existing = this.#store.data.getDocument(index.name, file.name);
+    if (job.kind === 'add' && existing?.hash === file.hash && existing.chunks > 0) {
+      return { status: 'unchanged', chunks: existing.chunks, errorCode: null, errorMessage: null };
+    }
+    const bytes = this.indexes.files(index.name).read(file.hash, file.name);
+    const doc = await loadDocument({ name: file.name, bytes }, { textField: job.options.textField });
+    const chunks = await chunkDocument(doc, { tokenize: (t) => model.tokenize(t), maxTokens: index.chunkTokens, overlapTokens: index.overlapTokens });
+    // Content already in the index (another document, or this one before a change) is not embedded again.
+    const known = new Map<string, number[]>();
+    for (const [hash, id] of this.#store.data.chunkIdsByHash(index.name, [...new Set(chunks.map((c) => c.hash))])) {
+      const v = vectors.vector(id);
+      if (v) known.set(hash, v);
+    }
+    const fresh = await embedUnique(model, chunks, known, (done, of) => {
+      this.#checkStop(job.id);
+      progress.partly(file, done, of);
+    });
+    this.#checkStop(job.id);
+    const tags = job.kind === 'reindex' ? (existing?.tags ?? []) : (job.options.tags ?? existing?.tags ?? []);
+    const { chunkIds, replacedChunkIds } = this.#store.data.putDocument(
+      index.name,
+      { name: file.name, format: doc.format, title: doc.title, hash: file.hash, bytes: file.bytes, tags },
+      chunks.map((c) => ({ idx: c.index, text: c.text, title: c.title, headingPath: c.headingPath, page: c.page ?? null, start: c.start, end: c.end, tokens: c.tokens, hash: c.hash, metadata: c.metadata ?? null })),
+    );
+    vectors.remove(replacedChunkIds);
+    vectors.add(chunkIds.map((id, i) => ({ id, vector: fresh.get(chunks[i].hash) ?? known.get(chunks[i].hash)! })));
+    return { status: existing && job.kind === 'add' ? 'replaced' : 'added', chunks: chunks.length, errorCode: null, errorMessage: null };
+  }
+}
