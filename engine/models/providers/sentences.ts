@@ -1,7 +1,8 @@
 /**
  * Sentence splitting for the extractive answerer: plain rules, no model, so the same text always
- * splits the same way. A line break always ends a sentence (lists, headings and table rows are
- * units of their own); inside a line, `.`, `!` or `?` (plus closing quotes/brackets) followed by
+ * splits the same way. A line break ends a sentence (lists, headings and table rows are units of
+ * their own), except inside hard-wrapped prose: a long line that stops mid-sentence continues on
+ * the next unless that one opens a block (list item, heading, quote, table row). Inside a line, `.`, `!` or `?` (plus closing quotes/brackets) followed by
  * a space ends one when the next word starts like a sentence does.
  */
 
@@ -36,10 +37,26 @@ function splitLine(line: string): string[] {
   return out;
 }
 
+/** Wrapped prose lines run to about 60-100 columns; shorter lines are lines on purpose. */
+const WRAPPED_MIN = 40;
+const ENDS_UNIT = /[.!?:;…]["'”’)\]]*\s*$/;
+const OPENS_BLOCK = /^\s*([-*+•>#|]|\d+[.)]\s)/;
+
+/** Lines with hard-wrapped paragraphs joined back into one line each. */
+function unwrap(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    const prev = out[out.length - 1];
+    const continues = prev !== undefined && prev.trim().length >= WRAPPED_MIN && !ENDS_UNIT.test(prev) && line.trim() !== '' && !OPENS_BLOCK.test(line);
+    if (continues) out[out.length - 1] = `${prev.trimEnd()} ${line.trim()}`;
+    else out.push(line);
+  }
+  return out;
+}
+
 /** The sentences of `text` in order; pieces without a letter or digit (rules, bullets) are dropped. */
 export function splitSentences(text: string): string[] {
-  return text
-    .split(/\r?\n/)
+  return unwrap(text.split(/\r?\n/))
     .flatMap(splitLine)
     .filter((s) => /[\p{L}\p{N}]/u.test(s));
 }
