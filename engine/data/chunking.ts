@@ -218,34 +218,41 @@ export async function chunkDocument(doc: LoadedDocument, opts: ChunkOptions): Pr
       }
     };
 
+    /** Where the chunk after one ending before unit `b` starts: its overlap, from units[f..b). */
+    const overlapStart = async (f: number, b: number): Promise<number> => {
+      // Trailing units up to `overlap` tokens, leaving room for what must follow (the whole
+      // next paragraph when it fits in a chunk: overlap never splits it).
+      let k = b;
+      const room = max - needed(b);
+      while (k > f && sum(k - 1, b) <= overlap && sum(k - 1, b) <= room) k--;
+      // Summed counts are an estimate (a tokenizer may count the line breaks between units).
+      while (k < b && (await count(text.slice(units[k].start, units[b - 1].end))) > overlap) k++;
+      return k;
+    };
+
     // The current chunk is units[a..i); units[f..i) are new, units[a..f) repeat the previous chunk's tail.
     let a = 0;
     let f = 0;
     let i = 0;
-    while (i < units.length) {
-      const u = units[i];
-      if (i > f) {
+    while (f < units.length) {
+      if (i < units.length) {
+        const u = units[i];
         const cur = sum(a, i);
         const full = cur + u.tokens > max;
         // A paragraph that would fit in a chunk of its own is not split across two.
         const paraBreak = u.paraStart && cur + paraRest[i] > max && paraRest[i] <= max;
-        if (full || paraBreak) {
-          i = await emit(a, f, i);
-          // Overlap: trailing units up to `overlap` tokens, leaving room for what must follow
-          // (the whole next paragraph when it fits in a chunk: overlap never splits it).
-          let k = i;
-          const room = max - needed(i);
-          while (k > f && sum(k - 1, i) <= overlap && sum(k - 1, i) <= room) k--;
-          // Summed counts are an estimate (a tokenizer may count the line breaks between units).
-          while (k < i && (await count(text.slice(units[k].start, units[i - 1].end))) > overlap) k++;
-          a = k;
-          f = i;
+        if (i === f || !(full || paraBreak)) {
+          i++;
           continue;
         }
       }
-      i++;
+      // The next unit does not fit, or the section ends: emit. The real count may hand units
+      // back; they start the next chunk, so nothing is ever dropped.
+      const b = await emit(a, f, i);
+      if (b === units.length) break;
+      a = await overlapStart(f, b);
+      f = i = b;
     }
-    if (i > f) await emit(a, f, i);
   }
   return chunks;
 }

@@ -1,9 +1,9 @@
 /**
- * Writes small, valid Word .docx files (OOXML in a ZIP, via jszip, which mammoth already depends
- * on), so loader tests and the shipped corpus have real documents: headings use the built-in
- * "heading 1".."heading 3" paragraph styles (defined in styles.xml, as Word writes them), so a
- * reader that maps styles finds the document's structure; plus plain paragraphs, bulleted
- * paragraphs and simple tables, and the title in docProps/core.xml.
+ * Writes small, valid Word .docx files (OOXML in a ZIP, via jszip: not one of Weir's own
+ * dependencies, but always installed as mammoth's), so loader tests and the shipped corpus have
+ * real documents. Headings use the built-in "heading 1".."heading 3" paragraph styles (defined
+ * in styles.xml, as Word writes them), so a reader that maps styles finds the structure; plus
+ * plain paragraphs, bulleted paragraphs, simple tables, and the title in docProps/core.xml.
  *
  * Format reference: ECMA-376 Part 1 (WordprocessingML) and Part 2 (Open Packaging Conventions).
  */
@@ -68,6 +68,14 @@ const DOC_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 const core = (title?: string) => `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">${title === undefined ? '' : `<dc:title>${xml(title)}</dc:title>`}<dc:creator>weir tests</dc:creator></cp:coreProperties>`;
+
+/** A plain ZIP of the given files (e.g. a .docx without its Word parts, for error tests). */
+export async function makeZip(files: Record<string, string>): Promise<Uint8Array> {
+  const zip = new JSZip();
+  const date = new Date(Date.UTC(2024, 0, 1));
+  for (const [name, content] of Object.entries(files)) zip.file(name, content, { date });
+  return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
+}
 
 /** The .docx bytes; a fixed timestamp on every entry makes the same input give the same bytes. */
 export async function makeDocx(blocks: DocxBlock[], opts: DocxOptions = {}): Promise<Uint8Array> {

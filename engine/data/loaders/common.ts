@@ -41,7 +41,7 @@ export function decodeText(name: string, bytes: Uint8Array): string {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch (err) {
       const legacy = decodeWindows1252(bytes);
-      if (controlChars(legacy) > 0) throw unreadable(name, 'it is not text (not valid UTF-8, and binary in any 8-bit encoding)', err);
+      if (CONTROL.test(legacy)) throw unreadable(name, 'it is not text (neither UTF-8 nor an 8-bit encoding without control bytes)', err);
       text = legacy;
     }
   }
@@ -72,9 +72,7 @@ function decodeWindows1252(bytes: Uint8Array): string {
 }
 
 /** C0 controls other than tab, newlines and form feed, DEL, and C1 controls: never in text. */
-function controlChars(text: string): number {
-  return text.match(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g)?.length ?? 0;
-}
+const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/;
 
 /** Trim each line's trailing spaces, squeeze 3+ newlines to a blank line, trim the ends. */
 export function tidy(text: string): string {

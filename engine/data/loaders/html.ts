@@ -3,8 +3,8 @@
  * is dropped, and so are navigation menus (<nav>) and elements marked `hidden` or
  * `aria-hidden="true"`: they repeat on every page of a site and would drown the page's own text.
  * Block elements become paragraph breaks (so the chunker finds paragraphs), list items and <br>
- * line breaks (a list stays one paragraph);
- * table rows become lines with their cells separated by " | ", so a row's values stay together.
+ * line breaks (a list stays one paragraph), and table rows lines with their cells separated by
+ * " | ", so a row's values stay together.
  * h1-h6 start sections with a heading path; <title> names the document. Entities are decoded by
  * htmlparser2, which also tolerates broken markup (it never throws on bad HTML).
  */
@@ -20,11 +20,43 @@ const BLOCK = new Set([
 ]);
 const HEADING = /^h([1-6])$/;
 
+/**
+ * Appends pieces and knows how its text ends without looking at the text itself: reading the end
+ * of a string built by `+=` makes V8 flatten (copy) all of it, which made long pages quadratic.
+ */
+class TextBuilder {
+  private parts: string[] = [];
+  /** The last two characters. */
+  private tail = '';
+
+  add(s: string): void {
+    if (!s) return;
+    this.parts.push(s);
+    this.tail = s.length >= 2 ? s.slice(-2) : (this.tail + s).slice(-2);
+  }
+
+  endsWith(s: string): boolean {
+    return this.tail.endsWith(s);
+  }
+
+  /** True when empty: nothing to separate from. */
+  endsInSpace(): boolean {
+    return this.tail === '' || /\s$/.test(this.tail);
+  }
+
+  take(): string {
+    const s = this.parts.join('');
+    this.parts = [];
+    this.tail = '';
+    return s;
+  }
+}
+
 /** Parse HTML text into sections; `format` lets other loaders (e.g. docx via HTML) reuse it. */
 export function htmlToDocument(name: string, html: string, format: DocumentFormat = 'html'): LoadedDocument {
   const sections: RawSection[] = [];
   const stack: (string | undefined)[] = [];
-  let text = '';
+  const text = new TextBuilder();
   /** Open elements inside a dropped one (0: not dropping). */
   let skipDepth = 0;
   let preDepth = 0;
@@ -37,18 +69,16 @@ export function htmlToDocument(name: string, html: string, format: DocumentForma
   let cellDepth = 0;
 
   const path = () => stack.filter((h): h is string => !!h);
-  // Only the end of `text` is ever looked at (never a regex over all of it): pages can be large.
-  const endsInSpace = () => text === '' || /\s/.test(text[text.length - 1]);
   const space = () => {
-    if (!endsInSpace()) text += ' ';
+    if (!text.endsInSpace()) text.add(' ');
   };
   const breakPara = () => {
     if (cellDepth) return space();
-    if (!text.endsWith('\n\n')) text += text.endsWith('\n') ? '\n' : '\n\n';
+    if (!text.endsWith('\n\n')) text.add(text.endsWith('\n') ? '\n' : '\n\n');
   };
   const breakLine = () => {
     if (cellDepth) return space();
-    if (!text.endsWith('\n')) text += '\n';
+    if (!text.endsWith('\n')) text.add('\n');
   };
 
   const parser = new Parser(
@@ -60,8 +90,7 @@ export function htmlToDocument(name: string, html: string, format: DocumentForma
         else if (tag === 'pre') preDepth++;
         const h = HEADING.exec(tag);
         if (h) {
-          sections.push({ text, headingPath: path() });
-          text = '';
+          sections.push({ text: text.take(), headingPath: path() });
           heading = { level: Number(h[1]), text: '' };
         } else if (tag === 'li') breakLine();
         else if (tag === 'br') {
@@ -74,7 +103,7 @@ export function htmlToDocument(name: string, html: string, format: DocumentForma
           if (tables.length) tables[tables.length - 1].cells = 0;
         } else if (tag === 'td' || tag === 'th') {
           const t = tables[tables.length - 1];
-          if (t && t.cells++ > 0 && !cellDepth) text = `${text.trimEnd()} | `;
+          if (t && t.cells++ > 0 && !cellDepth) text.add(text.endsInSpace() ? '| ' : ' | ');
           cellDepth++;
         } else if (BLOCK.has(tag)) breakPara();
       },
@@ -83,10 +112,10 @@ export function htmlToDocument(name: string, html: string, format: DocumentForma
         if (inTitle) title += data;
         else if (heading) heading.text += data;
         // Source line breaks are not paragraph breaks in HTML, except inside <pre>.
-        else if (preDepth) text += data;
+        else if (preDepth) text.add(data);
         else {
           const words = data.replace(/\s+/g, ' ');
-          text += endsInSpace() ? words.trimStart() : words;
+          text.add(text.endsInSpace() ? words.trimStart() : words);
         }
       },
       onclosetag(tag) {
@@ -112,7 +141,7 @@ export function htmlToDocument(name: string, html: string, format: DocumentForma
   );
   parser.write(html);
   parser.end();
-  sections.push({ text, headingPath: path() });
+  sections.push({ text: text.take(), headingPath: path() });
   // Collapsed spaces leave ' \n' and '\n ' at block edges; paragraphs should start clean.
   for (const s of sections) s.text = s.text.replace(/[ \t]*\n[ \t]*/g, '\n');
   const firstH1 = sections.find((s) => s.headingPath.length > 0)?.headingPath[0];

@@ -22,7 +22,7 @@ const PARAGRAPH_GAP = 1.6;
 async function pageText(pdf: PdfDocument, pageNumber: number): Promise<string> {
   const page = await pdf.getPage(pageNumber);
   const content = await page.getTextContent();
-  let out = '';
+  const out: string[] = [];
   let last: { y: number; size: number } | undefined;
   let eol = false;
   for (const item of content.items) {
@@ -33,17 +33,18 @@ async function pageText(pdf: PdfDocument, pageNumber: number): Promise<string> {
       if (last && (eol || Math.abs(last.y - y) > 0.5 * Math.max(size, last.size))) {
         const gap = last.y - y;
         const em = Math.max(size, last.size);
+        out[out.length - 1] = out[out.length - 1].trimEnd();
         // Far below, or back up the page (a new column): a new paragraph.
-        out = out.trimEnd() + (gap > PARAGRAPH_GAP * em || gap < -em ? '\n\n' : '\n');
+        out.push(gap > PARAGRAPH_GAP * em || gap < -em ? '\n\n' : '\n');
       }
-      out += item.str;
+      out.push(item.str);
       last = { y, size };
       eol = false;
     }
     if (item.hasEOL) eol = true;
   }
   page.cleanup();
-  return out;
+  return out.join('');
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
