@@ -69,6 +69,34 @@ const ADV = w(`slowly quickly carefully rarely often usually quietly openly grad
 const LINK = w(`because although while after before unless since whenever once`);
 const PREP = w(`near beside behind across under over along through beyond around inside`);
 
+const SYLLABLES = w('ka lo ri an te vo mer sil dra bel tor nu fen gal pri os ul ven ci dar mo lin ske har qui bo zel ter mas ro bri cal dun eth fro gis hol jan kes lum nor pel rav sut tam vir wex yor zan');
+
+/**
+ * Made-up words (part numbers, place and product names, jargon: the rare terms real documents are
+ * full of), drawn by a Zipf law so a few are common and most are rare, as in real text. Keyword
+ * search cost depends on how many chunks a query's words occur in, so a small closed vocabulary
+ * alone would make BM25 look slower than it is on real documents.
+ */
+const LEXICON: string[] = (() => {
+  const r = prng(424242);
+  const known = new Set([...Object.values(TOPICS).flat(), ...ADJ, ...GENERIC].map((x) => x.toLowerCase()));
+  const out = new Set<string>();
+  while (out.size < 20_000) {
+    const n = 2 + Math.floor(r() * 3);
+    let word = '';
+    for (let i = 0; i < n; i++) word += SYLLABLES[Math.floor(r() * SYLLABLES.length)];
+    if (!known.has(word)) out.add(word);
+  }
+  return [...out];
+})();
+const ZIPF_CDF: Float64Array = (() => {
+  const cdf = new Float64Array(LEXICON.length);
+  let sum = 0;
+  for (let i = 0; i < cdf.length; i++) cdf[i] = sum += 1 / (i + 1);
+  for (let i = 0; i < cdf.length; i++) cdf[i] /= sum;
+  return cdf;
+})();
+
 export class TextGen {
   readonly rand: () => number;
   constructor(seed: number) {
@@ -82,7 +110,20 @@ export class TextGen {
   }
   /** A topic word most of the time, a generic one otherwise: topics stay recognisable but overlap. */
   noun(topic: string): string {
-    return this.rand() < 0.7 ? this.pick(TOPICS[topic]) : this.pick(GENERIC);
+    const r = this.rand();
+    return r < 0.65 ? this.pick(TOPICS[topic]) : r < 0.85 ? this.term(topic) : this.pick(GENERIC);
+  }
+  /** A made-up word by Zipf rank; each topic ranks the lexicon differently. */
+  term(topic: string): string {
+    const x = this.rand();
+    let lo = 0;
+    let hi = ZIPF_CDF.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ZIPF_CDF[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return LEXICON[(lo * 7919 + TOPIC_NAMES.indexOf(topic) * 104729) % LEXICON.length];
   }
   np(topic: string): string {
     const r = this.rand();
@@ -119,8 +160,8 @@ export class TextGen {
     return Array.from({ length: n }, () => this.sentence(topic)).join(' ');
   }
   heading(topic: string): string {
-    const n = this.noun(topic);
-    return `${this.pick(ADJ)[0].toUpperCase()}${this.pick(ADJ).slice(1)} ${n}s of ${this.pick(PLACE)}`;
+    const adj = this.pick(ADJ);
+    return `${adj[0].toUpperCase()}${adj.slice(1)} ${this.noun(topic)}s of ${this.pick(PLACE)}`;
   }
   /** A short search-box query about a topic. */
   query(): string {
@@ -131,7 +172,7 @@ export class TextGen {
       case 1:
         return `how does the ${this.pick(ADJ)} ${this.pick(TOPICS[topic])} ${this.pick(VERB).replace(/s$/, '')} the ${this.pick(TOPICS[topic])}`;
       case 2:
-        return `${this.pick(PERSON)} ${this.pick(TOPICS[topic])} ${this.pick(PLACE)}`;
+        return this.rand() < 0.5 ? `${this.pick(PERSON)} ${this.pick(TOPICS[topic])} ${this.pick(PLACE)}` : `${this.term(topic)} ${this.pick(TOPICS[topic])}`;
       default:
         return this.sentence(topic);
     }

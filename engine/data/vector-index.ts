@@ -24,11 +24,17 @@ const HEADER = 'index.json';
 const MAX_ID = 0xffff_ffff;
 
 /**
- * Default search breadth: ef = max(k, 128). Measured with M=16/efConstruction=200 on 5 000 uniform
- * random 64-d vectors, recall@10 was 0.91 at ef=64, 0.96 at 100, 0.98 at 128, 0.996 at 200 (all well
- * under 1 ms a query), so 64 missed the 0.95 target and 128 keeps a margin. Uniform random vectors are
- * the worst case for a graph index (every point is almost equally far); real embeddings have a lower
- * intrinsic dimension and reach the same recall at lower ef. bench/data-retrieval.ts sweeps ef at 512-d.
+ * Defaults: M=16, efConstruction=100, search breadth ef = max(k, 128). Measured (one-off run, see
+ * bench/lib/vectors.ts) on 24 000 use-lite embeddings of real English paragraphs, 200 held-out
+ * queries, 2 vCPU EPYC; recall@10 against exact search / queries a second on one core:
+ *   efConstruction 100: ef=32 0.939 / ~3 500, ef=64 0.973 / ~2 600, ef=128 0.990 / ~1 600
+ *   efConstruction 200: ef=32 0.946 / ~3 200, ef=64 0.976 / ~1 800, ef=128 0.991 / ~1 400
+ * so efConstruction 200 bought < 0.01 recall for 1.8x the build time (11.5 s vs 20.5 s). ef stays
+ * 128: 5 000 uniform random 64-d vectors (the worst case: every point almost equally far) need it,
+ * recall@10 0.92 at ef=64, 0.96 at 96, 0.98 at 128, and the HNSW search is < 1 ms of a query whose
+ * embedding takes tens. At 100 000 (bench/data.ts, efConstruction 100): vectors calibrated to be as
+ * hard as real use-lite ones reach 0.95 at ef=40 (~1 800-2 000/s) and 0.994 at ef=128 (~780/s);
+ * uniform random 512-d vectors only 0.53 at ef=1024 (~120/s): no real embedding set is that shapeless.
  */
 export const DEFAULT_EF = 128;
 
@@ -84,7 +90,7 @@ export class VectorIndex {
   /** A new, empty index in `dir` (created if missing). Nothing is written until save(). */
   static create(dir: string, dims: number, opts: VectorIndexOptions = {}): VectorIndex {
     if (!Number.isInteger(dims) || dims < 1) throw new WeirError('invalid_dimensions', `vector dimensions must be a positive integer, got ${dims}`);
-    const M = opts.M ?? 16, efConstruction = opts.efConstruction ?? 200, ef = opts.ef ?? DEFAULT_EF;
+    const M = opts.M ?? 16, efConstruction = opts.efConstruction ?? 100, ef = opts.ef ?? DEFAULT_EF;
     mkdirSync(dir, { recursive: true });
     const hnsw = new HierarchicalNSW('cosine', dims);
     // randomSeed fixed so a rebuild from the same rows gives the same graph; no slot reuse (see remove).

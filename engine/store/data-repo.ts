@@ -119,10 +119,12 @@ export function dataRepo(db: Db): DataStore {
       if (documents && !documents.length) return [];
       // Document ids are integers from this store, inlined: a long list would pass SQLite's parameter limit.
       const only = documents ? sql.raw(` AND c.document IN (${documents.map((d) => Math.trunc(Number(d))).join(',')})`) : sql``;
-      // bm25() is lower-is-better (negative); the API's scores are higher-is-better.
+      // bm25() is lower-is-better (negative); the API's scores are higher-is-better. The `+` keeps
+      // SQLite from driving the join from data_chunks' index: it ran the MATCH once per chunk
+      // (1.7 s for one word at 50K chunks, 2.6 ms with the full-text search first).
       return db.all<{ id: number; score: number }>(
         sql`SELECT c.id AS id, -bm25(data_chunks_fts) AS score FROM data_chunks_fts JOIN data_chunks c ON c.id = data_chunks_fts.rowid
-            WHERE data_chunks_fts MATCH ${q} AND c."index" = ${index}${only} ORDER BY bm25(data_chunks_fts) LIMIT ${k}`,
+            WHERE data_chunks_fts MATCH ${q} AND +c."index" = ${index}${only} ORDER BY bm25(data_chunks_fts) LIMIT ${k}`,
       );
     },
     chunkIdsOfDocuments: (documents) =>
