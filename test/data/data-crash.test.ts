@@ -60,7 +60,11 @@ describe('an ingestion job cut short by SIGKILL', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(view).toMatchObject({ status: 'succeeded', files: { total: N, done: N, failed: 0 } });
-    expect(view.results.filter((r: any) => r.status === 'added')).toHaveLength(N);
+    // A file whose document was committed just before the kill, but not yet marked done, is found
+    // unchanged on resume (same bytes, chunks present): at most one, and never added twice.
+    const statuses = view.results.map((r: any) => r.status);
+    expect(statuses.filter((st: string) => st !== 'added' && st !== 'unchanged')).toEqual([]);
+    expect(statuses.filter((st: string) => st === 'unchanged').length).toBeLessThanOrEqual(1);
 
     // An early file (indexed before the kill) and a late one are both found by meaning alone.
     for (const i of [0, 1, N - 1]) {
