@@ -1,0 +1,91 @@
+/** Part 1 of bench/data.ts: ingestion through the real service against the embedder's raw rate. */
+import path from 'node:path';
+import { chunkDocument } from '../../engine/data/chunking.ts';
+import { loadDocument } from '../../engine/data/loaders/index.ts';
+import type { LoadedModel } from '../../engine/models/types.ts';
+import { DataIndexes, EMBED_BATCH } from '../../engine/service/data-indexes.ts';
+import type { Store } from '../../engine/store/types.ts';
+import { generateCorpus } from './corpus.ts';
+import { CHUNK_TOKENS, CORPUS_KB, EMBEDDER, FILES, GROUPS, INGEST_TARGET, OVERLAP_TOKENS } from './data-settings.ts';
+import { median, print, round } from './report.ts';
+
+
+export async function ingest(store: Store, dataDir: string, embedder: (id: string) => Promise<LoadedModel>): Promise<number[][]> {
+  const files = generateCorpus(FILES, CORPUS_KB * 1024);
+  const bytes = files.reduce((n, f) => n + f.bytes.byteLength, 0);
+  const model = await embedder(EMBEDDER);
+  const indexes = new DataIndexes(store, dataDir, embedder);
+
+  // What the service embeds: per file, the distinct texts of its chunks that no earlier file had
+  // (content already in the index is not embedded again), in order, in batches per file.
+  const perFile: string[][] = [];
+  const inIndex = new Set<string>();
+  let tokens = 0;
+  let chunkCount = 0;
+  for (const f of files) {
+    const doc = await loadDocument(f);
+    const chunks = await chunkDocument(doc, { tokenize: (t) => model.tokenize(t), maxTokens: CHUNK_TOKENS, overlapTokens: OVERLAP_TOKENS });
+    const fresh = new Map<string, string>();
+    for (const c of chunks) if (!inIndex.has(c.hash) && !fresh.has(c.hash)) fresh.set(c.hash, c.text);
+    for (const h of fresh.keys()) inIndex.add(h);
+    perFile.push([...fresh.values()]);
+    tokens += chunks.reduce((n, c) => n + c.tokens, 0);
+    chunkCount += chunks.length;
+  }
+  const embedded = perFile.reduce((n, t) => n + t.length, 0);
+  const formats: Record<string, number> = {};
+  for (const f of files) formats[path.extname(f.name).slice(1)] = (formats[path.extname(f.name).slice(1)] ?? 0) + 1;
+  print({
+    bench: 'ingest', phase: 'corpus', files: files.length, formats, bytes, mb: round(bytes / 1e6, 3), chunks: chunkCount, embedded_texts: embedded,
+    mean_chunk_tokens: round(tokens / chunkCount), chunk_tokens: CHUNK_TOKENS, overlap_tokens: OVERLAP_TOKENS, embedder: EMBEDDER,
+  });
+
+  // Warm-up, both paths, on a small corpus of its own (other seed): JIT, TF.js kernels, SQLite.
+  const warm = generateCorpus(4, 12 * 1024, 99);
+  await indexes.create({ name: 'bench-warmup', embeddingModel: EMBEDDER, chunkTokens: CHUNK_TOKENS, overlapTokens: OVERLAP_TOKENS });
+  await indexes.addFiles('bench-warmup', warm);
+  await indexes.delete('bench-warmup');
+  await model.embed!(perFile.flat().slice(0, EMBED_BATCH));
+
+  await indexes.create({ name: 'bench-ingest', embeddingModel: EMBEDDER, chunkTokens: CHUNK_TOKENS, overlapTokens: OVERLAP_TOKENS });
+  const groups = Math.max(1, Math.min(GROUPS, files.length));
+  const rawS: number[] = [];
+  const ingestS: number[] = [];
+  const vectors: number[][] = []; // the raw pass's output: real USE-lite vectors for the shape check
+  for (let g = 0; g < groups; g++) {
+    const from = Math.floor((g * files.length) / groups);
+    const to = Math.floor(((g + 1) * files.length) / groups);
+    const texts = perFile.slice(from, to).flat();
+    const raw = async () => {
+      const t = performance.now();
+      for (let i = 0; i < texts.length; i += EMBED_BATCH) vectors.push(...(await model.embed!(texts.slice(i, i + EMBED_BATCH))).vectors);
+      rawS.push((performance.now() - t) / 1000);
+    };
+    const add = async () => {
+      const t = performance.now();
+      const job = await indexes.addFiles('bench-ingest', files.slice(from, to));
+      ingestS.push((performance.now() - t) / 1000);
+      const failed = job.results.filter((r) => r.status !== 'added');
+      if (job.status !== 'succeeded' || failed.length) throw new Error(`ingestion job ${job.status} (${job.error}); files not added: ${JSON.stringify(failed.slice(0, 3))}`);
+    };
+    if (g % 2 === 0) await raw(), await add();
+    else await add(), await raw();
+    const groupBytes = files.slice(from, to).reduce((n, f) => n + f.bytes.byteLength, 0);
+    print({
+      bench: 'ingest', phase: 'group', group: g, files: to - from, mb: round(groupBytes / 1e6, 3), embedded_texts: texts.length, first: g % 2 === 0 ? 'raw' : 'ingest',
+      raw_s: round(rawS[g], 2), ingest_s: round(ingestS[g], 2), ingest_vs_raw: round(rawS[g] / ingestS[g], 3),
+    });
+  }
+  const stats = store.data.stats('bench-ingest');
+  const ingestTotal = ingestS.reduce((a, b) => a + b, 0);
+  const rawTotal = rawS.reduce((a, b) => a + b, 0);
+  const ratio = rawTotal / ingestTotal;
+  print({
+    bench: 'ingest', phase: 'summary', files: stats.documents, mb: round(stats.bytes / 1e6, 3), chunks: stats.chunks, embedded_texts: embedded, embedder: EMBEDDER, embed_batch: EMBED_BATCH,
+    ingest_s: round(ingestTotal, 1), ingest_mb_per_min: round(stats.bytes / 1e6 / (ingestTotal / 60), 3), ingest_chunks_per_s: round(stats.chunks / ingestTotal, 2),
+    raw_s: round(rawTotal, 1), raw_chunks_per_s: round(embedded / rawTotal, 2),
+    ingest_vs_raw: round(ratio, 3), ingest_vs_raw_median_group: round(median(rawS.map((r, i) => r / ingestS[i])), 3), target: INGEST_TARGET, ok: ratio >= INGEST_TARGET,
+  });
+  await indexes.delete('bench-ingest');
+  return vectors;
+}
