@@ -27,7 +27,7 @@ function templateText(): string {
   throw new WeirError('template_missing', `the chat flow template ${TEMPLATE} is missing from this installation`, { status: 500 });
 }
 
-/** The template with its placeholders filled; every value is checked against a name pattern first. */
+/** The template with its `__NAME__` markers filled; generateChatFlow checks each value against a name pattern first. */
 export function chatFlowSource(o: { flow: string; index: string; deployment: string }, template = templateText()): string {
   return template.replaceAll('__FLOW__', o.flow).replaceAll('__INDEX__', o.index).replaceAll('__DEPLOYMENT__', o.deployment);
 }

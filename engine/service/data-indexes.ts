@@ -157,10 +157,6 @@ export class DataIndexes {
     };
   }
 
-  isWriting(name: string): boolean {
-    return this.#writing.has(name);
-  }
-
   async deleteDocument(name: string, document: string): Promise<boolean> {
     const index = this.get(name);
     const ownLock = this.#writing.has(name) ? undefined : this.lock(name);
@@ -273,7 +269,7 @@ export class DataIndexes {
     const hits = mode === 'vector' ? vectorHits : mode === 'keyword' ? keywordHits : reciprocalRankFusion([vectorHits, keywordHits]);
     const top = hits.slice(0, k);
     const rows = new Map(this.store.data.chunks(top.map((h) => h.id)).map((c) => [c.id, c]));
-    const docs = new Map(this.store.data.listDocuments(name).map((d) => [d.id, d.name]));
+    const docs = this.store.data.documentNames([...new Set([...rows.values()].map((c) => c.document))]);
     return top.flatMap((h) => {
       const c = rows.get(h.id);
       return c ? [hitOf(c, h.score, docs.get(c.document) ?? '')] : [];

@@ -127,6 +127,8 @@ export function dataRepo(db: Db): DataStore {
             WHERE data_chunks_fts MATCH ${q} AND +c."index" = ${index}${only} ORDER BY bm25(data_chunks_fts) LIMIT ${k}`,
       );
     },
+    documentNames: (ids) =>
+      new Map(inChunks(ids, (part) => db.select({ id: dataDocuments.id, name: dataDocuments.name }).from(dataDocuments).where(inArray(dataDocuments.id, part)).all()).map((d) => [d.id, d.name])),
     chunkIdsOfDocuments: (documents) =>
       inChunks(documents, (part) => db.select({ id: dataChunks.id }).from(dataChunks).where(inArray(dataChunks.document, part)).all().map((r) => r.id)),
   };

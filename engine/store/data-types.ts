@@ -137,4 +137,6 @@ export interface DataStore {
   /** Full-text search (FTS5, BM25) within one index: best first, score higher is better. */
   keywordSearch(index: string, query: string, k: number, documents?: number[]): { id: number; score: number }[];
   chunkIdsOfDocuments(documents: number[]): number[];
+  /** Names of documents by id (for search hits, without listing the whole index). */
+  documentNames(ids: number[]): Map<number, string>;
 }
