@@ -15,6 +15,7 @@ import { azureOpenAiRoutes, openAiRoutes } from './routes/openai.ts';
 import { playgroundRoutes } from './routes/playground.ts';
 import { publishedRoutes } from './routes/published.ts';
 import { runRoutes } from './routes/runs.ts';
+import { mountStudio } from './studio.ts';
 
 export interface AppOptions {
   adminToken: string;
@@ -55,6 +56,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/docs', (c) => c.html(DOCS_PAGE));
+  mountStudio(app);
   app.route('/deployments', publishedRoutes(ws));
   // OpenAI-compatible model deployments check their own keys (a deployment key or the admin token).
   app.route('/v1', openAiRoutes(ws, opts.adminToken));

@@ -27,6 +27,9 @@ export async function serveCommand(args: ServeArgs, registry: NodeRegistry, io: 
   if (server.interruptedAtStart) io.out(`marked ${server.interruptedAtStart} run(s) left unfinished by the last stop as interrupted\n`);
   io.out(server.generatedToken ? `admin token (this start only; set WEIR_ADMIN_TOKEN to choose one): ${server.adminToken}\n` : 'admin token: from WEIR_ADMIN_TOKEN\n');
   io.out(`Weir is running at ${server.url}\n`);
+  // The token rides in the query once; the studio keeps it and takes it out of the address bar.
+  const studio = server.generatedToken ? `${server.url}/?token=${encodeURIComponent(server.adminToken)}` : `${server.url}/`;
+  io.out(`open the studio: ${studio}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGTERM', stop);

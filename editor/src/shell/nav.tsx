@@ -1,0 +1,73 @@
+import { setToken } from '../api/token.ts';
+import { href } from './router.ts';
+
+interface Item {
+  page: string;
+  label: string;
+  icon: string;
+  /** Pages whose issue is still open show greyed, so the navigation keeps their place. */
+  soon?: boolean;
+}
+
+const BUILD: Item[] = [
+  { page: 'flows', label: 'Flows', icon: '⧉' },
+  { page: 'data', label: 'Data', icon: '▤' },
+];
+const DEPLOY: Item[] = [
+  { page: 'deployments', label: 'Deployments', icon: '⇪' },
+  { page: 'models', label: 'Models', icon: '◈' },
+  { page: 'playground', label: 'Playground', icon: '✎' },
+];
+const OPERATE: Item[] = [
+  { page: 'quotas', label: 'Quotas', icon: '⌛', soon: true },
+  { page: 'safety', label: 'Safety', icon: '⛨', soon: true },
+  { page: 'monitoring', label: 'Monitoring', icon: '∿', soon: true },
+];
+
+function Group({ title, items, page }: { title: string; items: Item[]; page: string }) {
+  return (
+    <div className="nav-group">
+      <div className="nav-title">{title}</div>
+      {items.map((it) =>
+        it.soon ? (
+          <span key={it.page} className="nav-item soon" title="Comes with the quotas, safety and monitoring release">
+            <span className="nav-icon">{it.icon}</span>
+            {it.label}
+          </span>
+        ) : (
+          <a key={it.page} href={href(it.page)} className={`nav-item${page === it.page ? ' active' : ''}`} aria-current={page === it.page ? 'page' : undefined}>
+            <span className="nav-icon">{it.icon}</span>
+            {it.label}
+          </a>
+        ),
+      )}
+    </div>
+  );
+}
+
+export function Nav({ page }: { page: string }) {
+  return (
+    <nav className="nav" aria-label="Studio">
+      <a className="brand" href={href('flows')}>
+        <img src="/favicon.svg" alt="" width={22} height={22} /> Weir
+      </a>
+      <Group title="Build" items={BUILD} page={page} />
+      <Group title="Deploy" items={DEPLOY} page={page} />
+      <Group title="Operate" items={OPERATE} page={page} />
+      <div className="nav-foot">
+        <a href="/docs" target="_blank" rel="noreferrer" className="nav-item">
+          <span className="nav-icon">?</span>API reference
+        </a>
+        <button
+          className="nav-item link"
+          onClick={() => {
+            setToken(null);
+            window.location.reload();
+          }}
+        >
+          <span className="nav-icon">⎋</span>Sign out
+        </button>
+      </div>
+    </nav>
+  );
+}
