@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 
 /** The built studio (vite writes it to dist/editor), found from the source tree or from dist/. */
 export function studioDir(): string | null {
@@ -26,11 +26,11 @@ export function mountStudio(app: Hono, dir = studioDir()): void {
     return;
   }
   const root = path.relative(process.cwd(), dir) || '.';
-  app.use('/assets/*', async (c, next) => {
+  const cache = (value: string): MiddlewareHandler => async (c, next) => {
     await next();
-    if (c.res.status === 200) c.header('cache-control', 'public, max-age=31536000, immutable');
-  });
-  app.use('/assets/*', serveStatic({ root }));
+    if (c.res.status === 200) c.header('cache-control', value);
+  };
+  app.use('/assets/*', cache('public, max-age=31536000, immutable'), serveStatic({ root }));
   app.get('/favicon.svg', serveStatic({ root }));
-  app.get('/', serveStatic({ root, path: 'index.html', onFound: (_p, c) => c.header('cache-control', 'no-cache') }));
+  app.get('/', cache('no-cache'), serveStatic({ root, path: 'index.html' }));
 }

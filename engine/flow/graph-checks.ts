@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Problem } from '../errors.ts';
 import type { JsonSchema } from '../registry.ts';
 import type { Analysis, AnalyzedNode } from './analyze.ts';
-import { compatible, flowInputTag, jsTag, schemaAt, schemaTag, type TypeTag } from './port-types.ts';
+import { acceptedTags, compatible, fitsAny, flowInputTag, jsTag, schemaAt, schemaTag, tagsText, type TypeTag } from './port-types.ts';
 import { formatRef, refsOf, type Binding, type Ref } from './references.ts';
 
 type Path = (string | number)[];
@@ -101,10 +101,10 @@ export function referenceProblems(a: Analysis): Problem[] {
         continue;
       }
       const from = bindingTag(b, tags[0]);
-      const to = schemaTag(portSchema);
-      if (from && !compatible(from, to)) {
+      const to = acceptedTags(portSchema);
+      if (from && !fitsAny(from, to)) {
         const what = b.t === 'ref' ? formatRef(b.ref) : 'this value';
-        problems.push({ code: 'type_mismatch', message: `node "${node.name}" input "${key}" expects ${to} but ${what} is ${from}`, node: node.name, path: at('inputs', key) });
+        problems.push({ code: 'type_mismatch', message: `node "${node.name}" input "${key}" expects ${tagsText(to)} but ${what} is ${from}`, node: node.name, path: at('inputs', key) });
       }
     }
     if (node.activate) for (const r of refsOf(node.activate.when)) checkRef(a, byName, r, at('activate', 'when'), problems, node);

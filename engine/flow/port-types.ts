@@ -1,6 +1,8 @@
-import type { JsonSchema } from '../registry.ts';
 import type { Segment } from './references.ts';
 import type { FlowInputType } from './schema.ts';
+
+/** Kept local (not imported from the registry) so the studio can share these checks. */
+type JsonSchema = Record<string, unknown>;
 
 /** A coarse type for checking that an output fits the input it feeds. */
 export type TypeTag = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null' | 'any';
@@ -87,4 +89,24 @@ export function compatible(from: TypeTag, to: TypeTag): boolean {
   if (from === 'any' || to === 'any' || from === to) return true;
   if (from === 'integer' && to === 'number') return true;
   return false;
+}
+
+/**
+ * The types a port takes: one tag, or each member of a union (`string | number[]`), so a value that
+ * fits no member is refused even where `schemaTag` sees the union as `any`.
+ */
+export function acceptedTags(s: JsonSchema | undefined): TypeTag[] {
+  const alts = s && ((s.anyOf ?? s.oneOf) as JsonSchema[] | undefined);
+  if (!alts) return [schemaTag(s)];
+  const tags = [...new Set(alts.flatMap(acceptedTags))];
+  return tags.includes('any') ? ['any'] : tags.filter((t) => t !== 'null');
+}
+
+/** Whether a value of type `from` fits a port taking `to` (one of them is enough). */
+export function fitsAny(from: TypeTag, to: TypeTag[]): boolean {
+  return to.length === 0 || to.some((t) => compatible(from, t));
+}
+
+export function tagsText(tags: TypeTag[]): string {
+  return tags.length ? tags.join(' or ') : 'any';
 }

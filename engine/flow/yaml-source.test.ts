@@ -213,6 +213,20 @@ describe('writeFlowYaml with the source document', () => {
     expect(text.startsWith('# Support bot: answers from the product docs.\n')).toBe(true);
   });
 
+  it('writes a collection that was empty in flow style ([] / {}) in block style once it is filled', () => {
+    const src = 'weir: 1\nname: x # the name\noutputs: {}\nnodes: []\n';
+    const p = parsed(src);
+    const value = { weir: 1, name: 'x', outputs: { a: '${n.output}' }, nodes: [{ name: 'n', type: 'prompt', inputs: { q: '${inputs.q}' }, config: { template: 'Hi' } }] };
+    const text = writeFlowYaml(value, p.doc);
+    expect(parsed(text).value).toEqual(value);
+    expect(text).toContain('# the name');
+    expect(text).toContain('nodes:\n  - name: n\n');
+    expect(text).toContain('outputs:\n  a: ${n.output}\n');
+    // inside a flow collection, an empty one that fills stays flow
+    const inner = writeFlowYaml({ weir: 1, name: 'x', nodes: [{ name: 'n', type: 'p', config: { a: { b: 1 } } }] }, parsed('weir: 1\nname: x\nnodes: [ { name: n, type: p, config: { a: {} } } ]\n').doc);
+    expect(inner).toContain('config: { a: { b: 1 } }');
+  });
+
   it('writes layout one line per node', () => {
     const { text } = edit(() => {});
     expect(text).toContain('layout:\n  retrieve: [0, 0]\n  answer: [260, 0]\n  cite: [520, 0]\n');

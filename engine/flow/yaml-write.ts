@@ -90,7 +90,7 @@ function namedNode(n: unknown): string | undefined {
 }
 
 /** Returns the node that should hold `value`: `node` itself (updated) when it fits, else a new node. */
-function update(doc: Document, node: unknown, value: unknown): unknown {
+function update(doc: Document, node: unknown, value: unknown, parentFlow = false): unknown {
   if (value === undefined) value = null;
   if (isAlias(node)) {
     const target = node.resolve(doc);
@@ -99,13 +99,15 @@ function update(doc: Document, node: unknown, value: unknown): unknown {
   }
   if (Array.isArray(value)) {
     if (!isSeq(node)) return fresh(doc, node, value);
+    const wasEmpty = node.items.length === 0;
     updateSeq(doc, node, value);
-    return node;
+    return unfold(node, wasEmpty, parentFlow);
   }
   if (isPlainObject(value)) {
     if (!isMap(node)) return fresh(doc, node, value);
+    const wasEmpty = node.items.length === 0;
     updateMap(doc, node, value);
-    return node;
+    return unfold(node, wasEmpty, parentFlow);
   }
   if (isScalar(node)) {
     if (sameData(node.value, value) && typeof node.value === typeof value) return node;
@@ -115,6 +117,15 @@ function update(doc: Document, node: unknown, value: unknown): unknown {
     }
   }
   return fresh(doc, node, value);
+}
+
+/**
+ * `nodes: []` written by hand was only ever meant to be empty: once it holds something it is written in
+ * block style, not as one long line (a collection inside a flow collection stays flow).
+ */
+function unfold(node: YAMLMap | YAMLSeq, wasEmpty: boolean, parentFlow: boolean): Node {
+  if (wasEmpty && node.flow && !parentFlow && node.items.length) node.flow = false;
+  return node;
 }
 
 function fresh(doc: Document, old: unknown, value: unknown): Node {
@@ -135,7 +146,7 @@ function updateMap(doc: Document, map: YAMLMap, obj: Record<string, unknown>): v
     const key = keyOf(pair.key);
     if (key === undefined || !wanted.has(key) || seen.has(key)) return false;
     seen.add(key);
-    pair.value = update(doc, pair.value, obj[key]);
+    pair.value = update(doc, pair.value, obj[key], !!map.flow);
     return true;
   });
   for (const key of keys) if (!seen.has(key)) map.items.push(doc.createPair(key, obj[key], CREATE));
@@ -144,7 +155,7 @@ function updateMap(doc: Document, map: YAMLMap, obj: Record<string, unknown>): v
 function updateSeq(doc: Document, seq: YAMLSeq, arr: unknown[]): void {
   const byName = arr.length > 0 && arr.every((v) => named(v) !== undefined) && seq.items.every((n) => namedNode(n) !== undefined);
   if (!byName) {
-    seq.items = arr.map((v, i) => update(doc, seq.items[i], v));
+    seq.items = arr.map((v, i) => update(doc, seq.items[i], v, !!seq.flow));
     return;
   }
   const pool = new Map<string, unknown[]>();
@@ -154,7 +165,7 @@ function updateSeq(doc: Document, seq: YAMLSeq, arr: unknown[]): void {
     if (list) list.push(item);
     else pool.set(name, [item]);
   }
-  seq.items = arr.map((v) => update(doc, pool.get(named(v) as string)?.shift() ?? null, v));
+  seq.items = arr.map((v) => update(doc, pool.get(named(v) as string)?.shift() ?? null, v, !!seq.flow));
 }
 
 /** Deep equality of plain data (JSON-like), treating undefined object members as absent. */

@@ -12,10 +12,12 @@ export interface ServerProcess {
 }
 
 /** Starts `weir serve` as users do (the built CLI) on a free port and a given data folder. */
-export async function startServerProcess(dataDir: string, adminToken: string): Promise<ServerProcess> {
+export async function startServerProcess(dataDir: string, adminToken?: string): Promise<ServerProcess> {
+  // Without a token the server makes one for this start and prints it, as for a newcomer.
+  const { WEIR_ADMIN_TOKEN: _unset, ...env } = process.env;
   const child = spawn(process.execPath, ['bin/weir.js', 'serve', '--port', '0', '--data-dir', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, WEIR_ADMIN_TOKEN: adminToken },
+    env: adminToken === undefined ? env : { ...env, WEIR_ADMIN_TOKEN: adminToken },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly param?: string | null,
+    /** The rest of the server's error object (e.g. `problems` of a flow that does not validate). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -52,14 +54,15 @@ export async function request(path: string, opts: RequestOptions = {}): Promise<
     let code = `http_${res.status}`;
     let message = text || res.statusText;
     let param: string | null | undefined;
+    let details: Record<string, unknown> = {};
     try {
       const e = (JSON.parse(text) as { error?: { code?: string; message?: string; param?: string | null } }).error;
-      if (e) ({ code = code, message = message, param } = e as { code: string; message: string; param?: string | null });
+      if (e) ({ code = code, message = message, param, ...details } = e as { code: string; message: string; param?: string | null });
     } catch {
       /* not JSON: keep the text */
     }
     if (res.status === 401 && !opts.key) for (const fn of unauthorized) fn();
-    throw new ApiError(res.status, code, message, param);
+    throw new ApiError(res.status, code, message, param, details);
   }
   return res;
 }

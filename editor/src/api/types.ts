@@ -109,7 +109,7 @@ export interface TraceEntry {
   output?: unknown;
   error?: ApiErrorBody | null;
   usage?: Record<string, number>;
-  reason?: string;
+  skip_reason?: string | null;
 }
 
 export interface RunSummary {

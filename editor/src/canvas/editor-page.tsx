@@ -1,4 +1,98 @@
-// Being written this session.
-export function EditorPage(_props: Record<string, unknown>) {
-  return <div className="page-pad">…</div>;
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useEffect, useState } from 'react';
+import { api } from '../api/client.ts';
+import type { FlowRecord, NodeTypeInfo } from '../api/types.ts';
+import { Tabs } from '../components/ui.tsx';
+import { addNode } from '../flow/edit.ts';
+import { Inspector } from '../inspector/inspector.tsx';
+import { VersionsPanel } from '../publish/versions-panel.tsx';
+import { RunHistory } from '../run/run-history.tsx';
+import { RunPanel } from '../run/run-panel.tsx';
+import '../styles/canvas.css';
+import { FlowCanvas } from './flow-canvas.tsx';
+import { useCanvasKeys } from './keyboard.ts';
+import { Palette } from './palette.tsx';
+import { ProblemsList } from './problems-list.tsx';
+import { useEditor } from './store.ts';
+import { Toolbar, type View } from './toolbar.tsx';
+import { YamlView } from './yaml-view.tsx';
+
+type Drawer = 'run' | 'problems' | 'history';
+
+/** Adds a node where the user is looking (palette click or Enter), and selects it. */
+function usePlaceNode(): (type: string) => void {
+  const flow = useReactFlow();
+  return (type) => {
+    const el = document.querySelector('.canvas')?.getBoundingClientRect();
+    const p = el ? flow.screenToFlowPosition({ x: el.left + el.width / 2 - 100, y: el.top + el.height / 2 - 40 }) : { x: 0, y: 0 };
+    const s = useEditor.getState();
+    const { doc, name } = addNode(s.doc, type, [Math.round(p.x), Math.round(p.y)]);
+    s.commit(doc);
+    s.select([name]);
+  };
+}
+
+function Workbench() {
+  const [view, setView] = useState<View>('canvas');
+  const [drawer, setDrawer] = useState<Drawer>('run');
+  const [versions, setVersions] = useState(false);
+  const problems = useEditor((s) => s.problems.length);
+  const place = usePlaceNode();
+  useCanvasKeys(view === 'canvas');
+  return (
+    <div className="editor">
+      <Toolbar view={view} setView={setView} onVersions={() => setVersions((v) => !v)} />
+      <div className="editor-body">
+        <Palette onAdd={place} />
+        <div className="editor-center">
+          <div className="editor-main">{view === 'canvas' ? <FlowCanvas /> : <YamlView />}</div>
+          <section className="drawer" aria-label="Run and problems">
+            <Tabs
+              tabs={[
+                { id: 'run', label: 'Run' },
+                { id: 'problems', label: problems ? `Problems (${problems})` : 'Problems' },
+                { id: 'history', label: 'History' },
+              ]}
+              value={drawer}
+              onChange={setDrawer}
+            />
+            <div className="drawer-body">
+              {drawer === 'run' && <RunPanel />}
+              {drawer === 'problems' && <ProblemsList />}
+              {drawer === 'history' && <RunHistory />}
+            </div>
+          </section>
+        </div>
+        {versions ? <VersionsPanel onClose={() => setVersions(false)} /> : <Inspector />}
+      </div>
+    </div>
+  );
+}
+
+export function EditorPage({ name }: { name: string }) {
+  const [error, setError] = useState<string>();
+  const loaded = useEditor((s) => s.name === name);
+  useEffect(() => {
+    let live = true;
+    Promise.all([api<FlowRecord>(`/api/flows/${encodeURIComponent(name)}`), api<{ data: NodeTypeInfo[] }>('/api/node-types')]).then(
+      async ([record, types]) => {
+        // What the last flow had not saved yet goes to the server before this one replaces it.
+        await useEditor.getState().flush();
+        if (live) useEditor.getState().load(record, types.data);
+      },
+      (err: Error) => live && setError(err.message),
+    );
+    return () => {
+      live = false;
+      // Leaving the page saves what is pending.
+      void useEditor.getState().flush();
+    };
+  }, [name]);
+  if (error) return <div className="empty-page"><h2>Cannot open “{name}”</h2><p>{error}</p><a href="#/flows">Back to flows</a></div>;
+  if (!loaded) return <div className="loading">Opening {name}…</div>;
+  return (
+    <ReactFlowProvider>
+      <Workbench />
+    </ReactFlowProvider>
+  );
 }

@@ -1,4 +1,8 @@
-// Being written this session.
-export function ModelsPage(_props: Record<string, unknown>) {
-  return <div className="page-pad">…</div>;
+import '../styles/models.css';
+import { ModelCatalog } from './model-catalog.tsx';
+import { ModelDetail } from './model-detail.tsx';
+
+/** `#/models` is the catalog, `#/models/<id>` one model with its deployments and a deploy form. */
+export function ModelsPage({ id }: { id?: string }) {
+  return id ? <ModelDetail key={id} id={id} /> : <ModelCatalog />;
 }

@@ -1,27 +1,27 @@
 import { setToken } from '../api/token.ts';
+import { Icon } from '../components/icons.tsx';
 import { href } from './router.ts';
 
 interface Item {
   page: string;
   label: string;
-  icon: string;
   /** Pages whose issue is still open show greyed, so the navigation keeps their place. */
   soon?: boolean;
 }
 
 const BUILD: Item[] = [
-  { page: 'flows', label: 'Flows', icon: '⧉' },
-  { page: 'data', label: 'Data', icon: '▤' },
+  { page: 'flows', label: 'Flows' },
+  { page: 'data', label: 'Data' },
 ];
 const DEPLOY: Item[] = [
-  { page: 'deployments', label: 'Deployments', icon: '⇪' },
-  { page: 'models', label: 'Models', icon: '◈' },
-  { page: 'playground', label: 'Playground', icon: '✎' },
+  { page: 'deployments', label: 'Deployments' },
+  { page: 'models', label: 'Models' },
+  { page: 'playground', label: 'Playground' },
 ];
 const OPERATE: Item[] = [
-  { page: 'quotas', label: 'Quotas', icon: '⌛', soon: true },
-  { page: 'safety', label: 'Safety', icon: '⛨', soon: true },
-  { page: 'monitoring', label: 'Monitoring', icon: '∿', soon: true },
+  { page: 'quotas', label: 'Quotas', soon: true },
+  { page: 'safety', label: 'Safety', soon: true },
+  { page: 'monitoring', label: 'Monitoring', soon: true },
 ];
 
 function Group({ title, items, page }: { title: string; items: Item[]; page: string }) {
@@ -31,12 +31,12 @@ function Group({ title, items, page }: { title: string; items: Item[]; page: str
       {items.map((it) =>
         it.soon ? (
           <span key={it.page} className="nav-item soon" title="Comes with the quotas, safety and monitoring release">
-            <span className="nav-icon">{it.icon}</span>
+            <span className="nav-icon"><Icon name={it.page} /></span>
             {it.label}
           </span>
         ) : (
           <a key={it.page} href={href(it.page)} className={`nav-item${page === it.page ? ' active' : ''}`} aria-current={page === it.page ? 'page' : undefined}>
-            <span className="nav-icon">{it.icon}</span>
+            <span className="nav-icon"><Icon name={it.page} /></span>
             {it.label}
           </a>
         ),
@@ -56,7 +56,7 @@ export function Nav({ page }: { page: string }) {
       <Group title="Operate" items={OPERATE} page={page} />
       <div className="nav-foot">
         <a href="/docs" target="_blank" rel="noreferrer" className="nav-item">
-          <span className="nav-icon">?</span>API reference
+          <span className="nav-icon"><Icon name="help" /></span>API reference
         </a>
         <button
           className="nav-item link"
@@ -65,7 +65,7 @@ export function Nav({ page }: { page: string }) {
             window.location.reload();
           }}
         >
-          <span className="nav-icon">⎋</span>Sign out
+          <span className="nav-icon"><Icon name="signout" /></span>Sign out
         </button>
       </div>
     </nav>

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
-import { writeFlowYaml } from '../../flow/yaml-source.ts';
+import { parseFlowText, writeFlowYaml } from '../../flow/yaml-source.ts';
 import { diffFlows } from '../../service/flow-diff.ts';
 import { flowName, readFlowSource } from '../../service/flow-source.ts';
 import type { Workspace } from '../../service/workspace.ts';
@@ -70,8 +70,13 @@ export function flowRoutes(ws: Workspace): Hono {
     const name = c.req.param('name');
     if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400 });
     const src = await readBody(c);
+    const before = store.flows.get(name);
+    // The studio saves JSON: written into the stored YAML document, the draft keeps its comments.
+    if (src.format === 'yaml' && /json/.test(c.req.header('content-type') ?? '') && before?.format === 'yaml') {
+      src.source = writeFlowYaml(src.definition, parseFlowText(before.source).doc);
+    }
     if (flowName(src.definition) !== name) throw new WeirError('name_mismatch', `the flow is named "${flowName(src.definition)}" but the URL says "${name}"`, { status: 400, path: ['name'] });
-    const existed = !!store.flows.get(name);
+    const existed = !!before;
     return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), src.locate), existed ? 200 : 201);
   });
 

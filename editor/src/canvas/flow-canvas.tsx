@@ -1,0 +1,132 @@
+import {
+  Background, Controls, MiniMap, ReactFlow, useReactFlow,
+  type Connection as RfConnection, type FinalConnectionState, type IsValidConnection,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { addNode, connect, disconnect, removeNodes, type Connection } from '../flow/edit.ts';
+import { INPUTS_NODE, OUTPUTS_NODE } from '../flow/ports.ts';
+import { parseRef } from '../flow/refs.ts';
+import { connectionProblem } from './connect-rules.ts';
+import { DRAG_TYPE } from './palette.tsx';
+import type { WeirEdge, WeirNode } from './rf-graph.ts';
+import { useEditor } from './store.ts';
+import { WeirNodeBox } from './weir-node.tsx';
+
+const nodeTypes = { weir: WeirNodeBox };
+const asConnection = (c: RfConnection | WeirEdge): Connection => ({ source: c.source, sourceHandle: c.sourceHandle ?? 'out', target: c.target, targetHandle: c.targetHandle ?? '' });
+
+/** Where a refused wire was dropped, and why: shown on the spot, beside the pointer. */
+interface Refusal {
+  x: number;
+  y: number;
+  text: string;
+}
+
+export function FlowCanvas() {
+  const nodes = useEditor((s) => s.nodes);
+  const edges = useEditor((s) => s.edges);
+  const readOnly = useEditor((s) => !!s.viewing);
+  const fitRequest = useEditor((s) => s.fitRequest);
+  const onNodesChange = useEditor((s) => s.onNodesChange);
+  const onEdgesChange = useEditor((s) => s.onEdgesChange);
+  const flow = useReactFlow<WeirNode, WeirEdge>();
+  const [refusal, setRefusal] = useState<Refusal>();
+  const lastProblem = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (fitRequest) requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1, duration: 200 }));
+  }, [fitRequest, flow]);
+  useEffect(() => {
+    if (!refusal) return;
+    const t = setTimeout(() => setRefusal(undefined), 4000);
+    return () => clearTimeout(t);
+  }, [refusal]);
+
+  const isValidConnection: IsValidConnection<WeirEdge> = useCallback((c) => {
+    const s = useEditor.getState();
+    lastProblem.current = connectionProblem(s.doc, s.types, asConnection(c));
+    return lastProblem.current === null;
+  }, []);
+
+  const onConnect = useCallback((c: RfConnection) => {
+    const s = useEditor.getState();
+    s.commit(connect(s.doc, asConnection(c)).doc);
+  }, []);
+
+  const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid !== false || !state.toHandle || !lastProblem.current) return;
+    const p = 'changedTouches' in event ? event.changedTouches[0] : event;
+    setRefusal({ x: p.clientX, y: p.clientY, text: lastProblem.current });
+  }, []);
+
+  const onDelete = useCallback(({ nodes: ns, edges: es }: { nodes: WeirNode[]; edges: WeirEdge[] }) => {
+    const s = useEditor.getState();
+    let doc = s.doc;
+    for (const e of es) if (e.data) doc = disconnect(doc, e.target, e.targetHandle!, parseRef(e.data.ref.slice(2, -1)));
+    const names = new Set(ns.map((n) => n.id).filter((id) => id !== INPUTS_NODE && id !== OUTPUTS_NODE));
+    if (names.size) doc = removeNodes(doc, names);
+    s.commit(doc);
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(DRAG_TYPE);
+      if (!type) return;
+      e.preventDefault();
+      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const s = useEditor.getState();
+      const { doc, name } = addNode(s.doc, type, [Math.round(p.x), Math.round(p.y)]);
+      s.commit(doc);
+      s.select([name]);
+    },
+    [flow],
+  );
+
+  return (
+    <div className="canvas" onDragOver={(e) => e.dataTransfer.types.includes(DRAG_TYPE) && (e.preventDefault(), (e.dataTransfer.dropEffect = 'move'))} onDrop={onDrop}>
+      <ReactFlow<WeirNode, WeirEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onDelete={onDelete}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+        multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
+        selectionKeyCode="Shift"
+        onlyRenderVisibleElements={nodes.length > 120}
+        minZoom={0.1}
+        fitView
+        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={20} size={1} />
+        <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: 160, height: 110 }} nodeClassName={(n) => `mm-${(n as WeirNode).data.run?.status ?? (n as WeirNode).data.mark ?? ''}`} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+      {refusal && (
+        <div className="refusal" role="alert" style={{ left: refusal.x + 12, top: refusal.y + 12 }}>
+          Can’t connect: {refusal.text}
+        </div>
+      )}
+      {readOnly && <ViewingBanner />}
+    </div>
+  );
+}
+
+function ViewingBanner() {
+  const label = useEditor((s) => s.viewing?.label);
+  const setMarks = useEditor((s) => s.setMarks);
+  return (
+    <div className="viewing-banner">
+      Viewing {label} (read-only)
+      <button className="small" onClick={() => setMarks(undefined, undefined)}>Back to draft</button>
+    </div>
+  );
+}

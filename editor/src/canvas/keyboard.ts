@@ -1,0 +1,34 @@
+import { useEffect } from 'react';
+import { copySelection, duplicateSelection, paste, selectAll } from './actions.ts';
+import { useEditor } from './store.ts';
+
+/** Keys typed into a field (inputs, CodeMirror) belong to that field, not to the canvas. */
+function typing(t: EventTarget | null): boolean {
+  const el = t as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+}
+
+/** Undo/redo, copy/paste, duplicate, select all and save, for the canvas. */
+export function useCanvasKeys(enabled: boolean): void {
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (typing(e.target) || !(e.ctrlKey || e.metaKey)) return;
+      const s = useEditor.getState();
+      const k = e.key.toLowerCase();
+      const act = (fn: () => void) => {
+        e.preventDefault();
+        fn();
+      };
+      if (k === 'z' && !e.shiftKey) act(s.undo);
+      else if ((k === 'z' && e.shiftKey) || k === 'y') act(s.redo);
+      else if (k === 'c') copySelection();
+      else if (k === 'v') act(paste);
+      else if (k === 'd') act(duplicateSelection);
+      else if (k === 'a') act(selectAll);
+      else if (k === 's') act(() => void s.flush());
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled]);
+}

@@ -1,0 +1,167 @@
+import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from '@xyflow/react';
+import { create } from 'zustand';
+import { api } from '../api/client.ts';
+import type { FlowDoc, FlowRecord, NodeTypeInfo, Problem } from '../api/types.ts';
+import { moveNodes } from '../flow/edit.ts';
+import * as hist from '../flow/history.ts';
+import type { RunView } from '../flow/run-state.ts';
+import { buildEdges, buildNodes, type Mark, type WeirEdge, type WeirNode } from './rf-graph.ts';
+
+export type SaveState = 'saved' | 'pending' | 'saving' | 'error';
+
+export interface EditorState {
+  name: string;
+  types: Record<string, NodeTypeInfo>;
+  history: hist.History;
+  doc: FlowDoc;
+  nodes: WeirNode[];
+  edges: WeirEdge[];
+  problems: Problem[];
+  save: SaveState;
+  saveError?: string;
+  run?: RunView;
+  /** Nodes highlighted by a version diff shown on the canvas. */
+  marks?: Record<string, Mark>;
+  /** A read-only document shown instead of the draft (a version, a past run's flow). */
+  viewing?: { label: string; doc: FlowDoc };
+  /** Asks the canvas to fit the view (a counter, so each request is seen). */
+  fitRequest: number;
+
+  load(record: FlowRecord, types: NodeTypeInfo[]): void;
+  /** Applies an edit: one undo step (edits with the same key in quick succession merge). */
+  commit(next: FlowDoc, key?: string): void;
+  /** Takes a draft the server already holds (saved from the YAML view) as one undo step. */
+  adopt(record: FlowRecord): void;
+  undo(): void;
+  redo(): void;
+  onNodesChange(changes: NodeChange<WeirNode>[]): void;
+  onEdgesChange(changes: EdgeChange<WeirEdge>[]): void;
+  select(names: string[]): void;
+  setRun(run: RunView | undefined): void;
+  setMarks(marks: Record<string, Mark> | undefined, viewing?: { label: string; doc: FlowDoc }): void;
+  requestFit(): void;
+  /** Saves now (before a run or a publish), resolving when the server holds the current draft. */
+  flush(): Promise<void>;
+}
+
+const empty: FlowDoc = { weir: 1, name: '', nodes: [] };
+let timer: ReturnType<typeof setTimeout> | undefined;
+let saving: Promise<void> | undefined;
+
+const byId = <T extends { id: string }>(xs: T[]) => new Map(xs.map((x) => [x.id, x]));
+
+export const useEditor = create<EditorState>((set, get) => {
+  /** Rebuilds what the canvas draws from the document shown, reusing every unchanged object. */
+  const redraw = (patch: Partial<EditorState> = {}) => {
+    const s = { ...get(), ...patch };
+    const doc = s.viewing?.doc ?? s.doc;
+    const deco = { run: s.run?.nodes, problems: s.viewing ? [] : s.problems, marks: s.marks };
+    set({ ...patch, nodes: buildNodes(doc, s.types, byId(s.nodes), deco), edges: buildEdges(doc, s.types, byId(s.edges), s.marks) });
+  };
+
+  const save = async (): Promise<void> => {
+    const { name, doc } = get();
+    set({ save: 'saving' });
+    try {
+      const rec = await api<FlowRecord>(`/api/flows/${encodeURIComponent(name)}`, { method: 'PUT', body: doc });
+      if (get().doc === doc) redraw({ save: 'saved', saveError: undefined, problems: rec.problems });
+      else set({ save: 'pending' });
+    } catch (err) {
+      set({ save: 'error', saveError: (err as Error).message });
+    }
+  };
+
+  const schedule = () => {
+    set({ save: 'pending' });
+    clearTimeout(timer);
+    timer = setTimeout(() => void get().flush(), 400);
+  };
+
+  return {
+    name: '', types: {}, history: hist.start(empty), doc: empty, nodes: [], edges: [], problems: [], save: 'saved', fitRequest: 0,
+
+    load(record, types) {
+      clearTimeout(timer);
+      const doc = record.definition;
+      set({ name: record.name, types: Object.fromEntries(types.map((t) => [t.type, t])), history: hist.start(doc), doc, nodes: [], edges: [], run: undefined, marks: undefined, viewing: undefined });
+      redraw({ problems: record.problems, save: 'saved', saveError: undefined });
+    },
+
+    commit(next, key) {
+      const s = get();
+      if (s.viewing || next === s.doc) return;
+      const history = hist.record(s.history, next, key);
+      redraw({ history, doc: history.present });
+      schedule();
+    },
+
+    adopt(record) {
+      const s = get();
+      if (s.viewing) return;
+      clearTimeout(timer);
+      const history = hist.record(s.history, record.definition);
+      redraw({ history, doc: history.present, problems: record.problems, save: 'saved', saveError: undefined });
+    },
+
+    undo() {
+      const s = get();
+      if (s.viewing || !s.history.past.length) return;
+      const history = hist.undo(s.history);
+      redraw({ history, doc: history.present });
+      schedule();
+    },
+
+    redo() {
+      const s = get();
+      if (s.viewing || !s.history.future.length) return;
+      const history = hist.redo(s.history);
+      redraw({ history, doc: history.present });
+      schedule();
+    },
+
+    onNodesChange(changes) {
+      const s = get();
+      // Dragging moves the boxes frame by frame; the flow's layout (and history) changes once, on drop.
+      const nodes = applyNodeChanges(changes.filter((c) => c.type !== 'remove'), s.nodes);
+      const dropped: Record<string, [number, number]> = {};
+      for (const c of changes) {
+        if (c.type === 'position' && c.dragging === false) {
+          const n = nodes.find((x) => x.id === c.id);
+          if (n) dropped[c.id] = [Math.round(n.position.x), Math.round(n.position.y)];
+        }
+      }
+      set({ nodes });
+      if (Object.keys(dropped).length && !s.viewing) get().commit(moveNodes(s.doc, dropped), undefined);
+    },
+
+    onEdgesChange(changes) {
+      set({ edges: applyEdgeChanges(changes.filter((c) => c.type === 'select'), get().edges) });
+    },
+
+    select(names) {
+      const want = new Set(names);
+      set({ nodes: get().nodes.map((n) => (n.selected === want.has(n.id) ? n : { ...n, selected: want.has(n.id) })) });
+    },
+
+    setRun(run) {
+      redraw({ run });
+    },
+
+    setMarks(marks, viewing) {
+      redraw({ marks, viewing });
+    },
+
+    requestFit() {
+      set({ fitRequest: get().fitRequest + 1 });
+    },
+
+    async flush() {
+      clearTimeout(timer);
+      while (saving) await saving;
+      if (get().save === 'saved') return;
+      saving = save().finally(() => (saving = undefined));
+      await saving;
+      if (get().save === 'pending') await get().flush();
+    },
+  };
+});

@@ -1,0 +1,92 @@
+import { api } from '../api/client.ts';
+import type { FlowDoc, FlowSummary, FlowVersion, RunSummary } from '../api/types.ts';
+
+/** Shapes of /api/deployments (engine/api/routes/deployments.ts `deploymentJson`). */
+export interface TrafficSplit {
+  version: number;
+  weight: number;
+}
+
+interface DeploymentBase {
+  name: string;
+  endpoint: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FlowDeployment extends DeploymentBase {
+  kind: 'flow';
+  flow: string;
+  traffic: TrafficSplit[];
+  trace_sample_rate: number;
+}
+
+export interface ModelDeployment extends DeploymentBase {
+  kind: 'model';
+  flow: null;
+  model: string;
+  context_size: number | null;
+  connection: string | null;
+  remote_model: string | null;
+  state: 'loading' | 'ready' | 'failed';
+  reason: string | null;
+  loaded_at: string | null;
+  azure_endpoint: string;
+}
+
+export type Deployment = FlowDeployment | ModelDeployment;
+
+export interface DeploymentKey {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Only the answer to creating a key carries the secret; nothing can read it again. */
+export interface CreatedKey extends DeploymentKey {
+  key: string;
+}
+
+export interface FlowVersionDetail extends FlowVersion {
+  definition: FlowDoc;
+}
+
+const enc = encodeURIComponent;
+
+export const deploymentsApi = {
+  list: () => api<{ data: Deployment[] }>('/api/deployments').then((r) => r.data),
+  get: (name: string) => api<Deployment>(`/api/deployments/${enc(name)}`),
+  createFlow: (body: { name: string; flow: string; traffic: TrafficSplit[] }) => api<Deployment>('/api/deployments', { method: 'POST', body }),
+  setTraffic: (name: string, traffic: TrafficSplit[]) => api<Deployment>(`/api/deployments/${enc(name)}`, { method: 'PATCH', body: { traffic } }),
+  remove: (name: string) => api<void>(`/api/deployments/${enc(name)}`, { method: 'DELETE' }),
+  keys: (name: string) => api<{ data: DeploymentKey[] }>(`/api/deployments/${enc(name)}/keys`).then((r) => r.data),
+  createKey: (name: string, keyName: string) => api<CreatedKey>(`/api/deployments/${enc(name)}/keys`, { method: 'POST', body: { name: keyName } }),
+  revokeKey: (name: string, id: string) => api<void>(`/api/deployments/${enc(name)}/keys/${enc(id)}`, { method: 'DELETE' }),
+  runs: (name: string) => api<{ data: RunSummary[] }>(`/api/runs?deployment=${enc(name)}&limit=10`).then((r) => r.data),
+  flows: () => api<{ data: FlowSummary[] }>('/api/flows').then((r) => r.data),
+  versions: (flow: string) => api<{ data: FlowVersion[] }>(`/api/flows/${enc(flow)}/versions`).then((r) => r.data),
+  version: (flow: string, n: number) => api<FlowVersionDetail>(`/api/flows/${enc(flow)}/versions/${n}`),
+  model: (id: string) => api<{ id: string; task: string }>(`/api/models/${enc(id)}`),
+};
+
+/** The version most calls go to: the heaviest weight, the newer one on a tie. */
+export function mainVersion(traffic: TrafficSplit[]): number | undefined {
+  let best: TrafficSplit | undefined;
+  for (const t of traffic) if (!best || t.weight > best.weight || (t.weight === best.weight && t.version > best.version)) best = t;
+  return best?.version;
+}
+
+/** A flow name made into a deployment name (lower-case letters, digits and -, as the server asks). */
+export function deploymentNameFor(flow: string): string {
+  return flow.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 63) || 'deployment';
+}
+
+export const DEPLOYMENT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Hono } from 'hono';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mountStudio } from '../../engine/api/studio.ts';
+import { makeApi } from '../helpers/api.ts';
+
+const api = makeApi();
+afterAll(() => api.close());
+
+describe('the studio at the server root', () => {
+  it('serves the built page without a token and never caches it; hashed assets are cached for a year', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'weir-studio-dist-'));
+    mkdirSync(path.join(dir, 'assets'));
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Weir studio</title>');
+    writeFileSync(path.join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
+    const app = new Hono();
+    mountStudio(app, dir);
+    const page = await app.request('/');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Weir studio');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const asset = await app.request('/assets/index-abc123.js');
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect((await app.request('/assets/missing.js')).status).toBe(404);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says how to build it when it is not built', async () => {
+    const app = new Hono();
+    mountStudio(app, null);
+    const res = await app.request('/');
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain('npm run build');
+  });
+
+  it('the real app serves the built studio at / (npm test builds it first)', async () => {
+    const res = await api.app.request('/');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<div id="root">');
+  });
+});
+
+describe('saving a draft as JSON (what the studio does)', () => {
+  it('keeps the comments of the YAML it was written as', async () => {
+    const yaml = '# how we greet\nweir: 1\nname: commented\nnodes:\n  # the greeting\n  - name: greet\n    type: prompt\n    config: { template: "Hi" }\n';
+    expect((await api.call('POST', '/api/flows', yaml)).status).toBe(201);
+    const def = (await api.call('GET', '/api/flows/commented')).json.definition;
+    def.nodes[0].config.template = 'Hello';
+    def.layout = { greet: [10, 20] };
+    expect((await api.call('PUT', '/api/flows/commented', def)).status).toBe(200);
+    const text = (await api.call('GET', '/api/flows/commented', undefined, { accept: 'application/yaml' })).text;
+    expect(text).toContain('# how we greet');
+    expect(text).toContain('# the greeting');
+    expect(text).toContain('Hello');
+    expect(text).not.toContain('"Hi"');
+  });
+});

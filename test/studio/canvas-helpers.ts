@@ -1,0 +1,29 @@
+import type { Page } from 'playwright-core';
+
+export const node = (page: Page, name: string) => page.locator(`[data-testid="node-${name}"]`);
+export const handle = (page: Page, nodeName: string, port: string) => node(page, nodeName).locator(`[data-port="${port}"] .react-flow__handle`);
+
+/** Drags a wire from one handle to another with the mouse, as a user does. */
+export async function wire(page: Page, from: ReturnType<typeof handle>, to: ReturnType<typeof handle>): Promise<void> {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 8 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+  await page.mouse.up();
+}
+
+/** Drags a node type from the palette onto the canvas at (x, y) of the canvas pane. */
+export async function dropNode(page: Page, type: string, x: number, y: number): Promise<void> {
+  await page.getByTestId(`palette-${type}`).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });
+}
+
+/** Replaces the text of a CodeMirror editor (select all, then type). */
+export async function setCode(page: Page, label: string, text: string): Promise<void> {
+  const content = page.locator(`[aria-label="${label}"] .cm-content`);
+  await content.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}

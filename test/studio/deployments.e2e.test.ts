@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startStudio, watch, type Studio } from '../helpers/studio.ts';
+
+let studio: Studio;
+
+beforeAll(async () => {
+  studio = await startStudio();
+});
+afterAll(async () => {
+  await studio?.close();
+});
+
+/** Calls the published endpoint as an app would, from Node. */
+async function score(key: string, body: unknown) {
+  const res = await fetch(`${studio.server.url}/deployments/greeter/score`, {
+    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  return { status: res.status, version: res.headers.get('weir-version'), body: (await res.json()) as any };
+}
+
+it('deploys a published flow version, keys it, calls it, shifts traffic, rolls back and revokes', async () => {
+  // Two published versions of the example flow `hello`, the second with a different greeting.
+  await studio.admin('POST', '/api/flows/hello/publish', { message: 'first' });
+  const draft = await studio.admin('GET', '/api/flows/hello');
+  const def = structuredClone(draft.definition);
+  def.nodes.find((n: any) => n.name === 'greet').config.template = 'Hello, {{ name }}! This is version two.';
+  await studio.admin('PUT', '/api/flows/hello', def);
+  const v2 = await studio.admin('POST', '/api/flows/hello/publish', { message: 'second' });
+  expect(v2.version).toBe(2);
+
+  const page = await studio.open('deployments');
+  watch(page, 'deployments-e2e');
+
+  // Create a deployment of version 1 from the list page.
+  await page.getByRole('button', { name: 'New deployment' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New deployment' });
+  await dialog.getByLabel('Flow', { exact: true }).selectOption('hello');
+  await expect.poll(() => dialog.getByLabel('Version', { exact: true }).locator('option').count()).toBe(2);
+  await dialog.getByLabel('Version', { exact: true }).selectOption('1');
+  await dialog.getByLabel('Deployment name').fill('greeter');
+  await dialog.getByRole('button', { name: 'Deploy' }).click();
+
+  await page.waitForURL(/#\/deployments\/greeter$/);
+  await page.getByRole('heading', { name: 'greeter', level: 1 }).waitFor();
+  expect(await page.getByTestId('endpoint-url').textContent()).toBe(`${studio.server.url}/deployments/greeter/score`);
+  const created = await studio.admin('GET', '/api/deployments/greeter');
+  expect(created.traffic).toEqual([{ version: 1, weight: 100 }]);
+
+  // A key, shown once in a dialog.
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const keyDialog = page.getByRole('dialog', { name: 'Your new key' });
+  const key = await keyDialog.getByTestId('new-key').inputValue();
+  expect(key).toMatch(/^weir_/);
+  expect(await keyDialog.textContent()).toContain('only once');
+  await keyDialog.getByRole('button', { name: 'I have stored it' }).click();
+  await expect.poll(() => page.getByRole('table', { name: 'Deployment keys' }).textContent()).toContain(key.slice(0, 12));
+  // The snippets now carry the new key; flows get the version's inputs as the example body.
+  const curl = await page.getByLabel('curl snippet').textContent();
+  expect(curl).toContain(key);
+  expect(curl).toContain('"name":"world"');
+
+  const first = await score(key, { name: 'Ada' });
+  expect(first).toMatchObject({ status: 200, version: '1' });
+  expect(first.body.greeting).toBe('Hello, Ada! Welcome to Weir.');
+
+  // Try it from the page, with the key prefilled.
+  const tryIt = page.getByRole('region', { name: 'Try it' });
+  expect(await tryIt.getByLabel('Try it key').inputValue()).toBe(key);
+  await tryIt.getByLabel('Try it body').fill(JSON.stringify({ name: 'Browser', excited: true }));
+  await tryIt.getByRole('button', { name: 'Send' }).click();
+  await expect.poll(() => tryIt.getByTestId('try-status').textContent()).toBe('200');
+  expect(await tryIt.getByTestId('try-version').textContent()).toBe('1');
+  expect(await tryIt.getByLabel('Try it response').textContent()).toContain('HELLO, BROWSER!');
+  const runId = await tryIt.getByTestId('try-request-id').textContent();
+  await page.getByTestId(`run-${runId}`).waitFor();
+
+  // All traffic to version 2.
+  const traffic = page.getByRole('region', { name: 'Traffic' });
+  await traffic.getByLabel('Version of row 1').selectOption('2');
+  await traffic.getByRole('button', { name: 'Save traffic' }).click();
+  await traffic.getByRole('button', { name: 'Roll back to v1' }).waitFor();
+  expect((await studio.admin('GET', '/api/deployments/greeter')).traffic).toEqual([{ version: 2, weight: 100 }]);
+  const second = await score(key, { name: 'Ada' });
+  expect(second).toMatchObject({ status: 200, version: '2' });
+  expect(second.body.greeting).toBe('Hello, Ada! This is version two.');
+
+  // One click back to version 1.
+  await traffic.getByRole('button', { name: 'Roll back to v1' }).click();
+  await traffic.getByRole('button', { name: 'Canary v2 at 10%' }).waitFor();
+  expect((await studio.admin('GET', '/api/deployments/greeter')).traffic).toEqual([{ version: 1, weight: 100 }]);
+  expect(await score(key, { name: 'Ada' })).toMatchObject({ status: 200, version: '1' });
+
+  // Revoke the key: the next call is refused.
+  await page.getByRole('button', { name: /^Revoke key weir_/ }).click();
+  await page.getByRole('dialog', { name: 'Revoke key' }).getByRole('button', { name: 'Revoke', exact: true }).click();
+  await page.getByRole('table', { name: 'Deployment keys' }).getByText('revoked').waitFor();
+  expect((await score(key, { name: 'Ada' })).status).toBe(401);
+
+  // The list shows the deployment with what it serves.
+  await page.goto(`${studio.server.url}/#/deployments`);
+  const row = page.getByTestId('deployment-row-greeter');
+  await row.waitFor();
+  expect(await row.textContent()).toContain('v1 100%');
+
+  expect(studio.consoleErrors).toEqual([]);
+}, 120_000);
