@@ -30,7 +30,7 @@ it('creates an index, ingests uploaded files with progress, searches, and genera
   await dialog.getByLabel('Index name').fill('handbook');
   await expect.poll(() => dialog.getByLabel('Embedding model').inputValue()).toBe('use-lite');
   await dialog.getByRole('button', { name: 'Create index' }).click();
-  await page.waitForFunction(() => location.hash === '#/data/handbook');
+  await page.waitForURL(/#\/data\/handbook$/);
   await page.getByTestId('index-page').waitFor();
 
   await page.getByTestId('file-input').setInputFiles(['pto-policy.md', 'honeybees.txt', 'diagram.png'].map((f) => path.join(CORPUS, f)));
@@ -73,7 +73,7 @@ it('creates an index, ingests uploaded files with progress, searches, and genera
   // The chat flow: generated, opened on the canvas under the name the server gave it.
   await page.getByRole('button', { name: 'Generate chat flow' }).click();
   await page.getByRole('dialog', { name: 'Generate chat flow' }).getByRole('button', { name: 'Generate and open' }).click();
-  await page.waitForFunction(() => location.hash === '#/flows/chat-handbook');
+  await page.waitForURL(/#\/flows\/chat-handbook$/);
   const flow = await studio.admin('GET', '/api/flows/chat-handbook');
   expect(flow.definition.nodes.find((n: { name: string }) => n.name === 'retrieve').config.index).toBe('handbook');
 
@@ -107,11 +107,12 @@ it('creates an index, ingests uploaded files with progress, searches, and genera
   expect(await second.locator('[data-file="field-notes.txt"]').getAttribute('data-outcome')).toBe('added');
 
   // Dropping files on the zone works like choosing them.
-  const dropped = await page.evaluateHandle(() => {
+  // Page-side code as text: the tests compile for Node, without the DOM's types.
+  const dropped = await page.evaluateHandle(`(() => {
     const dt = new DataTransfer();
-    dt.items.add(new File(['# Dropped note\n\nThe dropped note says the attic key hangs by the door.'], 'dropped-note.md', { type: 'text/markdown' }));
+    dt.items.add(new File(['# Dropped note\\n\\nThe dropped note says the attic key hangs by the door.'], 'dropped-note.md', { type: 'text/markdown' }));
     return dt;
-  });
+  })()`);
   await page.getByTestId('drop-zone').dispatchEvent('dragover', { dataTransfer: dropped });
   await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: dropped });
   await page.locator('[data-testid="file-outcome"][data-file="dropped-note.md"][data-outcome="added"]').waitFor({ timeout: 60_000 });

@@ -13,7 +13,7 @@ afterAll(async () => {
 
 /** Model ids of the catalog rows the page shows now, in order. */
 const shownIds = (page: Page) =>
-  page.locator('[data-testid^="model-row-"]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.testid!.slice('model-row-'.length)));
+  page.locator('[data-testid^="model-row-"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-testid')!.slice('model-row-'.length)));
 
 /** The ids the server answers for a query, to compare the page's filtering with. */
 const serverIds = async (query: string) => (await studio.admin<{ data: { id: string }[] }>('GET', `/api/models${query}`)).data.map((m) => m.id);
