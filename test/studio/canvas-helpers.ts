@@ -27,3 +27,25 @@ export async function setCode(page: Page, label: string, text: string): Promise<
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(text);
 }
+
+/** The drawn edges from one box to another (React Flow labels each "Edge from <source> to <target>"; the flow's boxes are __inputs/__outputs). */
+export const edgesBetween = (page: Page, source: string, target: string) => page.locator(`.react-flow__edge[aria-label="Edge from ${source} to ${target}"]`);
+
+/** Drags a node box by its title bar, by (dx, dy) screen pixels, with the mouse. */
+export async function dragNode(page: Page, name: string, dx: number, dy: number): Promise<void> {
+  const b = (await node(page, name).locator('.wnode-head').boundingBox())!;
+  const x = b.x + b.width / 2;
+  const y = b.y + b.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + dx / 2, y + dy / 2, { steps: 6 });
+  await page.mouse.move(x + dx, y + dy, { steps: 6 });
+  await page.mouse.up();
+}
+
+/** Where React Flow draws a node (its transform), in flow coordinates. */
+export async function drawnAt(page: Page, id: string): Promise<[number, number]> {
+  const t = await page.locator(`.react-flow__node[data-id="${id}"]`).evaluate((el) => (el as HTMLElement).style.transform);
+  const m = /translate\(\s*(-?[\d.]+)px,\s*(-?[\d.]+)px\)/.exec(t);
+  return m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+}

@@ -1,5 +1,5 @@
 import {
-  Background, Controls, MiniMap, ReactFlow, useReactFlow,
+  Background, Controls, MiniMap, ReactFlow, useReactFlow, useStore,
   type Connection as RfConnection, type FinalConnectionState, type IsValidConnection,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -32,6 +32,10 @@ export function FlowCanvas() {
   const onEdgesChange = useEditor((s) => s.onEdgesChange);
   const flow = useReactFlow<WeirNode, WeirEdge>();
   const [refusal, setRefusal] = useState<Refusal>();
+  // Zoomed far out the port labels are too small to read: not drawing them keeps big flows smooth.
+  const far = useStore((s) => s.transform[2] < 0.45);
+  // While a box is dragged, the pointer needs no hit tests against hundreds of edge paths.
+  const [dragging, setDragging] = useState(false);
   const lastProblem = useRef<string | null>(null);
 
   useEffect(() => {
@@ -84,7 +88,7 @@ export function FlowCanvas() {
   );
 
   return (
-    <div className="canvas" onDragOver={(e) => e.dataTransfer.types.includes(DRAG_TYPE) && (e.preventDefault(), (e.dataTransfer.dropEffect = 'move'))} onDrop={onDrop}>
+    <div className={['canvas', far && 'far', dragging && 'dragging'].filter(Boolean).join(' ')} onDragOver={(e) => e.dataTransfer.types.includes(DRAG_TYPE) && (e.preventDefault(), (e.dataTransfer.dropEffect = 'move'))} onDrop={onDrop}>
       <ReactFlow<WeirNode, WeirEdge>
         nodes={nodes}
         edges={edges}
@@ -95,6 +99,8 @@ export function FlowCanvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onDelete={onDelete}
+        onNodeDragStart={() => setDragging(true)}
+        onNodeDragStop={() => setDragging(false)}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}
         deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
@@ -106,7 +112,7 @@ export function FlowCanvas() {
         fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
         proOptions={{ hideAttribution: true }}
       >
-        <Background gap={20} size={1} />
+        {!far && <Background gap={20} size={1} />}
         <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: 160, height: 110 }} nodeClassName={(n) => `mm-${(n as WeirNode).data.run?.status ?? (n as WeirNode).data.mark ?? ''}`} />
         <Controls showInteractive={false} />
       </ReactFlow>
