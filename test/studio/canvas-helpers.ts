@@ -45,7 +45,7 @@ export async function dragNode(page: Page, name: string, dx: number, dy: number)
 
 /** Where React Flow draws a node (its transform), in flow coordinates. */
 export async function drawnAt(page: Page, id: string): Promise<[number, number]> {
-  const t = await page.locator(`.react-flow__node[data-id="${id}"]`).evaluate((el) => (el as HTMLElement).style.transform);
+  const t = await page.locator(`.react-flow__node[data-id="${id}"]`).evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
   const m = /translate\(\s*(-?[\d.]+)px,\s*(-?[\d.]+)px\)/.exec(t);
   return m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
 }

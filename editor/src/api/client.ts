@@ -22,6 +22,11 @@ export function onUnauthorized(fn: Listener): () => void {
   return () => unauthorized.delete(fn);
 }
 
+/** Tells the shell the admin token was refused (for calls not made through `request`, e.g. XHR uploads). */
+export function reportUnauthorized(): void {
+  for (const fn of unauthorized) fn();
+}
+
 export interface RequestOptions {
   method?: string;
   body?: unknown;
@@ -61,7 +66,7 @@ export async function request(path: string, opts: RequestOptions = {}): Promise<
     } catch {
       /* not JSON: keep the text */
     }
-    if (res.status === 401 && !opts.key) for (const fn of unauthorized) fn();
+    if (res.status === 401 && !opts.key) reportUnauthorized();
     throw new ApiError(res.status, code, message, param, details);
   }
   return res;

@@ -1,5 +1,5 @@
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { FlowRecord, NodeTypeInfo } from '../api/types.ts';
 import { Tabs } from '../components/ui.tsx';
@@ -13,6 +13,7 @@ import { FlowCanvas } from './flow-canvas.tsx';
 import { useCanvasKeys } from './keyboard.ts';
 import { Palette } from './palette.tsx';
 import { ProblemsList } from './problems-list.tsx';
+import { Shortcuts } from './shortcuts.tsx';
 import { useEditor } from './store.ts';
 import { Toolbar, type View } from './toolbar.tsx';
 import { YamlView } from './yaml-view.tsx';
@@ -38,10 +39,13 @@ function Workbench() {
   const [versions, setVersions] = useState(false);
   const problems = useEditor((s) => s.problems.length);
   const place = usePlaceNode();
-  useCanvasKeys(view === 'canvas');
+  const [help, setHelp] = useState(false);
+  const openHelp = useCallback(() => setHelp(true), []);
+  useCanvasKeys(view === 'canvas', openHelp);
   return (
     <div className="editor">
-      <Toolbar view={view} setView={setView} onVersions={() => setVersions((v) => !v)} />
+      <Toolbar view={view} setView={setView} onVersions={() => setVersions((v) => !v)} onHelp={openHelp} />
+      {help && <Shortcuts onClose={() => setHelp(false)} />}
       <div className="editor-body">
         <Palette onAdd={place} />
         <div className="editor-center">

@@ -9,11 +9,13 @@ function typing(t: EventTarget | null): boolean {
 }
 
 /** Undo/redo, copy/paste, duplicate, select all and save, for the canvas. */
-export function useCanvasKeys(enabled: boolean): void {
+export function useCanvasKeys(enabled: boolean, onHelp: () => void): void {
   useEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
-      if (typing(e.target) || !(e.ctrlKey || e.metaKey)) return;
+      if (typing(e.target)) return;
+      if (e.key === '?') return onHelp();
+      if (!(e.ctrlKey || e.metaKey)) return;
       const s = useEditor.getState();
       const k = e.key.toLowerCase();
       const act = (fn: () => void) => {
@@ -30,5 +32,5 @@ export function useCanvasKeys(enabled: boolean): void {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [enabled]);
+  }, [enabled, onHelp]);
 }

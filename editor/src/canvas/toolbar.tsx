@@ -1,4 +1,5 @@
 import { request } from '../api/client.ts';
+import { Icon } from '../components/icons.tsx';
 import { notifyError } from '../components/toast.tsx';
 import { PublishButton } from '../publish/publish-button.tsx';
 import { href } from '../shell/router.ts';
@@ -22,7 +23,7 @@ async function exportYaml(name: string) {
 
 export type View = 'canvas' | 'yaml';
 
-export function Toolbar({ view, setView, onVersions }: { view: View; setView: (v: View) => void; onVersions: () => void }) {
+export function Toolbar({ view, setView, onVersions, onHelp }: { view: View; setView: (v: View) => void; onVersions: () => void; onHelp: () => void }) {
   const name = useEditor((s) => s.name);
   const save = useEditor((s) => s.save);
   const saveError = useEditor((s) => s.saveError);
@@ -51,6 +52,7 @@ export function Toolbar({ view, setView, onVersions }: { view: View; setView: (v
         <button role="tab" aria-selected={view === 'yaml'} className={view === 'yaml' ? 'on' : ''} onClick={() => setView('yaml')}>YAML</button>
       </div>
       <div className="spacer" />
+      <button className="ghost" onClick={onHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"><Icon name="keyboard" /></button>
       <button className="ghost" onClick={() => void exportYaml(name)} title="Download the flow as a .flow.yaml file">Export</button>
       <button className="ghost" onClick={onVersions}>Versions</button>
       <PublishButton onViewVersions={onVersions} />

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/client.ts';
+import { ApiError, reportUnauthorized } from '../api/client.ts';
 import { getToken } from '../api/token.ts';
 import type { JobView } from './types.ts';
 
@@ -35,6 +35,7 @@ export function uploadFiles(path: string, files: File[], o: { tags?: string[]; o
         body = undefined;
       }
       if (xhr.status >= 200 && xhr.status < 300 && body) return resolve(body as JobView);
+      if (xhr.status === 401) reportUnauthorized();
       const e = (body as { error?: { code?: string; message?: string; param?: string | null } } | undefined)?.error;
       reject(new ApiError(xhr.status, e?.code ?? `http_${xhr.status}`, e?.message ?? (xhr.responseText || xhr.statusText || 'upload failed'), e?.param));
     };

@@ -1,5 +1,5 @@
 import { api, ApiError, readSse } from '../api/client.ts';
-import type { RunDetail } from '../api/types.ts';
+import type { FlowDoc, RunDetail } from '../api/types.ts';
 import { useEditor } from '../canvas/store.ts';
 import { notify, notifyError } from '../components/toast.tsx';
 import { applyRunEvent, startRun, type RunEventJson, type RunView } from '../flow/run-state.ts';
@@ -53,6 +53,8 @@ export async function runFlow(flow: string, inputs: Record<string, unknown>): Pr
   store.patch({ streaming: flow, cancelling: false, detail: undefined, opened: false, detailError: undefined, startError: undefined });
   store.setServerErrors(flow, {});
   const editor = useEditor.getState();
+  // The draft runs, so the canvas shows the draft (not a version or a diff left open).
+  if (editor.viewing) editor.setMarks(undefined, undefined);
   await editor.flush();
   const saved = useEditor.getState();
   if (saved.save === 'error') {
@@ -138,7 +140,10 @@ export async function openRun(flow: string, id: string): Promise<void> {
   store.patch({ loadingDetail: true, detailError: undefined, startError: undefined });
   try {
     const detail = await api<RunDetail>(`/api/runs/${enc(id)}`);
+    // A run of a published version is shown on that version's graph (the draft may have moved on).
+    const version = detail.version === null ? undefined : await api<{ definition: FlowDoc }>(`/api/flows/${enc(flow)}/versions/${detail.version}`);
     useRunStore.getState().patch({ detail, opened: true });
+    useEditor.getState().setMarks(undefined, version && { label: `the run's version ${detail.version}`, doc: version.definition });
     if (detail.status === 'running') void follow(flow, detail);
     else useEditor.getState().setRun(runViewFromTrace(detail));
   } catch (err) {
@@ -171,6 +176,8 @@ async function follow(flow: string, detail: RunDetail): Promise<void> {
 /** Clears the run from the canvas and the node details. */
 export function closeRun(): void {
   if (live) return;
-  useEditor.getState().setRun(undefined);
+  const editor = useEditor.getState();
+  editor.setRun(undefined);
+  if (editor.viewing?.label.startsWith("the run's version")) editor.setMarks(undefined, undefined);
   useRunStore.getState().patch({ detail: undefined, opened: false, detailError: undefined, startError: undefined });
 }
