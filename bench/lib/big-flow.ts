@@ -1,4 +1,4 @@
-/** A flow of `n` nodes shaped like real ones: prompts feeding transforms in parallel chains of ten. */
+/** A valid flow of `n` nodes shaped like real ones: prompts and transforms in parallel chains of ten. */
 export function bigFlow(name: string, n: number): Record<string, unknown> {
   const nodes: Record<string, unknown>[] = [];
   const layout: Record<string, [number, number]> = {};
@@ -14,6 +14,8 @@ export function bigFlow(name: string, n: number): Record<string, unknown> {
     );
     layout[name] = [step * 280, chain * 160];
   }
-  const last = Math.floor((n - 1) / 10) * 10 + ((n - 1) % 10);
-  return { weir: 1, name, inputs: { topic: { type: 'string', default: 'weir' } }, outputs: { result: `\${n${last}.output}` }, nodes, layout };
+  // Each chain's last node is an output, so no node is unused (a valid flow, no warnings).
+  const outputs: Record<string, string> = {};
+  for (let end = 9; end < n + 9; end += 10) outputs[`chain${Math.floor(end / 10)}`] = `\${n${Math.min(end, n - 1)}.output}`;
+  return { weir: 1, name, inputs: { topic: { type: 'string', default: 'weir' } }, outputs, nodes, layout };
 }

@@ -12,9 +12,11 @@ export interface FlowSource {
 }
 
 /** A flow sent as YAML text, JSON text, or an already-parsed object. */
-export function readFlowSource(body: string | object, contentType: string | undefined): FlowSource {
+export function readFlowSource(body: string | object, contentType: string | undefined, previousYaml?: string): FlowSource {
   if (typeof body === 'object') {
-    return { source: writeFlowYaml(body), format: 'yaml', definition: body, problems: [] };
+    // Written into the YAML it replaces (when there is one), a draft keeps its comments.
+    const doc = previousYaml === undefined ? undefined : parseFlowText(previousYaml).doc;
+    return { source: writeFlowYaml(body, doc), format: 'yaml', definition: body, problems: [] };
   }
   const json = /json/.test(contentType ?? '');
   const parsed = parseFlowText(body, json ? 'flow.json' : 'flow.yaml');

@@ -3,7 +3,6 @@ import type { FlowNodeDoc } from '../api/types.ts';
 import { disconnect, insertCopies, moveNodes, removeNodes } from '../flow/edit.ts';
 import { INPUTS_NODE, OUTPUTS_NODE } from '../flow/ports.ts';
 import { parseRef } from '../flow/refs.ts';
-import { layeredLayout } from './auto-layout.ts';
 import { useEditor } from './store.ts';
 
 const isIo = (id: string) => id === INPUTS_NODE || id === OUTPUTS_NODE;
@@ -64,7 +63,9 @@ export function selectAll(): void {
 }
 
 /** Lays the whole flow out left to right, using the sizes the boxes were drawn at. */
-export function autoLayout(): void {
+export async function autoLayout(): Promise<void> {
+  // dagre loads on first use: most sessions never lay out.
+  const { layeredLayout } = await import('./auto-layout.ts');
   const s = useEditor.getState();
   const boxes = s.nodes.map((n) => ({ id: n.id, width: n.measured?.width ?? 220, height: n.measured?.height ?? 100 }));
   s.commit(moveNodes(s.doc, layeredLayout(boxes, s.edges)));

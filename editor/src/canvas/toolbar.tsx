@@ -44,7 +44,7 @@ export function Toolbar({ view, setView, onVersions, onHelp }: { view: View; set
         <button className="ghost" onClick={deleteSelection} disabled={!hasSelection || view !== 'canvas'} title="Delete (Del)">Delete</button>
       </div>
       <div className="bar-group" role="group" aria-label="Arrange">
-        <button className="ghost" onClick={autoLayout} disabled={view !== 'canvas'} title="Lay out left to right">Auto-layout</button>
+        <button className="ghost" onClick={() => void autoLayout()} disabled={view !== 'canvas'} title="Lay out left to right">Auto-layout</button>
         <button className="ghost" onClick={s.requestFit} disabled={view !== 'canvas'} title="Fit the flow in view">Fit</button>
       </div>
       <div className="seg" role="tablist" aria-label="View">
