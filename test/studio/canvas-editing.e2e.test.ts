@@ -39,7 +39,8 @@ it('copies and pastes a selection with fresh names and references between the co
   // The copy of shout reads the copy of greet; references to anything else (the flow inputs) stay.
   await expect.poll(() => nodeDoc('clip', 'shout_2')).toMatchObject({ type: 'transform', inputs: { text: '${greet_2.output}', excited: '${inputs.excited}' }, config: hello.nodes[1].config });
   expect(await nodeDoc('clip', 'greet_2')).toMatchObject({ type: 'prompt', inputs: { name: '${inputs.name}' }, config: hello.nodes[0].config });
-  expect((await draft('clip')).layout).toMatchObject({ greet_2: [40, 40], shout_2: [300, -20] });
+  const moved = (n: string) => [hello.layout[n][0] + 40, hello.layout[n][1] + 40];
+  expect((await draft('clip')).layout).toMatchObject({ greet_2: moved('greet'), shout_2: moved('shout') });
   expect(await edgesBetween(page, 'greet_2', 'shout_2').count()).toBe(1);
   // The copies are selected now, and the originals keep their own references.
   await page.getByText('2 nodes selected').waitFor();

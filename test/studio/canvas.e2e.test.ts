@@ -32,7 +32,7 @@ it('builds a flow by dragging and wiring nodes, refuses a wrong wire, runs it, u
   await wire(page, handle(page, 'prompt', 'out'), handle(page, 'outputs', 'in:+'));
   await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
   await expect.poll(async () => (await draft('greeter')).nodes[0]).toMatchObject({ inputs: { question: '${inputs.question}' }, config: { template: 'Hello {{ question }}!' } });
-  expect((await draft('greeter')).outputs).toEqual({ prompt: '${prompt.output}' });
+  await expect.poll(async () => (await draft('greeter')).outputs).toEqual({ prompt: '${prompt.output}' });
 
   // The YAML view shows the same flow; an input added there appears on the canvas.
   await page.getByRole('tab', { name: 'YAML' }).click();
