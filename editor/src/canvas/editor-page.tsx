@@ -75,14 +75,17 @@ function Workbench() {
 
 export function EditorPage({ name }: { name: string }) {
   const [error, setError] = useState<string>();
-  const loaded = useEditor((s) => s.name === name);
+  // Set once this page loaded the flow: the store may still hold an earlier visit's copy.
+  const [loaded, setLoaded] = useState(false);
   useEffect(() => {
     let live = true;
     Promise.all([api<FlowRecord>(`/api/flows/${encodeURIComponent(name)}`), api<{ data: NodeTypeInfo[] }>('/api/node-types')]).then(
       async ([record, types]) => {
         // What the last flow had not saved yet goes to the server before this one replaces it.
         await useEditor.getState().flush();
-        if (live) useEditor.getState().load(record, types.data);
+        if (!live) return;
+        useEditor.getState().load(record, types.data);
+        setLoaded(true);
       },
       (err: Error) => live && setError(err.message),
     );

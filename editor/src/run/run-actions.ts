@@ -134,6 +134,9 @@ async function loadDetail(id: string): Promise<void> {
 }
 
 /** Re-opens a past run on the canvas; a run still going is followed live from its event log. */
+/** The version graph a re-opened run is shown on (closing the run puts the draft back). */
+let runVersionView: { label: string; doc: FlowDoc } | undefined;
+
 export async function openRun(flow: string, id: string): Promise<void> {
   if (useRunStore.getState().streaming) return notify('info', 'A run is in progress: wait for it or cancel it first.');
   const store = useRunStore.getState();
@@ -143,7 +146,8 @@ export async function openRun(flow: string, id: string): Promise<void> {
     // A run of a published version is shown on that version's graph (the draft may have moved on).
     const version = detail.version === null ? undefined : await api<{ definition: FlowDoc }>(`/api/flows/${enc(flow)}/versions/${detail.version}`);
     useRunStore.getState().patch({ detail, opened: true });
-    useEditor.getState().setMarks(undefined, version && { label: `the run's version ${detail.version}`, doc: version.definition });
+    runVersionView = version && { label: `the run's version ${detail.version}`, doc: version.definition };
+    useEditor.getState().setMarks(undefined, runVersionView);
     if (detail.status === 'running') void follow(flow, detail);
     else useEditor.getState().setRun(runViewFromTrace(detail));
   } catch (err) {
@@ -178,6 +182,7 @@ export function closeRun(): void {
   if (live) return;
   const editor = useEditor.getState();
   editor.setRun(undefined);
-  if (editor.viewing?.label.startsWith("the run's version")) editor.setMarks(undefined, undefined);
+  if (runVersionView && editor.viewing === runVersionView) editor.setMarks(undefined, undefined);
+  runVersionView = undefined;
   useRunStore.getState().patch({ detail: undefined, opened: false, detailError: undefined, startError: undefined });
 }
