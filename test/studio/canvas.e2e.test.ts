@@ -23,9 +23,12 @@ it('builds a flow by dragging and wiring nodes, refuses a wrong wire, runs it, u
   watch(page, 'canvas-build');
   await newFlow(page, 'greeter');
 
+  // An empty flow says how to start; the hint goes with the first node.
+  await page.getByTestId('canvas-hint').waitFor();
   // Drag a prompt onto the canvas; its inspector opens; write its template.
   await dropNode(page, 'prompt', 420, 160);
   await node(page, 'prompt').waitFor();
+  expect(await page.getByTestId('canvas-hint').count()).toBe(0);
   await setCode(page, 'template', 'Hello {{ question }}!');
   // Wire the flow input into the prompt's "+ input", and the prompt into the flow's "+ output".
   await wire(page, handle(page, 'inputs', 'out:question'), handle(page, 'prompt', 'in:+'));

@@ -65,8 +65,13 @@ it('edits a node through the inspector: config, input bindings, extra inputs, re
   await insp.getByLabel('Backoff').fill('500ms');
   await insp.getByLabel('Timeout').fill('nope');
   await insp.getByLabel('Timeout').fill('30s');
+  await insp.getByLabel('Run once per item of').fill('items');
+  expect(await insp.getByRole('alert').first().textContent()).toContain('one reference to a list');
+  await insp.getByLabel('Run once per item of').fill('${inputs.topics}');
+  await insp.getByLabel('Concurrency').fill('4');
   await expect.poll(() => nodeDoc('insp', 'look')).toMatchObject({
     config: { top_k: 7, mode: 'keyword', sources: ['a.md'] }, retry: { max_attempts: 3, backoff: '500ms' }, timeout: '30s',
+    map: { over: '${inputs.topics}', concurrency: 4 },
   });
   expect((await nodeDoc('insp', 'look')).config).toEqual({ top_k: 7, mode: 'keyword', sources: ['a.md'] });
 

@@ -27,6 +27,7 @@ export function FlowCanvas() {
   const nodes = useEditor((s) => s.nodes);
   const edges = useEditor((s) => s.edges);
   const readOnly = useEditor((s) => !!s.viewing);
+  const empty = useEditor((s) => !s.viewing && s.doc.nodes.length === 0);
   const fitRequest = useEditor((s) => s.fitRequest);
   const onNodesChange = useEditor((s) => s.onNodesChange);
   const onEdgesChange = useEditor((s) => s.onEdgesChange);
@@ -122,6 +123,13 @@ export function FlowCanvas() {
         </div>
       )}
       {readOnly && <ViewingBanner />}
+      {empty && (
+        <div className="canvas-hint" data-testid="canvas-hint">
+          <strong>Start here:</strong> drag a node from the palette onto the canvas (or press its +). Wire an
+          output handle (right side) to an input handle (left side): from <em>Inputs</em>, through your nodes,
+          into <em>Outputs</em>. Then press <em>Run</em> below.
+        </div>
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FlowDoc, FlowRecord } from '../api/types.ts';
-import { connect } from '../flow/edit.ts';
+import { connect, renameNode } from '../flow/edit.ts';
 import { INPUTS_NODE, NEW_PORT } from '../flow/ports.ts';
 import { sampleFlow, TYPES } from '../flow/test-fixtures.ts';
 import { useEditor } from './store.ts';
@@ -80,5 +80,17 @@ describe('the editor store', () => {
     await useEditor.getState().flush();
     expect(useEditor.getState()).toMatchObject({ save: 'error', saveError: 'the flow is named "x"' });
     expect(useEditor.getState().doc.description).toBe('kept');
+  });
+});
+
+describe('selection through history', () => {
+  it('follows a node whose rename is undone and redone', () => {
+    const s = useEditor.getState();
+    s.commit(renameNode(s.doc, 'greet2', 'hello'));
+    useEditor.getState().select(['hello']);
+    useEditor.getState().undo();
+    expect(useEditor.getState().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['greet2']);
+    useEditor.getState().redo();
+    expect(useEditor.getState().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['hello']);
   });
 });

@@ -71,6 +71,21 @@ export const useEditor = create<EditorState>((set, get) => {
     }
   };
 
+  /**
+   * Moves through history. Nodes are keyed by name, so undoing a rename would drop the selection:
+   * when exactly one selected name goes and one new name comes, the selection follows it.
+   */
+  const travel = (history: hist.History) => {
+    const before = get();
+    const selected = before.nodes.filter((n) => n.selected).map((n) => n.id);
+    redraw({ history, doc: history.present });
+    const names = new Set(history.present.nodes.map((n) => n.name));
+    const gone = selected.filter((id) => !get().nodes.some((n) => n.id === id));
+    const came = [...names].filter((n) => !before.doc.nodes.some((x) => x.name === n));
+    if (gone.length === 1 && came.length === 1) get().select([...selected.filter((id) => id !== gone[0]), came[0]]);
+    schedule();
+  };
+
   const schedule = () => {
     set({ save: 'pending' });
     clearTimeout(timer);
@@ -106,17 +121,13 @@ export const useEditor = create<EditorState>((set, get) => {
     undo() {
       const s = get();
       if (s.viewing || !s.history.past.length) return;
-      const history = hist.undo(s.history);
-      redraw({ history, doc: history.present });
-      schedule();
+      travel(hist.undo(s.history));
     },
 
     redo() {
       const s = get();
       if (s.viewing || !s.history.future.length) return;
-      const history = hist.redo(s.history);
-      redraw({ history, doc: history.present });
-      schedule();
+      travel(hist.redo(s.history));
     },
 
     onNodesChange(changes) {

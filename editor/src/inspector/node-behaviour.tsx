@@ -68,7 +68,31 @@ function Retry({ node, edit, readOnly }: { node: FlowNodeDoc; edit: Edit; readOn
   );
 }
 
-/** How a node runs: its condition, retries, time limit and what a failure does to the run. */
+/** `map.over` is one reference to a list; the node runs once per item (`${map.item}` inside). */
+function parseListRef(t: string): Parsed<string> {
+  const v = t.trim();
+  if (!v) return {};
+  return /^\$\{[^{}]+\}$/.test(v) ? { value: v } : { error: 'one reference to a list, e.g. ${split.output.items}' };
+}
+
+function MapOver({ node, edit, readOnly }: { node: FlowNodeDoc; edit: Edit; readOnly: boolean }) {
+  const m = node.map;
+  const over = (v: string | undefined) => edit((n) => (v === undefined ? without(n, 'map') : { ...n, map: { ...n.map, over: v } }), `map:${node.name}.over`);
+  const concurrency = (v: number | undefined) =>
+    edit((n) => {
+      if (!n.map) return n;
+      const { concurrency: _c, ...rest } = n.map;
+      return { ...n, map: v === undefined ? rest : { ...rest, concurrency: v } };
+    }, `map:${node.name}.concurrency`);
+  return (
+    <div className="insp-pair">
+      <ParsedInput label="Run once per item of" value={m?.over} format={asText} parse={parseListRef} onValue={over} readOnly={readOnly} placeholder="${node.output.items}" />
+      <ParsedInput label="Concurrency" value={m?.concurrency} format={asText} parse={(t) => parseNumberText(t, { minimum: 1, maximum: 256 }, true)} onValue={concurrency} readOnly={readOnly || !m} placeholder="all at once" />
+    </div>
+  );
+}
+
+/** How a node runs: its condition, list mapping, retries, time limit and what a failure does to the run. */
 export function NodeBehaviour({ node, readOnly }: { node: FlowNodeDoc; readOnly: boolean }) {
   const edit: Edit = (fn, key) => {
     const s = useEditor.getState();
@@ -77,6 +101,7 @@ export function NodeBehaviour({ node, readOnly }: { node: FlowNodeDoc; readOnly:
   return (
     <div className="insp-form">
       <Activate node={node} edit={edit} readOnly={readOnly} />
+      <MapOver node={node} edit={edit} readOnly={readOnly} />
       <Retry node={node} edit={edit} readOnly={readOnly} />
       <ParsedInput label="Timeout" value={node.timeout} format={asText} parse={parseDuration} readOnly={readOnly} placeholder="none, e.g. 30s"
         onValue={(v) => edit((n) => (v === undefined ? without(n, 'timeout') : { ...n, timeout: v }), `timeout:${node.name}`)} />
