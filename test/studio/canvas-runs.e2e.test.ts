@@ -97,7 +97,9 @@ const PASSAGES = `[1] Weir runs flows built on a canvas. Each flow is stored as 
 
 it('streams an llm node\'s answer from a model deployment into the run panel and the node', async () => {
   await studio.admin('POST', '/api/deployments', { name: 'chat', model: 'weir-extractive' });
-  await expect.poll(async () => (await studio.admin('GET', '/api/deployments/chat')).state, { timeout: 60_000, interval: 250 }).toBe('ready');
+  await expect.poll(async () => (await studio.admin('GET', '/api/deployments/chat')).state, { timeout: 60_000, interval: 250 }).not.toBe('loading');
+  const chat = await studio.admin('GET', '/api/deployments/chat');
+  expect({ state: chat.state, reason: chat.reason }).toEqual({ state: 'ready', reason: null });
   const page = await openFlow({
     weir: 1, name: 'ask', inputs: { question: { type: 'string' } }, outputs: { answer: '${answer.output}' },
     nodes: [{
