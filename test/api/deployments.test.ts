@@ -38,9 +38,13 @@ describe('deployments and published endpoints', () => {
     expect(unknown.text).toBe(wrong.text);
     const keys = await api.call('GET', '/api/deployments/echo-prod/keys');
     expect(keys.json.data[0]).not.toHaveProperty('key');
+    const activeKeys = async () => (await api.call('GET', '/api/deployments')).json.data.find((d: { name: string }) => d.name === 'echo-prod').active_keys;
+    const before = await activeKeys();
+    expect(before).toBe(keys.json.data.length);
     expect(key.startsWith(keys.json.data[0].prefix)).toBe(true);
     await api.call('DELETE', `/api/deployments/echo-prod/keys/${keys.json.data[0].id}`);
     expect((await score(key, { text: 'x' })).status).toBe(401);
+    expect(await activeKeys()).toBe(before - 1);
   });
 
   it('splits traffic by weight, pins a version by header, and rolls back without a restart', async () => {

@@ -12,6 +12,8 @@ interface DeploymentBase {
   endpoint: string;
   created_at: string;
   updated_at: string;
+  /** Keys not revoked (in the list only). */
+  active_keys?: number;
 }
 
 export interface FlowDeployment extends DeploymentBase {

@@ -70,7 +70,9 @@ export function deploymentRoutes(ws: Workspace): Hono {
 
   const json = (d: DeploymentRow) => deploymentJson(d, d.kind === 'model' ? ws.models.state(d.name) : undefined);
 
-  app.get('/', (c) => c.json({ data: store.deployments.list().map(json) }));
+  // The list carries each deployment's count of usable keys (the studio's table shows it).
+  const activeKeys = (name: string) => store.keys.list(name).filter((k) => k.revokedAt === null).length;
+  app.get('/', (c) => c.json({ data: store.deployments.list().map((d) => ({ ...json(d), active_keys: activeKeys(d.name) })) }));
 
   app.post('/', async (c) => {
     const raw = await readJson(c, CreateBody);
