@@ -210,3 +210,17 @@ it('publishes two versions and marks changed and added nodes when comparing them
   expect(await page.getByRole('button', { name: 'Delete', exact: true }).isDisabled()).toBe(false);
   expect(studio.consoleErrors).toEqual([]);
 }, 90_000);
+
+it('opens a draft the canvas cannot draw in the YAML view with the reason, and the canvas once it is mended', async () => {
+  const broken = 'weir: 1\nname: mangled\ninputs: { q: { type: string } }\nnodes:\n  - name: a\n    type: prompt\n    inputs: [1, 2]\n';
+  const res = await fetch(`${studio.server.url}/api/flows`, { method: 'POST', headers: { authorization: 'Bearer studio-admin-token', 'content-type': 'application/yaml' }, body: broken });
+  expect(res.status).toBe(201);
+  const page = await studio.open('flows/mangled');
+  watch(page, 'canvas-editing-mangled');
+  await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('node "a": `inputs` is not a mapping');
+  expect(await page.locator('.react-flow').count()).toBe(0);
+  await setCode(page, 'Flow YAML', broken.replace('inputs: [1, 2]', 'inputs: { q: ${inputs.q} }\n    config: { template: "{{ q }}" }'));
+  await node(page, 'a').waitFor();
+  expect((await draft('mangled')).nodes[0].inputs).toEqual({ q: '${inputs.q}' });
+  expect(studio.consoleErrors.join('\n')).toBe('');
+});

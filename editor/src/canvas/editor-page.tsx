@@ -33,7 +33,28 @@ function usePlaceNode(): (type: string) => void {
   };
 }
 
+/** A draft the canvas cannot draw opens as YAML with its problems, until it is mended there. */
+function BrokenDraft({ reason }: { reason: string }) {
+  return (
+    <div className="editor">
+      <Toolbar view="yaml" setView={() => undefined} onVersions={() => undefined} onHelp={() => undefined} />
+      <div className="broken-draft">
+        <div className="broken-banner" role="alert">
+          The canvas cannot draw this draft: {reason}. Mend it in the YAML below; the canvas opens as soon as it can.
+        </div>
+        <div className="editor-main"><YamlView /></div>
+        <section className="drawer" aria-label="Problems"><div className="drawer-body"><ProblemsList /></div></section>
+      </div>
+    </div>
+  );
+}
+
 function Workbench() {
+  const broken = useEditor((s) => s.broken);
+  return broken ? <BrokenDraft reason={broken} /> : <Canvas />;
+}
+
+function Canvas() {
   const [view, setView] = useState<View>('canvas');
   const [drawer, setDrawer] = useState<Drawer>('run');
   const [versions, setVersions] = useState(false);

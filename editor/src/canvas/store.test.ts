@@ -94,3 +94,16 @@ describe('selection through history', () => {
     expect(useEditor.getState().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['hello']);
   });
 });
+
+describe('a draft the canvas cannot draw', () => {
+  it('is kept as it is, drawn as nothing, and drawn once a mended copy comes back from the YAML view', () => {
+    const bad = { ...sampleFlow(), nodes: 'oops' } as unknown as FlowDoc;
+    useEditor.getState().load(record(bad), Object.values(TYPES));
+    expect(useEditor.getState()).toMatchObject({ broken: '`nodes` is not a list', nodes: [], edges: [] });
+    useEditor.getState().commit({ ...bad, description: 'x' });
+    expect(useEditor.getState().doc).toBe(bad);
+    useEditor.getState().adopt(record(sampleFlow()));
+    expect(useEditor.getState().broken).toBeUndefined();
+    expect(names()).toHaveLength(5);
+  });
+});

@@ -4,6 +4,7 @@ import { api } from '../api/client.ts';
 import type { FlowDoc, FlowRecord, NodeTypeInfo, Problem } from '../api/types.ts';
 import { moveNodes } from '../flow/edit.ts';
 import * as hist from '../flow/history.ts';
+import { shapeProblem } from '../flow/shape.ts';
 import type { RunView } from '../flow/run-state.ts';
 import { buildEdges, buildNodes, type Mark, type WeirEdge, type WeirNode } from './rf-graph.ts';
 
@@ -26,6 +27,8 @@ export interface EditorState {
   viewing?: { label: string; doc: FlowDoc };
   /** Asks the canvas to fit the view (a counter, so each request is seen). */
   fitRequest: number;
+  /** Why the draft cannot be drawn (a structural problem): it opens in the YAML view until mended. */
+  broken?: string;
 
   load(record: FlowRecord, types: NodeTypeInfo[]): void;
   /** Applies an edit: one undo step (edits with the same key in quick succession merge). */
@@ -54,6 +57,7 @@ export const useEditor = create<EditorState>((set, get) => {
   /** Rebuilds what the canvas draws from the document shown, reusing every unchanged object. */
   const redraw = (patch: Partial<EditorState> = {}) => {
     const s = { ...get(), ...patch };
+    if (s.broken && !s.viewing) return set({ ...patch, nodes: [], edges: [] });
     const doc = s.viewing?.doc ?? s.doc;
     const deco = { run: s.run?.nodes, problems: s.viewing ? [] : s.problems, marks: s.marks };
     set({ ...patch, nodes: buildNodes(doc, s.types, byId(s.nodes), deco), edges: buildEdges(doc, s.types, byId(s.edges), s.marks) });
@@ -98,13 +102,16 @@ export const useEditor = create<EditorState>((set, get) => {
     load(record, types) {
       clearTimeout(timer);
       const doc = record.definition;
-      set({ name: record.name, types: Object.fromEntries(types.map((t) => [t.type, t])), history: hist.start(doc), doc, nodes: [], edges: [], run: undefined, marks: undefined, viewing: undefined });
+      set({
+        name: record.name, types: Object.fromEntries(types.map((t) => [t.type, t])), history: hist.start(doc), doc, nodes: [], edges: [],
+        run: undefined, marks: undefined, viewing: undefined, broken: shapeProblem(doc) ?? undefined,
+      });
       redraw({ problems: record.problems, save: 'saved', saveError: undefined });
     },
 
     commit(next, key) {
       const s = get();
-      if (s.viewing || next === s.doc) return;
+      if (s.viewing || s.broken || next === s.doc) return;
       const history = hist.record(s.history, next, key);
       redraw({ history, doc: history.present });
       schedule();
@@ -115,18 +122,18 @@ export const useEditor = create<EditorState>((set, get) => {
       if (s.viewing) return;
       clearTimeout(timer);
       const history = hist.record(s.history, record.definition);
-      redraw({ history, doc: history.present, problems: record.problems, save: 'saved', saveError: undefined });
+      redraw({ history, doc: history.present, problems: record.problems, save: 'saved', saveError: undefined, broken: shapeProblem(record.definition) ?? undefined });
     },
 
     undo() {
       const s = get();
-      if (s.viewing || !s.history.past.length) return;
+      if (s.viewing || s.broken || !s.history.past.length) return;
       travel(hist.undo(s.history));
     },
 
     redo() {
       const s = get();
-      if (s.viewing || !s.history.future.length) return;
+      if (s.viewing || s.broken || !s.history.future.length) return;
       travel(hist.redo(s.history));
     },
 
