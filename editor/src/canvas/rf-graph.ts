@@ -1,6 +1,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { FlowDoc, FlowNodeDoc, NodeTypeInfo, Problem } from '../api/types.ts';
 import { flowEdges, type EdgeView } from '../flow/graph.ts';
+import { refsIn } from '../flow/refs.ts';
 import { INPUTS_NODE, inputsView, nodeView, OUTPUTS_NODE, outputsView, type NodeView } from '../flow/ports.ts';
 import type { NodeRun } from '../flow/run-state.ts';
 
@@ -34,9 +35,47 @@ function viewOf(n: FlowNodeDoc, info: NodeTypeInfo | undefined): NodeView {
   return view;
 }
 
+/**
+ * Positions for nodes the layout does not place (a flow written by hand): columns by how deep a node
+ * sits behind the flow's inputs, one row per node in its column — a readable start, not a saved one.
+ */
+export function defaultPositions(doc: FlowDoc): Map<string, [number, number]> {
+  const byName = new Map(doc.nodes.map((n) => [n.name, n]));
+  const depth = new Map<string, number>();
+  const visiting = new Set<string>();
+  const depthOf = (name: string): number => {
+    const known = depth.get(name);
+    if (known !== undefined) return known;
+    if (visiting.has(name)) return 0; // a cycle: the validator reports it
+    visiting.add(name);
+    const n = byName.get(name)!;
+    let d = 0;
+    for (const r of [...Object.values(n.inputs ?? {}), n.activate?.when, n.map?.over].flatMap((v) => refsIn(v))) {
+      if (r.kind === 'node' && byName.has(r.node)) d = Math.max(d, depthOf(r.node) + 1);
+    }
+    visiting.delete(name);
+    depth.set(name, d);
+    return d;
+  };
+  const rows = new Map<number, number>();
+  const out = new Map<string, [number, number]>();
+  for (const n of doc.nodes) {
+    const given = doc.layout?.[n.name];
+    if (given) {
+      out.set(n.name, given);
+      continue;
+    }
+    const col = depthOf(n.name);
+    const row = rows.get(col) ?? 0;
+    rows.set(col, row + 1);
+    out.set(n.name, [col * 300, row * 180]);
+  }
+  return out;
+}
+
 /** Where the flow's inputs and outputs boxes sit when the layout does not say: left and right of all. */
-function ioPositions(doc: FlowDoc): { inputs: [number, number]; outputs: [number, number] } {
-  const ps = Object.values(doc.layout ?? {});
+function ioPositions(positions: Iterable<[number, number]>): { inputs: [number, number]; outputs: [number, number] } {
+  const ps = [...positions];
   const xs = ps.map((p) => p[0]);
   const ys = ps.map((p) => p[1]);
   const y = ys.length ? (Math.min(...ys) + Math.max(...ys)) / 2 : 0;
@@ -50,7 +89,8 @@ function ioPositions(doc: FlowDoc): { inputs: [number, number]; outputs: [number
 export function buildNodes(doc: FlowDoc, types: Record<string, NodeTypeInfo>, prev: Map<string, WeirNode>, deco: Decorations): WeirNode[] {
   const problemCount = new Map<string, number>();
   for (const p of deco.problems) if (p.node) problemCount.set(p.node, (problemCount.get(p.node) ?? 0) + 1);
-  const io = ioPositions(doc);
+  const placed = defaultPositions(doc);
+  const io = ioPositions(placed.values());
   const make = (id: string, view: NodeView, pos: [number, number], n?: FlowNodeDoc): WeirNode => {
     const old = prev.get(id);
     const data: WeirNodeData = { view, doc: n, run: deco.run?.[id], problems: problemCount.get(id) ?? 0, mark: deco.marks?.[id] };
@@ -66,7 +106,7 @@ export function buildNodes(doc: FlowDoc, types: Record<string, NodeTypeInfo>, pr
     return old && JSON.stringify(old) === JSON.stringify(next) ? old : next;
   };
   const nodes: WeirNode[] = [make(INPUTS_NODE, ioView(INPUTS_NODE, () => inputsView(doc)), doc.layout?.[INPUTS_NODE] ?? io.inputs)];
-  doc.nodes.forEach((n, i) => nodes.push(make(n.name, viewOf(n, types[n.type]), doc.layout?.[n.name] ?? [i * 260, 0], n)));
+  for (const n of doc.nodes) nodes.push(make(n.name, viewOf(n, types[n.type]), placed.get(n.name)!, n));
   nodes.push(make(OUTPUTS_NODE, ioView(OUTPUTS_NODE, () => outputsView(doc)), doc.layout?.[OUTPUTS_NODE] ?? io.outputs));
   return nodes;
 }
