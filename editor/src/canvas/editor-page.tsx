@@ -2,6 +2,7 @@ import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { FlowRecord, NodeTypeInfo } from '../api/types.ts';
+import { loadCodeEditor } from '../components/code-editor.tsx';
 import { Tabs } from '../components/ui.tsx';
 import { addNode } from '../flow/edit.ts';
 import { Inspector } from '../inspector/inspector.tsx';
@@ -96,6 +97,10 @@ function Canvas() {
 
 export function EditorPage({ name }: { name: string }) {
   const [error, setError] = useState<string>();
+  useEffect(() => {
+    const t = setTimeout(() => void loadCodeEditor().catch(() => undefined), 200);
+    return () => clearTimeout(t);
+  }, []);
   // Set once this page loaded the flow: the store may still hold an earlier visit's copy.
   const [loaded, setLoaded] = useState(false);
   useEffect(() => {

@@ -1,26 +1,59 @@
-import { lazy, Suspense } from 'react';
+import { useEffect, useState, type ComponentType } from 'react';
 import type { Route } from './router.ts';
 
-// Each page loads its own code: opening a flow does not wait for the model or data pages.
-const FlowsPage = lazy(() => import('../flows/flows-page.tsx').then((m) => ({ default: m.FlowsPage })));
-const EditorPage = lazy(() => import('../canvas/editor-page.tsx').then((m) => ({ default: m.EditorPage })));
-const DeploymentsPage = lazy(() => import('../deployments/deployments-page.tsx').then((m) => ({ default: m.DeploymentsPage })));
-const ModelsPage = lazy(() => import('../models/models-page.tsx').then((m) => ({ default: m.ModelsPage })));
-const PlaygroundPage = lazy(() => import('../models/playground-page.tsx').then((m) => ({ default: m.PlaygroundPage })));
-const DataPage = lazy(() => import('../data/data-page.tsx').then((m) => ({ default: m.DataPage })));
+/**
+ * Each page is its own chunk, loaded once and then rendered synchronously. Not React.lazy: React 19
+ * holds back a Suspense reveal for up to 300 ms once a fallback showed, which made opening a flow
+ * wait on nothing. All pages are fetched in the background after the first one shows.
+ */
+function page<P>(load: () => Promise<ComponentType<P>>) {
+  let loaded: ComponentType<P> | undefined;
+  let pending: Promise<ComponentType<P>> | undefined;
+  return {
+    get: () => (pending ??= load().then((c) => (loaded = c))),
+    current: () => loaded,
+  };
+}
 
-function Inner({ route }: { route: Route }) {
+const PAGES = {
+  flows: page(() => import('../flows/flows-page.tsx').then((m) => m.FlowsPage)),
+  editor: page(() => import('../canvas/editor-page.tsx').then((m) => m.EditorPage)),
+  deployments: page(() => import('../deployments/deployments-page.tsx').then((m) => m.DeploymentsPage)),
+  models: page(() => import('../models/models-page.tsx').then((m) => m.ModelsPage)),
+  playground: page(() => import('../models/playground-page.tsx').then((m) => m.PlaygroundPage)),
+  data: page(() => import('../data/data-page.tsx').then((m) => m.DataPage)),
+};
+
+function usePage<P>(p: { get: () => Promise<ComponentType<P>>; current: () => ComponentType<P> | undefined }): ComponentType<P> | undefined {
+  const [, loaded] = useState(0);
+  const Comp = p.current();
+  useEffect(() => {
+    if (!Comp) void p.get().then(() => loaded((n) => n + 1));
+  }, [Comp, p]);
+  return Comp;
+}
+
+function Show<P extends object>({ of, props }: { of: ReturnType<typeof page<P>>; props: P }) {
+  const Comp = usePage(of);
+  return Comp ? <Comp {...props} /> : <div className="loading">Loading…</div>;
+}
+
+export function Page({ route }: { route: Route }) {
+  useEffect(() => {
+    const t = setTimeout(() => Object.values(PAGES).forEach((p) => void p.get().catch(() => undefined)), 300);
+    return () => clearTimeout(t);
+  }, []);
   switch (route.page) {
     case 'flows':
-      return route.rest[0] ? <EditorPage key={route.rest[0]} name={route.rest[0]} /> : <FlowsPage />;
+      return route.rest[0] ? <Show key={route.rest[0]} of={PAGES.editor} props={{ name: route.rest[0] }} /> : <Show of={PAGES.flows} props={{}} />;
     case 'deployments':
-      return <DeploymentsPage name={route.rest[0]} />;
+      return <Show of={PAGES.deployments} props={{ name: route.rest[0] }} />;
     case 'models':
-      return <ModelsPage id={route.rest[0]} />;
+      return <Show of={PAGES.models} props={{ id: route.rest[0] }} />;
     case 'playground':
-      return <PlaygroundPage deployment={route.rest[0]} />;
+      return <Show of={PAGES.playground} props={{ deployment: route.rest[0] }} />;
     case 'data':
-      return <DataPage index={route.rest[0]} />;
+      return <Show of={PAGES.data} props={{ index: route.rest[0] }} />;
     default:
       return (
         <div className="empty-page">
@@ -31,12 +64,4 @@ function Inner({ route }: { route: Route }) {
         </div>
       );
   }
-}
-
-export function Page({ route }: { route: Route }) {
-  return (
-    <Suspense fallback={<div className="loading">Loading…</div>}>
-      <Inner route={route} />
-    </Suspense>
-  );
 }
