@@ -70,16 +70,21 @@ export function parseFlowText(text: string, fileName?: string): ParsedFlowText {
  * as `value` (anchors/aliases shared between changed parts), the clean form is written instead.
  */
 export function writeFlowYaml(value: unknown, doc?: Document): string {
+  return writeFlowYamlKept(value, doc).text;
+}
+
+/** writeFlowYaml, also giving the document the text parses to when it was checked (to edit it next). */
+export function writeFlowYamlKept(value: unknown, doc?: Document): { text: string; doc?: Document } {
   if (doc) {
     try {
       const text = writeFlowYamlInto(value, doc);
       const back = parseFlowText(text);
-      if (back.value !== undefined && sameData(back.value, value)) return text;
+      if (back.value !== undefined && sameData(back.value, value)) return { text, doc: back.doc };
     } catch {
       // fall through to the clean form
     }
   }
-  return writeFlowYamlClean(value);
+  return { text: writeFlowYamlClean(value) };
 }
 
 function yamlProblem(e: YAMLError, doc: Document, at: (offset: number) => SourcePosition): Problem {

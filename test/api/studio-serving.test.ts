@@ -56,5 +56,15 @@ describe('saving a draft as JSON (what the studio does)', () => {
     expect(text).toContain('# the greeting');
     expect(text).toContain('Hello');
     expect(text).not.toContain('"Hi"');
+    // Saved again and again (the studio saves as you edit): each save goes into the last one's YAML.
+    for (const template of ['Hey', 'Hey', 'Howdy']) {
+      def.nodes[0].config.template = template;
+      def.layout.greet[0] += 10;
+      expect((await api.call('PUT', '/api/flows/commented', def)).status).toBe(200);
+      const again = (await api.call('GET', '/api/flows/commented', undefined, { accept: 'application/yaml' })).text;
+      expect(again).toContain('# how we greet');
+      expect(again).toContain('# the greeting');
+      expect((await api.call('GET', '/api/flows/commented')).json.definition).toEqual(def);
+    }
   });
 });
