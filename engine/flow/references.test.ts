@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRef, parseBinding, parseRef, ReferenceSyntaxError } from './references.ts';
+import { formatRef, parseBinding, parseRef, ReferenceSyntaxError, rewriteTemplateRefs, type Ref } from './references.ts';
 
 describe('references', () => {
   it('parses the reference forms of prompt flow', () => {
@@ -46,5 +46,16 @@ describe('references', () => {
       const b = parseBinding(src);
       expect(b.t === 'ref' && formatRef(b.ref)).toBe(src);
     }
+  });
+});
+
+describe('rewriteTemplateRefs', () => {
+  it('renames, drops and keeps references inside text, leaving literals and bad references as written', () => {
+    const rename = (r: Ref) => (r.kind === 'node' && r.node === 'a' ? { ...r, node: 'b' } : r.kind === 'input' ? null : undefined);
+    expect(rewriteTemplateRefs('x ${a.output.items[0]} $${a.output} ${inputs.q}!', rename)).toBe('x ${b.output.items[0]} $${a.output} !');
+    expect(rewriteTemplateRefs('${a.nope} ${a.output}', rename)).toBe('${a.nope} ${b.output}');
+    expect(rewriteTemplateRefs('unclosed ${a.output', rename)).toBe('unclosed ${a.output');
+    const same = 'no refs here';
+    expect(rewriteTemplateRefs(same, rename)).toBe(same);
   });
 });

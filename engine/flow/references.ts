@@ -85,30 +85,74 @@ export function parseRef(src: string): Ref {
   return { kind: 'node', node: root as string, path: rest.slice(1) };
 }
 
-/** Splits a string into literal text and references; `$${` writes a literal `${`. */
-function parseTemplate(s: string): (string | Ref)[] {
-  const parts: (string | Ref)[] = [];
-  let text = '';
+/**
+ * Walks a string in order: literal pieces (`raw` as written, `text` with `$${` read as `${`) and the
+ * insides of `${…}` references. Throws on an unclosed reference.
+ */
+function scanTemplate(s: string, literal: (raw: string, text: string) => void, reference: (inner: string) => void): void {
   let i = 0;
   while (i < s.length) {
     if (s.startsWith('$${', i)) {
-      text += '${';
+      literal('$${', '${');
       i += 3;
       continue;
     }
     if (s.startsWith('${', i)) {
       const end = s.indexOf('}', i + 2);
       if (end < 0) throw new ReferenceSyntaxError(`unclosed reference in "${s}"`);
-      if (text) parts.push(text);
-      text = '';
-      parts.push(parseRef(s.slice(i + 2, end)));
+      reference(s.slice(i + 2, end));
       i = end + 1;
       continue;
     }
-    text += s[i++];
+    literal(s[i], s[i]);
+    i++;
   }
+}
+
+/** Splits a string into literal text and references; `$${` writes a literal `${`. */
+function parseTemplate(s: string): (string | Ref)[] {
+  const parts: (string | Ref)[] = [];
+  let text = '';
+  scanTemplate(
+    s,
+    (_raw, t) => (text += t),
+    (inner) => {
+      if (text) parts.push(text);
+      text = '';
+      parts.push(parseRef(inner));
+    },
+  );
   if (text) parts.push(text);
   return parts;
+}
+
+/**
+ * Rewrites the references written in a string: `fn` returns the new reference, `null` to drop it (its
+ * text goes), or `undefined` to keep it. Text that is not a valid reference, or not closed, is kept
+ * as written (the validator reports it); `$${` stays a literal.
+ */
+export function rewriteTemplateRefs(s: string, fn: (r: Ref) => Ref | null | undefined): string {
+  if (!s.includes('${')) return s;
+  let out = '';
+  try {
+    scanTemplate(
+      s,
+      (raw) => (out += raw),
+      (inner) => {
+        let ref: Ref | undefined;
+        try {
+          ref = parseRef(inner);
+        } catch {
+          ref = undefined;
+        }
+        const next = ref ? fn(ref) : undefined;
+        out += next === null ? '' : next ? formatRef(next) : '${' + inner + '}';
+      },
+    );
+  } catch {
+    return s;
+  }
+  return out === s ? s : out;
 }
 
 /** Turns a value as written in the flow file into a binding. Throws ReferenceSyntaxError. */

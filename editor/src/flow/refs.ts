@@ -2,7 +2,7 @@
  * References are the edges. The studio reads them with the engine's own parser (a pure module with no
  * I/O), so the canvas and the server can never disagree on what `${…}` means.
  */
-import { formatRef, parseBinding, parseRef, refsOf, type Ref, type Segment } from '../../../engine/flow/references.ts';
+import { formatRef, parseBinding, parseRef, refsOf, rewriteTemplateRefs, type Ref, type Segment } from '../../../engine/flow/references.ts';
 
 export { formatRef, parseRef, type Ref, type Segment };
 
@@ -30,7 +30,7 @@ export function isSingleRef(value: unknown): boolean {
  * `null` to drop it (its text is removed), or `undefined` to keep it. `$${` stays a literal.
  */
 export function rewriteRefs(value: unknown, fn: (r: Ref) => Ref | null | undefined): unknown {
-  if (typeof value === 'string') return rewriteString(value, fn);
+  if (typeof value === 'string') return rewriteTemplateRefs(value, fn);
   if (Array.isArray(value)) {
     const out = value.map((v) => rewriteRefs(v, fn));
     return out.every((v, i) => v === value[i]) ? value : out;
@@ -45,39 +45,4 @@ export function rewriteRefs(value: unknown, fn: (r: Ref) => Ref | null | undefin
     return changed ? out : value;
   }
   return value;
-}
-
-function rewriteString(s: string, fn: (r: Ref) => Ref | null | undefined): string {
-  if (!s.includes('${')) return s;
-  let out = '';
-  let i = 0;
-  while (i < s.length) {
-    if (s.startsWith('$${', i)) {
-      out += '$${';
-      i += 3;
-      continue;
-    }
-    if (s.startsWith('${', i)) {
-      const end = s.indexOf('}', i + 2);
-      if (end < 0) return s;
-      const inner = s.slice(i + 2, end);
-      let ref: Ref | undefined;
-      try {
-        ref = parseRef(inner);
-      } catch {
-        ref = undefined;
-      }
-      const next = ref ? fn(ref) : undefined;
-      out += next === null ? '' : next ? formatRef(next) : s.slice(i, end + 1);
-      i = end + 1;
-      continue;
-    }
-    out += s[i++];
-  }
-  return out === s ? s : out;
-}
-
-/** The reference text an edge writes: `${inputs.q}`, `${node.output}`, `${node.output.field}`. */
-export function refText(ref: Ref): string {
-  return formatRef(ref);
 }
