@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
+import { studioDir } from '../../engine/api/studio.ts';
 import { NodeRegistry } from '../../engine/registry.ts';
 import { startServer, type RunningServer } from '../../engine/server.ts';
 import { builtinNodes } from '../../nodes/index.ts';
@@ -28,6 +29,7 @@ export interface Studio {
  * Chromium. Call `watch(page)` inside a test so a failure saves a screenshot under test-results/.
  */
 export async function startStudio(opts: { examples?: boolean } = {}): Promise<Studio> {
+  if (!studioDir()) throw new Error('the studio is not built: run `npm run build` (npm test builds it) before the browser tests');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'weir-studio-'));
   const server = await startServer({
     registry: new NodeRegistry(builtinNodes), port: 0, dataDir: dir, adminToken: ADMIN,
