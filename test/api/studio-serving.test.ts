@@ -68,3 +68,25 @@ describe('saving a draft as JSON (what the studio does)', () => {
     }
   });
 });
+
+describe('two editors on one draft', () => {
+  it('refuses a save made over a newer save (If-Match with the tag it loaded), and says what to do', async () => {
+    expect((await api.call('POST', '/api/flows', 'weir: 1\nname: shared\nnodes: []\n')).status).toBe(201);
+    const loaded = (await api.call('GET', '/api/flows/shared')).json;
+    expect(loaded.etag).toMatch(/^".+"$/);
+    const mine = { ...loaded.definition, description: 'tab one' };
+    const theirs = { ...loaded.definition, description: 'tab two' };
+    const first = await api.call('PUT', '/api/flows/shared', theirs, { 'if-match': loaded.etag });
+    expect(first.status).toBe(200);
+    expect(first.json.etag).not.toBe(loaded.etag);
+    const late = await api.call('PUT', '/api/flows/shared', mine, { 'if-match': loaded.etag });
+    expect(late.status).toBe(412);
+    expect(late.json.error.code).toBe('draft_changed');
+    expect(late.json.error.message).toContain('reload it');
+    expect((await api.call('GET', '/api/flows/shared')).json.definition.description).toBe('tab two');
+    // With the current tag, or without If-Match (overwrite on purpose), it saves.
+    expect((await api.call('PUT', '/api/flows/shared', mine, { 'if-match': first.json.etag })).status).toBe(200);
+    expect((await api.call('PUT', '/api/flows/shared', theirs)).status).toBe(200);
+    expect((await api.call('PUT', '/api/flows/nobody', { weir: 1, name: 'nobody', nodes: [] }, { 'if-match': '*' })).status).toBe(412);
+  });
+});

@@ -224,3 +224,22 @@ it('opens a draft the canvas cannot draw in the YAML view with the reason, and t
   expect((await draft('mangled')).nodes[0].inputs).toEqual({ q: '${inputs.q}' });
   expect(studio.consoleErrors.join('\n')).toBe('');
 });
+
+it('two tabs on one draft: the later save is refused with a choice, and Reload shows the other save', async () => {
+  await studio.admin('PUT', '/api/flows/shared', { ...hello, name: 'shared' });
+  const a = await studio.open('flows/shared');
+  const b = await studio.open('flows/shared');
+  watch(b, 'canvas-editing-two-tabs');
+  for (const p of [a, b]) await node(p, 'greet').waitFor();
+  await a.getByLabel('Flow description').fill('from tab A');
+  await expect.poll(async () => (await draft('shared')).description).toBe('from tab A');
+  await b.getByLabel('Flow description').fill('from tab B');
+  await expect.poll(() => b.getByTestId('save-state').textContent()).toContain('Changed elsewhere');
+  expect((await draft('shared')).description).toBe('from tab A');
+  await b.getByRole('button', { name: 'Reload' }).click();
+  await expect.poll(() => b.getByLabel('Flow description').inputValue()).toBe('from tab A');
+  // The refused save logged its 412 in the console; nothing else may have.
+  expect(studio.consoleErrors.filter((e) => !e.includes('412')).join('\n')).toBe('');
+  await a.close();
+  await b.close();
+});

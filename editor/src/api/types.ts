@@ -66,6 +66,8 @@ export interface FlowRecord {
   format: 'yaml' | 'json';
   definition: FlowDoc;
   source: string;
+  /** The draft's tag: sent back as If-Match, a save over a newer save is refused (412). */
+  etag?: string;
   problems: Problem[];
   valid: boolean;
   created_at: string;

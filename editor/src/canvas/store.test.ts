@@ -107,3 +107,26 @@ describe('a draft the canvas cannot draw', () => {
     expect(names()).toHaveLength(5);
   });
 });
+
+describe('a draft saved elsewhere meanwhile', () => {
+  it('stops saving on 412, keeps the edits, and saves over it only when asked', async () => {
+    const sent: (string | undefined)[] = [];
+    vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
+      const ifMatch = (init.headers as Record<string, string>)['if-match'];
+      sent.push(ifMatch);
+      if (ifMatch) return new Response(JSON.stringify({ error: { code: 'draft_changed', message: 'changed since it was loaded' } }), { status: 412 });
+      return new Response(JSON.stringify({ ...record(JSON.parse(String(init.body))), etag: '"new"' }), { status: 200 });
+    });
+    useEditor.getState().load({ ...record(sampleFlow()), etag: '"loaded"' }, Object.values(TYPES));
+    const s = useEditor.getState();
+    s.commit({ ...s.doc, description: 'mine' });
+    await useEditor.getState().flush();
+    expect(useEditor.getState()).toMatchObject({ conflict: true, save: 'error' });
+    await useEditor.getState().flush(); // no second try on its own
+    expect(sent).toEqual(['"loaded"']);
+    await useEditor.getState().overwrite();
+    expect(sent).toEqual(['"loaded"', undefined]);
+    expect(useEditor.getState()).toMatchObject({ conflict: false, save: 'saved', etag: '"new"' });
+    expect(useEditor.getState().doc.description).toBe('mine');
+  });
+});

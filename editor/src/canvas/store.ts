@@ -1,6 +1,6 @@
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { create } from 'zustand';
-import { api } from '../api/client.ts';
+import { api, ApiError } from '../api/client.ts';
 import type { FlowDoc, FlowRecord, NodeTypeInfo, Problem } from '../api/types.ts';
 import { moveNodes } from '../flow/edit.ts';
 import * as hist from '../flow/history.ts';
@@ -27,6 +27,10 @@ export interface EditorState {
   viewing?: { label: string; doc: FlowDoc };
   /** Asks the canvas to fit the view (a counter, so each request is seen). */
   fitRequest: number;
+  /** The tag of the draft as this editor last loaded or saved it (If-Match on save). */
+  etag?: string;
+  /** Someone else saved the draft since: saving stops until the user reloads or overwrites. */
+  conflict?: boolean;
   /** Why the draft cannot be drawn (a structural problem): it opens in the YAML view until mended. */
   broken?: string;
 
@@ -45,9 +49,14 @@ export interface EditorState {
   requestFit(): void;
   /** Saves now (before a run or a publish), resolving when the server holds the current draft. */
   flush(): Promise<void>;
+  /** After a conflict: saves this draft over the other one. */
+  overwrite(): Promise<void>;
+  /** After a conflict: drops this editor's unsaved edits and loads the draft as it is now. */
+  reload(): Promise<void>;
 }
 
 const empty: FlowDoc = { weir: 1, name: '', nodes: [] };
+const flowUrl = (name: string) => `/api/flows/${encodeURIComponent(name)}`;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let saving: Promise<void> | undefined;
 
@@ -64,14 +73,14 @@ export const useEditor = create<EditorState>((set, get) => {
   };
 
   const save = async (): Promise<void> => {
-    const { name, doc } = get();
+    const { name, doc, etag } = get();
     set({ save: 'saving' });
     try {
-      const rec = await api<FlowRecord>(`/api/flows/${encodeURIComponent(name)}`, { method: 'PUT', body: doc });
-      if (get().doc === doc) redraw({ save: 'saved', saveError: undefined, problems: rec.problems });
-      else set({ save: 'pending' });
+      const rec = await api<FlowRecord>(flowUrl(name), { method: 'PUT', body: doc, headers: etag ? { 'if-match': etag } : {} });
+      if (get().doc === doc) redraw({ save: 'saved', saveError: undefined, problems: rec.problems, etag: rec.etag });
+      else set({ save: 'pending', etag: rec.etag });
     } catch (err) {
-      set({ save: 'error', saveError: (err as Error).message });
+      set({ save: 'error', saveError: (err as Error).message, conflict: err instanceof ApiError && err.status === 412 });
     }
   };
 
@@ -104,7 +113,7 @@ export const useEditor = create<EditorState>((set, get) => {
       const doc = record.definition;
       set({
         name: record.name, types: Object.fromEntries(types.map((t) => [t.type, t])), history: hist.start(doc), doc, nodes: [], edges: [],
-        run: undefined, marks: undefined, viewing: undefined, broken: shapeProblem(doc) ?? undefined,
+        run: undefined, marks: undefined, viewing: undefined, broken: shapeProblem(doc) ?? undefined, etag: record.etag, conflict: false,
       });
       redraw({ problems: record.problems, save: 'saved', saveError: undefined });
     },
@@ -122,7 +131,7 @@ export const useEditor = create<EditorState>((set, get) => {
       if (s.viewing) return;
       clearTimeout(timer);
       const history = hist.record(s.history, record.definition);
-      redraw({ history, doc: history.present, problems: record.problems, save: 'saved', saveError: undefined, broken: shapeProblem(record.definition) ?? undefined });
+      redraw({ history, doc: history.present, problems: record.problems, save: 'saved', saveError: undefined, broken: shapeProblem(record.definition) ?? undefined, etag: record.etag });
     },
 
     undo() {
@@ -169,6 +178,17 @@ export const useEditor = create<EditorState>((set, get) => {
       redraw({ marks, viewing });
     },
 
+    async overwrite() {
+      set({ etag: undefined, conflict: false, save: 'pending' });
+      await get().flush();
+    },
+
+    async reload() {
+      const s = get();
+      const record = await api<FlowRecord>(flowUrl(s.name));
+      get().load(record, Object.values(s.types));
+    },
+
     requestFit() {
       set({ fitRequest: get().fitRequest + 1 });
     },
@@ -176,7 +196,7 @@ export const useEditor = create<EditorState>((set, get) => {
     async flush() {
       clearTimeout(timer);
       while (saving) await saving;
-      if (get().save === 'saved') return;
+      if (get().save === 'saved' || get().conflict) return;
       saving = save().finally(() => (saving = undefined));
       await saving;
       if (get().save === 'pending') await get().flush();

@@ -27,6 +27,7 @@ export function Toolbar({ view, setView, onVersions, onHelp }: { view: View; set
   const name = useEditor((s) => s.name);
   const save = useEditor((s) => s.save);
   const saveError = useEditor((s) => s.saveError);
+  const conflict = useEditor((s) => s.conflict);
   const canUndo = useEditor((s) => s.history.past.length > 0 && !s.viewing);
   const canRedo = useEditor((s) => s.history.future.length > 0 && !s.viewing);
   const hasSelection = useEditor((s) => s.nodes.some((n) => n.selected) || s.edges.some((e) => e.selected));
@@ -36,7 +37,15 @@ export function Toolbar({ view, setView, onVersions, onHelp }: { view: View; set
       <a href={href('flows')} className="crumb">Flows</a>
       <span className="crumb-sep">/</span>
       <h1 className="flow-name">{name}</h1>
-      <span className={`save-state save-${save}`} title={saveError} data-testid="save-state">{SAVE_TEXT[save]}</span>
+      {conflict ? (
+        <span className="save-state save-error conflict" role="alert" data-testid="save-state">
+          Changed elsewhere — not saved.
+          <button className="small" onClick={() => void s.reload().catch(notifyError)} title="Drop your unsaved edits and load the draft as saved elsewhere">Reload</button>
+          <button className="small danger" onClick={() => void s.overwrite()} title="Save your draft over the other one">Overwrite</button>
+        </span>
+      ) : (
+        <span className={`save-state save-${save}`} title={saveError} data-testid="save-state">{SAVE_TEXT[save]}</span>
+      )}
       <div className="bar-group" role="group" aria-label="Edit">
         <button className="ghost" onClick={s.undo} disabled={!canUndo} aria-label="Undo" title="Undo (Ctrl+Z)">↶</button>
         <button className="ghost" onClick={s.redo} disabled={!canRedo} aria-label="Redo" title="Redo (Ctrl+Shift+Z)">↷</button>

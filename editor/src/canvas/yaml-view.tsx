@@ -40,7 +40,8 @@ export function YamlView() {
 
   const send = async (yaml: string) => {
     try {
-      const res = await request(flowUrl(name), { method: 'PUT', raw: yaml, headers: { 'content-type': 'application/yaml' } });
+      const etag = useEditor.getState().etag;
+      const res = await request(flowUrl(name), { method: 'PUT', raw: yaml, headers: { 'content-type': 'application/yaml', ...(etag ? { 'if-match': etag } : {}) } });
       const record = (await res.json()) as FlowRecord;
       adopted.current = record.definition;
       useEditor.getState().adopt(record);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
@@ -16,6 +17,11 @@ function versionJson(v: VersionRow) {
   return { flow: v.flow, version: v.number, hash: v.hash, message: v.message, author: v.author, created_at: new Date(v.createdAt).toISOString() };
 }
 
+/** A draft's version for If-Match: the hash of its text as stored (the same text, the same tag). */
+function draftTag(row: FlowRow): string {
+  return `"${createHash('sha256').update(row.source).digest('base64url').slice(0, 22)}"`;
+}
+
 /** Routes under /api/flows: drafts in YAML or JSON, validation, draft runs, publishing, versions, diffs. */
 export function flowRoutes(ws: Workspace): Hono {
   const app = new Hono();
@@ -30,7 +36,7 @@ export function flowRoutes(ws: Workspace): Hono {
     const place = locate ?? (row.format === 'yaml' ? (path: (string | number)[]) => (lazy ??= readFlowSource(row.source, 'application/yaml').locate)?.(path) : undefined);
     const v = ws.validate(row.definition, place);
     return {
-      name: row.name, format: row.format, definition: row.definition, source: row.source,
+      name: row.name, format: row.format, definition: row.definition, source: row.source, etag: draftTag(row),
       problems: v.problems, valid: v.ok,
       created_at: new Date(row.createdAt).toISOString(), updated_at: new Date(row.updatedAt).toISOString(),
     };
@@ -77,6 +83,11 @@ export function flowRoutes(ws: Workspace): Hono {
     if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400 });
     // The studio saves JSON: written into the stored YAML, the draft keeps its comments.
     const before = store.flows.get(name);
+    // An editor sends the tag of the draft it loaded: a save over someone else's newer save is refused.
+    const ifMatch = c.req.header('if-match');
+    if (ifMatch && !(before && (ifMatch === '*' || ifMatch === draftTag(before)))) {
+      throw new WeirError('draft_changed', `flow "${name}" was changed since it was loaded (another tab, the CLI or the API saved it): reload it, or save without If-Match to overwrite`, { status: 412 });
+    }
     const src = await readBody(c, before);
     if (flowName(src.definition) !== name) throw new WeirError('name_mismatch', `the flow is named "${flowName(src.definition)}" but the URL says "${name}"`, { status: 400, path: ['name'] });
     const existed = !!before;
