@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { Modal } from '../components/ui.tsx';
+import { ChunkSettingsFields } from './chunk-settings-fields.tsx';
 import { EmbeddingModelSelect } from './embedding-model-select.tsx';
 import type { IndexInfo } from './types.ts';
 
@@ -56,16 +57,7 @@ export function NewIndexDialog({ onClose, onCreated }: { onClose: () => void; on
           </span>
         </label>
         <EmbeddingModelSelect value={model} onChange={setModel} />
-        <div className="row chunk-settings">
-          <label className="field">
-            <span>Chunk size (tokens)</span>
-            <input type="number" min={16} max={8192} value={chunk} onChange={(e) => setChunk(Number(e.target.value))} aria-label="Chunk tokens" />
-          </label>
-          <label className="field">
-            <span>Overlap (tokens)</span>
-            <input type="number" min={0} max={Math.floor(chunk / 2)} value={overlap} onChange={(e) => setOverlap(Number(e.target.value))} aria-label="Overlap tokens" />
-          </label>
-        </div>
+        <ChunkSettingsFields chunk={chunk} overlap={overlap} onChunk={setChunk} onOverlap={setOverlap} />
         <p className="hint muted">
           Documents are split by structure first (sections, paragraphs, sentences), then to at most this many tokens of the embedding model.
           256 suits question answering: a chunk holds one idea, so a hit is precise. Overlap repeats the end of a chunk at the start of the

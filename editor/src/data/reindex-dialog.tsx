@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { Modal } from '../components/ui.tsx';
+import { ChunkSettingsFields } from './chunk-settings-fields.tsx';
 import { EmbeddingModelSelect } from './embedding-model-select.tsx';
 import { indexPath, type IndexInfo, type JobView } from './types.ts';
 
@@ -44,16 +45,7 @@ export function ReindexDialog({ index, onClose, onJob }: { index: IndexInfo; onC
         while it runs search finds only the documents already done.
       </p>
       <EmbeddingModelSelect value={model} onChange={setModel} />
-      <div className="row chunk-settings">
-        <label className="field">
-          <span>Chunk size (tokens)</span>
-          <input type="number" min={16} max={8192} value={chunk} onChange={(e) => setChunk(Number(e.target.value))} />
-        </label>
-        <label className="field">
-          <span>Overlap (tokens)</span>
-          <input type="number" min={0} value={overlap} onChange={(e) => setOverlap(Number(e.target.value))} />
-        </label>
-      </div>
+      <ChunkSettingsFields chunk={chunk} overlap={overlap} onChunk={setChunk} onOverlap={setOverlap} />
       {error && <div className="error-text" role="alert">{error}</div>}
     </Modal>
   );

@@ -1,15 +1,7 @@
-import { acceptedTags, fitsAny, flowInputTag, schemaAt, schemaTag, tagsText, type TypeTag } from '../../../engine/flow/port-types.ts';
-import type { FlowInputType, JsonSchema } from '../api/types.ts';
-import type { Segment } from './refs.ts';
+import { acceptedTags, fitsAny, flowInputTag, schemaTag, tagsText, type TypeTag } from '../../../engine/flow/port-types.ts';
+import type { FlowInputType } from '../api/types.ts';
 
 export { acceptedTags, flowInputTag, schemaTag, type TypeTag };
-
-/** What a source handle gives: the schema at a path into a node's output, or a flow input's type. */
-export function sourceTag(output: JsonSchema, path: Segment[]): { tag: TypeTag; error?: string } {
-  const at = schemaAt(output, path);
-  if (at.error) return { tag: 'any', error: at.error };
-  return { tag: schemaTag(at.schema) };
-}
 
 export function inputTypeTag(t: FlowInputType | undefined): TypeTag {
   return flowInputTag(t ?? 'string');

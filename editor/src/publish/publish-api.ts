@@ -41,7 +41,6 @@ export const publishApi = {
   versions: async (flow: string) => (await api<{ data: FlowVersion[] }>(`${flowPath(flow)}/versions`)).data,
   version: (flow: string, n: number) => api<VersionDetail>(`${flowPath(flow)}/versions/${n}`),
   diff: (flow: string, from: number, to: Side) => api<FlowDiffResult>(`${flowPath(flow)}/diff?from=${from}&to=${to}`),
-  validate: (flow: string) => api<{ valid: boolean; problems: Problem[] }>(`${flowPath(flow)}/validate`, { method: 'POST' }),
 };
 
 // Published versions never change, so each definition is fetched once per page load.
