@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+
+/**
+ * Test groups that need something from outside npm. On a machine without it `npm test` runs
+ * everything else and names each group it left out with the command that installs what it needs;
+ * with WEIR_REQUIRE_ALL_TESTS=1 (set by .ci/run) a missing requirement fails the run instead.
+ */
+export interface TestGroup {
+  name: string;
+  /** Test file globs of the group. */
+  files: string[];
+  available(): boolean;
+  install: string;
+}
+
+export const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const TEST_GROUPS: TestGroup[] = [
+  {
+    name: 'browser tests (the studio, the API reference page)',
+    files: ['test/studio/**/*.test.ts', 'test/docs-page.e2e.test.ts'],
+    available: () => existsSync(chromiumPath()),
+    install: 'apt-get install chromium (or set CHROMIUM_PATH)',
+  },
+];
+
+export const missingGroups = (): TestGroup[] => TEST_GROUPS.filter((g) => !g.available());
+
+export const requireAll = (): boolean => process.env.WEIR_REQUIRE_ALL_TESTS === '1';
+
+export function describeMissing(groups: TestGroup[]): string {
+  return groups.map((g) => `  not run: ${g.name} — ${g.install}`).join('\n');
+}
