@@ -11,6 +11,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { WeirError } from '../errors.ts';
 import { connectionsRepo } from './connections-repo.ts';
 import { dataRepo } from './data-repo.ts';
+import { narrowToOwner, privateDatabaseFiles } from './file-modes.ts';
 import { deploymentsRepo } from './deployments-repo.ts';
 import { flowsRepo } from './flows-repo.ts';
 import { keysRepo } from './keys-repo.ts';
@@ -43,7 +44,9 @@ export function openStore(opts: OpenStoreOptions): Store {
   // Read the key before touching the database, so a bad WEIR_MASTER_KEY fails before anything else.
   const key = opts.masterKey !== undefined ? parseMasterKey(opts.masterKey, 'WEIR_MASTER_KEY') : loadOrCreateMasterKey(opts.dataDir);
 
-  const sqlite = new Database(join(opts.dataDir, DB_FILE));
+  const file = join(opts.dataDir, DB_FILE);
+  privateDatabaseFiles(file);
+  const sqlite = new Database(file);
   try {
     sqlite.pragma('journal_mode = WAL');
     // In WAL mode NORMAL never corrupts the database; a power cut may only lose the last commits.
@@ -52,6 +55,10 @@ export function openStore(opts: OpenStoreOptions): Store {
     sqlite.pragma('foreign_keys = ON');
     const db = drizzle(sqlite);
     migrate(db, { migrationsFolder: migrationsFolder() });
+    // SQLite made -wal and -shm (at the first write) with the database file's mode; should a system's
+    // SQLite not do so, they are narrowed here, after that first write.
+    narrowToOwner(`${file}-wal`);
+    narrowToOwner(`${file}-shm`);
 
     const runs = runsRepo(db, opts.batchMs ?? 5);
     let closed = false;

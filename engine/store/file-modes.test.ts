@@ -1,0 +1,61 @@
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_FILE } from './open.ts';
+import { useTempDirs } from './test-store.ts';
+
+const temp = useTempDirs();
+const mode = (file: string) => statSync(file).mode & 0o777;
+const files = (dir: string) => [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`].map((f) => join(dir, f));
+
+// The usual umask, which leaves new files 0644: the modes below come from Weir, not from the umask.
+let umask: number;
+beforeAll(() => {
+  umask = process.umask(0o022);
+});
+afterAll(() => {
+  process.umask(umask);
+});
+
+describe('database file modes', () => {
+  it('creates weir.db, its -wal and its -shm readable by their owner only', () => {
+    expect(process.umask()).toBe(0o022);
+    const dir = temp.tempDir();
+    const store = temp.open({ dataDir: dir });
+    // A write, so SQLite has made its WAL files (it makes them lazily).
+    store.flows.put({ name: 'f', source: 'weir: 1\nname: f\n', format: 'yaml', definition: { weir: 1, name: 'f' } });
+    for (const f of files(dir)) {
+      expect(existsSync(f), f).toBe(true);
+      expect(mode(f).toString(8), f).toBe('600');
+    }
+    expect(mode(join(dir, 'master.key')).toString(8)).toBe('600');
+  });
+
+  it('narrows files an older version left 0644 when it opens them', () => {
+    const dir = temp.tempDir();
+    // What an older Weir left: a database in WAL mode, with its files 0644.
+    const old = new Database(join(dir, DB_FILE));
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE t (x)');
+    for (const f of files(dir)) if (existsSync(f)) chmodSync(f, 0o644);
+    expect(mode(join(dir, DB_FILE)).toString(8)).toBe('644');
+    // Still open, so its -wal and -shm are there to be narrowed too.
+    const store = temp.open({ dataDir: dir });
+    store.flows.put({ name: 'f', source: 'weir: 1\nname: f\n', format: 'yaml', definition: { weir: 1, name: 'f' } });
+    old.close();
+    for (const f of files(dir)) {
+      expect(existsSync(f), f).toBe(true);
+      expect(mode(f).toString(8), f).toBe('600');
+    }
+  });
+
+  it('narrows a loose empty database file made by hand before the first start', () => {
+    const dir = temp.tempDir();
+    writeFileSync(join(dir, DB_FILE), '', { mode: 0o666 });
+    chmodSync(join(dir, DB_FILE), 0o666);
+    const store = temp.open({ dataDir: dir });
+    expect(store.flows.list()).toEqual([]);
+    for (const f of files(dir)) expect(mode(f).toString(8), f).toBe('600');
+  });
+});
