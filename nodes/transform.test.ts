@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { serializeError, WeirError } from '../engine/errors.ts';
+import { NodeTimeoutError, serializeError, WeirError } from '../engine/errors.ts';
 import { failureOf, makeContext, runNode } from './test-context.ts';
 import { transformNode } from './transform.ts';
 
@@ -49,10 +49,62 @@ describe('transform node', () => {
     expect(serializeError(err).cause?.message).not.toBe('[object Object]');
   });
 
-  test('a runaway recursive expression is stopped by timeout_ms instead of blocking the server', async () => {
+  test('a runaway recursive expression fails with node_timeout naming the node, not transform_failed', async () => {
+    // A tail-recursive lambda never grows JSONata's stack: only the budget stops it.
     const expression = '($loop := function($n) { $loop($n + 1) }; $loop(0))';
-    const err = await failureOf(runNode(transformNode, { expression, timeout_ms: 100 }, {}));
+    const err = await failureOf(runNode(transformNode, { expression, timeout_ms: 100 }, {}, makeContext({ node: 'shape' })));
+    expect(err).toBeInstanceOf(NodeTimeoutError);
+    expect(err).toMatchObject({ code: 'node_timeout', node: 'shape' });
+  });
+
+  test('a catastrophic regex on a 30-character caller input answers at once (RE2, linear time)', async () => {
+    // On V8's backtracking RegExp this one call runs ~30-40 s here and cannot be interrupted.
+    const expression = '{ "bad": $exists($match(s, /(a+)+$/)), "good": $match(t, /(a+)+$/).match }';
+    const out = await runNode(transformNode, { expression, timeout_ms: 200 }, { s: `${'a'.repeat(30)}!`, t: 'baaa' });
+    expect(out).toEqual({ bad: false, good: 'aaa' });
+  });
+
+  test.each([
+    ['$match(s, /(o)(r|x)?/).groups', ['o', null]],
+    ['$match(s, /l/).index', [2, 3, 9]],
+    ['$replace(s, /(h)(é)/i, "$2$1")', 'éHllo wörld'],
+    ['$split(s, / +/)', ['Héllo', 'wörld']],
+    ['$contains(s, /WÖR/i)', true],
+    ['$match("a\nb", /^b$/m).match', 'b'],
+    ['$match("😀a", /./).match', ['😀', 'a']],
+  ])('regexes keep their JSONata meaning on RE2: %s', async (expression, expected) => {
+    const out = await runNode(transformNode, { expression }, { s: 'Héllo wörld' });
+    expect(out).toEqual(expected);
+  });
+
+  test('a zero-length regex match is still JSONata’s D1004 error, not a loop', async () => {
+    const err = await failureOf(runNode(transformNode, { expression: '$match("abc", /x*/)' }, {}));
     expect(err).toMatchObject({ code: 'transform_failed' });
+    expect(err.message).toContain('D1004');
+  });
+
+  test.each([
+    ['a backreference', '$match(s, /(a)\\1/)', '/(a)\\1/'],
+    ['a lookahead', 'items.$replace(name, /x(?=y)/i, "")', '/x(?=y)/i'],
+    ['a lookbehind inside a lambda', '$map(items, function($v) { $contains($v, /(?<!a)b/) })', '/(?<!a)b/'],
+  ])('check refuses %s as invalid_expression naming the regex', (_what, expression, literal) => {
+    const config = transformNode.config.parse({ expression });
+    const problems = transformNode.check!(config, {});
+    expect(problems).toMatchObject([{ code: 'invalid_expression', path: ['expression'] }]);
+    expect(problems[0].message).toContain(`regular expression ${literal} is not supported`);
+    expect(() => transformNode.prepare!(config, {})).toThrow(/is not supported/);
+  });
+
+  test('a regex built at run time with $eval that RE2 cannot run fails cleanly', async () => {
+    const err = await failureOf(runNode(transformNode, { expression: '$eval(e)' }, { e: '$match("aa", /(a)\\1/)' }));
+    expect(err).toMatchObject({ code: 'transform_failed' });
+    expect(err.message).toMatch(/invalid escape sequence/);
+  });
+
+  test('a result past the size cap fails with transform_result_too_large instead of filling the trace', async () => {
+    // One cheap step builds it: no time or sequence limit would notice.
+    const err = await failureOf(runNode(transformNode, { expression: '$pad("", 100000000, "x")' }, {}));
+    expect(err).toMatchObject({ code: 'transform_result_too_large' });
   });
 
   test('the compiled expression is shared by concurrent runs without mixing their inputs', async () => {

@@ -20,6 +20,8 @@ export interface PoolOptions {
   minThreads?: number;
   /** A thread idle this long is ended (ms). */
   idleTimeout?: number;
+  /** Heap and stack limits per thread: a thread past them ends, not the process. */
+  resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number };
 }
 
 /**
@@ -35,5 +37,6 @@ export function createWorkerPool(base: string, name: string, opts: PoolOptions):
     maxThreads: opts.maxThreads,
     minThreads: opts.minThreads ?? 0,
     idleTimeout: opts.idleTimeout ?? 30_000,
+    resourceLimits: opts.resourceLimits,
   });
 }
