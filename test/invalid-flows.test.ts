@@ -15,12 +15,14 @@ import { FlowLibrary, loadFlowFile } from '../engine/flow/load.ts';
 import { parseFlowText } from '../engine/flow/yaml-source.ts';
 import { NodeRegistry } from '../engine/registry.ts';
 import { builtinNodes } from '../nodes/index.ts';
+import { chainYaml, deepBlockYaml } from './helpers/big-flows.ts';
+import { testNodes } from './helpers/test-nodes.ts';
 
 const ROOT = fileURLToPath(new URL('./fixtures/invalid-flows/', import.meta.url));
 const registry = new NodeRegistry(builtinNodes);
 
 /** Problems that concern the file as a whole: they have no path to point into. */
-const WHOLE_FILE = new Set(['yaml_syntax', 'empty_file', 'not_a_mapping']);
+const WHOLE_FILE = new Set(['yaml_syntax', 'empty_file', 'not_a_mapping', 'too_deep']);
 
 interface Fixture {
   rel: string;
@@ -91,7 +93,7 @@ describe('the invalid-flows fixture folder', () => {
       'template_syntax', 'template_not_found', 'template_outside_flow', 'invalid_expression', 'invalid_url',
       'invalid_reference', 'unknown_node_reference', 'unknown_flow_input', 'unknown_output_field',
       'map_reference_outside_map', 'invalid_map', 'type_mismatch', 'cycle', 'output_not_reference',
-      'invalid_default', 'unreachable_output', 'unknown_flow', 'flow_recursion',
+      'invalid_default', 'unreachable_output', 'unknown_flow', 'flow_recursion', 'too_deep',
     ];
     expect(codes.filter((c) => !covered.has(c))).toEqual([]);
   });
@@ -261,5 +263,43 @@ nodes:
     const { problems } = parseFlowText(text, 'unclosed.flow.yaml');
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.map((p) => p.message).filter((m) => /quote/i.test(m))).toEqual([]);
+  });
+});
+
+/**
+ * Flows too big to commit, written to a temp folder by a helper and validated as the CLI does. The
+ * limits themselves (too_many_nodes, validation_failed) are checked in engine/flow/scale.test.ts and
+ * unexpected.test.ts; here, that the file path (read, parse, place each problem) scales too.
+ */
+describe('generated flow files', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'weir-generated-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const check = async (name: string, text: string) => {
+    const file = path.join(dir, `${name}.flow.yaml`);
+    await writeFile(file, text);
+    const lib = new FlowLibrary(new NodeRegistry([...builtinNodes, ...testNodes]));
+    return lib.validate(await loadFlowFile(file));
+  };
+
+  it('validates a 10 000-node chain', async () => {
+    expect((await check('chain', chainYaml(10_000))).problems).toEqual([]);
+  });
+
+  it('names a cycle through 10 000 nodes at the line of the node it starts from', async () => {
+    const text = chainYaml(10_000).replace('inputs: { value: ${inputs.x} }', 'inputs: { value: ${n9999.output} }');
+    const result = await check('cycle', text);
+    const cycle = result.problems.find((p) => p.code === 'cycle')!;
+    expect(cycle).toMatchObject({ node: 'n0', line: 8 });
+    expect(cycle.message).toMatch(/^cycle of 10000 nodes: n0 → n9999 → .* → n1 → n0$/);
+    expect(text.split('\n')[cycle.line! - 1]).toBe('  - name: n0');
+  });
+
+  it('refuses a list nested 100 000 deep in block style as too deep', async () => {
+    expect((await check('deep', deepBlockYaml(100_000))).problems).toEqual([expect.objectContaining({ code: 'too_deep', path: [] })]);
   });
 });

@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.ts';
 import type { FlowInputSpec } from '../flow/analyze.ts';
+import { MAX_NESTING, nestingDepth } from '../flow/nesting.ts';
+
+/** As the HTTP API reads inputs: deeper values are refused, as printing or storing them recurses per level. */
+function parseJson(text: string): unknown {
+  if (nestingDepth(text) > MAX_NESTING) throw new Error(`the JSON nests deeper than ${MAX_NESTING} levels`);
+  return JSON.parse(text);
+}
 
 /**
  * `--input key=value` gives strings; a flow input declared as number, boolean, list … is read as
@@ -11,7 +18,7 @@ export async function readCliInputs(specs: FlowInputSpec[], pairs: string[], fil
   if (file) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(await readFile(file, 'utf8'));
+      parsed = parseJson(await readFile(file, 'utf8'));
     } catch (err) {
       throw new InputError(`--inputs ${file}: ${(err as Error).message}`);
     }
@@ -28,6 +35,7 @@ export async function readCliInputs(specs: FlowInputSpec[], pairs: string[], fil
       inputs[key] = text;
       continue;
     }
+    if (nestingDepth(text) > MAX_NESTING) throw new InputError(`--input ${key}: the value nests deeper than ${MAX_NESTING} levels`);
     try {
       inputs[key] = JSON.parse(text);
     } catch {

@@ -4,6 +4,7 @@ import type { NodeRegistry, RegisteredNode } from '../registry.ts';
 import { parseBinding, ReferenceSyntaxError, refsOf, type Binding, type Ref } from './references.ts';
 import { FLOW_INPUT_TYPES, NAME_PATTERN, RESERVED_NAMES, type FlowInputType } from './schema.ts';
 import { issuesToProblems } from './structure.ts';
+import { unexpectedProblem } from './unexpected.ts';
 
 /** Where validation finds what lies outside the file: node types, sibling flows, files. */
 export interface ValidateEnv extends CheckEnv {
@@ -107,12 +108,20 @@ export function analyzeFlow(raw: unknown, env: ValidateEnv): Analysis {
       push('unknown_node_type', `node "${name}" has unknown type "${rn.type}" (known: ${env.registry.types().join(', ')})`, at('type'));
     }
     if (node.reg) {
-      const parsed = node.reg.def.config.safeParse(rn.config ?? {});
-      if (!parsed.success) {
-        problems.push(...issuesToProblems(parsed.error.issues, rn.config ?? {}, at('config'), 'invalid_config', name));
-      } else {
-        node.config = parsed.data;
-        for (const p of node.reg.def.check?.(parsed.data, env) ?? []) push(p.code, `node "${name}": ${p.message}`, at('config', ...(p.path ?? [])));
+      // A node type's config schema (a refinement) or its `check` can throw: that is its bug, reported
+      // on this node; the rest of the flow is still checked.
+      try {
+        const parsed = node.reg.def.config.safeParse(rn.config ?? {});
+        if (!parsed.success) {
+          problems.push(...issuesToProblems(parsed.error.issues, rn.config ?? {}, at('config'), 'invalid_config', name));
+        } else {
+          const found = node.reg.def.check?.(parsed.data, env) ?? [];
+          node.config = parsed.data;
+          for (const p of found) push(p.code, `node "${name}": ${p.message}`, at('config', ...(p.path ?? [])));
+        }
+      } catch (err) {
+        node.config = undefined;
+        problems.push(unexpectedProblem(`checking its ${node.reg.def.type} config`, err, name, at('config')));
       }
     }
 

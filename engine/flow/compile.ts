@@ -1,11 +1,12 @@
 import type { z } from 'zod';
-import { FlowValidationError } from '../errors.ts';
+import { FlowValidationError, WeirError } from '../errors.ts';
 import type { AnyNodeDefinition } from '../node-definition.ts';
 import type { AnalyzedNode, FlowInputSpec } from './analyze.ts';
 import { outputSchemaOf } from './graph-checks.ts';
 import { schemaAt, schemaTag } from './port-types.ts';
 import type { Binding, Ref } from './references.ts';
 import { durationMs } from './schema.ts';
+import { unexpectedProblem } from './unexpected.ts';
 import { validateFlow, type ValidateEnv, type ValidationResult } from './validate.ts';
 
 /** A reference with its node name replaced by the node's index in the plan. */
@@ -99,6 +100,19 @@ function needsRuntimeCheck(b: PlanBinding, byIdx: AnalyzedNode[]): boolean {
   return !schema || schemaTag(schemaAt(schema, r.path).schema) === 'any';
 }
 
+/** What a node type prepares once per plan (a parsed template, a compiled expression). */
+function prepareNode(n: AnalyzedNode, env: ValidateEnv): unknown {
+  const def = n.reg!.def;
+  if (!def.prepare) return undefined;
+  try {
+    return def.prepare(n.config, env);
+  } catch (err) {
+    // Validation passed, so this is the node type's bug: refused with a reason, not a 500.
+    if (err instanceof WeirError) throw new FlowValidationError([{ code: err.code, message: err.message, node: n.name, path: ['nodes', n.index, 'config'] }]);
+    throw new FlowValidationError([unexpectedProblem(`preparing its ${def.type} config`, err, n.name, ['nodes', n.index, 'config'])]);
+  }
+}
+
 /** Validates a flow and compiles it to a plan; throws FlowValidationError with every problem. */
 export function compileFlow(raw: unknown, env: ValidateEnv): Plan {
   return compileValidated(validateFlow(raw, env), env);
@@ -129,7 +143,7 @@ export function compileValidated(result: ValidationResult, env: ValidateEnv): Pl
       type: def.type,
       def,
       config: n.config,
-      prepared: def.prepare ? def.prepare(n.config, env) : undefined,
+      prepared: prepareNode(n, env),
       inputs,
       deps: [...n.deps].map((d) => index.get(d)!),
       dependents: [],

@@ -4,6 +4,7 @@ import type { JsonSchema } from '../registry.ts';
 import type { Analysis, AnalyzedNode } from './analyze.ts';
 import { acceptedTags, compatible, fitsAny, flowInputTag, jsTag, schemaAt, schemaTag, tagsText, type TypeTag } from './port-types.ts';
 import { formatRef, refsOf, type Binding, type Ref } from './references.ts';
+import { unexpectedProblem } from './unexpected.ts';
 
 type Path = (string | number)[];
 
@@ -81,6 +82,28 @@ function bindingTag(b: Binding, refTag: TypeTag | undefined): TypeTag | undefine
   return jsTag(b.v);
 }
 
+/** One input of a node: its references resolve, and the value or type it gets fits the port. */
+function bindingProblems(a: Analysis, byName: Map<string, AnalyzedNode>, node: AnalyzedNode, key: string, b: Binding, problems: Problem[]): void {
+  const at = nodeAt(node.index, 'inputs', key);
+  const tags = refsOf(b).map((r) => checkRef(a, byName, r, at, problems, node));
+  if (!node.reg || tags.some((t) => t === undefined)) return;
+  const port = node.reg.def.inputs[key] as z.ZodType | undefined;
+  const portSchema = node.reg.inputs[key] ?? node.reg.extraInputs;
+  if (b.t === 'lit' && port) {
+    const ok = port.safeParse(b.v);
+    if (!ok.success) {
+      problems.push({ code: 'invalid_input_value', message: `node "${node.name}" input "${key}": ${ok.error.issues[0]?.message}`, node: node.name, path: at });
+    }
+    return;
+  }
+  const from = bindingTag(b, tags[0]);
+  const to = acceptedTags(portSchema);
+  if (from && !fitsAny(from, to)) {
+    const what = b.t === 'ref' ? formatRef(b.ref) : 'this value';
+    problems.push({ code: 'type_mismatch', message: `node "${node.name}" input "${key}" expects ${tagsText(to)} but ${what} is ${from}`, node: node.name, path: at });
+  }
+}
+
 /** References resolve, reference paths exist in the output shapes, and types fit their ports. */
 export function referenceProblems(a: Analysis): Problem[] {
   const problems: Problem[] = [];
@@ -88,23 +111,11 @@ export function referenceProblems(a: Analysis): Problem[] {
   for (const node of a.nodes) {
     const at = nodeAt.bind(null, node.index);
     for (const [key, b] of node.bindings) {
-      const refs = refsOf(b);
-      const tags = refs.map((r) => checkRef(a, byName, r, at('inputs', key), problems, node));
-      if (!node.reg || tags.some((t) => t === undefined)) continue;
-      const port = node.reg.def.inputs[key] as z.ZodType | undefined;
-      const portSchema = node.reg.inputs[key] ?? node.reg.extraInputs;
-      if (b.t === 'lit' && port) {
-        const ok = port.safeParse(b.v);
-        if (!ok.success) {
-          problems.push({ code: 'invalid_input_value', message: `node "${node.name}" input "${key}": ${ok.error.issues[0]?.message}`, node: node.name, path: at('inputs', key) });
-        }
-        continue;
-      }
-      const from = bindingTag(b, tags[0]);
-      const to = acceptedTags(portSchema);
-      if (from && !fitsAny(from, to)) {
-        const what = b.t === 'ref' ? formatRef(b.ref) : 'this value';
-        problems.push({ code: 'type_mismatch', message: `node "${node.name}" input "${key}" expects ${tagsText(to)} but ${what} is ${from}`, node: node.name, path: at('inputs', key) });
+      try {
+        bindingProblems(a, byName, node, key, b, problems);
+      } catch (err) {
+        // A port schema of the node type threw (a refinement): its bug, reported on this input.
+        problems.push(unexpectedProblem(`checking input "${key}"`, err, node.name, at('inputs', key)));
       }
     }
     if (node.activate) for (const r of refsOf(node.activate.when)) checkRef(a, byName, r, at('activate', 'when'), problems, node);
@@ -120,75 +131,6 @@ export function referenceProblems(a: Analysis): Problem[] {
     if (input.default === undefined) continue;
     if (!compatible(jsTag(input.default), flowInputTag(input.type)) && !(input.type === 'number' && jsTag(input.default) === 'integer')) {
       problems.push({ code: 'invalid_default', message: `flow input "${input.name}" is ${input.type} but its default is ${jsTag(input.default)}`, path: ['inputs', input.name, 'default'] });
-    }
-  }
-  return problems;
-}
-
-/** Every cycle once, naming its nodes in order. */
-export function cycleProblems(a: Analysis): Problem[] {
-  const byName = new Map(a.nodes.map((n) => [n.name, n]));
-  const state = new Map<string, 1 | 2>();
-  const stack: string[] = [];
-  const problems: Problem[] = [];
-  const visit = (name: string) => {
-    state.set(name, 1);
-    stack.push(name);
-    for (const dep of byName.get(name)!.deps) {
-      if (!byName.has(dep)) continue;
-      if (state.get(dep) === 1) {
-        const cycle = [...stack.slice(stack.indexOf(dep)), dep];
-        const first = byName.get(dep)!;
-        problems.push({ code: 'cycle', message: `cycle: ${cycle.join(' → ')}`, node: dep, path: ['nodes', first.index] });
-      } else if (!state.has(dep)) visit(dep);
-    }
-    stack.pop();
-    state.set(name, 2);
-  };
-  for (const n of a.nodes) if (!state.has(n.name)) visit(n.name);
-  return problems;
-}
-
-/**
- * Outputs that can never have a value: they read a node whose `activate` compares two constants
- * that differ, or a node that only reads such nodes. Nodes no output needs are warned about.
- */
-export function reachabilityProblems(a: Analysis): Problem[] {
-  const byName = new Map(a.nodes.map((n) => [n.name, n]));
-  const never = new Map<string, boolean>();
-  const isNever = (n: AnalyzedNode, guard = new Set<string>()): boolean => {
-    if (never.has(n.name)) return never.get(n.name)!;
-    if (guard.has(n.name)) return false;
-    guard.add(n.name);
-    let result = false;
-    const when = n.activate?.when;
-    if (when?.t === 'lit' && JSON.stringify(when.v) !== JSON.stringify(n.activate!.is)) result = true;
-    else if (n.deps.size > 0 && !n.reg?.def.acceptsSkippedInputs) {
-      result = [...n.deps].some((d) => byName.has(d) && isNever(byName.get(d)!, guard));
-    }
-    never.set(n.name, result);
-    return result;
-  };
-  const problems: Problem[] = [];
-  const used = new Set<string>();
-  for (const [name, b] of a.outputs) {
-    const refs = refsOf(b).filter((r): r is Extract<Ref, { kind: 'node' }> => r.kind === 'node');
-    for (const r of refs) {
-      const n = byName.get(r.node);
-      if (n && isNever(n)) {
-        problems.push({ code: 'unreachable_output', message: `flow output "${name}" reads node "${n.name}", which can never run (its activate condition is never met)`, node: n.name, path: ['outputs', name] });
-      }
-    }
-    const mark = (nm: string) => {
-      if (used.has(nm) || !byName.has(nm)) return;
-      used.add(nm);
-      for (const d of byName.get(nm)!.deps) mark(d);
-    };
-    for (const r of refs) mark(r.node);
-  }
-  for (const n of a.nodes) {
-    if (!used.has(n.name) && a.outputs.length > 0) {
-      problems.push({ code: 'unused_node', severity: 'warning', message: `node "${n.name}" feeds no flow output`, node: n.name, path: ['nodes', n.index] });
     }
   }
   return problems;

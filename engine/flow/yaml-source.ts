@@ -3,8 +3,9 @@
  * problem and for any path inside the file, and a writer that keeps the user's comments and layout.
  * References (`${…}`) stay strings here; they are parsed into structured form elsewhere.
  */
-import { MAX_NESTING, nestingDepth } from './nesting.ts';
+import { deepestPath, MAX_NESTING, nestingDepth } from './nesting.ts';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { duplicateKeys } from './yaml-keys.ts';
 import type { Document, YAMLError } from 'yaml';
 import type { Problem } from '../errors.ts';
 import { quoteFlowReferencesMapped } from './yaml-quote.ts';
@@ -28,6 +29,9 @@ export interface ParsedFlowText {
   locate(path: (string | number)[]): SourcePosition | undefined;
 }
 
+const tooDeep: Problem = { code: 'too_deep', message: `the text nests values deeper than ${MAX_NESTING} levels (or a YAML alias contains itself)`, path: [] };
+const STACK_OVERFLOW = /maximum call stack/i;
+
 export function parseFlowText(text: string, fileName?: string): ParsedFlowText {
   if (nestingDepth(text) > MAX_NESTING) {
     const problem: Problem = { code: 'too_deep', message: `the text nests [ ] / { } deeper than ${MAX_NESTING} levels`, path: [] };
@@ -40,8 +44,10 @@ export function parseFlowText(text: string, fileName?: string): ParsedFlowText {
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
   const at = (offset: number): SourcePosition => lines.linePos(quoted.toOriginal(offset));
 
-  const doc = parseDocument(quoted.text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
-  const problems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => yamlProblem(e, doc, at));
+  // Duplicate keys are found by duplicateKeys (linear), not by the parser (quadratic per mapping).
+  const doc = parseDocument(quoted.text, { prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
+  const problems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => yamlProblem(e, at));
+  for (const d of duplicateKeys(doc)) problems.push({ code: 'yaml_syntax', message: `duplicate key ${JSON.stringify(String(d.key))}`, path: [], ...at(d.offset) });
   const locate = (path: (string | number)[]): SourcePosition | undefined => locateIn(doc, path, at);
   let value: unknown;
   if (problems.length === 0) {
@@ -50,6 +56,13 @@ export function parseFlowText(text: string, fileName?: string): ParsedFlowText {
     } catch (err) {
       problems.push({ code: 'yaml_syntax', message: (err as Error).message, path: [], line: 1, col: 1 });
     }
+  }
+  // Block style nests without brackets, and an alias can hold itself: both pass the text check.
+  const deep = problems.length === 0 ? deepestPath(value) : undefined;
+  if (deep) problems.push({ ...tooDeep, ...(locate(deep) ?? { line: 1, col: 1 }) });
+  if (problems.some((p) => STACK_OVERFLOW.test(p.message))) {
+    // The parser recurses per level and reports running out of stack as a syntax error (~1 000 levels).
+    return { value: undefined, doc, problems: [{ ...tooDeep, line: 1, col: 1 }], locate };
   }
   if (problems.length > 0) return { value: undefined, doc, problems, locate };
   if (doc.contents === null) {
@@ -87,19 +100,8 @@ export function writeFlowYamlKept(value: unknown, doc?: Document): { text: strin
   return { text: writeFlowYamlClean(value) };
 }
 
-function yamlProblem(e: YAMLError, doc: Document, at: (offset: number) => SourcePosition): Problem {
-  let message = e.message.split('\n')[0];
-  if (e.code === 'DUPLICATE_KEY') {
-    let key: unknown;
-    visit(doc, {
-      Pair(_, pair) {
-        if (isScalar(pair.key) && pair.key.range?.[0] === e.pos[0]) key = pair.key.value;
-        return key === undefined ? undefined : visit.BREAK;
-      },
-    });
-    message = key === undefined ? 'duplicate key' : `duplicate key ${JSON.stringify(String(key))}`;
-  }
-  return { code: 'yaml_syntax', message, path: [], ...at(e.pos[0]) };
+function yamlProblem(e: YAMLError, at: (offset: number) => SourcePosition): Problem {
+  return { code: 'yaml_syntax', message: e.message.split('\n')[0], path: [], ...at(e.pos[0]) };
 }
 
 function locateIn(doc: Document, path: (string | number)[], at: (offset: number) => SourcePosition): SourcePosition | undefined {

@@ -38,7 +38,7 @@ function nodeFields(a: Obj, b: Obj): { field: string; from: unknown; to: unknown
 }
 
 export function diffFlows(from: unknown, to: unknown): FlowDiff {
-  const nodesOf = (d: unknown) => new Map((Array.isArray(obj(d).nodes) ? (obj(d).nodes as Obj[]) : []).map((n) => [String(n.name), n]));
+  const nodesOf = (d: unknown) => new Map((Array.isArray(obj(d).nodes) ? (obj(d).nodes as unknown[]) : []).map((n) => [String(obj(n).name), obj(n)]));
   const a = nodesOf(from), b = nodesOf(to);
   return {
     nodes: {

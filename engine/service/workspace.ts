@@ -1,5 +1,6 @@
-import { FlowValidationError, WeirError } from '../errors.ts';
+import { FlowValidationError, WeirError, type Problem } from '../errors.ts';
 import { compileFlow, type Plan } from '../flow/compile.ts';
+import { limitProblems, UNSTORABLE } from '../flow/limits.ts';
 import { validateFlow, type ValidationResult } from '../flow/validate.ts';
 import type { RunHost } from '../run/node-context.ts';
 import { withSubflows } from '../run/subflows.ts';
@@ -12,6 +13,13 @@ import { ModelDeployments } from './model-deployments.ts';
 import { RunService } from './runs.ts';
 
 const MAX_CACHED_PLANS = 256;
+
+/** Throws (422, with the problems) when any problem keeps a draft from being stored. */
+function refuseUnstorable(problems: Problem[], definition: unknown): void {
+  const blocking = problems.filter((p) => UNSTORABLE.has(p.code));
+  const name = (definition as { name?: unknown } | null)?.name;
+  if (blocking.length) throw new FlowValidationError(blocking, typeof name === 'string' ? name : undefined);
+}
 
 /**
  * Everything the API needs, over one store and one node registry: compiled plans (cached by
@@ -71,8 +79,27 @@ export class Workspace {
     return validateFlow(definition, { registry: this.registry, resolveFlow: this.resolveFlow }, locate);
   }
 
+  /** The limits alone (cheap): checked before a JSON draft is written out as YAML. */
+  checkLimits(definition: unknown): void {
+    refuseUnstorable(limitProblems(definition), definition);
+  }
+
+  /**
+   * Validates a draft before it is stored. A draft may be kept with problems (the studio saves as
+   * the user types, and a stored draft with a broken shape opens in its YAML view), but not one the
+   * server could not serve back: nested past the limit, a YAML alias that holds itself, more nodes
+   * than a flow may have, or not a mapping. Those are refused with their problems, and nothing is stored.
+   */
+  validateDraft(definition: unknown, locate?: Parameters<typeof validateFlow>[2]): ValidationResult {
+    const result = this.validate(definition, locate);
+    refuseUnstorable(result.problems, definition);
+    return result;
+  }
+
   #planOf(key: string, definition: unknown, name: string): Plan {
     if (definition === undefined) throw new WeirError('flow_not_found', `flow "${name}" not found`, { status: 404 });
+    // Hashing recurses per level: a draft stored past the limits (by an older version) is refused first.
+    this.checkLimits(definition);
     const full = `${key}:${flowHash(definition)}`;
     const plan = this.#plans.get(full);
     return plan ?? this.#cachePlan(full, compileFlow(definition, { registry: this.registry, resolveFlow: this.resolveFlow }));

@@ -6,6 +6,7 @@ import { writeFlowYaml } from '../../flow/yaml-source.ts';
 import { diffFlows } from '../../service/flow-diff.ts';
 import { flowName, readFlowSource, type FlowSource } from '../../service/flow-source.ts';
 import type { Workspace } from '../../service/workspace.ts';
+import type { ValidationResult } from '../../flow/validate.ts';
 import type { FlowRow, VersionRow } from '../../store/types.ts';
 import { intParam, parseJsonText, readJson } from '../body.ts';
 import { notFound } from '../errors.ts';
@@ -31,10 +32,13 @@ export function flowRoutes(ws: Workspace): Hono {
    * `locate` comes from the text just parsed; otherwise a stored YAML row is parsed again, and only
    * when there are problems to place (parsing a 300-node flow costs ~50 ms).
    */
-  const flowJson = (row: FlowRow, locate?: FlowSource['locate']) => {
+  const placer = (src: Pick<FlowSource, 'source' | 'format' | 'locate'>): FlowSource['locate'] => {
+    if (src.locate || src.format !== 'yaml') return src.locate;
     let lazy: FlowSource['locate'] | undefined;
-    const place = locate ?? (row.format === 'yaml' ? (path: (string | number)[]) => (lazy ??= readFlowSource(row.source, 'application/yaml').locate)?.(path) : undefined);
-    const v = ws.validate(row.definition, place);
+    return (path) => (lazy ??= readFlowSource(src.source, 'application/yaml').locate)?.(path);
+  };
+  const flowJson = (row: FlowRow, checked?: ValidationResult) => {
+    const v = checked ?? ws.validate(row.definition, placer(row));
     return {
       name: row.name, format: row.format, definition: row.definition, source: row.source, etag: draftTag(row),
       problems: v.problems, valid: v.ok,
@@ -47,8 +51,16 @@ export function flowRoutes(ws: Workspace): Hono {
     const type = c.req.header('content-type') ?? '';
     const text = await c.req.text();
     if (!text.trim()) throw new WeirError('invalid_request', 'the body is empty: send the flow as YAML or JSON', { status: 400 });
-    const previousYaml = previous?.format === 'yaml' ? previous.source : undefined;
-    const src = /json/.test(type) ? readFlowSource(parseJsonText(text) as object, type, previousYaml) : readFlowSource(text, type);
+    let src: FlowSource;
+    if (/json/.test(type)) {
+      const body = parseJsonText(text);
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        throw new WeirError('not_a_mapping', 'a flow sent as JSON must be an object with weir, name and nodes', { status: 400 });
+      }
+      // Checked before the draft is written out as YAML, which costs far more than the check.
+      ws.checkLimits(body);
+      src = readFlowSource(body, type, previous?.format === 'yaml' ? previous.source : undefined);
+    } else src = readFlowSource(text, type);
     if (src.problems.length) {
       const p = src.problems[0];
       throw new WeirError(p.code, `${p.message}${p.line ? ` (line ${p.line})` : ''}`, { status: 400 });
@@ -69,7 +81,9 @@ export function flowRoutes(ws: Workspace): Hono {
     const name = flowName(src.definition);
     if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400, path: ['name'] });
     if (store.flows.get(name)) throw new WeirError('flow_exists', `flow "${name}" already exists (PUT /api/flows/${name} replaces it)`, { status: 409 });
-    return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), src.locate), 201);
+    // Validated before anything is stored: a draft the server could not serve back is refused.
+    const checked = ws.validateDraft(src.definition, placer(src));
+    return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), checked), 201);
   });
 
   app.get('/:name', (c) => {
@@ -91,7 +105,8 @@ export function flowRoutes(ws: Workspace): Hono {
     const src = await readBody(c, before);
     if (flowName(src.definition) !== name) throw new WeirError('name_mismatch', `the flow is named "${flowName(src.definition)}" but the URL says "${name}"`, { status: 400, path: ['name'] });
     const existed = !!before;
-    return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), src.locate), existed ? 200 : 201);
+    const checked = ws.validateDraft(src.definition, placer(src));
+    return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), checked), existed ? 200 : 201);
   });
 
   app.delete('/:name', (c) => {
