@@ -239,7 +239,7 @@ export class DataIndexes {
       const fresh = await embedUnique(model, chunks, known);
       for (const [h, v] of fresh) known.set(h, v);
     }
-    vectors.add(missing.map((r) => ({ id: r.id, vector: known.get(r.hash)! })));
+    await vectors.addGradually(missing.map((r) => ({ id: r.id, vector: known.get(r.hash)! })));
     return true;
   }
 

@@ -46,8 +46,8 @@ export function outcomeOf(f: DataJobFileRow): FileOutcome {
 
 /** Live state of one job: counters kept in memory, the rows stay the record. */
 export class JobProgress extends EventEmitter {
-  /** Bytes of the file being read, counted as its chunks are embedded. */
-  #partial = 0;
+  /** Bytes of files being read (several at once), counted as their chunks are embedded. */
+  readonly #partial = new Map<number, number>();
   #current: string | null = null;
   #startedAt = 0;
   #bytesAtStart = 0;
@@ -83,17 +83,16 @@ export class JobProgress extends EventEmitter {
 
   reading(name: string): void {
     this.#current = name;
-    this.#partial = 0;
   }
 
-  /** Part of the current file is done (its chunks embedded so far out of all). */
+  /** Part of a file is done (its chunks embedded so far out of all). */
   partly(file: DataJobFileRow, done: number, of: number): void {
-    this.#partial = of ? Math.floor((file.bytes * done) / of) : 0;
+    this.#partial.set(file.seq, of ? Math.floor((file.bytes * done) / of) : 0);
     this.emit('event', { event: 'progress', data: this.view() } satisfies JobEvent);
   }
 
   fileDone(file: DataJobFileRow): void {
-    this.#partial = 0;
+    this.#partial.delete(file.seq);
     this.#current = null;
     this.emit('event', { event: 'file', data: outcomeOf(file) } satisfies JobEvent);
     this.emit('event', { event: 'progress', data: this.view() } satisfies JobEvent);
@@ -102,12 +101,15 @@ export class JobProgress extends EventEmitter {
   finished(job: DataJobRow): void {
     this.job = job;
     this.#current = null;
+    this.#partial.clear();
     this.emit('event', { event: 'done', data: this.view() } satisfies JobEvent);
   }
 
   view(): JobView {
     const total = this.files.reduce((n, f) => n + f.bytes, 0);
-    const done = this.bytesDone + this.#partial;
+    let partial = 0;
+    for (const bytes of this.#partial.values()) partial += bytes;
+    const done = this.bytesDone + partial;
     const finished = this.files.filter((f) => f.status !== 'pending');
     const seconds = this.#startedAt ? (Date.now() - this.#startedAt) / 1000 : 0;
     const bytesNow = done - this.#bytesAtStart;

@@ -172,6 +172,26 @@ describe('extractive provider', () => {
     await expect(collect(model.chat!(ask('What port?', huge), {}))).rejects.toMatchObject({ code: 'context_length_exceeded', status: 400 });
   });
 
+  it('keeps the event loop turning while it ranks the sentences of big retrieved chunks', async () => {
+    // Eight chunks of 45 sentences (~7 000 tokens): every sentence is embedded, in the compute pool.
+    const topics = ['river', 'oven', 'comet', 'ledger', 'garden', 'router', 'harbor', 'violin'];
+    const context = topics
+      .map((t, i) => `[${i + 1}] ` + Array.from({ length: 45 }, (_, k) => `Report ${k} says the ${t} near gate ${(k * 7 + i) % 50} was inspected by team ${k % 9} in week ${(k + i) % 52}.`).join(' '))
+      .join('\n');
+    let turns = 0;
+    let on = true;
+    const tick = () => {
+      turns++;
+      if (on) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    const r = await collect(model.chat!(ask('Who inspected the comet near gate 23?', context), {}));
+    on = false;
+    expect(r.citations!.length).toBeGreaterThan(0);
+    // On the event loop the whole answer was one turn: no timer fired until it was done.
+    expect(turns).toBeGreaterThan(50);
+  });
+
   it('honours the signal and needs an embedder to load', async () => {
     await expect(collect(model.chat!(ask('What port?'), { signal: AbortSignal.abort() }))).rejects.toMatchObject({ code: 'aborted', status: 499 });
     await expect(extractiveProvider.load(entry, { threads: 1 })).rejects.toMatchObject({ code: 'embedder_required' });

@@ -12,36 +12,29 @@
  * vector instead. Real weights cannot be downloaded here, so the tests run this whole path on a
  * tiny BERT-shaped ONNX graph they write themselves (real tokenizer, onnxruntime, pooling); no
  * published model has been run through it on this machine.
+ *
+ * A loaded model lives in a compute thread of its own (transformers-thread.ts): onnxruntime-node
+ * runs a session synchronously on the thread that calls it, and transformers.js tokenizes and pools
+ * in JavaScript, so on the event loop every batch stalled the server. One thread, one copy of the
+ * weights (bge-base is 436 MB); onnxruntime's own threads use the cores.
  */
 import { stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import { WeirError } from '../../errors.ts';
-import type { EmbedResult, LoadedModel, LoadOptions, ModelEntry, ModelProvider } from '../types.ts';
+import { abortError, type ComputePool } from '../../sandbox/compute/compute-pool.ts';
+import { compute, dedicatedPool } from '../../sandbox/compute/shared-pool.ts';
+import { embedInParts } from '../../sandbox/compute/task-parts.ts';
+import type { TokenizerSpec, TransformersSpec } from '../../sandbox/compute/tasks.ts';
+import type { EmbedResult, LoadedModel, ModelEntry, ModelProvider } from '../types.ts';
 
-/** Texts per ONNX run; texts are sorted by length first, so a batch pads to similar lengths. */
-export const TRANSFORMERS_BATCH_SIZE = 32;
+export { TRANSFORMERS_BATCH_SIZE } from './transformers-thread.ts';
+
 /** When neither the folder nor the catalog says: the window of BERT-style encoders. */
 const DEFAULT_CONTEXT = 512;
 const LAYOUT = 'a transformers.js ONNX folder needs config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx';
 
-/**
- * The library (and onnxruntime's native binding) loads on first use: ~0.2 s that a process
- * without ONNX models never pays. Remote loading goes off before anything can be loaded.
- */
-async function library(): Promise<typeof import('@huggingface/transformers')> {
-  const lib = await import('@huggingface/transformers');
-  lib.env.allowRemoteModels = false;
-  lib.env.allowLocalModels = true;
-  // Files are read where they are; no copies into the library's cache folder.
-  lib.env.useFSCache = false;
-  lib.env.useBrowserCache = false;
-  return lib;
-}
-
 function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (!signal?.aborted) return;
-  throw signal.reason instanceof WeirError ? signal.reason : new WeirError('aborted', 'the call was cancelled', { status: 499, cause: signal.reason });
+  if (signal?.aborted) throw abortError(signal);
 }
 
 const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);
@@ -81,8 +74,8 @@ async function checkFolder(entry: ModelEntry): Promise<Folder> {
 }
 
 /** The smaller of what the tokenizer truncates at and what the position table holds. */
-function windowOf(extractor: FeatureExtractionPipeline, folder: Folder, entry: ModelEntry): number {
-  const limits = [extractor.tokenizer.model_max_length, folder.config.max_position_embeddings].filter(
+function windowOf(tokenizerMax: number | null, folder: Folder, entry: ModelEntry): number {
+  const limits = [tokenizerMax, folder.config.max_position_embeddings].filter(
     // Some tokenizer configs say 1e30 for "no limit".
     (n): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0 && n < 1e6,
   );
@@ -90,17 +83,16 @@ function windowOf(extractor: FeatureExtractionPipeline, folder: Folder, entry: M
 }
 
 class TransformersModel implements LoadedModel {
-  readonly contextLength: number;
-  readonly #pooling: 'mean' | 'cls';
+  readonly workerTokenizer: TokenizerSpec;
   #disposed = false;
 
   constructor(
     readonly entry: ModelEntry,
-    private readonly extractor: FeatureExtractionPipeline,
-    folder: Folder,
+    readonly contextLength: number,
+    private readonly spec: TransformersSpec,
+    private readonly pool: ComputePool,
   ) {
-    this.contextLength = windowOf(extractor, folder, entry);
-    this.#pooling = entry.labels.includes('pooling:cls') ? 'cls' : 'mean';
+    this.workerTokenizer = { kind: 'transformers', dir: spec.dir };
   }
 
   #check(): void {
@@ -109,48 +101,20 @@ class TransformersModel implements LoadedModel {
 
   async embed(texts: string[], opts: { signal?: AbortSignal } = {}): Promise<EmbedResult> {
     this.#check();
-    // Usage counts the tokens the model reads: special tokens in, truncation applied.
-    const lengths = texts.map((t) => Math.min(this.extractor.tokenizer.encode(t).length, this.contextLength));
-    const tokens = lengths.reduce((a, b) => a + b, 0);
-    const order = texts.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
-    const vectors: number[][] = new Array(texts.length);
-    for (let i = 0; i < order.length; i += TRANSFORMERS_BATCH_SIZE) {
-      throwIfAborted(opts.signal);
-      const idx = order.slice(i, i + TRANSFORMERS_BATCH_SIZE);
-      const out = await this.extractor(
-        idx.map((k) => texts[k]),
-        { pooling: this.#pooling, normalize: true },
-      );
-      const rows = out.tolist() as number[][];
-      idx.forEach((k, j) => (vectors[k] = rows[j]));
-    }
-    return { vectors, usage: { prompt_tokens: tokens, total_tokens: tokens } };
+    throwIfAborted(opts.signal);
+    return embedInParts(texts, (part) => compute({ kind: 'transformers-embed', model: this.spec, texts: part, contextLength: this.contextLength }, { signal: opts.signal, pool: this.pool }));
   }
 
   async tokenize(text: string): Promise<number[]> {
     this.#check();
-    return this.extractor.tokenizer.encode(text);
+    return compute({ kind: 'transformers-tokenize', model: this.spec, text }, { pool: this.pool });
   }
 
+  /** Ends the model's thread, which frees its weights. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    await this.extractor.dispose();
-  }
-}
-
-async function createExtractor(entry: ModelEntry, folder: Folder, opts: LoadOptions): Promise<FeatureExtractionPipeline> {
-  const { pipeline } = await library();
-  try {
-    return await pipeline('feature-extraction', folder.dir, {
-      local_files_only: true,
-      device: 'cpu',
-      dtype: 'fp32',
-      subfolder: folder.subfolder,
-      session_options: { intraOpNumThreads: Math.max(1, opts.threads), interOpNumThreads: 1 },
-    });
-  } catch (err) {
-    throw new WeirError('model_load_failed', `model "${entry.id}": could not load the ONNX model in ${folder.dir}: ${(err as Error).message}`, { status: 422, cause: err });
+    await this.pool.close();
   }
 }
 
@@ -159,11 +123,20 @@ export const transformersProvider: ModelProvider = {
   async load(entry, opts) {
     throwIfAborted(opts.signal);
     const folder = await checkFolder(entry);
-    const extractor = await createExtractor(entry, folder, opts);
-    if (opts.signal?.aborted) {
-      await extractor.dispose();
-      throwIfAborted(opts.signal);
+    const spec: TransformersSpec = {
+      id: entry.id,
+      dir: folder.dir,
+      subfolder: folder.subfolder,
+      pooling: entry.labels.includes('pooling:cls') ? 'cls' : 'mean',
+      threads: Math.max(1, opts.threads),
+    };
+    const pool = dedicatedPool({ threads: 1, spare: false });
+    try {
+      const { tokenizerMax } = await compute({ kind: 'transformers-load', model: spec }, { pool, signal: opts.signal });
+      return new TransformersModel(entry, windowOf(tokenizerMax, folder, entry), spec, pool);
+    } catch (err) {
+      await pool.close();
+      throw err;
     }
-    return new TransformersModel(entry, extractor, folder);
   },
 };

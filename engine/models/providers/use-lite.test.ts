@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { WeirError } from '../../errors.ts';
 import { BUILTIN_MODELS } from '../catalog-data.ts';
 import type { LoadedModel, ModelEntry } from '../types.ts';
+import { TASK_TEXTS } from '../../sandbox/compute/task-parts.ts';
 import { segmentedEncode, USE_BATCH_SIZE, USE_CONTEXT_LENGTH, useLiteProvider } from './use-lite.ts';
+import { embedInThread } from './use-lite-thread.ts';
 
 const entry: ModelEntry = BUILTIN_MODELS.find((m) => m.id === 'use-lite')!;
 
@@ -52,6 +54,20 @@ describe('use-lite provider', () => {
       const worst = Math.max(...single.map((x, k) => Math.abs(x - batched.vectors[i][k])));
       expect(worst, `text ${i}`).toBeLessThan(1e-5);
     }
+  });
+
+  it('gives from the compute pool the vectors this thread computes itself, and spreads big requests over tasks', async () => {
+    const texts = Array.from({ length: 40 }, (_, i) => (i % 13 === 5 ? '' : `Note ${i}: the ${['river', 'oven', 'comet', 'ledger'][i % 4]} was checked ${i} times in week ${i % 9}.`));
+    const pooled = await embed(texts);
+    const here = await embedInThread(texts);
+    expect(pooled.usage.prompt_tokens).toBe(here.tokens);
+    for (const [i, v] of pooled.vectors.entries()) expect(Math.max(...v.map((x, k) => Math.abs(x - here.vectors[i][k]))), `text ${i}`).toBeLessThanOrEqual(1e-6);
+    // More texts than one task takes: several tasks, still in input order.
+    const many = Array.from({ length: 2 * TASK_TEXTS + 7 }, (_, i) => `Item ${i} is about topic ${i % 7}.`);
+    const { vectors } = await embed(many);
+    expect(vectors).toHaveLength(many.length);
+    const [last] = (await embed([many[many.length - 1]])).vectors;
+    expect(Math.max(...last.map((x, k) => Math.abs(x - vectors[many.length - 1][k])))).toBeLessThan(1e-5);
   });
 
   it('embeds empty strings wherever they are in a batch, and nothing for an empty list', async () => {
