@@ -15,6 +15,10 @@ import { failureError, SliceExhausted, type PostedTask, type SandboxOutcome, typ
  *   const started = Date.now();
  *   return evaluateSlice(expr, input).then(undefined, (err) => continueOnWorker(err, started, { … }));
  *
+ * A synchronous kind (a template render under `{ maxSteps, deadline }`) does the same with
+ * try/catch, turning its own "slice ran out" error (template_budget with limit 'steps' or
+ * 'deadline') into SliceExhausted before calling `continueOnWorker`.
+ *
  * The job is made only when the slice ran out: the in-process evaluation of a trivial expression
  * takes ~2 µs, and an object of four closures made per call measured ~1.5 µs more (under tsx).
  */
