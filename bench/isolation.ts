@@ -4,8 +4,9 @@
  * autocannon at 4 connections: alone, then while each of these runs in the same server:
  *   (a) ingestion of a ~400 KB generated corpus (one job, the default embedder),
  *   (b) chat-with-data questions on the default extractive model, 4 callers back to back,
- *   (c) runaway flows: a template that loops far past its budget and a JSONata expression with a
- *       catastrophic regex, each with a 2 s timeout, 2 callers back to back.
+ *   (c) runaway flows: a template that loops far past its budget, a JSONata expression with a
+ *       catastrophic regex (linear on RE2) and one that loops for seconds, each with a 2 s
+ *       timeout, 2 callers back to back.
  * Target per case: p99 ≤ max(50 ms, 3× alone) and req/s ≥ 50 % of alone. Prints JSON lines.
  * BENCH_SECONDS (default 10) sets each measurement; BENCH_CORPUS_KB (400) the ingestion size.
  */
@@ -23,7 +24,7 @@ const ADMIN = 'bench-admin-token';
 const RUNAWAY = `weir: 1
 name: runaway
 inputs: { s: { type: string, default: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!" } }
-outputs: { text: \${loop.output}, matched: \${regex.output} }
+outputs: { text: \${loop.output}, matched: \${regex.output}, sum: \${sum.output} }
 nodes:
   - name: loop
     type: prompt
@@ -35,6 +36,10 @@ nodes:
     type: transform
     inputs: { s: \${inputs.s} }
     config: { expression: "$match(s, /(a+)+$/)", timeout_ms: 2000 }
+  - name: sum
+    type: transform
+    inputs: { s: \${inputs.s} }
+    config: { expression: "$sum([1..9999999].($ * 2)) + $sum([1..9999999].($ * 3))", timeout_ms: 2000 }
 `;
 
 interface Load {
