@@ -1,13 +1,17 @@
 /**
  * "Add your data" benchmark (issue #5). Prints JSON lines, each with the machine, for:
  *
- * 1. ingest — a generated corpus (.md/.txt/.html, seeded) added to a fresh data index through the
- *    real service (DataIndexes over the SQLite store, the default embedder `use-lite`), against the
- *    embedder's own rate on exactly the texts the service embeds (each file's chunks whose content
- *    the index does not hold yet), called directly in batches of EMBED_BATCH. The corpus goes in
- *    in groups (one job each); each group's raw pass and its ingestion run back to back, alternating
- *    which goes first, so a slow spell of this shared machine hits both sides. ingest_vs_raw is raw
- *    seconds / ingestion seconds for the same texts (1.0 = ingestion costs nothing beyond embedding).
+ * 1. ingest — a generated corpus (.md/.txt/.html, seeded) added through the real service (DataIndexes
+ *    over the SQLite store, the default embedder `use-lite`) to two fresh data indexes: once with a
+ *    compute pool of one thread ("single") and once with the pool's default size ("pool", the
+ *    machine's threads: defaultThreads() as the server picks it, before this script sets
+ *    WEIR_THREADS), against the embedder's own rate on one thread on exactly the texts the service
+ *    embeds (each file's chunks whose content the index does not hold yet), called directly in
+ *    batches of EMBED_BATCH one after another ("raw": how ingestion ran before the pool). The corpus
+ *    goes in in groups (one job each); each group's three passes run back to back, each group
+ *    starting with the next one, so a slow spell of this shared machine hits all of them.
+ *    pool_vs_single is single seconds / pool seconds (target ≥ 1.6 on 2 cores), single_vs_raw raw
+ *    seconds / single seconds (1.0 = ingestion costs nothing beyond embedding on one thread).
  * 2. retrieval — HNSW (engine/data/vector-index.ts) against exact brute force on 100K 512-d unit
  *    vectors: `uniform-random` (the worst case for a graph index), and on lines of their own,
  *    `synthetic-clustered` vectors calibrated to be about as hard for HNSW as use-lite embeddings
@@ -21,14 +25,15 @@
  *    into the index's directory under the chunk ids putDocument returned, then opened by a fresh
  *    DataIndexes. p50/p99 for hybrid, keyword and vector modes, and each part on its own.
  *
- * Threads: use-lite runs TF.js's single-threaded wasm build under Node, so it uses one core whatever
- * WEIR_THREADS says; the bench sets WEIR_THREADS=1 unless given, so another local embedder swapped
- * in is measured on one core too (set WEIR_THREADS to change that).
+ * Threads: use-lite runs TF.js's single-threaded wasm build under Node, so a compute thread uses one
+ * core and the pool's threads are the parallelism. The bench sets WEIR_THREADS=1 unless given, so
+ * another local embedder swapped in (onnxruntime, llama.cpp) is measured on one core; the ingest
+ * part's pool size is taken before that (BENCH_POOL_THREADS overrides it).
  *
  * Env (defaults in brackets); the defaults take about 10 minutes on 2 vCPUs:
  *   BENCH_PARTS      which parts [ingest,retrieval,hybrid]
  *   BENCH_FILES      corpus files [150]          BENCH_CORPUS_KB  corpus text, KB [400] (~1 min a pass per 100 KB)
- *   BENCH_GROUPS     raw/ingest pairs [10]
+ *   BENCH_GROUPS     raw/single/pool triples [10]  BENCH_POOL_THREADS  the pool's size [defaultThreads()]
  *   BENCH_VECTORS    retrieval set size [100000] BENCH_DIMS       [512]
  *   BENCH_QUERIES    recall queries [200]        BENCH_EFS        ef sweep [10,16,24,32,40,48,64,128,256,512,1024]
  *   BENCH_DISTS      [uniform,clustered]
@@ -42,6 +47,7 @@ import path from 'node:path';
 import { DEFAULT_EF } from '../engine/data/vector-index.ts';
 import { ModelCatalog } from '../engine/models/catalog.ts';
 import { defaultThreads } from '../engine/models/threads.ts';
+import { resizeComputePool } from '../engine/sandbox/compute/shared-pool.ts';
 import { ModelDeployments } from '../engine/service/model-deployments.ts';
 import { openStore } from '../engine/store/open.ts';
 import { hybridRows, measureHybrid } from './lib/data-hybrid.ts';
@@ -52,7 +58,9 @@ import type { Distribution, HnswJob, HnswResult } from './lib/hnsw-worker.ts';
 import { print, round } from './lib/report.ts';
 import { shapeStats } from './lib/vectors.ts';
 
+const POOL_THREADS = Number(process.env.BENCH_POOL_THREADS ?? defaultThreads());
 process.env.WEIR_THREADS ??= '1';
+await resizeComputePool(POOL_THREADS);
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'weir-bench-data-'));
 const started = performance.now();
@@ -61,7 +69,7 @@ const deployments = new ModelDeployments(store, new ModelCatalog(() => store.mod
 const embedder = (id: string) => deployments.use(id);
 try {
   if (PARTS.has('ingest')) {
-    const real = await ingest(store, dataDir, embedder);
+    const real = await ingest(store, dataDir, embedder, POOL_THREADS);
     if (real.length >= 200) print({ bench: 'vector-shape', distribution: 'use-lite-real', source: 'use-lite embeddings of the ingested chunks (real model, generated text)', ...shapeStats(real) });
   }
   let rows: { ids: number[]; seconds: number; dir: string } | undefined;
@@ -94,6 +102,7 @@ try {
   print({ bench: 'done', seconds: round((performance.now() - started) / 1000), default_ef: DEFAULT_EF });
 } finally {
   await deployments.close();
+  await resizeComputePool();
   store.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -23,6 +23,8 @@ export const K = 10;
 export const RECALL_TARGET = 0.95;
 export const QPS_TARGET = 2000;
 export const INGEST_TARGET = 0.8;
+/** Ingestion chunks/s with the compute pool against one thread, same run (issue 12). */
+export const POOL_TARGET = 1.6;
 export const CHUNK_TOKENS = 256;
 export const OVERLAP_TOKENS = 32;
 export const EMBEDDER = 'use-lite';

@@ -92,6 +92,51 @@ describe('VectorIndex', () => {
     expect(readFileSync(path.join(dir, 'index.json'), 'utf8')).toContain('"vectors.2.hnsw"');
   });
 
+  it('adds in slices with a turn of the event loop between them, and saves and opens off the loop', async () => {
+    const dir = tmp();
+    const vectors = randomVectors(400, 32, 8);
+    const ix = VectorIndex.create(dir, 32, { capacity: 16 });
+    let turns = 0;
+    let on = true;
+    const spin = () => {
+      turns++;
+      if (on) setImmediate(spin);
+    };
+    setImmediate(spin);
+    await ix.addGradually(vectors.map((vector, i) => ({ id: i, vector })), 16);
+    const afterAdd = turns;
+    // 25 slices: the loop turned between each two (as one add() it would not have turned at all).
+    expect(afterAdd).toBeGreaterThanOrEqual(24);
+    await ix.removeGradually([5, 6]);
+    await ix.saveAsync();
+    on = false;
+    // hnswlib wrote the file on another thread and the checksum streamed: the loop kept turning.
+    expect(turns).toBeGreaterThan(afterAdd);
+    const again = await VectorIndex.openAsync(dir);
+    expect(again.count).toBe(398);
+    for (const q of randomVectors(10, 32, 9)) expect(again.search(q, 10)).toEqual(ix.search(q, 10));
+    expect(VectorIndex.open(dir).search(vectors[5], 3).map((x) => x.id)).not.toContain(5);
+  });
+
+  it('keeps the graph still while it is saved: changes wait their turn or are refused, searches go on', async () => {
+    const dir = tmp();
+    const vectors = randomVectors(300, 16, 10);
+    const ix = VectorIndex.create(dir, 16);
+    ix.add(vectors.slice(0, 200).map((vector, i) => ({ id: i, vector })));
+    const saving = ix.saveAsync();
+    const later = ix.addGradually(vectors.slice(200).map((vector, i) => ({ id: 200 + i, vector })));
+    expectCode(() => ix.add([{ id: 999, vector: vectors[0] }]), 'index_busy');
+    expectCode(() => ix.remove([1]), 'index_busy');
+    expect(ix.search(vectors[7], 1)[0].id).toBe(7);
+    await saving;
+    // The saved generation holds exactly what was there when the save began.
+    expect((await VectorIndex.openAsync(dir)).count).toBe(200);
+    await later;
+    expect(ix.count).toBe(300);
+    await ix.saveAsync();
+    expect(VectorIndex.open(dir).count).toBe(300);
+  });
+
   it('remove hides ids; unknown and repeated ids are ignored', () => {
     const ix = VectorIndex.create(tmp(), 2);
     ix.add([{ id: 1, vector: [1, 0] }, { id: 2, vector: [0.9, 0.1] }]);

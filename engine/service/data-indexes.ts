@@ -49,6 +49,8 @@ const FRESHNESS_MS = 1000;
 
 export class DataIndexes {
   readonly #loaded = new Map<string, LoadedVectors>();
+  /** Opens in progress: callers meanwhile wait for the same one. */
+  readonly #opening = new Map<string, Promise<VectorIndex>>();
   /** Indexes whose write lock this process holds (a job runs, or a document is being deleted). */
   readonly #writing = new Map<string, () => void>();
   readonly jobs: IngestJobs;
@@ -164,8 +166,8 @@ export class DataIndexes {
       const loaded = await this.vectors(index);
       const ids = this.store.data.deleteDocument(name, document);
       if (!ids) return false;
-      loaded.remove(ids);
-      this.saveVectors(name);
+      await loaded.removeGradually(ids);
+      await this.saveVectors(name);
       if (ownLock) this.files(name).prune(this.store.data.referencedHashes(name));
       return true;
     } finally {
@@ -178,8 +180,7 @@ export class DataIndexes {
    * against the store first; a reader picks up a newer file another process saved.
    */
   async vectors(index: DataIndexRow): Promise<VectorIndex> {
-    const dir = this.dirOf(index.name);
-    const header = path.join(dir, 'index.json');
+    const header = path.join(this.dirOf(index.name), 'index.json');
     const cached = this.#loaded.get(index.name);
     const now = Date.now();
     if (cached && (cached.vectors.dims !== index.dims)) this.#loaded.delete(index.name);
@@ -188,18 +189,30 @@ export class DataIndexes {
       cached.checkedAt = now;
       if (mtimeOf(header) === cached.mtime) return cached.vectors;
     }
-    const vectors = existsSync(header) ? VectorIndex.open(dir) : VectorIndex.create(dir, index.dims);
-    const entry = { vectors, mtime: mtimeOf(header), checkedAt: now };
+    let opening = this.#opening.get(index.name);
+    if (!opening) {
+      opening = this.#open(index).finally(() => this.#opening.delete(index.name));
+      this.#opening.set(index.name, opening);
+    }
+    return opening;
+  }
+
+  async #open(index: DataIndexRow): Promise<VectorIndex> {
+    const dir = this.dirOf(index.name);
+    const header = path.join(dir, 'index.json');
+    const mtime = mtimeOf(header);
+    const vectors = existsSync(header) ? await VectorIndex.openAsync(dir) : VectorIndex.create(dir, index.dims);
+    const entry = { vectors, mtime, checkedAt: Date.now() };
     this.#loaded.set(index.name, entry);
     if (this.#writing.has(index.name)) {
-      if (await this.#reconcile(index, vectors)) this.saveVectors(index.name);
+      if (await this.#reconcile(index, vectors)) await this.saveVectors(index.name);
     } else {
       // Not writing: repair only when no other process is (it will have the newest state).
       const got = tryLock(dir);
       if ('release' in got) {
         this.#writing.set(index.name, got.release);
         try {
-          if (await this.#reconcile(index, vectors)) this.saveVectors(index.name);
+          if (await this.#reconcile(index, vectors)) await this.saveVectors(index.name);
         } finally {
           this.#writing.delete(index.name);
           got.release();
@@ -209,10 +222,11 @@ export class DataIndexes {
     return vectors;
   }
 
-  saveVectors(name: string): void {
+  /** Saves an index's vectors (in the background of the event loop: see VectorIndex.saveAsync). */
+  async saveVectors(name: string): Promise<void> {
     const entry = this.#loaded.get(name);
     if (!entry) return;
-    entry.vectors.save();
+    await entry.vectors.saveAsync();
     entry.mtime = mtimeOf(path.join(this.dirOf(name), 'index.json'));
   }
 
@@ -227,7 +241,7 @@ export class DataIndexes {
     const rows = this.store.data.chunkHashes(index.name);
     const inStore = new Set(rows.map((r) => r.id));
     const extra = vectors.ids().filter((id) => !inStore.has(id));
-    vectors.remove(extra);
+    await vectors.removeGradually(extra);
     const missing = rows.filter((r) => !vectors.has(r.id));
     if (!missing.length) return extra.length > 0;
     const known = new Map<string, number[]>();

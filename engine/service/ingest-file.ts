@@ -109,7 +109,7 @@ export class FileReader {
         { name: file.name, format: doc.format, title: doc.title, hash: file.hash, bytes: file.bytes, tags },
         chunks.map((c) => ({ idx: c.index, text: c.text, title: c.title, headingPath: c.headingPath, page: c.page ?? null, start: c.start, end: c.end, tokens: c.tokens, hash: c.hash, metadata: c.metadata ?? null })),
       );
-      this.c.vectors.remove(replacedChunkIds);
+      await this.c.vectors.removeGradually(replacedChunkIds);
       await this.c.vectors.addGradually(chunkIds.map((id, i) => ({ id, vector: read.vectors.get(chunks[i].hash)! })));
       return { status: read.replaces ? 'replaced' : 'added', chunks: chunks.length, errorCode: null, errorMessage: null };
     } finally {

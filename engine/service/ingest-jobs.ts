@@ -274,7 +274,7 @@ export class IngestJobs {
     } finally {
       try {
         if (this.#store.data.getIndex(name)) {
-          this.indexes.saveVectors(name);
+          await this.indexes.saveVectors(name);
           // A shutdown leaves the job as it is: the next start resumes it.
           if (status !== 'running') this.#store.data.updateJob(id, { status, error, finishedAt: Date.now() });
           this.indexes.files(name).prune(this.#store.data.referencedHashes(name));
@@ -345,7 +345,7 @@ export class IngestJobs {
         this.#store.data.updateJob(id, { heartbeatAt: Date.now() });
         progress.fileDone(file);
         if (Date.now() - savedAt > SAVE_EVERY_MS) {
-          this.indexes.saveVectors(name);
+          await this.indexes.saveVectors(name);
           savedAt = Date.now();
         }
       }

@@ -95,6 +95,11 @@ export class ComputePool {
     return this.#interactive.length + this.#background.length;
   }
 
+  /** Tasks on a thread now. */
+  get running(): number {
+    return this.#running;
+  }
+
   /** Runs `task` on a worker; the worker function must return an `Outcome`. */
   run<T>(task: unknown, opts: RunOptions = {}): Promise<T> {
     if (this.#closed) return Promise.reject(new WeirError('closing', 'the compute pool is shut down', { status: 503 }));
