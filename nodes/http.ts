@@ -1,11 +1,10 @@
-import type nunjucks from 'nunjucks';
 import { z } from 'zod';
 import { WeirError } from '../engine/errors.ts';
 import { defineNode, type CheckProblem, type Connection } from '../engine/node-definition.ts';
 import { connectionProblems } from './lib/connection-check.ts';
 import { agentFor } from './lib/address-guard.ts';
 import { send, shownUrl } from './lib/http-request.ts';
-import { compileInline, createTemplateEnv, render, templateErrorMessage } from './lib/templates.ts';
+import { compileInline, render, templateErrorMessage, type CompiledTemplate } from './lib/templates.ts';
 
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
 
@@ -112,20 +111,19 @@ function resolveUrl(text: string, baseUrl: string | undefined): URL {
 }
 
 interface Prepared {
-  url: nunjucks.Template;
-  headers: [string, nunjucks.Template][];
-  body?: nunjucks.Template;
+  url: CompiledTemplate;
+  headers: [string, CompiledTemplate][];
+  body?: CompiledTemplate;
 }
 
 /** Compiles every template once; `onError` decides whether a bad one is reported or thrown. */
 function compileAll(c: HttpConfig, onError: (p: CheckProblem) => void): Prepared {
-  const env = createTemplateEnv();
   const compile = (src: string, path: (string | number)[]) => {
     try {
-      return compileInline(env, src);
+      return compileInline(src);
     } catch (err) {
       onError({ code: 'template_syntax', message: `template syntax error: ${templateErrorMessage(err)}`, path });
-      return compileInline(env, '');
+      return compileInline('');
     }
   };
   return {
@@ -194,12 +192,12 @@ export const httpNode = defineNode({
   async run(ctx, inputs, c, prepared) {
     ctx.signal.throwIfAborted();
     const conn = c.connection === undefined ? undefined : parseConnection(await ctx.connection(c.connection));
-    const url = resolveUrl(render(prepared.url, inputs, 'the url').trim(), conn?.settings.base_url);
+    const url = resolveUrl(render(prepared.url, inputs, 'the url', ctx).trim(), conn?.settings.base_url);
     const headers: Record<string, string> = {};
-    for (const [name, tpl] of prepared.headers) headers[name] = render(tpl, inputs, `header ${name}`);
+    for (const [name, tpl] of prepared.headers) headers[name] = render(tpl, inputs, `header ${name}`, ctx);
     let body: string | undefined;
     if (prepared.body) {
-      const text = render(prepared.body, inputs, 'the body');
+      const text = render(prepared.body, inputs, 'the body', ctx);
       try {
         body = JSON.stringify(JSON.parse(text));
       } catch (err) {

@@ -60,6 +60,6 @@ export const llmNode = defineNode({
   prepare: (c, env) => prepareTemplate(c, env.flowDir),
   run(ctx, inputs, c, template) {
     ctx.throwIfAborted();
-    return stream(ctx, c, render(template, inputs, 'the llm prompt template'));
+    return stream(ctx, c, render(template, inputs, 'the llm prompt template', ctx));
   },
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WeirError } from '../engine/errors.ts';
+import { TemplateBudgetError } from '../engine/sandbox/template/index.ts';
 import { promptNode } from './prompt.ts';
 import { failureOf, makeContext, runNode } from './test-context.ts';
 
@@ -46,8 +47,15 @@ describe('prompt node', () => {
     expect(await runNode(promptNode, { template: '{{ x }}' }, { x: '<b>&"' })).toBe('<b>&"');
   });
 
-  test('tojson embeds values as JSON', async () => {
-    expect(await runNode(promptNode, { template: '{{ v | tojson }}' }, { v: { a: [1, 'two'] } })).toBe('{"a":[1,"two"]}');
+  test('tojson embeds values as JSON, as Jinja2 writes it (sorted keys, HTML-safe escapes)', async () => {
+    expect(await runNode(promptNode, { template: '{{ v | tojson }}' }, { v: { b: "<it's>", a: [1, 'two'] } })).toBe(
+      '{"a": [1, "two"], "b": "\\u003cit\\u0027s\\u003e"}',
+    );
+  });
+
+  test('prints values as Jinja2 does: lists, None and booleans in Python form', async () => {
+    const out = await runNode(promptNode, { template: '{{ tags }} {{ nothing }} {{ yes }}' }, { tags: ['a', 'b'], nothing: null, yes: true });
+    expect(out).toBe("['a', 'b'] None True");
   });
 
   test('renders a template file beside the flow, including another file from the flow folder', async () => {
@@ -93,17 +101,39 @@ describe('prompt node', () => {
     expect(() => promptNode.prepare!(promptNode.config.parse({ template_file: '../outside.jinja2' }), { flowDir })).toThrow(WeirError);
   });
 
-  test('an include reaching outside the flow folder fails instead of reading the file', async () => {
-    const err = await failureOf(runNode(promptNode, { template_file: 'prompts/leak.jinja2' }, {}, makeContext({ flowDir })));
-    expect(err).toMatchObject({ code: 'template_render' });
-    expect(err.message).toMatch(/template not found: \.\.\/flow-secrets/);
-    expect(err.message, 'server paths stay out of messages').not.toContain(root);
+  test('an include reaching outside the flow folder is refused when the flow is checked, without reading the file', () => {
+    const [p] = check({ template_file: 'prompts/leak.jinja2' });
+    expect(p).toMatchObject({ code: 'template_not_found', path: ['template_file'] });
+    expect(p.message).toContain('prompts/leak.jinja2');
+    expect(p.message).toContain('included template "../flow-secrets/key.txt" was not found');
+    expect(p.message, 'server paths stay out of messages').not.toContain(root);
+    expect(p.message).not.toContain('SECRET');
+    expect(() => promptNode.prepare!(promptNode.config.parse({ template_file: 'prompts/leak.jinja2' }), { flowDir })).toThrow(WeirError);
+  });
+
+  test('an inline template of a stored flow (no flow folder) cannot include files', () => {
+    expect(check({ template: '{% include "prompts/footer.jinja2" %}' }, {})).toMatchObject([{ code: 'template_not_found', path: ['template'] }]);
   });
 
   test('a rendering error is a WeirError template_render', async () => {
     const run = runNode(promptNode, { template: '{{ f() }}' }, { f: 'not a function' });
     await expect(run).rejects.toBeInstanceOf(WeirError);
     await expect(run).rejects.toMatchObject({ code: 'template_render' });
+    await expect(run).rejects.toThrow(/could not render the prompt template: 'str' object is not callable/);
+  });
+
+  test('a runaway template stops at its budget with template_budget and the limit, not a crash or a hang', async () => {
+    const err = await failureOf(runNode(promptNode, { template: '{% for i in range(0, 40000000) %}x{% endfor %}' }, {}));
+    expect(err).toBeInstanceOf(TemplateBudgetError);
+    expect(err).toMatchObject({ code: 'template_budget', limit: 'range' });
+    expect(err.message).toMatch(/could not render the prompt template: range\(\) of 40000000 items is refused/);
+  });
+
+  test("a render stops at the node's deadline when its context carries one", async () => {
+    const ctx = Object.assign(makeContext(), { deadline: performance.now() - 1 });
+    const template = '{% for a in range(1000) %}{% for b in range(1000) %}{{ b }}{% endfor %}{% endfor %}';
+    const err = await failureOf(runNode(promptNode, { template }, {}, ctx));
+    expect(err).toMatchObject({ code: 'template_budget', limit: 'deadline' });
   });
 
   test('prepare compiles once; runs reuse the compiled template', async () => {

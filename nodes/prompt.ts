@@ -18,6 +18,6 @@ export const promptNode = defineNode({
   prepare: (c, env) => prepareTemplate(c, env.flowDir),
   run(ctx, inputs, _c, template) {
     ctx.throwIfAborted();
-    return render(template, inputs, 'the prompt template');
+    return render(template, inputs, 'the prompt template', ctx);
   },
 });

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import type nunjucks from 'nunjucks';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { WeirError } from '../../engine/errors.ts';
 import type { CheckProblem } from '../../engine/node-definition.ts';
-import { compileInline, createTemplateEnv, resolveInside, templateErrorMessage } from './templates.ts';
+import { compileInline, resolveInside, templateErrorMessage, type CompiledTemplate } from './templates.ts';
 
 /** The config fields of a node whose text comes from a Jinja template, inline or in a file. */
 export const templateFields = {
@@ -23,13 +22,20 @@ export function checkOneTemplate(c: TemplateSource, issues: z.RefinementCtx): vo
   }
 }
 
+/** A compile failure as a problem: syntax errors and includes that are missing keep their own code. */
+function compileProblem(err: unknown, what: string, at: string): CheckProblem {
+  const code = err instanceof WeirError ? err.code : 'template_syntax';
+  const lead = code === 'template_syntax' ? 'template syntax error' : 'template';
+  return { code, message: `${lead}${what}: ${templateErrorMessage(err)}`, path: [at] };
+}
+
 /** One loader for both `check` (report) and `prepare` (throw), so they can never disagree. */
-export function loadTemplate(c: TemplateSource, flowDir: string | undefined): nunjucks.Template | CheckProblem {
+export function loadTemplate(c: TemplateSource, flowDir: string | undefined): CompiledTemplate | CheckProblem {
   if (c.template_file === undefined) {
     try {
-      return compileInline(createTemplateEnv(flowDir), c.template ?? '');
+      return compileInline(c.template ?? '', flowDir);
     } catch (err) {
-      return { code: 'template_syntax', message: `template syntax error: ${templateErrorMessage(err)}`, path: ['template'] };
+      return compileProblem(err, '', 'template');
     }
   }
   const file = c.template_file;
@@ -40,13 +46,13 @@ export function loadTemplate(c: TemplateSource, flowDir: string | undefined): nu
   if (full === undefined) return { code: 'template_outside_flow', message: `template_file "${file}" is outside the flow folder`, path: ['template_file'] };
   if (!existsSync(full)) return { code: 'template_not_found', message: `template_file "${file}" does not exist`, path: ['template_file'] };
   try {
-    return createTemplateEnv(flowDir).getTemplate(file, true);
+    return compileInline(readFileSync(full, 'utf8'), flowDir);
   } catch (err) {
-    return { code: 'template_syntax', message: `template syntax error in "${file}": ${templateErrorMessage(err)}`, path: ['template_file'] };
+    return compileProblem(err, ` in "${file}"`, 'template_file');
   }
 }
 
-export function isProblem(x: nunjucks.Template | CheckProblem): x is CheckProblem {
+export function isProblem(x: CompiledTemplate | CheckProblem): x is CheckProblem {
   return typeof (x as CheckProblem).code === 'string';
 }
 
@@ -57,7 +63,7 @@ export function templateProblems(c: TemplateSource, flowDir: string | undefined)
 }
 
 /** `prepare` for a template node: the compiled template, or the problem as an error. */
-export function prepareTemplate(c: TemplateSource, flowDir: string | undefined): nunjucks.Template {
+export function prepareTemplate(c: TemplateSource, flowDir: string | undefined): CompiledTemplate {
   const loaded = loadTemplate(c, flowDir);
   if (isProblem(loaded)) throw new WeirError(loaded.code, loaded.message, { path: ['config', ...(loaded.path ?? [])] });
   return loaded;

@@ -1,13 +1,19 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import nunjucks from 'nunjucks';
 import { WeirError } from '../../engine/errors.ts';
+import type { NodeContext } from '../../engine/node-definition.ts';
+import {
+  compileTemplate,
+  TemplateBudgetError,
+  type CompiledTemplate,
+} from '../../engine/sandbox/template/index.ts';
 
 /**
- * Shared Jinja-compatible template handling (nunjucks) for the nodes that render templates.
- * Settings follow prompt flow's own jinja tool (trim_blocks on, trailing newline kept, no
- * autoescape) so templates copied from prompt flow render the same text.
+ * Template handling shared by the nodes that render templates (prompt, llm, http), on the sandboxed
+ * Jinja engine (engine/sandbox/template): templates are compiled once in `check`/`prepare` and
+ * rendered in `run` through `render` below, the one place a render happens.
  */
+export type { CompiledTemplate };
 
 /**
  * Resolves `rel` against `baseDir` and returns the absolute path only if it stays inside the folder,
@@ -27,57 +33,45 @@ function isWithin(base: string, full: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-/**
- * nunjucks' own FileSystemLoader only checks a string prefix (`/flows/a` would admit `/flows/ab/x`),
- * so `{% include %}` could read beside the flow folder; this loader uses real containment.
- */
-function folderLoader(baseDir: string): nunjucks.ILoader {
-  return {
-    getSource(name: string) {
-      const full = resolveInside(baseDir, name);
-      if (full === undefined || !existsSync(full)) return null as unknown as nunjucks.LoaderSource;
-      return { src: readFileSync(full, 'utf8'), path: full, noCache: false };
-    },
+/** `{% include %}` reads files inside the flow folder only (real containment, symlinks followed). */
+export function folderLoader(baseDir: string | undefined): ((name: string) => string | undefined) | undefined {
+  if (baseDir === undefined) return undefined;
+  return (name) => {
+    const full = resolveInside(baseDir, name);
+    return full !== undefined && existsSync(full) ? readFileSync(full, 'utf8') : undefined;
   };
 }
 
-/** A template environment; with `baseDir`, templates may load and include files inside it only. */
-export function createTemplateEnv(baseDir?: string): nunjucks.Environment {
-  const env = new nunjucks.Environment(baseDir === undefined ? [] : [folderLoader(baseDir)], {
-    autoescape: false,
-    trimBlocks: true,
-  });
-  // Jinja has `tojson`; nunjucks calls it `dump`. Both work so JSON bodies can embed values safely.
-  env.addFilter('tojson', (value: unknown, indent?: number) => JSON.stringify(value ?? null, null, indent));
-  return env;
+/** Compiles template text now (includes read from `baseDir`), so syntax errors surface at validation, not mid-run. */
+export function compileInline(src: string, baseDir?: string): CompiledTemplate {
+  return compileTemplate(src, { load: folderLoader(baseDir) });
 }
 
-/** Compiles inline template text now, so syntax errors surface at validation, not mid-run. */
-export function compileInline(env: nunjucks.Environment, src: string): nunjucks.Template {
-  return new nunjucks.Template(src, env, undefined, true);
+/** The message of a compile or render error, for a problem or an error naming what was compiled. */
+export function templateErrorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**
- * nunjucks messages span several indented lines and repeat the template's absolute path; flatten
- * them to one line for CLI/API errors and drop server paths, which API callers have no use for.
+ * The node's deadline on `performance.now()`, when its run context carries one; without it the
+ * render is bounded by its step budget alone.
  */
-export function templateErrorMessage(err: unknown): string {
-  const raw = err instanceof Error ? err.message : String(err);
-  return raw
-    .replace(/\((?:unknown path|[A-Za-z]:[\\/][^)]*|\/[^)]*)\)\s*/g, '')
-    .replace(/Template render error:\s*/g, '')
-    .replace(/\bError: /g, '')
-    .replace(/\s*\n\s*/g, ' ')
-    .trim();
+function deadlineOf(ctx: NodeContext | undefined): number | undefined {
+  const d = (ctx as { deadline?: unknown } | undefined)?.deadline;
+  return typeof d === 'number' ? d : undefined;
 }
 
-/** Renders and turns any failure into a WeirError naming what was being rendered. */
-export function render(tpl: nunjucks.Template, vars: Record<string, unknown>, what: string): string {
+/**
+ * Renders and names what was being rendered in any failure, keeping the error's code (and a budget
+ * error's `limit`, so a caller can still tell "ran out of steps" from a broken template). The one
+ * place templates are rendered: a runner that moves long renders off the event loop swaps in here.
+ */
+export function render(tpl: CompiledTemplate, vars: Record<string, unknown>, what: string, ctx?: NodeContext): string {
   try {
-    return tpl.render(vars);
+    return tpl.render(vars, { deadline: deadlineOf(ctx) });
   } catch (err) {
-    throw new WeirError('template_render', `could not render ${what}: ${templateErrorMessage(err)}`, {
-      cause: err,
-    });
+    const message = `could not render ${what}: ${templateErrorMessage(err)}`;
+    if (err instanceof TemplateBudgetError) throw new TemplateBudgetError(err.limit, message);
+    throw new WeirError(err instanceof WeirError ? err.code : 'template_render', message, { cause: err });
   }
 }
