@@ -6,9 +6,17 @@
 import { WeirError } from '../../errors.ts';
 import type { Citation, FinishReason, LoadedModel } from '../types.ts';
 import type { Passage } from './extractive-context.ts';
+import { cosine } from './cosine.ts';
 import { splitSentences } from './sentences.ts';
 
-export type Embedder = Pick<LoadedModel, 'tokenize'> & Required<Pick<LoadedModel, 'embed'>>;
+export type Embedder = Pick<LoadedModel, 'tokenize'> &
+  Required<Pick<LoadedModel, 'embed'>> & {
+    /**
+     * Each text's cosine similarity to `query`, where the embedder can compute it next to the
+     * vectors (USE lite, in its compute threads: only the scores come back to this thread).
+     */
+    similarities?(query: string, texts: string[], opts?: { signal?: AbortSignal }): Promise<number[]>;
+  };
 
 export const FALLBACK_ANSWER = 'I can only answer from the context I am given, and it does not cover this.';
 
@@ -39,18 +47,6 @@ export interface AnswerPlan {
   finishReason: FinishReason;
 }
 
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
-}
-
 /** The sentences that answer `question`, best first (ties keep reading order). */
 export async function rankSentences(embedder: Embedder, question: string, passages: Passage[], signal?: AbortSignal): Promise<Picked[]> {
   const seen = new Set<string>();
@@ -64,15 +60,25 @@ export async function rankSentences(embedder: Embedder, question: string, passag
     }
   }
   if (!question.trim() || !candidates.length) return [];
-  const { vectors } = await embedder.embed([question, ...candidates.map((c) => c.sentence)], { signal });
-  if (vectors.length !== candidates.length + 1) {
-    throw new WeirError('embedder_failed', `the embedder returned ${vectors.length} vectors for ${candidates.length + 1} texts`, { status: 500 });
-  }
-  const scored = candidates.map((c, i) => ({ ...c, score: cosine(vectors[0], vectors[i + 1]) }));
+  const scores = await similarities(embedder, question, candidates.map((c) => c.sentence), signal);
+  const scored = candidates.map((c, i) => ({ ...c, score: scores[i] }));
   scored.sort((a, b) => b.score - a.score || a.order - b.order);
   const best = scored[0].score;
   const floor = Math.max(SIMILARITY_FLOOR, best * RELATIVE_FLOOR);
   return scored.filter((s) => s.score >= floor).slice(0, MAX_SENTENCES);
+}
+
+async function similarities(embedder: Embedder, question: string, sentences: string[], signal?: AbortSignal): Promise<number[]> {
+  if (embedder.similarities) {
+    const scores = await embedder.similarities(question, sentences, { signal });
+    if (scores.length === sentences.length) return scores;
+    throw new WeirError('embedder_failed', `the embedder returned ${scores.length} scores for ${sentences.length} texts`, { status: 500 });
+  }
+  const { vectors } = await embedder.embed([question, ...sentences], { signal });
+  if (vectors.length !== sentences.length + 1) {
+    throw new WeirError('embedder_failed', `the embedder returned ${vectors.length} vectors for ${sentences.length + 1} texts`, { status: 500 });
+  }
+  return sentences.map((_, i) => cosine(vectors[0], vectors[i + 1]));
 }
 
 const piece = (p: Picked) => `${p.sentence} [${p.passage.label}]`;

@@ -108,6 +108,11 @@ export const extractiveProvider: ModelProvider = {
     const embedder = await opts.embedder();
     const { embed } = embedder;
     if (!embed) throw new WeirError('embedder_required', `model "${entry.id}" needs an embedding model, and "${embedder.entry.id}" does not make embeddings`, { status: 500 });
-    return new ExtractiveModel(entry, { embed: embed.bind(embedder), tokenize: embedder.tokenize.bind(embedder) });
+    const { similarities } = embedder as Embedder;
+    return new ExtractiveModel(entry, {
+      embed: embed.bind(embedder),
+      tokenize: embedder.tokenize.bind(embedder),
+      ...(similarities ? { similarities: similarities.bind(embedder) } : {}),
+    });
   },
 };

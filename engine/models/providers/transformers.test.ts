@@ -12,6 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LoadedModel, ModelEntry } from '../types.ts';
+import { chunkDocument } from '../../data/chunking.ts';
+import { loadDocument } from '../../data/loaders/index.ts';
+import { compute } from '../../sandbox/compute/shared-pool.ts';
+import { workerTokenizerOf } from '../../sandbox/compute/tasks.ts';
 import { TRANSFORMERS_BATCH_SIZE, transformersProvider } from './transformers.ts';
 
 // --- a minimal ONNX writer --------------------------------------------------------------
@@ -240,6 +244,16 @@ describe('transformers provider: inference on a tiny BERT-shaped ONNX model', ()
     } finally {
       await cls.dispose();
     }
+  });
+
+  it('lets a compute thread chunk with the folder tokenizer, counting as the model does', async () => {
+    const spec = workerTokenizerOf(model);
+    expect(spec).toEqual({ kind: 'transformers', dir: path.join(root, 'tiny') });
+    const bytes = new TextEncoder().encode(Array.from({ length: 40 }, (_, i) => `The cat sat on the mat ${i}. A dog ran in the park.`).join('\n\n'));
+    const there = await compute({ kind: 'document', name: 'pets.txt', bytes, chunking: { tokenizer: spec!, maxTokens: 12, overlapTokens: 2 } });
+    const here = await chunkDocument(await loadDocument({ name: 'pets.txt', bytes }), { tokenize: (t) => model.tokenize(t), maxTokens: 12, overlapTokens: 2 });
+    expect(there.chunks).toEqual(here);
+    expect(here.length).toBeGreaterThan(10);
   });
 
   it('loads model.onnx from the folder root too, honours the signal, and refuses work once disposed', async () => {

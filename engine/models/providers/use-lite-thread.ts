@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 import { WeirError } from '../../errors.ts';
+import { cosine } from './cosine.ts';
 
 /**
  * Texts per call to the graph: each call has a fixed cost, which batching spreads. Measured on
@@ -110,4 +111,10 @@ export async function embedInThread(texts: string[]): Promise<{ vectors: number[
     idx.forEach((k, j) => (vectors[k] = out[j]));
   }
   return { vectors, tokens: tokenCount };
+}
+
+/** Embeds `texts` here and scores each against `query`. */
+export async function similaritiesInThread(query: number[], texts: string[]): Promise<{ scores: number[]; tokens: number }> {
+  const { vectors, tokens } = await embedInThread(texts);
+  return { scores: vectors.map((v) => cosine(query, v)), tokens };
 }

@@ -70,6 +70,16 @@ describe('use-lite provider', () => {
     expect(Math.max(...last.map((x, k) => Math.abs(x - vectors[many.length - 1][k])))).toBeLessThan(1e-5);
   });
 
+  it('scores texts against a query in the pool as the vectors would', async () => {
+    const texts = ['The cat sat on the mat.', 'Deployments are versioned.', '', 'A kitten rested on the rug.'];
+    const scores = await (model as LoadedModel & { similarities(q: string, t: string[]): Promise<number[]> }).similarities('Where did the cat sit?', texts);
+    const [q] = (await embed(['Where did the cat sit?'])).vectors;
+    const { vectors } = await embed(texts);
+    expect(scores).toHaveLength(4);
+    scores.forEach((s, i) => expect(Math.abs(s - cosine(q, vectors[i])), `text ${i}`).toBeLessThan(1e-6));
+    expect(scores[0]).toBeGreaterThan(scores[1]);
+  });
+
   it('embeds empty strings wherever they are in a batch, and nothing for an empty list', async () => {
     const { vectors } = await embed(['hello', '', 'world', '']);
     expect(vectors).toHaveLength(4);

@@ -17,7 +17,7 @@
 import { WeirError } from '../../errors.ts';
 import { abortError } from '../../sandbox/compute/compute-pool.ts';
 import { compute } from '../../sandbox/compute/shared-pool.ts';
-import { embedInParts } from '../../sandbox/compute/task-parts.ts';
+import { embedInParts, taskParts } from '../../sandbox/compute/task-parts.ts';
 import type { TokenizerSpec } from '../../sandbox/compute/tasks.ts';
 import type { EmbedResult, LoadedModel, ModelEntry, ModelProvider } from '../types.ts';
 
@@ -59,6 +59,24 @@ class UseLiteModel implements LoadedModel {
     this.#check();
     throwIfAborted(opts.signal);
     return embedInParts(texts, (part) => compute({ kind: 'use-embed', texts: part }, { signal: opts.signal }));
+  }
+
+  /**
+   * Each text's cosine similarity to `query`, computed in the compute threads next to the vectors:
+   * the extractive model ranks hundreds of sentences this way, and only their scores cross back.
+   */
+  async similarities(query: string, texts: string[], opts: { signal?: AbortSignal } = {}): Promise<number[]> {
+    this.#check();
+    throwIfAborted(opts.signal);
+    const [q] = (await this.embed([query], opts)).vectors;
+    const scores: number[] = new Array(texts.length);
+    await Promise.all(
+      taskParts(texts).map(async (idx) => {
+        const out = await compute({ kind: 'use-similarities', query: q, texts: idx.map((i) => texts[i]) }, { signal: opts.signal });
+        idx.forEach((i, j) => (scores[i] = out.scores[j]));
+      }),
+    );
+    return scores;
   }
 
   async tokenize(text: string): Promise<number[]> {

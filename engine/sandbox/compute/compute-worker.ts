@@ -6,7 +6,7 @@
  * Modules of our own are imported statically: run from source, a worker thread has tsx's require
  * hook but not its ESM loader hook (Node 20), so a dynamic import() of a .ts file fails there.
  */
-import { embedInThread as embedUse, useTokenizer } from '../../models/providers/use-lite-thread.ts';
+import { embedInThread as embedUse, similaritiesInThread, useTokenizer } from '../../models/providers/use-lite-thread.ts';
 import { embedInThread as embedTransformers, loadInThread, tokenizeInThread } from '../../models/providers/transformers-thread.ts';
 import { loadAndChunk } from './document-task.ts';
 import { errorData, type Outcome } from './outcome.ts';
@@ -16,6 +16,8 @@ async function handle(task: ComputeTask): Promise<unknown> {
   switch (task.kind) {
     case 'use-embed':
       return embedUse(task.texts);
+    case 'use-similarities':
+      return similaritiesInThread(task.query, task.texts);
     case 'use-tokenize':
       return (await useTokenizer())(task.text);
     case 'document':

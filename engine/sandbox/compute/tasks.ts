@@ -21,6 +21,8 @@ export interface TransformersSpec {
 export type ComputeTask =
   | { kind: 'use-embed'; texts: string[] }
   | { kind: 'use-tokenize'; text: string }
+  /** Cosine similarity of each text to a vector: only the scores cross back, not 512 numbers a text. */
+  | { kind: 'use-similarities'; query: number[]; texts: string[] }
   | {
       kind: 'document';
       name: string;
@@ -37,6 +39,7 @@ export type ComputeTask =
 export interface ComputeResults {
   'use-embed': { vectors: number[][]; tokens: number };
   'use-tokenize': number[];
+  'use-similarities': { scores: number[]; tokens: number };
   document: { doc: LoadedDocument; chunks?: undefined } | { doc: Pick<LoadedDocument, 'name' | 'title' | 'format'>; chunks: Chunk[] };
   /** What the tokenizer says it truncates at (model_max_length), when it says. */
   'transformers-load': { tokenizerMax: number | null };
