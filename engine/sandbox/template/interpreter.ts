@@ -11,6 +11,7 @@ import {
   HintedUndefined, bool, dict, hinted, int, isDict, kwargsValue, scope as newScope, isFunc, isList, isStr, isUndef, list, str,
   type AnyValue, type ArrayValue, type Node, type StringValue,
 } from './runtime-values.ts';
+import { checkName } from './safety.ts';
 import { renderError } from './template-errors.ts';
 import { runTest } from './tests.ts';
 
@@ -86,6 +87,13 @@ export class SandboxInterpreter extends Interpreter {
       case 'CallStatement':
         this.budget.charge(node.weight as number);
         return super.evaluate(node, env) as AnyValue;
+      case 'Set': {
+        const target = node.assignee as Node;
+        if (target.type === 'MemberExpression' && (target.property as Node).type === 'Identifier') {
+          checkName((target.property as Node).value as string, 'attribute');
+        }
+        return super.evaluate(node, env) as AnyValue;
+      }
       case 'MemberExpression':
         return this.member(node, env);
       case 'CallExpression':
