@@ -76,6 +76,8 @@ describe('budgets', () => {
     expect(stoppedBy(lists)).toBe('output');
     expect(stoppedBy('{% set s %}{% for i in range(1000) %}{{ big }}{% endfor %}{% endset %}{{ s | length }}', undefined, { big: 'y'.repeat(2000) })).toBe('output');
     expect(stoppedBy('{{ "ab" | replace("a", big) }}', { maxOutputChars: 1000 }, { big: 'z'.repeat(2000) })).toBe('output');
+    const macro = `{% macro m() %}${'{{ big }}'.repeat(10)}{% endmacro %}{% set x = m() %}{{ x | length }}`;
+    expect(stoppedBy(macro, { maxOutputChars: 5000 }, { big: 'm'.repeat(1000) })).toBe('output');
   });
 
   test('a budget error is not a render error: a broken template is template_render', () => {

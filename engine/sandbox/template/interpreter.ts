@@ -8,8 +8,8 @@ import { binary, pyTypeName, rejectUndefined, truthy } from './ops.ts';
 import { toStr } from './py-format.ts';
 import { MAX_AST_DEPTH } from './rewrite.ts';
 import {
-  HintedUndefined, bool, dict, hinted, int, isDict, kwargsValue, scope as newScope, isFunc, isList, isStr, isUndef, list, str,
-  type AnyValue, type ArrayValue, type Node, type StringValue,
+  HintedUndefined, bool, dict, fn, hinted, int, isDict, kwargsValue, scope as newScope, isFunc, isList, isStr, isUndef, list, str,
+  type AnyValue, type ArrayValue, type FunctionValue, type Node, type StringValue,
 } from './runtime-values.ts';
 import { checkName } from './safety.ts';
 import { renderError } from './template-errors.ts';
@@ -84,6 +84,8 @@ export class SandboxInterpreter extends Interpreter {
       case 'Continue':
         throw CONTINUE;
       case 'Macro':
+        this.budget.charge(node.weight as number);
+        return this.macro(node, env);
       case 'CallStatement':
         this.budget.charge(node.weight as number);
         return super.evaluate(node, env) as AnyValue;
@@ -123,6 +125,25 @@ export class SandboxInterpreter extends Interpreter {
         return v;
       }
     }
+  }
+
+  /**
+   * A macro, run in the scope it was defined in, as Jinja2 does (the library runs it in the caller's
+   * scope, so a macro saw the caller's loop variables and each recursive call lengthened the scope
+   * chain). A `{% call %}` block hands its `caller` over in the scope it calls with.
+   */
+  private macro(node: Node, env: Environment): AnyValue {
+    const v = super.evaluate(node, env) as AnyValue;
+    const name = (node.name as Node).value as string;
+    const made = env.variables.get(name) as FunctionValue;
+    env.setVariable(name, fn((args, callScope) => {
+      const caller = callScope.variables.get('caller');
+      if (caller === undefined) return made.value(args, env);
+      const scope = newScope(env);
+      scope.setVariable('caller', caller);
+      return made.value(args, scope);
+    }));
+    return v;
   }
 
   /** A block's text: its statements print nothing, its outputs are strings (see rewrite.ts). */
@@ -233,7 +254,10 @@ export class SandboxInterpreter extends Interpreter {
     if ((node.callee as Node).type === 'Identifier' && (node.callee as Node).value === 'namespace') {
       for (const a of splitArgs(args)[0]) this.budget.charge(isDict(a) ? a.value.size : isList(a) ? a.value.length : 0);
     }
-    return callee.value(args, env);
+    const result = callee.value(args, env);
+    // A macro's text is built by the library; hold it to the cap as it comes back.
+    if (isStr(result)) this.budget.chars(result.value.length);
+    return result;
   }
 
   private binaryOp(node: Node, env: Environment): AnyValue {

@@ -45,7 +45,11 @@ export function rejectUndefined(...vs: AnyValue[]): void {
 export function equals(a: AnyValue, b: AnyValue, depth = 0): boolean {
   budget().charge(1);
   if (isNumber(a) && isNumber(b)) return numberOf(a) === numberOf(b);
-  if (isStr(a) && isStr(b)) return a.value === b.value;
+  if (isStr(a) && isStr(b)) {
+    // Equal lengths are compared character by character: a big string compared in a loop is charged.
+    if (a.value.length === b.value.length) budget().charge(a.value.length >>> 8);
+    return a.value === b.value;
+  }
   if (isNone(a) || isUndef(a) || isNone(b) || isUndef(b)) return a.type === b.type;
   if (depth > MAX_NESTING) throw renderError(`values nested more than ${MAX_NESTING} levels deep cannot be compared`);
   if (isList(a) && isList(b)) {
