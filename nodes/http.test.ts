@@ -86,6 +86,16 @@ describe('http node: requests', () => {
     expect(out.body.body).toEqual({ query: 'say "hi"\n', top: 3 });
   });
 
+  test('url, header and body templates are sandboxed: reaching for JavaScript is refused and nothing is sent', async () => {
+    const escape = '{{ q.constructor.constructor("return globalThis.fetch")() }}';
+    for (const config of [{ url: escape }, { url: 'x', headers: { 'X-A': escape } }, { method: 'POST', url: 'x', body: `{"q": "${escape}"}` }]) {
+      const err = await failureOf(run(config, { q: 'x' }));
+      expect(err).toMatchObject({ code: 'template_unsafe' });
+      expect(err.message).toMatch(/"constructor" is refused/);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
   test('a body template that does not produce JSON is a clear error, and nothing is sent', async () => {
     const err = await failureOf(run({ method: 'POST', url: 'x', body: '{"q": {{ q }}}' }, { q: 'not quoted' }));
     expect(err.code).toBe('http_invalid_body');

@@ -71,6 +71,15 @@ describe('llm node', () => {
     expect(wrong.code).toBe('unsupported_task');
   });
 
+  it('renders its prompt in the sandbox: an escape is refused before the model is called', async () => {
+    let called = false;
+    const ctx = makeContext({ model: async (ref) => ((called = true), models(ref)) });
+    const err = await failureOf(runNode(llmNode, { deployment: 'chat', template: 'user:\n{{ range.constructor("return process.pid")() }}' }, {}, ctx));
+    expect(err).toMatchObject({ code: 'template_unsafe' });
+    expect(err.message).not.toContain(String(process.pid));
+    expect(called).toBe(false);
+  });
+
   it('refuses configs that do not name exactly one model source', () => {
     const issue = (c: unknown) => llmNode.config.safeParse(c).error?.issues[0];
     expect(issue({ template: 'x' })?.path).toEqual(['deployment']);
