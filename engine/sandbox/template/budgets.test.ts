@@ -80,6 +80,16 @@ describe('budgets', () => {
     expect(stoppedBy(macro, { maxOutputChars: 5000 }, { big: 'm'.repeat(1000) })).toBe('output');
   });
 
+  // Each of these took minutes before it was made linear (a backtracking regex, a rescan per item).
+  test('work on big inputs stays linear: number parsing, splitting, slicing', () => {
+    const digits = '1'.repeat(200_000);
+    expect(compileTemplate('{{ (d ~ "x") | float }} {{ (d ~ "x") | int }}').render({ d: digits })).toBe('0.0 0');
+    const words = 'a '.repeat(200_000);
+    expect(compileTemplate('{{ w.split(none, 100000) | length }}').render({ w: words })).toBe('100001');
+    const big = 'b'.repeat(1_000_000);
+    expect(compileTemplate('{% for i in range(2000) %}{{ big[i:i + 1] }}{% endfor %}').render({ big })).toBe('b'.repeat(2000));
+  });
+
   test('a budget error is not a render error: a broken template is template_render', () => {
     expect(() => compileTemplate('{{ 1 + "a" }}').render({})).toThrow(expect.objectContaining({ code: 'template_render' }));
     expect(() => compileTemplate('{{ 1 + "a" }}').render({})).not.toThrow(TemplateBudgetError);

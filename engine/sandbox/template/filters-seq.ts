@@ -44,7 +44,11 @@ function attrGetter(path: AnyValue | undefined): ((v: AnyValue) => AnyValue) | u
 }
 
 const flag = (v: AnyValue | undefined) => v !== undefined && truthy(v);
-const lowered = (v: AnyValue, caseSensitive: boolean) => (!caseSensitive && isStr(v) ? str(v.value.toLowerCase()) : v);
+function lowered(v: AnyValue, caseSensitive: boolean): AnyValue {
+  if (caseSensitive || !isStr(v)) return v;
+  budget().chargeChars(v.value.length);
+  return str(v.value.toLowerCase());
+}
 
 function sortBy(items: AnyValue[], key: (v: AnyValue) => AnyValue, reverse: boolean): AnyValue[] {
   const keyed = items.map((v) => [key(v), v] as const);
@@ -178,7 +182,7 @@ export function seqFilters(apply: ApplyFilter): Map<string, Filter> {
     ['rejectattr', selectWith(false, true)],
     ['select', selectWith(true, false)],
     ['selectattr', selectWith(true, true)],
-    ['reverse', (v) => (isStr(v) ? str([...v.value].reverse().join('')) : list([...itemsOf(v, 'reverse')].reverse()))],
+    ['reverse', (v) => (isStr(v) ? str(itemsOf(v, 'reverse').map((c) => c.value as string).reverse().join('')) : list([...itemsOf(v, 'reverse')].reverse()))],
     ['slice', (v, args, kw) => {
       const [n, fill] = bind('slice', args, kw, ['slices', 'fill_with'], 1);
       const count = asInt(n, 'slice');

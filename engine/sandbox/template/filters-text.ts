@@ -96,7 +96,7 @@ const quote = (s: string, safe: string) =>
     .join('');
 
 function urlencode(v: AnyValue): AnyValue {
-  if (isStr(v)) return str(quote(v.value, '/'));
+  if (isStr(v)) return str(quote(text(v), '/'));
   const pairs = isDict(v) ? [...v.value].map(([k, x]) => [k, toStr(x)]) : isList(v) ? v.value.map((p) => (p as ArrayValue).value.map(toStr)) : null;
   if (!pairs) return str(quote(text(v), '/'));
   const q = (s: string) => quote(s, '').replace(/%20/g, '+');
@@ -109,7 +109,8 @@ function toFloat(s: string): number | undefined {
   const t = s.trim().replace(/(\d)_(?=\d)/g, '$1');
   if (/^[+-]?(inf|infinity)$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
   if (/^[+-]?nan$/i.test(t)) return NaN;
-  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : undefined;
+  // One way to match each text: `\d+\.?\d*` backtracks quadratically on a long run of digits.
+  return /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i.test(t) ? Number(t) : undefined;
 }
 
 /** Jinja2's `int`: int(value, base), else int(float(value)), else the default. */

@@ -73,7 +73,8 @@ export function printf(fmt: string, arg: AnyValue): string {
     if (next >= positional.length) throw renderError('not enough arguments for format string');
     return positional[next++];
   };
-  const out = fmt.replace(/%(?:\(([^)]*)\))?([-+ #0]*)(\d+|\*)?(?:\.(\d+|\*))?(.?)/g, (_m, key, flags: string, w, prec, type: string) => {
+  // A key is at most 256 characters: an unbounded one rescans the rest of the text at every "%(".
+  const out = fmt.replace(/%(?:\(([^)]{0,256})\))?([-+ #0]*)(\d+|\*)?(?:\.(\d+|\*))?(.?)/g, (_m, key, flags: string, w, prec, type: string) => {
     if (type === '%') return '%';
     const width = w === '*' ? needNumber(take(), '*') : w === undefined ? 0 : Number(w);
     const precision = prec === '*' ? needNumber(take(), '*') : prec === undefined ? undefined : Number(prec);

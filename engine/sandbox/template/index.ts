@@ -5,7 +5,7 @@ import { toRuntime } from './convert-input.ts';
 import { globalScope } from './globals.ts';
 import { SandboxInterpreter } from './interpreter.ts';
 import { scope, type StringValue } from './runtime-values.ts';
-import { RenderError, TemplateBudgetError } from './template-errors.ts';
+import { RenderError, TemplateBudgetError, TemplateSyntaxError } from './template-errors.ts';
 
 /**
  * Jinja templates in a sandbox: @huggingface/jinja's parser and interpreter over its own values,
@@ -47,7 +47,14 @@ function asWeirError(err: unknown): WeirError {
 
 /** Parses once (throws a TemplateSyntaxError, code template_syntax, with line/col where known). */
 export function compileTemplate(source: string, opts: { load?: Loader } = {}): CompiledTemplate {
-  const { program, files } = compileProgram(source, opts.load);
+  let compiled: ReturnType<typeof compileProgram>;
+  try {
+    compiled = compileProgram(source, opts.load);
+  } catch (err) {
+    if (err instanceof WeirError) throw err;
+    throw new TemplateSyntaxError(err instanceof Error ? err.message : String(err), {}, err);
+  }
+  const { program, files } = compiled;
   return {
     source,
     files: Object.fromEntries(files),

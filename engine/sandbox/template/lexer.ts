@@ -130,8 +130,9 @@ export function tokenize(text: string, name?: string): Token[] {
       if (s[k] === '\\' && k + 1 < n) {
         const c = s[k + 1];
         const hex = c === 'x' ? 2 : c === 'u' ? 4 : c === 'U' ? 8 : 0;
-        if (hex && /^[0-9a-fA-F]+$/.test(s.slice(k + 2, k + 2 + hex)) && k + 2 + hex <= n) {
-          out += String.fromCodePoint(Number.parseInt(s.slice(k + 2, k + 2 + hex), 16));
+        const cp = hex ? Number.parseInt(s.slice(k + 2, k + 2 + hex), 16) : NaN;
+        if (hex && /^[0-9a-fA-F]+$/.test(s.slice(k + 2, k + 2 + hex)) && k + 2 + hex <= n && cp <= 0x10ffff) {
+          out += String.fromCodePoint(cp);
           k += 2 + hex;
         } else if (ESCAPES[c] !== undefined) {
           out += ESCAPES[c];

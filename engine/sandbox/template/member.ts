@@ -82,7 +82,7 @@ function sliceIndex(v: AnyValue | undefined, what: string): number | undefined {
 export function getSlice(obj: AnyValue, start?: AnyValue, stop?: AnyValue, step?: AnyValue): AnyValue {
   if (isUndef(obj)) throw renderError(undefinedHint(obj));
   if (!isStr(obj) && !isList(obj)) throw renderError(`'${pyTypeName(obj)}' object is not subscriptable`);
-  const items: unknown[] = isStr(obj) ? (codePoints(obj) ?? obj.value.split('')) : (obj as ArrayValue).value;
+  const items: ArrayLike<unknown> = isStr(obj) ? (codePoints(obj) ?? obj.value) : (obj as ArrayValue).value;
   const len = items.length;
   const k = sliceIndex(step, 'step') ?? 1;
   if (k === 0) throw renderError('slice step cannot be zero');

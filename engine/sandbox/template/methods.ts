@@ -34,12 +34,15 @@ function stripChars(s: string, chars: AnyValue | undefined, fname: string, left:
 
 export function pySplit(s: string, sep: AnyValue | undefined, maxsplit: number): string[] {
   if (sep === undefined || sep.type === 'NullValue') {
-    const parts = s.trim().split(/\s+/).filter((p) => p !== '');
-    if (maxsplit < 0 || parts.length <= maxsplit + 1) return parts;
-    const head = parts.slice(0, maxsplit);
-    let rest = s.trimStart();
-    for (const p of head) rest = rest.slice(rest.indexOf(p) + p.length).trimStart();
-    return [...head, rest];
+    const out: string[] = [];
+    for (const m of s.matchAll(/\S+/g)) {
+      if (maxsplit >= 0 && out.length === maxsplit) {
+        out.push(s.slice(m.index));
+        break;
+      }
+      out.push(m[0]);
+    }
+    return out;
   }
   const d = asStr(sep, 'split');
   if (d === '') throw renderError('empty separator');

@@ -76,6 +76,7 @@ export function compare(a: AnyValue, b: AnyValue, op = '<', caseSensitive = true
     return x < y ? -1 : x > y ? 1 : 0;
   }
   if (isStr(a) && isStr(b)) {
+    budget().charge(Math.min(a.value.length, b.value.length) >>> 8);
     const x = caseSensitive ? a.value : a.value.toLowerCase();
     const y = caseSensitive ? b.value : b.value.toLowerCase();
     return x < y ? -1 : x > y ? 1 : 0;
