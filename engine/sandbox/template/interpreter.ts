@@ -3,12 +3,13 @@ import { splitArgs } from './args.ts';
 import type { Budget } from './budget.ts';
 import { applyFilter } from './filters.ts';
 import { itemsOf } from './filters-seq.ts';
+import { BREAK, CONTINUE, binder, loopObject } from './loop-parts.ts';
 import { getAttr, getItem, getSlice } from './member.ts';
 import { binary, pyTypeName, rejectUndefined, truthy } from './ops.ts';
 import { toStr } from './py-format.ts';
 import { MAX_AST_DEPTH } from './rewrite.ts';
 import {
-  HintedUndefined, bool, dict, fn, hinted, int, isDict, kwargsValue, scope as newScope, isFunc, isList, isStr, isUndef, list, str,
+  HintedUndefined, bool, fn, hinted, isDict, kwargsValue, scope as newScope, isFunc, isList, isStr, isUndef, list, str,
   type AnyValue, type ArrayValue, type FunctionValue, type Node, type StringValue,
 } from './runtime-values.ts';
 import { checkName } from './safety.ts';
@@ -275,36 +276,3 @@ export class SandboxInterpreter extends Interpreter {
   }
 
 }
-
-/** Thrown by `{% break %}` / `{% continue %}`: plain objects, so no stack trace is captured per use. */
-const BREAK = Object.freeze({ control: 'break' });
-const CONTINUE = Object.freeze({ control: 'continue' });
-
-function binder(loopvar: Node): (scope: Environment, item: AnyValue) => void {
-  if (loopvar.type === 'Identifier') {
-    const name = loopvar.value as string;
-    return (scope, item) => void scope.setVariable(name, item);
-  }
-  const names = (loopvar.value as Node[]).map((n) => {
-    if (n.type !== 'Identifier') throw renderError('a loop variable must be a name');
-    return n.value as string;
-  });
-  return (scope, item) => {
-    if (!isList(item)) throw renderError(`cannot unpack non-iterable ${pyTypeName(item)} object`);
-    if (item.value.length !== names.length) {
-      throw renderError(item.value.length > names.length ? `too many values to unpack (expected ${names.length})` : `not enough values to unpack (expected ${names.length}, got ${item.value.length})`);
-    }
-    names.forEach((name, i) => scope.setVariable(name, item.value[i]));
-  };
-}
-
-function loopObject(items: AnyValue[], i: number): AnyValue {
-  const n = items.length;
-  return dict(new Map<string, AnyValue>([
-    ['index', int(i + 1)], ['index0', int(i)], ['revindex', int(n - i)], ['revindex0', int(n - i - 1)],
-    ['first', bool(i === 0)], ['last', bool(i === n - 1)], ['length', int(n)],
-    ['previtem', i > 0 ? items[i - 1] : hinted("'loop.previtem' is undefined on the first item")],
-    ['nextitem', i < n - 1 ? items[i + 1] : hinted("'loop.nextitem' is undefined on the last item")],
-  ]));
-}
-
