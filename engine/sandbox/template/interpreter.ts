@@ -16,7 +16,6 @@ import { checkName } from './safety.ts';
 import { renderError } from './template-errors.ts';
 import { runTest } from './tests.ts';
 
-
 /**
  * Deepest nesting of evaluations at run time (macro recursion included): twice the static AST
  * limit, still well inside the stack (see MAX_AST_DEPTH); past it a render fails with a clear error
