@@ -10,8 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { getLlama, LlamaChatSession } from 'node-llama-cpp';
-import { BUILTIN_MODELS } from '../engine/models/catalog-data.ts';
-import { useLiteProvider } from '../engine/models/providers/use-lite.ts';
+import { embedInThread } from '../engine/models/providers/use-lite-thread.ts';
 import { defaultThreads } from '../engine/models/threads.ts';
 import { writeTinyLlamaGguf } from '../test/helpers/tiny-gguf.ts';
 import { adminClient, machine, ROOT, startChild } from './lib/weir-process.ts';
@@ -33,7 +32,8 @@ async function pass(embed: (batch: string[]) => Promise<unknown>, batch: number)
 }
 
 async function benchEmbeddings(url: string, key: string) {
-  const lib = await useLiteProvider.load(BUILTIN_MODELS.find((m) => m.id === 'use-lite')!, { threads: defaultThreads() });
+  // The library on this thread (the server's provider runs it in a compute thread: that hop is measured).
+  const lib = { embed: (texts: string[]) => embedInThread(texts), dispose: async () => {} };
   const post = (input: string[]) =>
     fetch(`${url}/v1/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'embed', input, encoding_format: 'base64' }) });
   // base64 is what the official OpenAI SDKs ask for by default; the vectors are decoded here as

@@ -3,6 +3,7 @@
  * ("single") and of the machine's default size ("pool"), against the embedder's raw rate on one
  * thread (batches of EMBED_BATCH, one after another: what ingestion did before the pool).
  */
+import os from 'node:os';
 import path from 'node:path';
 import { chunkDocument } from '../../engine/data/chunking.ts';
 import { loadDocument } from '../../engine/data/loaders/index.ts';
@@ -65,6 +66,8 @@ export async function ingest(store: Store, dataDir: string, embedder: (id: strin
   const groups = Math.max(1, Math.min(GROUPS, files.length));
   const rawS: number[] = [];
   const ingestS: Record<keyof typeof sizes, number[]> = { single: [], pool: [] };
+  /** CPU seconds of this process (all its threads) per second of the pass: how many cores it got. */
+  const cores: Record<keyof typeof sizes, number[]> = { single: [], pool: [] };
   const vectors: number[][] = []; // the raw pass's output: real USE-lite vectors for the shape check
   for (let g = 0; g < groups; g++) {
     const from = Math.floor((g * files.length) / groups);
@@ -78,8 +81,12 @@ export async function ingest(store: Store, dataDir: string, embedder: (id: strin
     const add = (kind: keyof typeof sizes) => async () => {
       await poolOf(sizes[kind], model);
       const t = performance.now();
+      const cpu = process.cpuUsage();
       const job = await indexes.addFiles(`bench-ingest-${kind}`, files.slice(from, to));
-      ingestS[kind].push((performance.now() - t) / 1000);
+      const s = (performance.now() - t) / 1000;
+      const used = process.cpuUsage(cpu);
+      ingestS[kind].push(s);
+      cores[kind].push((used.user + used.system) / 1e6 / s);
       const failed = job.results.filter((r) => r.status !== 'added');
       if (job.status !== 'succeeded' || failed.length) throw new Error(`ingestion job ${job.status} (${job.error}); files not added: ${JSON.stringify(failed.slice(0, 3))}`);
     };
@@ -93,6 +100,7 @@ export async function ingest(store: Store, dataDir: string, embedder: (id: strin
       bench: 'ingest', phase: 'group', group: g, files: to - from, mb: round(groupBytes / 1e6, 3), embedded_texts: texts.length, order: order.map(([name]) => name),
       raw_s: round(rawS[g], 2), single_s: round(ingestS.single[g], 2), pool_s: round(ingestS.pool[g], 2),
       single_vs_raw: round(rawS[g] / ingestS.single[g], 3), pool_vs_single: round(ingestS.single[g] / ingestS.pool[g], 3),
+      single_cores: round(cores.single[g], 2), pool_cores: round(cores.pool[g], 2), load_avg_1m: round(os.loadavg()[0], 2),
     });
   }
   const stats = store.data.stats('bench-ingest-pool');
@@ -108,6 +116,7 @@ export async function ingest(store: Store, dataDir: string, embedder: (id: strin
     pool_s: round(pool, 1), pool_chunks_per_s: round(stats.chunks / pool, 2), pool_mb_per_min: round(stats.bytes / 1e6 / (pool / 60), 3),
     single_vs_raw: round(rawTotal / single, 3), single_vs_raw_target: INGEST_TARGET,
     pool_vs_single: round(single / pool, 3), pool_vs_single_median_group: round(median(ingestS.single.map((s, i) => s / ingestS.pool[i])), 3), pool_vs_raw: round(rawTotal / pool, 3),
+    single_cores_median: round(median(cores.single), 2), pool_cores_median: round(median(cores.pool), 2),
     pool_target: POOL_TARGET, ok: single / pool >= POOL_TARGET && rawTotal / single >= INGEST_TARGET,
   });
   for (const kind of Object.keys(sizes)) await indexes.delete(`bench-ingest-${kind}`);
