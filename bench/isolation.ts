@@ -31,7 +31,7 @@ nodes:
     timeout: 2s
     inputs: { s: \${inputs.s} }
     config:
-      template: "{% for i in range(0, 90000) %}{% for j in range(0, 90000) %}.{% endfor %}{% endfor %}"
+      template: "{% for i in range(0, 90000) %}{% for j in range(0, 90000) %}{% endfor %}{% endfor %}"
   - name: regex
     type: transform
     inputs: { s: \${inputs.s} }

@@ -192,12 +192,12 @@ export const httpNode = defineNode({
   async run(ctx, inputs, c, prepared) {
     ctx.signal.throwIfAborted();
     const conn = c.connection === undefined ? undefined : parseConnection(await ctx.connection(c.connection));
-    const url = resolveUrl(render(prepared.url, inputs, 'the url', ctx).trim(), conn?.settings.base_url);
+    const url = resolveUrl((await render(prepared.url, inputs, 'the url', ctx)).trim(), conn?.settings.base_url);
     const headers: Record<string, string> = {};
-    for (const [name, tpl] of prepared.headers) headers[name] = render(tpl, inputs, `header ${name}`, ctx);
+    for (const [name, tpl] of prepared.headers) headers[name] = await render(tpl, inputs, `header ${name}`, ctx);
     let body: string | undefined;
     if (prepared.body) {
-      const text = render(prepared.body, inputs, 'the body', ctx);
+      const text = await render(prepared.body, inputs, 'the body', ctx);
       try {
         body = JSON.stringify(JSON.parse(text));
       } catch (err) {

@@ -38,7 +38,8 @@ function generate(model: LoadedModel, c: LlmConfig, text: string, signal: AbortS
   return model.chat(parseChatMessages(text), opts);
 }
 
-async function* stream(ctx: NodeContext, c: LlmConfig, text: string): AsyncIterable<string> {
+async function* stream(ctx: NodeContext, c: LlmConfig, prompt: string | Promise<string>): AsyncIterable<string> {
+  const text = await prompt;
   const model = await ctx.model(modelRef(c));
   for await (const e of generate(model, c, text, ctx.signal)) {
     if (e.type === 'text') yield e.text;
@@ -60,6 +61,10 @@ export const llmNode = defineNode({
   prepare: (c, env) => prepareTemplate(c, env.flowDir),
   run(ctx, inputs, c, template) {
     ctx.throwIfAborted();
-    return stream(ctx, c, render(template, inputs, 'the llm prompt template', ctx));
+    const prompt = render(template, inputs, 'the llm prompt template', ctx);
+    // A render moved to a sandbox thread is awaited by the stream; if the run ends before the
+    // stream is read, its failure must not surface as an unhandled rejection.
+    if (typeof prompt !== 'string') prompt.catch(() => undefined);
+    return stream(ctx, c, prompt);
   },
 });

@@ -9,7 +9,7 @@ import { startServer, type RunningServer } from '../engine/server.ts';
 import { builtinNodes } from '../nodes/index.ts';
 
 /**
- * Runaway JSONata through the real server (HTTP on 127.0.0.1): it fails with node_timeout naming the
+ * Runaway JSONata and templates through the real server (HTTP on 127.0.0.1): it fails with node_timeout naming the
  * node, and everyone else is answered while it runs. Before the sandbox, a catastrophic regex on a
  * 30-character caller input ran ~40 s here with timeout_ms 200, was recorded as succeeded, and
  * /healthz waited for it.
@@ -27,6 +27,18 @@ nodes:
     type: transform
     inputs: { s: \${inputs.s} }
     config: { expression: ${JSON.stringify(expression)}, timeout_ms: ${timeoutMs} }
+`;
+
+// A template that would loop ten billion times: past the in-process slice it renders on a sandbox
+// thread, which the node's timeout ends.
+const templateRunaway = `weir: 1
+name: template-runaway
+outputs: { out: \${t.output} }
+nodes:
+  - name: t
+    type: prompt
+    timeout: 1500ms
+    config: { template: "{% for i in range(0, 100000) %}{% for j in range(0, 100000) %}{% endfor %}{% endfor %}" }
 `;
 
 // Ten million JSONata steps on a sandbox thread: far past any budget below.
@@ -96,6 +108,7 @@ beforeAll(async () => {
   ] as const) {
     expect((await call('POST', '/api/flows', transformFlow(name, expr, ms))).status).toBe(201);
   }
+  expect((await call('POST', '/api/flows', templateRunaway)).status).toBe(201);
 });
 afterAll(async () => {
   await server?.close();
@@ -113,9 +126,9 @@ describe('runaway transforms through the server', () => {
     expect((await call('POST', '/deployments/regex/score', { s: 'baaa' }, key)).json).toEqual({ out: true });
   });
 
-  it('a runaway fails with node_timeout naming the node, while /healthz and another flow are answered', async () => {
+  it.each(['runaway', 'template-runaway'])('%s fails with node_timeout naming the node, while /healthz and another flow are answered', async (flow) => {
     const order: string[] = [];
-    const runaway = followRun('runaway');
+    const runaway = followRun(flow);
     await runaway.started;
     const healthz = fetch(`${server.url}/healthz`).then(async (r) => (order.push('healthz'), r.status));
     const other = call('POST', '/api/flows/other/runs', { inputs: { s: 'hi' } }).then((r) => (order.push('other'), r.json));
@@ -124,7 +137,9 @@ describe('runaway transforms through the server', () => {
     expect(await other).toMatchObject({ status: 'succeeded', outputs: { out: 'HI' } });
     const e = await finished;
     expect(e.status).toBe('failed');
-    expect(e.error).toMatchObject({ code: 'node_timeout', node: 't' });
+    // The template stops at its timeout or, first on a fast machine, at its step budget; either way
+    // a failure naming the node, never a success.
+    expect(e.error).toMatchObject({ code: flow === 'runaway' ? 'node_timeout' : expect.stringMatching(/^(node_timeout|template_budget)$/), node: 't' });
     expect(order).toEqual(['healthz', 'other', 'runaway']);
   });
 

@@ -12,7 +12,14 @@ export interface JsonataPayload {
  * `kind`; a new kind (the template engine's render) is one more member here and one more handler in
  * sandbox-worker.ts.
  */
-export type SandboxTask = { kind: 'jsonata'; payload: JsonataPayload };
+export type SandboxTask = { kind: 'jsonata'; payload: JsonataPayload } | { kind: 'template'; payload: TemplatePayload };
+
+/** What a template render carries: its text, the text of each file it includes, and its variables. */
+export interface TemplatePayload {
+  source: string;
+  files: Readonly<Record<string, string>>;
+  vars: Record<string, unknown>;
+}
 
 /**
  * A task as posted: with the moment its budget ends, in Date.now() ms (the clock threads share;

@@ -1,5 +1,6 @@
 import { evaluateTask } from './jsonata-eval.ts';
 import type { PostedTask, SandboxOutcome } from './sandbox-task.ts';
+import { renderTask } from './template-task.ts';
 
 /**
  * A sandbox thread (piscina worker): runs one pure task by kind and answers with data, never with a
@@ -8,9 +9,7 @@ import type { PostedTask, SandboxOutcome } from './sandbox-task.ts';
  */
 const handlers: { [K in PostedTask['kind']]: (task: Extract<PostedTask, { kind: K }>) => Promise<SandboxOutcome> | SandboxOutcome } = {
   jsonata: (task) => evaluateTask(task.payload),
-  // template: (task) => render it with compileTemplate(task.payload.source) (cached by source) and
-  //   { maxSteps, deadline: performance.now() + (task.deadline - Date.now()) }; a template_budget
-  //   error with limit 'deadline' answers { code: 'sandbox_timeout' }, other failures as they are.
+  template: (task) => renderTask(task.payload, task.deadline),
 };
 
 export default async function runTask(task: PostedTask): Promise<SandboxOutcome> {
