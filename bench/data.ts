@@ -30,7 +30,7 @@
  * another local embedder swapped in (onnxruntime, llama.cpp) is measured on one core; the ingest
  * part's pool size is taken before that (BENCH_POOL_THREADS overrides it).
  *
- * Env (defaults in brackets); the defaults take about 10 minutes on 2 vCPUs:
+ * Env (defaults in brackets); the defaults take about 11 minutes on 2 vCPUs (the ingest part ~3.5):
  *   BENCH_PARTS      which parts [ingest,retrieval,hybrid]
  *   BENCH_FILES      corpus files [150]          BENCH_CORPUS_KB  corpus text, KB [400] (~1 min a pass per 100 KB)
  *   BENCH_GROUPS     raw/single/pool triples [10]  BENCH_POOL_THREADS  the pool's size [defaultThreads()]

@@ -4,6 +4,8 @@
  * HNSW file under <data dir>/indexes/<name>/. Search is vector, keyword (FTS5/BM25) or hybrid (RRF).
  *
  * Files are added by jobs (ingest-jobs.ts); this class owns the indexes, their vectors and search.
+ * Loading, chunking and embedding run in the compute pool's threads; vectors are added in slices and
+ * saved and opened off the event loop (see VectorIndex), so a big index never holds the server.
  *
  * The store is the record; the vector file follows it. Whenever an index's vectors are loaded by the
  * process allowed to write them, they are checked against the store's chunks: chunks without a
