@@ -17,10 +17,13 @@ import { WeirError } from '../errors.ts';
 import { newRunId } from '../run/run-id.ts';
 import { inBackground } from '../sandbox/compute/compute-pool.ts';
 import { computePool } from '../sandbox/compute/shared-pool.ts';
-import type { DataIndexRow, DataJobFileRow, DataJobOptions, DataJobRow } from '../store/data-types.ts';
+import type { DataIndexRow, DataJobOptions, DataJobRow } from '../store/data-types.ts';
 import type { DataIndexes } from './data-indexes.ts';
 import { FileReader, type FileOutcome, type ReadFile } from './ingest-file.ts';
+import { checkNames, checkOptions, documentName, MAX_FILES_PER_JOB } from './ingest-input.ts';
 import { JobProgress, type JobView } from './ingest-progress.ts';
+
+export { documentName, MAX_FILES_PER_JOB } from './ingest-input.ts';
 
 /** Vectors are saved at least this often during a long job, so other processes see progress. */
 const SAVE_EVERY_MS = 10_000;
@@ -30,8 +33,6 @@ const LOCK_RETRY_MS = 500;
  * busy while a file is loaded or committed; the byte cap keeps big files from piling up in memory.
  */
 const READ_AHEAD_BYTES = 64 * 1024 * 1024;
-export const MAX_FILES_PER_JOB = 10_000;
-const MAX_NAME = 512;
 
 export interface IncomingFile {
   name: string;
@@ -45,42 +46,6 @@ export interface ReindexSettings {
 }
 
 class Stopped extends Error {}
-
-/** A file name as documents are known by: a relative path with forward slashes. */
-export function documentName(raw: string, at: (string | number)[]): string {
-  const name = raw.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/^\/+/, '');
-  const bad = (why: string) => new WeirError('invalid_file_name', `file name "${raw}" ${why}`, { status: 400, path: at });
-  if (!name || name.endsWith('/')) throw bad('is empty');
-  if (name.length > MAX_NAME) throw bad(`is longer than ${MAX_NAME} characters`);
-  if (name.split('/').some((p) => p === '..' || p === '.' || p === '')) throw bad('has an empty, "." or ".." part');
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw bad('has control characters');
-  return name;
-}
-
-function checkOptions(o: DataJobOptions): DataJobOptions {
-  const out: DataJobOptions = {};
-  if (o.textField !== undefined) {
-    if (typeof o.textField !== 'string' || !o.textField || o.textField.length > 128) throw new WeirError('invalid_text_field', 'text_field must be a field name of 1 to 128 characters', { status: 400, path: ['text_field'] });
-    out.textField = o.textField;
-  }
-  if (o.tags !== undefined) {
-    if (!Array.isArray(o.tags) || o.tags.length > 32 || o.tags.some((t) => typeof t !== 'string' || !t.trim() || t.length > 64)) {
-      throw new WeirError('invalid_tags', 'tags must be up to 32 non-empty strings of at most 64 characters', { status: 400, path: ['tags'] });
-    }
-    out.tags = [...new Set(o.tags.map((t) => t.trim()))];
-  }
-  return out;
-}
-
-function checkNames(files: { name: string }[]): void {
-  const seen = new Set<string>();
-  files.forEach((f, i) => {
-    documentName(f.name, ['files', i]);
-    if (seen.has(f.name)) throw new WeirError('duplicate_file', `"${f.name}" appears twice in one batch`, { status: 400, path: ['files', i] });
-    seen.add(f.name);
-  });
-}
 
 export class IngestJobs {
   /** Jobs queued or running in this process. */
