@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { WeirError } from '../errors.ts';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../store/file-modes.ts';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -20,10 +21,11 @@ export class StagedFiles {
     const hash = sha256(bytes);
     const file = path.join(this.dir, hash);
     if (!existsSync(file)) {
-      mkdirSync(this.dir, { recursive: true });
+      // Uploaded documents are readable by their owner only, like the database that indexes them.
+      mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR });
       // Written aside then renamed: a crash never leaves a half file under a hash name.
       const tmp = `${file}.tmp-${process.pid}`;
-      writeFileSync(tmp, bytes);
+      writeFileSync(tmp, bytes, { mode: PRIVATE_FILE });
       renameSync(tmp, file);
     }
     return hash;

@@ -8,7 +8,8 @@
  * the binary's size and sha256, and open() checks them before hnswlib reads a byte: hnswlib trusts the
  * sizes inside its file, and a damaged file can make it allocate garbage or crash the process.
  */
-import { existsSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { PRIVATE_DIR, PRIVATE_FILE } from '../store/file-modes.ts';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { WeirError } from '../errors.ts';
@@ -80,7 +81,7 @@ export class VectorIndex {
   static create(dir: string, dims: number, opts: VectorIndexOptions = {}): VectorIndex {
     if (!Number.isInteger(dims) || dims < 1) throw new WeirError('invalid_dimensions', `vector dimensions must be a positive integer, got ${dims}`);
     const M = opts.M ?? 16, efConstruction = opts.efConstruction ?? 100, ef = opts.ef ?? DEFAULT_EF;
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
     const hnsw = new HierarchicalNSW('cosine', dims);
     // randomSeed fixed so a rebuild from the same rows gives the same graph; no slot reuse (see remove).
     hnsw.initIndex(Math.max(1, opts.capacity ?? 1024), M, efConstruction, 100, false);
@@ -261,6 +262,7 @@ export class VectorIndex {
     this.#idle();
     const next = this.#next();
     this.hnsw.writeIndexSync(next.tmp);
+    chmodSync(next.tmp, PRIVATE_FILE);
     renameSync(next.tmp, next.file);
     this.#commit(next, sha256File(next.file));
   }
@@ -276,6 +278,8 @@ export class VectorIndex {
     return this.#exclusive(async () => {
       const next = this.#next();
       await this.hnsw.writeIndex(next.tmp);
+      // hnswlib creates the file with the umask's mode; the vectors are the documents' content.
+      chmodSync(next.tmp, PRIVATE_FILE);
       renameSync(next.tmp, next.file);
       this.#commit(next, await sha256FileAsync(next.file));
     }).finally(() => this.#saves--);
@@ -297,7 +301,7 @@ export class VectorIndex {
     };
     const headerPath = path.join(this.dir, HEADER);
     const tmpHeader = `${headerPath}.tmp-${process.pid}`;
-    writeFileSync(tmpHeader, JSON.stringify(header));
+    writeFileSync(tmpHeader, JSON.stringify(header), { mode: PRIVATE_FILE });
     renameSync(tmpHeader, headerPath);
     const old = path.join(this.dir, `vectors.${this.generation}.hnsw`);
     if (this.generation > 0 && existsSync(old)) unlinkSync(old);

@@ -1,7 +1,9 @@
-import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StagedFiles } from '../data/staged-files.ts';
+import { VectorIndex } from '../data/vector-index.ts';
 import { DB_FILE } from './open.ts';
 import { useTempDirs } from './test-store.ts';
 
@@ -57,5 +59,25 @@ describe('database file modes', () => {
     const store = temp.open({ dataDir: dir });
     expect(store.flows.list()).toEqual([]);
     for (const f of files(dir)) expect(mode(f).toString(8), f).toBe('600');
+  });
+});
+
+describe('data index file modes', () => {
+  it('keeps uploaded documents and saved vectors readable by their owner only', async () => {
+    const dir = temp.tempDir();
+    const staged = new StagedFiles(join(dir, 'files'));
+    const hash = staged.put(new TextEncoder().encode('a private document'));
+    expect(mode(join(dir, 'files')).toString(8)).toBe('700');
+    expect(mode(join(dir, 'files', hash)).toString(8)).toBe('600');
+
+    const vectors = VectorIndex.create(join(dir, 'vectors'), 4);
+    vectors.add([{ id: 1, vector: [1, 0, 0, 0] }]);
+    await vectors.saveAsync();
+    vectors.add([{ id: 2, vector: [0, 1, 0, 0] }]);
+    vectors.save();
+    expect(mode(join(dir, 'vectors')).toString(8)).toBe('700');
+    const written = readdirSync(join(dir, 'vectors'));
+    expect(written.some((f) => f.endsWith('.hnsw'))).toBe(true);
+    for (const f of written) expect(mode(join(dir, 'vectors', f)).toString(8), f).toBe('600');
   });
 });

@@ -8,6 +8,7 @@
 import { chmodSync, closeSync, openSync, statSync } from 'node:fs';
 
 export const PRIVATE_FILE = 0o600;
+export const PRIVATE_DIR = 0o700;
 
 /** Narrows an existing file to 0600 when group or others have any access; a missing file is left missing. */
 export function narrowToOwner(file: string): void {
