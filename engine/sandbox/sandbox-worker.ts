@@ -1,6 +1,10 @@
 import { evaluateTask } from './jsonata-eval.ts';
 import type { PostedTask, SandboxOutcome } from './sandbox-task.ts';
 import { renderTask } from './template-task.ts';
+import { lowerThreadPriority } from './thread-priority.ts';
+
+// A runaway on this thread must not take the CPU the event loop needs (see thread-priority.ts).
+lowerThreadPriority();
 
 /**
  * A sandbox thread (piscina worker): runs one pure task by kind and answers with data, never with a

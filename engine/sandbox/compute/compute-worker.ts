@@ -6,28 +6,14 @@
  * Modules of our own are imported statically: run from source, a worker thread has tsx's require
  * hook but not its ESM loader hook (Node 20), so a dynamic import() of a .ts file fails there.
  */
-import os from 'node:os';
 import { embedInThread as embedUse, similaritiesInThread, useTokenizer } from '../../models/providers/use-lite-thread.ts';
 import { embedInThread as embedTransformers, loadInThread, tokenizeInThread } from '../../models/providers/transformers-thread.ts';
+import { lowerThreadPriority } from '../thread-priority.ts';
 import { loadAndChunk } from './document-task.ts';
 import { errorData, type Outcome } from './outcome.ts';
 import type { ComputeTask, ResultOf } from './tasks.ts';
 
-/**
- * Compute threads yield the CPU to the event loop: on a machine whose cores they keep busy, the
- * loop would otherwise get only its share of the cores, and every request would wait for it. Nice
- * 10 gives the main thread ~10x their weight; work nobody else wants the CPU for runs at full
- * speed. Measured (bench:isolation, 2 cores, the `hello` endpoint at 4 clients): at equal priority
- * it kept 22 % of its req/s during a 400 KB ingestion and 17 % during extractive questions. On
- * Linux this sets the calling thread only, not the server's. Not allowed (some containers): the
- * thread runs at the server's priority.
- */
-export const COMPUTE_NICE = 10;
-try {
-  os.setPriority(Math.max(os.getPriority(), COMPUTE_NICE));
-} catch {
-  // keep the inherited priority
-}
+lowerThreadPriority();
 
 async function handle(task: ComputeTask): Promise<unknown> {
   switch (task.kind) {
