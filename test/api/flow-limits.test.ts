@@ -5,58 +5,27 @@
  * older version stored in a bad state answers with problems; a node type whose check throws gives a
  * `validation_failed` problem. None of it is ever a 500.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../engine/api/app.ts';
 import { defineNode } from '../../engine/node-definition.ts';
-import { NodeRegistry } from '../../engine/registry.ts';
-import { Workspace } from '../../engine/service/workspace.ts';
-import { openStore } from '../../engine/store/open.ts';
-import { builtinNodes } from '../../nodes/index.ts';
+import { makeApi, type Api } from '../helpers/api.ts';
 import { chainFlow, chainYaml, deepBlockYaml, deepList } from '../helpers/big-flows.ts';
-import { testNodes } from '../helpers/test-nodes.ts';
 
-const ADMIN = 'limits-admin';
 const checkThrows = defineNode({
   type: 'check_throws', title: 'T', category: 'test', description: 'its check throws', inputs: {}, extraInputs: z.any(), output: z.any(),
   config: z.object({}).strict(), check: () => { throw new TypeError("Cannot read properties of undefined (reading 'x')"); }, run: () => null,
 });
 
-let dir: string;
-let ws: Workspace;
-let call: (method: string, url: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; json: any; text: string }>;
+let api: Api;
+let call: Api['call'];
+let ws: Api['ws'];
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'weir-limits-'));
-  const store = openStore({ dataDir: dir, batchMs: 2 });
-  ws = new Workspace(store, new NodeRegistry([...builtinNodes, ...testNodes, checkThrows]));
   // Past the 1 MB default, so what is checked here is the flow, not the body size (see the HTTP test).
-  const app = createApp(ws, { adminToken: ADMIN, maxBodyBytes: 16 * 1024 * 1024 });
-  call = async (method, url, body, headers = {}) => {
-    const init: RequestInit = { method, headers: { authorization: `Bearer ${ADMIN}`, ...headers } };
-    if (body !== undefined) {
-      init.body = typeof body === 'string' ? body : JSON.stringify(body);
-      (init.headers as Record<string, string>)['content-type'] ??= typeof body === 'string' ? 'application/yaml' : 'application/json';
-    }
-    const res = await app.request(url, init);
-    const text = await res.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, json, text };
-  };
+  api = makeApi({ nodes: [checkThrows], maxBodyBytes: 16 * 1024 * 1024 });
+  ({ call, ws } = api);
 });
-afterAll(() => {
-  ws.close();
-  ws.store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => api.close());
 
 describe('a 10 000-node flow', () => {
   it('validates as YAML and as JSON', async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../engine/api/app.ts';
+import type { AnyNodeDefinition } from '../../engine/node-definition.ts';
 import { NodeRegistry } from '../../engine/registry.ts';
 import { Workspace } from '../../engine/service/workspace.ts';
 import { openStore } from '../../engine/store/open.ts';
@@ -10,12 +11,15 @@ import { testNodes } from './test-nodes.ts';
 
 export const ADMIN = 'test-admin-token';
 
-/** The real app over a real SQLite file in a temp folder, called in-process. */
-export function makeApi() {
+/**
+ * The real app over a real SQLite file in a temp folder, called in-process; `nodes` adds node types,
+ * `maxBodyBytes` sets the body cap (256 KiB by default).
+ */
+export function makeApi(opts: { nodes?: AnyNodeDefinition[]; maxBodyBytes?: number } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'weir-api-'));
   const store = openStore({ dataDir: dir, batchMs: 2 });
-  const ws = new Workspace(store, new NodeRegistry([...builtinNodes, ...testNodes]));
-  const app = createApp(ws, { adminToken: ADMIN, maxBodyBytes: 256 * 1024 });
+  const ws = new Workspace(store, new NodeRegistry([...builtinNodes, ...testNodes, ...(opts.nodes ?? [])]));
+  const app = createApp(ws, { adminToken: ADMIN, maxBodyBytes: opts.maxBodyBytes ?? 256 * 1024 });
   const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${ADMIN}`, ...headers } };
     if (body !== undefined) {
