@@ -47,11 +47,13 @@ interface Load {
   p99_ms: number;
   p50_ms: number;
   errors: number;
+  /** Of `errors`: answers that were not 2xx (the rest are socket errors and timeouts). */
+  non2xx: number;
 }
 
 async function load(url: string, headers: Record<string, string>): Promise<Load> {
   const r = await autocannon({ url, method: 'POST', connections: 4, duration: SECONDS, headers: { 'content-type': 'application/json', ...headers }, body: '{"name":"bench"}' });
-  return { req_per_s: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+  return { req_per_s: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts, non2xx: r.non2xx };
 }
 
 /** Runs `work` over and over until `until` settles; returns how many times it finished. */
