@@ -1,4 +1,5 @@
 import RE2 from 're2';
+import { walkAst } from './jsonata-ast.ts';
 
 /**
  * JSONata's regexes on RE2, a linear-time engine: a backtracking engine (V8's RegExp) runs
@@ -55,27 +56,19 @@ export interface UnsupportedRegex {
 
 /**
  * Regex literals in a parsed JSONata expression that RE2 cannot run. JSONata's parser turns every
- * literal into a RegExp inside the tree, so a walk over it finds them all (iterative: trees of long
- * expressions are deep). Patterns built at run time with `$eval` are refused when they are compiled.
+ * literal into a RegExp inside the tree, so a walk over it finds them all. Patterns built at run time with `$eval` are refused when they are compiled.
  */
 export function unsupportedRegexes(ast: unknown): UnsupportedRegex[] {
   const out: UnsupportedRegex[] = [];
-  const seen = new Set<object>();
-  const stack: unknown[] = [ast];
-  while (stack.length) {
-    const v = stack.pop();
-    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
-    seen.add(v);
-    if (v instanceof RegExp) {
-      try {
-        compile(v);
-      } catch (err) {
-        const flags = v.flags.replace('g', '');
-        out.push({ literal: `/${v.source}/${flags}`, reason: err instanceof Error ? err.message : String(err) });
-      }
-      continue;
+  walkAst(ast, (v) => {
+    if (!(v instanceof RegExp)) return false;
+    try {
+      compile(v);
+    } catch (err) {
+      const flags = v.flags.replace('g', '');
+      out.push({ literal: `/${v.source}/${flags}`, reason: err instanceof Error ? err.message : String(err) });
     }
-    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push(child);
-  }
+    return true;
+  });
   return out;
 }
