@@ -59,6 +59,8 @@ function segmentsOf(src: string): Segment[] {
         const start = i;
         while (i < s.length && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
         if (i === start) throw refError(src, 'expected an index or a quoted key inside [ ]');
+        // `[01]` would read as 1 and be written back as `[1]`: one spelling per index keeps rewrites exact.
+        if (s[start] === '0' && i - start > 1) throw refError(src, 'an index has no leading zero');
         segs.push(Number(s.slice(start, i)));
       }
       if (s[i] !== ']') throw refError(src, 'expected ]');
@@ -194,7 +196,24 @@ export function refsOf(b: Binding, out: Ref[] = []): Ref[] {
   return out;
 }
 
+/** A name segment written the short way (`.name`) when it can be read back so, else quoted (`["a b"]`). */
+function formatKey(key: string): string {
+  let plain = key.length > 0;
+  for (let i = 0; plain && i < key.length; i++) plain = isIdentChar(key.charCodeAt(i));
+  if (plain) return `.${key}`;
+  // A template ends a reference at its first `}`, so no spelling of such a key survives a rewrite.
+  if (key.includes('}')) throw new ReferenceSyntaxError(`the key ${JSON.stringify(key)} holds "}" and cannot be written in a reference`);
+  // The parser has no escapes: a key is closed by the next quote of its kind, so pick the kind it lacks.
+  if (!key.includes('"')) return `["${key}"]`;
+  if (!key.includes("'")) return `['${key}']`;
+  throw new ReferenceSyntaxError(`the key ${JSON.stringify(key)} holds both kinds of quote and cannot be written in a reference`);
+}
+
+/**
+ * Writes a reference back as text that `parseRef` reads to the same reference: the studio's rename,
+ * paste and delete rewrite references through this, so a key it cannot round-trip would corrupt a flow.
+ */
 export function formatRef(r: Ref): string {
-  const head = r.kind === 'input' ? `inputs.${r.name}` : r.kind === 'map' ? `map.${r.field}` : `${r.node}.output`;
-  return '${' + head + r.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('') + '}';
+  const head = r.kind === 'input' ? `inputs${formatKey(r.name)}` : r.kind === 'map' ? `map.${r.field}` : `${r.node}.output`;
+  return '${' + head + r.path.map((p) => (typeof p === 'number' ? `[${p}]` : formatKey(p))).join('') + '}';
 }
