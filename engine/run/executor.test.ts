@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nodeOf, plan, run } from '../../test/helpers/flows.ts';
+import { runOnFakeClock } from '../../test/helpers/fake-clock.ts';
 import { probe } from '../../test/helpers/test-nodes.ts';
 import { startRun } from './executor.ts';
 
@@ -8,17 +9,20 @@ beforeEach(() => probe.reset());
 const waitNode = (name: string, ms: number, value: string = name, extra: object = {}) => ({ name, type: 'wait', inputs: { value }, config: { ms }, ...extra });
 
 describe('parallel branches', () => {
-  it('runs independent branches at the same time: wall time is the longest branch, not the sum', async () => {
+  it('runs independent branches at the same time: run time is the longest branch, not the sum', async () => {
     const p = plan(
       [waitNode('a', 200), waitNode('b', 200), waitNode('c', 200), waitNode('d', 200),
         { name: 'join', type: 'pass', inputs: { value: '${a.output}${b.output}${c.output}${d.output}' } }],
       { out: '${join.output}' },
     );
-    const { result, ms } = await run(p);
+    const { result, events, settledAt } = await runOnFakeClock(p);
     expect(result.status).toBe('succeeded');
     expect(result.outputs.out).toBe('abcd');
     expect(probe.maxRunning).toBe(4);
-    expect(ms).toBeLessThan(600); // the sum would be 800; one branch is 200
+    // All four start before any finishes, and on the fake clock the run takes one branch's 200 ms.
+    const order = events.filter((e) => e.type === 'node.started' || e.type === 'node.finished').map((e) => `${e.type} ${e.node}`);
+    expect(order.slice(0, 4).sort()).toEqual(['node.started a', 'node.started b', 'node.started c', 'node.started d']);
+    expect(settledAt).toBe(200); // the sum would be 800
   });
 
   it('never runs more nodes at once than the concurrency limit', async () => {
@@ -90,10 +94,11 @@ describe('trace and events', () => {
       { a: '${a.output}', u: '${u.output.ok}' },
       { x: { type: 'string' } },
     );
-    const { result, events } = await run(p, { x: 'hi' });
+    const { result, events } = await runOnFakeClock(p, { x: 'hi' });
     const a = nodeOf(result, 'a');
     expect(a).toMatchObject({ status: 'succeeded', attempts: 1, inputs: { value: 'hi' }, output: 'hi' });
-    expect(a.endMs! - a.startMs!).toBeGreaterThanOrEqual(4);
+    expect(a.endMs! - a.startMs!).toBe(5); // the node's 5 ms on the fake clock
+    expect(nodeOf(result, 'u').startMs).toBeGreaterThanOrEqual(a.endMs!);
     expect(nodeOf(result, 'u').usage).toEqual({ prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 });
     expect(result.usage.total_tokens).toBe(10);
     expect(events.map((e) => e.type)).toEqual(['run.started', 'node.started', 'node.finished', 'node.started', 'node.finished', 'run.finished']);

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NodeFailedError, WeirError } from '../errors.ts';
 import { nodeOf, plan, run } from '../../test/helpers/flows.ts';
+import { runOnFakeClock } from '../../test/helpers/fake-clock.ts';
 import { probe } from '../../test/helpers/test-nodes.ts';
 import { startRun } from './executor.ts';
 
@@ -9,13 +10,14 @@ beforeEach(() => probe.reset());
 describe('retry', () => {
   it('retries a failing node with backoff until it succeeds, and says so in events and trace', async () => {
     const p = plan([{ name: 'f', type: 'flaky', inputs: { value: 'v' }, config: { failures: 2 }, retry: { max_attempts: 3, backoff: '20ms', jitter: false } }], { out: '${f.output}' });
-    const { result, events, ms } = await run(p);
+    const { result, events, settledAt } = await runOnFakeClock(p);
     expect(result.status).toBe('succeeded');
     expect(result.outputs.out).toEqual({ value: 'v', attempt: 3 });
     expect(nodeOf(result, 'f').attempts).toBe(3);
     const retrying = events.filter((e) => e.type === 'node.retrying');
     expect(retrying.map((e) => [e.attempt, e.delayMs])).toEqual([[2, 20], [3, 40]]);
-    expect(ms).toBeGreaterThanOrEqual(59); // backoff doubles: 20 + 40
+    // The delays are really waited, and nothing else is: backoff doubles, 20 + 40 fake ms.
+    expect(settledAt).toBe(60);
   });
 
   it('fails after the last attempt with the node error as cause', async () => {
@@ -38,29 +40,31 @@ describe('retry', () => {
 describe('timeouts, deadlines and cancellation', () => {
   it('times a node out, aborting its signal, and retries the timeout', async () => {
     const p = plan([{ name: 'slow', type: 'wait', inputs: { value: 1 }, config: { ms: 5000 }, timeout: '40ms', retry: { max_attempts: 2, backoff: 1 } }], { out: '${slow.output}' });
-    const { result, ms } = await run(p);
+    const { result, settledAt } = await runOnFakeClock(p);
     expect(result.status).toBe('failed');
     expect(result.error?.code).toBe('node_timeout');
     expect(nodeOf(result, 'slow').attempts).toBe(2);
     expect(probe.aborted).toEqual(['slow', 'slow']);
-    expect(ms).toBeLessThan(2000);
+    // Two 40 ms timeouts and a backoff of at most 1 ms, not the node's 5 s.
+    expect(settledAt).toBeGreaterThanOrEqual(80);
+    expect(settledAt).toBeLessThanOrEqual(81);
   });
 
   it('times out a node that ignores its abort signal', async () => {
     const p = plan([{ name: 'deaf', type: 'wait', inputs: { value: 1 }, config: { ms: 3000, ignore_abort: true }, timeout: 30 }], { out: '${deaf.output}' });
-    const { result, ms } = await run(p);
+    const { result, settledAt } = await runOnFakeClock(p);
     expect(result.error?.code).toBe('node_timeout');
-    expect(ms).toBeLessThan(1500);
+    expect(settledAt).toBe(30); // at its timeout, not when the deaf node's 3 s are up
   });
 
   it('fails the whole run at its deadline and aborts what is running', async () => {
     const p = plan([{ name: 'a', type: 'wait', inputs: { value: 1 }, config: { ms: 5000 } }, { name: 'b', type: 'wait', inputs: { value: 1 }, config: { ms: 5000 } }], { a: '${a.output}', b: '${b.output}' });
-    const { result, ms } = await run(p, {}, { deadlineMs: 50 });
+    const { result, settledAt } = await runOnFakeClock(p, {}, { deadlineMs: 50 });
     expect(result.status).toBe('failed');
     expect(result.error?.code).toBe('run_deadline_exceeded');
     expect(probe.aborted.sort()).toEqual(['a', 'b']);
     expect(nodeOf(result, 'a').status).toBe('cancelled');
-    expect(ms).toBeLessThan(1500);
+    expect(settledAt).toBe(50); // at the deadline, not when the nodes' 5 s are up
   });
 
   it('cancels through an AbortSignal that reaches every running node', async () => {
@@ -88,14 +92,14 @@ describe('timeouts, deadlines and cancellation', () => {
 describe('a failing node', () => {
   it('fails the run with its error and cancels its running siblings', async () => {
     const p = plan([{ name: 'bad', type: 'boom', config: { ms: 20 } }, { name: 'slow', type: 'wait', inputs: { value: 1 }, config: { ms: 5000 } }], { a: '${bad.output.never}', b: '${slow.output}' });
-    const { result, ms, events } = await run(p);
+    const { result, settledAt, events } = await runOnFakeClock(p);
     expect(result.status).toBe('failed');
     expect(result.error).toMatchObject({ code: 'boom', node: 'bad', message: 'node "bad" failed: exploded on purpose' });
     expect(result.error?.cause?.cause?.message).toBe('root cause');
     expect(probe.aborted).toEqual(['slow']);
     expect(nodeOf(result, 'slow').status).toBe('cancelled');
     expect(events.find((e) => e.type === 'node.failed')).toMatchObject({ node: 'bad', continued: false });
-    expect(ms).toBeLessThan(1500);
+    expect(settledAt).toBe(20); // when "bad" fails, not when "slow" would have finished
   });
 
   it('with on_error: continue hands an error value to the nodes downstream', async () => {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { nodeOf, plan, run } from '../../test/helpers/flows.ts';
+import { runOnFakeClock } from '../../test/helpers/fake-clock.ts';
 import { probe } from '../../test/helpers/test-nodes.ts';
 import { serializeTrace } from './trace.ts';
 
@@ -15,7 +16,7 @@ describe('streaming', () => {
       ],
       { answer: '${talk.output}', copy: '${len.output}', other: '${slow.output}' },
     );
-    const { result, events } = await run(p);
+    const { result, events } = await runOnFakeClock(p);
     expect(result.outputs).toEqual({ answer: 'one two three four ', copy: 'one two three four ', other: 'done' });
     const chunks = events.filter((e) => e.type === 'output.chunk');
     expect(chunks.map((e) => e.chunk)).toEqual(['one ', 'two ', 'three ', 'four ']);
@@ -23,8 +24,9 @@ describe('streaming', () => {
     // The chunks arrive before the parallel slow branch has finished, not all at the end.
     const slowDone = events.findIndex((e) => e.type === 'node.finished' && e.node === 'slow');
     expect(events.indexOf(chunks[3])).toBeLessThan(slowDone);
-    const firstChunkAt = chunks[0].at, lastChunkAt = chunks[3].at;
-    expect(lastChunkAt - firstChunkAt).toBeGreaterThanOrEqual(50);
+    // Each chunk is sent when its word comes (every 25 fake ms), not held back and sent in a burst.
+    const t0 = events[0].at;
+    expect(chunks.map((e) => e.at - t0)).toEqual([25, 50, 75, 100]);
   });
 
   it('stops a stream when the run is cancelled', async () => {

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { compileFlow } from '../flow/compile.ts';
 import { validateFlow } from '../flow/validate.ts';
 import { defineNode } from '../node-definition.ts';
-import { testRegistry } from '../../test/helpers/test-nodes.ts';
+import { probe, testRegistry } from '../../test/helpers/test-nodes.ts';
 import { runFlow } from './executor.ts';
 import { withSubflows } from './subflows.ts';
 
@@ -37,12 +37,16 @@ describe('sub-flows', () => {
   });
 
   it('cancels the sub-flow when the parent is cancelled', async () => {
+    probe.reset();
     const ctl = new AbortController();
-    setTimeout(() => ctl.abort(), 30);
-    const t = performance.now();
-    const r = await runFlow(compileFlow(flows.callsSlow, env), {}, { host, signal: ctl.signal });
+    const pending = runFlow(compileFlow(flows.callsSlow, env), {}, { host, signal: ctl.signal });
+    await vi.waitFor(() => expect(probe.running).toBe(1)); // the sub-flow's 5 s node has started
+    ctl.abort();
+    const r = await pending;
     expect(r.status).toBe('cancelled');
-    expect(performance.now() - t).toBeLessThan(1500);
+    // The sub-flow's node got the abort and stopped: it is not left running behind a cancelled parent.
+    expect(probe.aborted).toEqual(['w']);
+    expect(probe.running).toBe(0);
   });
 
   it('detects recursion between flows at validation, naming the chain', () => {
