@@ -24,6 +24,10 @@ export interface ServerOptions {
   shutdownGraceMs?: number;
   /** Folder of example flows loaded into an empty store. */
   examplesDir?: string | null;
+  /** Largest JSON (non-upload) request body, in bytes; 1 MiB by default. */
+  maxBodyBytes?: number;
+  /** Largest document upload, in bytes; 256 MiB by default. */
+  maxUploadBytes?: number;
 }
 
 export interface RunningServer {
@@ -74,7 +78,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const seeded = await seedExamples(ws, opts.examplesDir === undefined ? defaultExamples() : opts.examplesDir);
   const given = opts.adminToken ?? process.env.WEIR_ADMIN_TOKEN;
   const adminToken = given || `weir_admin_${randomBytes(24).toString('base64url')}`;
-  const app = createApp(ws, { adminToken });
+  const app = createApp(ws, { adminToken, maxBodyBytes: opts.maxBodyBytes, maxUploadBytes: opts.maxUploadBytes });
   const host = opts.host ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: host }, () => resolve(s));

@@ -80,6 +80,14 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   });
 
   app.notFound((c) => c.json(errorBody(404, 'route_not_found', `no route ${c.req.method} ${c.req.path}`), 404));
-  app.onError((err, c) => errorResponse(err, c));
+  app.onError((err, c) => {
+    // A client that leaves mid-body (a dropped link, a cancelled upload) makes the body read fail
+    // with ECONNRESET: nobody is there to read an answer and it is not the server's fault, so it
+    // must not be logged as an internal error. Other errors after a client left still are.
+    if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' && c.req.raw.signal.aborted) {
+      return c.json(errorBody(400, 'request_aborted', 'the client closed the request before its body arrived'), 400);
+    }
+    return errorResponse(err, c);
+  });
   return app;
 }
