@@ -296,3 +296,42 @@ describe('chunkDocument with the USE-lite tokenizer', () => {
     for (const c of chunks) expect(c.tokens).toBeGreaterThan(0);
   });
 });
+
+describe('chunk overlap at its limits', () => {
+  /** The words two consecutive chunks share, for every pair in the section. */
+  const sharedWords = (d: LoadedDocument, chunks: Chunk[]) => pairs(chunks, d).map(([a, b]) => (b.start < a.end ? countWords(d.fullText.slice(b.start, a.end)) : 0));
+
+  it('takes trailing sentences whose tokens sum to exactly overlapTokens, and one token less takes one sentence fewer', async () => {
+    // 5-word sentences; max 40 leaves room for any overlap below, so only overlapTokens decides.
+    const d = doc([paragraph(1, 30, 5)]);
+    for (const [overlap, shared] of [[10, 10], [9, 5], [15, 15], [14, 10], [5, 5], [4, 0]]) {
+      const chunks = await chunk(d, 40, overlap);
+      await checkChunks(d, chunks, words, 40);
+      const got = sharedWords(d, chunks);
+      expect(got.length, `overlap ${overlap}`).toBeGreaterThan(2);
+      // Every pair but the last (which may be short of text) shares exactly `shared` words.
+      expect(new Set(got.slice(0, -1)), `overlap ${overlap}`).toEqual(new Set([shared]));
+    }
+  });
+
+  it('fills the room left for the next sentence exactly: overlap plus what follows may equal maxTokens', async () => {
+    // max 20, 5-word sentences: a chunk holds 4; the next needs 5, so 15 are left for overlap.
+    const d = doc([paragraph(1, 20, 5)]);
+    const chunks = await chunk(d, 20, 19);
+    await checkChunks(d, chunks, words, 20);
+    // The overlap repeats only a chunk's new sentences, so after a chunk with one new sentence the
+    // next shares just that one: 15, 5, 15, 5… until the paragraph's rest fits in one chunk.
+    expect(sharedWords(d, chunks).slice(0, 6)).toEqual([15, 5, 15, 5, 15, 5]);
+    expect(chunks.slice(0, 6).map((c) => c.tokens)).toEqual([20, 20, 20, 20, 20, 20]);
+  });
+
+  it('accepts overlapTokens of maxTokens - 1 and still moves forward; maxTokens itself is refused', async () => {
+    const d = doc([paragraph(1, 12, 5)]);
+    const chunks = await chunk(d, 10, 9);
+    await checkChunks(d, chunks, words, 10);
+    for (const [a, b] of pairs(chunks, d)) expect(b.end).toBeGreaterThan(a.end);
+    expect(new Set(sharedWords(d, chunks))).toEqual(new Set([5]));
+    await expect(chunk(d, 10, 10)).rejects.toThrow('overlapTokens must be an integer from 0 to maxTokens - 1, got 10');
+    await expect(chunk(d, 1, 0)).resolves.toHaveLength(60);
+  });
+});
