@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { onTestFailed } from 'vitest';
-import { studioDir } from '../../engine/api/studio.ts';
 import { NodeRegistry } from '../../engine/registry.ts';
 import { startServer, type RunningServer } from '../../engine/server.ts';
 import { builtinNodes } from '../../nodes/index.ts';
 import { launchBrowser } from './browser.ts';
+import { staleStudioBuild } from './fresh-build.ts';
 
 const SHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
 export const ADMIN = 'studio-admin-token';
@@ -29,7 +29,10 @@ export interface Studio {
  * Chromium. Call `watch(page)` inside a test so a failure saves a screenshot under test-results/.
  */
 export async function startStudio(opts: { examples?: boolean } = {}): Promise<Studio> {
-  if (!studioDir()) throw new Error('the studio is not built: run `npm run build` (npm test builds it) before the browser tests');
+  // A missing or stale dist/editor would test code that is no longer there (or, with no build, the
+  // server falls back to the unbuilt editor/ sources), so refuse it before starting anything.
+  const stale = staleStudioBuild();
+  if (stale) throw new Error(stale);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'weir-studio-'));
   const server = await startServer({
     registry: new NodeRegistry(builtinNodes), port: 0, dataDir: dir, adminToken: ADMIN,
