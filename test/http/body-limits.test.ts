@@ -152,3 +152,15 @@ describe('a Content-Length that lies, and Expect: 100-continue', () => {
     expectTooLarge(refused, JSON_LIMIT);
   });
 });
+
+describe('the upload route and content types', () => {
+  it('refuses a body that is neither multipart nor JSON with a 415 naming the types it takes (size checks first)', async () => {
+    const plain = await fetch(`${server.url}${UPLOAD}`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'plain words' });
+    const r = await read(plain);
+    expect(r.status).toBe(415);
+    expect(r.json.error).toMatchObject({ code: 'unsupported_media_type', param: null, type: 'invalid_request_error' });
+    expect(r.json.error.message).toContain('multipart/form-data');
+    const big = await fetch(`${server.url}${UPLOAD}`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'x'.repeat(UPLOAD_LIMIT + 1) });
+    expectTooLarge(await read(big), UPLOAD_LIMIT);
+  });
+});
