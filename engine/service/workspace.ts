@@ -212,7 +212,10 @@ export class Workspace {
     } else {
       const total = d.traffic.reduce((s, t) => s + t.weight, 0);
       let r = Math.random() * total;
+      // Float sums can leave r a hair above 0 after the last weight (0.3 + 0.7 do): that draw goes to
+      // the last version with weight, never to one set to 0 to take it out of traffic.
       number = d.traffic[d.traffic.length - 1].version;
+      for (const t of d.traffic) if (t.weight > 0) number = t.version;
       for (const t of d.traffic) {
         if (t.weight > 0 && (r -= t.weight) < 0) {
           number = t.version;
