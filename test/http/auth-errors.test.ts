@@ -60,7 +60,7 @@ const expectError = (r: { status: number; json: any }, status: number, code: str
 
 describe('the admin token on /api', () => {
   it('refuses a missing, malformed or wrong credential with one 401; takes Bearer (any case) and api-key', async () => {
-    const refused = [
+    const refused: Record<string, string>[] = [
       {},
       { authorization: `Basic ${ADMIN}` },
       { authorization: 'Bearer' },
@@ -78,7 +78,7 @@ describe('the admin token on /api', () => {
       answers.push(r.text);
     }
     expect(new Set(answers).size).toBe(1);
-    for (const h of [{ authorization: `Bearer ${ADMIN}` }, { authorization: `bearer ${ADMIN}` }, { 'api-key': ADMIN }]) {
+    for (const h of [{ authorization: `Bearer ${ADMIN}` }, { authorization: `bearer ${ADMIN}` }, { 'api-key': ADMIN }] as Record<string, string>[]) {
       const r = await call('GET', '/api/flows', h);
       expect(r.status, JSON.stringify(h)).toBe(200);
       expect(r.json.data.map((f: { name: string }) => f.name)).toEqual(['echo']);
@@ -110,7 +110,7 @@ describe('deployment keys on a published endpoint', () => {
   });
 
   it('serves a live key by Bearer and by the api-key header', async () => {
-    for (const h of [{ authorization: `Bearer ${key}` }, { 'api-key': key }, { 'api-key': otherKey }]) {
+    for (const h of [{ authorization: `Bearer ${key}` }, { 'api-key': key }, { 'api-key': otherKey }] as Record<string, string>[]) {
       const r = await score(h, h['api-key'] === otherKey ? 'echo-other' : 'echo-prod');
       expect(r.status).toBe(200);
       expect(r.json).toEqual({ said: 'hi hi' });
