@@ -8,17 +8,21 @@ import {
   type NodeContext,
   type Usage,
 } from '../engine/node-definition.ts';
+import { RunNodeContext, type RunHost } from '../engine/run/node-context.ts';
 
 /**
- * A hand-made NodeContext for node tests. It is a fake on purpose: the engine's real run context is
- * being written in parallel, and node tests should not depend on the executor anyway. Keep it
- * faithful to the NodeContext contract (e.g. unknown connections throw `connection_not_found`).
+ * What a node test puts behind the engine's real run context (RunNodeContext, the one the executor
+ * gives every node): the host's parts a node reaches through it. These stay hand-made because the
+ * real ones belong to `weir serve` (the connection store with its secrets, deployed models, data
+ * indexes, the flow library) and a node test should not start a server to get them; each behaves
+ * as the server's does where a node can tell (an unknown connection is `connection_not_found`).
  */
 export interface TestContextOptions {
   signal?: AbortSignal;
   flowDir?: string;
-  /** By name; `name` is filled in from the key. */
+  /** By name; `name` is filled in from the key. Absent = a host without connections. */
   connections?: Record<string, Omit<Connection, 'name'>>;
+  /** Runs a sub-flow; absent = every sub-flow returns no outputs (calls are still recorded). */
   runFlow?: NodeContext['runFlow'];
   /** Models the node may call (real loaded models in tests); absent = none. */
   model?: NodeContext['model'];
@@ -28,54 +32,44 @@ export interface TestContextOptions {
   attempt?: number;
 }
 
+/** The real context, plus what the node did through it, for the test to look at. */
 export interface TestContext extends NodeContext {
   readonly logs: { level: LogLevel; message: string; data?: unknown }[];
   readonly usage: Usage[];
   readonly flowCalls: { name: string; inputs: Record<string, unknown> }[];
 }
 
+/** A RunNodeContext (the engine's own) on a test host that records logs, usage and sub-flow calls. */
 export function makeContext(opts: TestContextOptions = {}): TestContext {
   const logs: TestContext['logs'] = [];
   const usage: Usage[] = [];
   const flowCalls: TestContext['flowCalls'] = [];
-  const connections = opts.connections ?? {};
-  const signal = opts.signal ?? new AbortController().signal;
-  return {
-    runId: 'test-run',
-    node: opts.node ?? 'node_under_test',
-    attempt: opts.attempt ?? 1,
-    signal,
-    throwIfAborted: () => signal.throwIfAborted(),
-    flowDir: opts.flowDir,
-    logs,
-    usage,
-    flowCalls,
-    log: (level, message, data) => void logs.push({ level, message, data }),
-    reportUsage: (u) => void usage.push(u),
-    async connection(name) {
-      const c = Object.hasOwn(connections, name) ? connections[name] : undefined;
-      if (!c) throw new WeirError('connection_not_found', `connection "${name}" does not exist`, { status: 404 });
-      return { name, ...c };
-    },
-    async model(ref) {
-      if (opts.model) return opts.model(ref);
-      throw new WeirError('model_not_found', `model ${JSON.stringify(ref)} not found`, { status: 404 });
-    },
-    async searchIndex(index, query, o) {
-      if (opts.searchIndex) return opts.searchIndex(index, query, o);
-      throw new WeirError('index_not_found', `data index "${index}" not found`, { status: 404 });
-    },
+  const connections = opts.connections;
+  const host: RunHost = {
+    log: ({ level, message, data }) => void logs.push({ level, message, data }),
+    connection: connections
+      ? async (name) => {
+          const c = Object.hasOwn(connections, name) ? connections[name] : undefined;
+          if (!c) throw new WeirError('connection_not_found', `connection "${name}" does not exist`, { status: 404 });
+          return { name, ...c };
+        }
+      : undefined,
+    model: opts.model,
+    searchIndex: opts.searchIndex,
     async runFlow(name, inputs) {
       flowCalls.push({ name, inputs });
-      if (opts.runFlow) return opts.runFlow(name, inputs);
-      return {};
+      return { outputs: opts.runFlow ? await opts.runFlow(name, inputs) : {}, usage: {} };
     },
   };
+  const ctx = new RunNodeContext('test-run', opts.node ?? 'node_under_test', opts.attempt ?? 1, opts.signal ?? new AbortController().signal, opts.flowDir, host, (u) => void usage.push(u));
+  return Object.assign(ctx, { logs, usage, flowCalls });
 }
 
 /**
  * Does what the engine does with a node per run, in its order: parse the config, check, prepare,
  * run; streamed chunks are joined. Check problems fail loudly so a test can't run a bad config.
+ * The executor spreads these steps over compiling a flow and running it; a node test calls one
+ * node with literal inputs and no flow around it, so this does the same steps directly.
  */
 export async function runNode(
   def: AnyNodeDefinition,
