@@ -18,15 +18,29 @@ const shownIds = (page: Page) =>
 /** The ids the server answers for a query, to compare the page's filtering with. */
 const serverIds = async (query: string) => (await studio.admin<{ data: { id: string }[] }>('GET', `/api/models${query}`)).data.map((m) => m.id);
 
-it('searches the catalog, deploys weir-extractive from its page and streams a cited answer in the playground', async () => {
-  // With no model deployment, the playground explains and offers the offline default.
+/**
+ * The "chat" deployment of weir-extractive, ready. A test that needs it makes it through the API
+ * when an earlier test (which deploys it from the page) did not, so each test stands on its own.
+ */
+async function chatDeployed(): Promise<void> {
+  const list = await studio.admin<{ data: { name: string }[] }>('GET', '/api/deployments');
+  if (!list.data.some((d) => d.name === 'chat')) await studio.admin('POST', '/api/deployments', { name: 'chat', model: 'weir-extractive' });
+  await expect.poll(async () => (await studio.admin('GET', '/api/deployments/chat')).state, { timeout: 60_000 }).toBe('ready');
+}
+
+// The steps run in this order on one server (no deployment at first, then "chat"), but each is its
+// own test, so a failure in one still lets the others run and report.
+
+it('with no model deployment, the playground explains and offers the offline default', async () => {
   const page = await studio.open('playground');
-  watch(page, 'models-e2e');
+  watch(page, 'models-e2e-empty-playground');
   await page.getByTestId('playground-empty').waitFor();
   expect(await page.getByTestId('playground-empty').textContent()).toContain('weir-extractive');
+});
 
-  // The catalog, searched and filtered with its controls; each view matches the server's answer.
-  await page.goto(`${studio.server.url}/#/models`);
+it('searches and filters the catalog with its controls; each view matches the server\'s answer', async () => {
+  const page = await studio.open('models');
+  watch(page, 'models-e2e-catalog');
   await page.getByRole('table', { name: 'Model catalog' }).waitFor();
   await expect.poll(() => shownIds(page)).toEqual(await serverIds(''));
   expect((await shownIds(page)).length).toBeGreaterThan(10);
@@ -53,9 +67,12 @@ it('searches the catalog, deploys weir-extractive from its page and streams a ci
   await page.getByLabel('Provider').selectOption('openai-compatible');
   await expect.poll(() => shownIds(page)).toEqual(await serverIds('?provider=openai-compatible'));
   expect(await page.getByTestId('model-row-gpt-4o-mini').textContent()).toMatch(/remote[\s\S]*\$/);
+});
 
-  // A model's page: its catalog facts, then deploy it and watch it load.
-  await page.getByRole('button', { name: 'Clear filters' }).first().click();
+it('shows a model\'s catalog facts on its page, deploys it and links the ready deployment to the playground', async () => {
+  const page = await studio.open('models');
+  watch(page, 'models-e2e-deploy');
+  await page.getByRole('table', { name: 'Model catalog' }).waitFor();
   await page.getByLabel('Search models').fill('weir');
   await page.getByRole('link', { name: 'Weir extractive answerer' }).click();
   await page.waitForURL(/#\/models\/weir-extractive$/);
@@ -75,6 +92,14 @@ it('searches the catalog, deploys weir-extractive from its page and streams a ci
   // The playground, from the deploy panel's link.
   await status.getByRole('link', { name: 'Open in playground' }).click();
   await page.waitForURL(/#\/playground\/chat$/);
+  await page.getByTestId('extractive-hint').waitFor();
+  expect(await page.getByLabel('Deployment', { exact: true }).inputValue()).toBe('chat');
+}, 90_000);
+
+it('streams a cited answer in the playground, keeps the conversation for a follow-up and clears it', async () => {
+  await chatDeployed();
+  const page = await studio.open('playground/chat');
+  watch(page, 'models-e2e-playground');
   await page.getByTestId('extractive-hint').waitFor();
   expect(await page.getByLabel('Deployment', { exact: true }).inputValue()).toBe('chat');
 
@@ -117,6 +142,14 @@ it('searches the catalog, deploys weir-extractive from its page and streams a ci
   await page.getByRole('button', { name: 'Clear chat' }).click();
   expect(await page.getByTestId('turn-assistant').count()).toBe(0);
   expect(studio.consoleErrors).toEqual([]);
+}, 90_000);
+
+it('shows a refused call\'s own message in the transcript, then offers the offline default again and deploys it in one click', async () => {
+  await chatDeployed();
+  const page = await studio.open('playground/chat');
+  watch(page, 'models-e2e-refused');
+  await page.getByTestId('extractive-hint').waitFor();
+  const box = page.getByLabel('Message', { exact: true });
 
   // A refused call shows the server's own message in the transcript, and the page goes on.
   await studio.admin('DELETE', '/api/deployments/chat');
@@ -134,4 +167,4 @@ it('searches the catalog, deploys weir-extractive from its page and streams a ci
   await expect.poll(() => page.locator('.deployment-state').textContent(), { timeout: 60_000 }).toContain('ready');
   // Chromium logs every non-2xx response; that 404 is the only message allowed.
   expect(studio.consoleErrors.filter((e) => !/Failed to load resource.*404/.test(e))).toEqual([]);
-}, 120_000);
+}, 90_000);
