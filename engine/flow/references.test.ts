@@ -81,6 +81,8 @@ describe('malformed references at the edges of the grammar', () => {
       ['a.output[-1]', 'expected an index'],
       ['a.output[01]', 'no leading zero'],
       ['a.output[007]', 'no leading zero'],
+      ['a.output[9007199254740992]', 'index too large'],
+      ['a.output[99999999999999999999]', 'index too large'],
       ['a.output[ 0]', 'expected an index'],
       ['a.output[0 ]', 'expected ]'],
       ['a. output', 'expected a name at position 3'],
@@ -98,6 +100,7 @@ describe('malformed references at the edges of the grammar', () => {
   it('accepts the neighbours of those mistakes: one index of zero, empty and odd quoted keys, padding around the whole reference', () => {
     expect(parseRef('a.output[0]').path).toEqual([0]);
     expect(parseRef('a.output[10]').path).toEqual([10]);
+    expect(parseRef('a.output[9007199254740991]').path).toEqual([Number.MAX_SAFE_INTEGER]);
     expect(parseRef('a.output[""]').path).toEqual(['']);
     expect(parseRef('a.output["a.b"]').path).toEqual(['a.b']);
     expect(parseRef('a.output["x[0]"]').path).toEqual(['x[0]']);

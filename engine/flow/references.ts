@@ -61,7 +61,10 @@ function segmentsOf(src: string): Segment[] {
         if (i === start) throw refError(src, 'expected an index or a quoted key inside [ ]');
         // `[01]` would read as 1 and be written back as `[1]`: one spelling per index keeps rewrites exact.
         if (s[start] === '0' && i - start > 1) throw refError(src, 'an index has no leading zero');
-        segs.push(Number(s.slice(start, i)));
+        const index = Number(s.slice(start, i));
+        // Past 2^53 digits are lost (`[9007199254740993]` reads as …992), so the text would not round-trip.
+        if (!Number.isSafeInteger(index)) throw refError(src, 'index too large');
+        segs.push(index);
       }
       if (s[i] !== ']') throw refError(src, 'expected ]');
       i++;
