@@ -79,7 +79,15 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
     return c.json({ valid: v.ok, problems: v.problems });
   });
 
-  app.notFound((c) => c.json(errorBody(404, 'route_not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) => {
+    // A known path with the wrong method is a 405 naming the methods it takes (clients and
+    // proxies read Allow), not a 404 that suggests the path itself is wrong.
+    const allow = allowedMethods(app, c.req.path);
+    if (allow.length) {
+      return c.json(errorBody(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(', ')}`), 405, { allow: allow.join(', ') });
+    }
+    return c.json(errorBody(404, 'route_not_found', `no route ${c.req.method} ${c.req.path}`), 404);
+  });
   app.onError((err, c) => {
     // A client that leaves mid-body (a dropped link, a cancelled upload) makes the body read fail
     // with ECONNRESET: nobody is there to read an answer and it is not the server's fault, so it
@@ -90,4 +98,13 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
     return errorResponse(err, c);
   });
   return app;
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** The methods with a route (not only middleware, which hono registers as ALL) for `path`. */
+function allowedMethods(app: Hono, path: string): string[] {
+  const allow: string[] = METHODS.filter((m) => app.router.match(m, path)[0].some(([[, route]]) => route.method === m));
+  if (allow.includes('GET')) allow.push('HEAD');
+  return allow;
 }

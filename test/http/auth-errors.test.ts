@@ -137,4 +137,21 @@ describe('error shape and status', () => {
     expectError(await call('GET', '/api/no-such-thing'), 401, 'unauthorized', 'authentication_error');
     expectError(await call('POST', '/v1/no-such-endpoint', { authorization: `Bearer ${ADMIN}` }, '{}'), 404, 'route_not_found', 'not_found_error');
   });
+
+  it('a known path with the wrong method is a 405 with Allow (after auth on /api); an unknown path stays a 404', async () => {
+    const cases = [
+      ['PUT', '/v1/chat/completions', { authorization: `Bearer ${ADMIN}` }, 'POST'],
+      ['DELETE', '/healthz', {}, 'GET, HEAD'],
+      ['GET', '/deployments/echo-prod/score', { authorization: `Bearer ${key}` }, 'POST'],
+      ['PATCH', '/api/flows', { authorization: `Bearer ${ADMIN}` }, 'GET, POST, HEAD'],
+    ] as const;
+    for (const [method, url, headers, allow] of cases) {
+      const res = await fetch(server.url + url, { method, headers });
+      expect(res.status, `${method} ${url}`).toBe(405);
+      expect(res.headers.get('allow')).toBe(allow);
+      expectError({ status: res.status, json: await res.json() }, 405, 'method_not_allowed', 'invalid_request_error');
+    }
+    expectError(await call('PATCH', '/api/flows'), 401, 'unauthorized', 'authentication_error');
+    expectError(await call('PATCH', '/api/no-such-thing', { authorization: `Bearer ${ADMIN}` }), 404, 'route_not_found', 'not_found_error');
+  });
 });
