@@ -32,11 +32,12 @@ describe('streaming', () => {
   it('stops a stream when the run is cancelled', async () => {
     const p = plan([{ name: 'talk', type: 'stream', inputs: { text: 'a b c d e f g h' }, config: { delay_ms: 30 } }], { answer: '${talk.output}' });
     const ctl = new AbortController();
-    const pending = run(p, {}, { signal: ctl.signal });
-    setTimeout(() => ctl.abort(), 50);
-    const { result, events } = await pending;
+    // On the fake clock the words come at 30 and 60 ms and the cancel at 50: exactly one is sent.
+    const { result, events, settledAt } = await runOnFakeClock(p, {}, { signal: ctl.signal }, 10_000, () => setTimeout(() => ctl.abort(), 50));
     expect(result.status).toBe('cancelled');
-    expect(events.filter((e) => e.type === 'output.chunk').length).toBeLessThan(4);
+    expect(settledAt).toBe(50);
+    expect(events.filter((e) => e.type === 'output.chunk').map((e) => e.chunk)).toEqual(['a ']);
+    expect(probe.aborted).toEqual(['talk']);
   });
 });
 

@@ -9,9 +9,10 @@ import { run } from './flows.ts';
  * are behaviour measured in time; on the fake clock they can be asserted exactly without depending
  * on how busy the machine is. A run that has not settled by `limitMs` fake ms fails the test.
  */
-export async function runOnFakeClock(p: Plan, inputs: Record<string, unknown> = {}, opts: RunOptions = {}, limitMs = 10_000) {
+export async function runOnFakeClock(p: Plan, inputs: Record<string, unknown> = {}, opts: RunOptions = {}, limitMs = 10_000, before?: () => void) {
   vi.useFakeTimers();
   try {
+    before?.(); // e.g. schedule a cancellation on the same fake clock
     const t0 = performance.now();
     let settled = false;
     const pending = run(p, inputs, opts).finally(() => (settled = true));
