@@ -142,6 +142,25 @@ describe('a Content-Length that lies, and Expect: 100-continue', () => {
     expect(responses[1].json).toEqual({ ok: true });
   });
 
+  it('a body that declares both Transfer-Encoding and Content-Length is refused before any route runs (no smuggling past the length check)', async () => {
+    const body = jsonOfSize(JSON_LIMIT + 1);
+    const chunked = `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+    const { responses } = await raw(server.port, head(10, 'transfer-encoding: chunked\r\n') + chunked, { count: 1 });
+    expect(responses[0].status).toBe(400);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('limits count bytes, not characters: a JSON body of two-byte characters at the limit is read, one byte over is refused', async () => {
+    const accented = (bytes: number) => `{"pad":"${'é'.repeat((bytes - 10) / 2)}${bytes % 2 ? 'x' : ''}"}`;
+    expect(Buffer.byteLength(accented(JSON_LIMIT))).toBe(JSON_LIMIT);
+    expect(Buffer.byteLength(accented(JSON_LIMIT + 1))).toBe(JSON_LIMIT + 1);
+    expect((await validate(accented(JSON_LIMIT))).status).toBe(200);
+    expectTooLarge(await read(await validate(accented(JSON_LIMIT + 1))), JSON_LIMIT);
+    const chunked = (n: number) => send(server.port, { path: '/api/validate', headers: { ...auth, 'content-type': 'application/json' }, body: [Buffer.from(accented(n))] });
+    expect((await chunked(JSON_LIMIT)).status).toBe(200);
+    expectTooLarge(await chunked(JSON_LIMIT + 1), JSON_LIMIT);
+  });
+
   it('Expect: 100-continue: the body is sent on the 100 and read; over the limit it is refused', async () => {
     const ok = await send(server.port, { path: '/api/validate', headers: { ...auth, 'content-type': 'application/json', 'content-length': 100 }, body: [jsonOfSize(100)], expectContinue: true });
     expect(ok.continued).toBe(true);
