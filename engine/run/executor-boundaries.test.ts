@@ -1,0 +1,70 @@
+/**
+ * Executor edges that a planted bug slipped past: map.max_items at its limit, a mapped node's trace
+ * (attempts across items, inputs per item), and which null outputs get a "skipped" explanation.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { nodeOf, plan, run } from '../../test/helpers/flows.ts';
+import { probe } from '../../test/helpers/test-nodes.ts';
+
+beforeEach(() => probe.reset());
+
+describe('map.max_items', () => {
+  const mapped = (maxItems: number) =>
+    plan([{ name: 'each', type: 'pass', inputs: { value: '${map.item}' }, map: { over: '${inputs.xs}', max_items: maxItems } }], { out: '${each.output}' }, { xs: { type: 'list' } });
+
+  it('runs a list of exactly max_items items, and fails one item over with map_too_large', async () => {
+    const ok = (await run(mapped(3), { xs: [1, 2, 3] })).result;
+    expect(ok.status).toBe('succeeded');
+    expect(ok.outputs.out).toEqual([1, 2, 3]);
+    const over = (await run(mapped(3), { xs: [1, 2, 3, 4] })).result;
+    expect(over.status).toBe('failed');
+    expect(over.error).toMatchObject({ code: 'map_too_large' });
+    expect(over.error!.message).toContain('4 items, more than map.max_items (3)');
+  });
+
+  it('runs one item with max_items 1, and an empty list with any limit', async () => {
+    expect((await run(mapped(1), { xs: ['a'] })).result.outputs.out).toEqual(['a']);
+    expect((await run(mapped(1), { xs: [] })).result.outputs.out).toEqual([]);
+  });
+});
+
+describe('the trace of a mapped node', () => {
+  it('counts the most attempts any item took, not the last item\'s', async () => {
+    // The flaky node counts attempts per run and node: item 0 fails once and succeeds on its retry,
+    // item 1 (run after it, concurrency 1) succeeds at once.
+    const p = plan(
+      [{ name: 'f', type: 'flaky', inputs: { value: '${map.item}' }, config: { failures: 1 }, retry: { max_attempts: 2, backoff: 1, jitter: false }, map: { over: '${inputs.xs}', concurrency: 1 } }],
+      { out: '${f.output}' },
+      { xs: { type: 'list' } },
+    );
+    const { result } = await run(p, { xs: ['a', 'b'] });
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs.out).toEqual([{ value: 'a', attempt: 2 }, { value: 'b', attempt: 1 }]);
+    expect(nodeOf(result, 'f').attempts).toBe(2);
+  });
+
+  it('records the inputs of every item, in item order', async () => {
+    const p = plan([{ name: 'each', type: 'pass', inputs: { value: '${map.index}:${map.item}' }, map: { over: '${inputs.xs}' } }], { out: '${each.output}' }, { xs: { type: 'list' } });
+    const { result } = await run(p, { xs: ['a', 'b', 'c'] });
+    expect(nodeOf(result, 'each').inputs).toEqual([{ value: '0:a' }, { value: '1:b' }, { value: '2:c' }]);
+    expect(nodeOf(result, 'each').items).toBe(3);
+    const quiet = (await run(p, { xs: ['a'] }, { traceValues: false })).result;
+    expect(nodeOf(quiet, 'each').inputs).toBeUndefined();
+  });
+});
+
+describe('null outputs', () => {
+  it('explains only the outputs of skipped nodes, not a node that ran and gave null', async () => {
+    const p = plan(
+      [
+        { name: 'gave_null', type: 'pass', inputs: { value: null } },
+        { name: 'off', type: 'pass', inputs: { value: 1 }, activate: { when: '${inputs.on}', is: true } },
+      ],
+      { a: '${gave_null.output}', b: '${off.output}' },
+      { on: { type: 'boolean', default: false } },
+    );
+    const { result } = await run(p);
+    expect(result.outputs).toEqual({ a: null, b: null });
+    expect(Object.keys(result.nullOutputs)).toEqual(['b']);
+  });
+});
