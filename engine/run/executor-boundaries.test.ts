@@ -2,9 +2,13 @@
  * Executor edges that a planted bug slipped past: map.max_items at its limit, a mapped node's trace
  * (attempts across items, inputs per item), and which null outputs get a "skipped" explanation.
  */
+import { z } from 'zod';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { nodeOf, plan, run } from '../../test/helpers/flows.ts';
-import { probe } from '../../test/helpers/test-nodes.ts';
+import { RunCancelledError, RunDeadlineError } from '../errors.ts';
+import { compileFlow } from '../flow/compile.ts';
+import { defineNode } from '../node-definition.ts';
+import { flow, nodeOf, plan, run } from '../../test/helpers/flows.ts';
+import { probe, testRegistry } from '../../test/helpers/test-nodes.ts';
 
 beforeEach(() => probe.reset());
 
@@ -66,5 +70,37 @@ describe('null outputs', () => {
     const { result } = await run(p);
     expect(result.outputs).toEqual({ a: null, b: null });
     expect(Object.keys(result.nullOutputs)).toEqual(['b']);
+  });
+});
+
+describe('on_error: continue', () => {
+  // A node that fails with a cancellation of its own (a sub-run cancelled or out of time, say).
+  const cancelled = defineNode({
+    type: 'cancelled_t', title: 'Cancelled', category: 'test', description: 'throws a cancellation',
+    inputs: {}, output: z.any(), config: z.object({ deadline: z.boolean().default(false) }).strict(),
+    run: (_ctx, _inputs, config) => {
+      throw config.deadline ? new RunDeadlineError(5) : new RunCancelledError('stopped');
+    },
+  });
+  const p = (deadline: boolean) =>
+    compileFlow(
+      flow([{ name: 'c', type: 'cancelled_t', config: { deadline }, on_error: 'continue' }, { name: 'after', type: 'pass', inputs: { value: '${c.output}' } }], { out: '${after.output}' }),
+      { registry: testRegistry([cancelled]) },
+    );
+
+  it('does not carry on past a cancellation or a deadline: the run stops there', async () => {
+    for (const deadline of [false, true]) {
+      const { result, events } = await run(p(deadline));
+      expect(result.status, `deadline ${deadline}`).toBe('failed');
+      expect(nodeOf(result, 'after').status, `deadline ${deadline}`).not.toBe('succeeded');
+      expect(events.some((e) => e.type === 'node.started' && e.node === 'after')).toBe(false);
+    }
+  });
+
+  it('carries on past an ordinary failure, with the error as the output', async () => {
+    const q = plan([{ name: 'f', type: 'flaky', inputs: { value: 1 }, config: { failures: 1 }, on_error: 'continue' }, { name: 'after', type: 'pass', inputs: { value: '${f.output.error.code}' } }], { out: '${after.output}' });
+    const { result } = await run(q);
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs.out).toBe('flaky');
   });
 });
