@@ -87,6 +87,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const http = s as unknown as { keepAliveTimeout: number; headersTimeout: number };
     http.keepAliveTimeout = 65_000;
     http.headersTimeout = 66_000;
+    // Expect: 100-continue asks before sending the body: node would say "continue" at once, so a
+    // client would send a body the API then refuses by its declared length (413). Say it only when
+    // the app starts reading the body, never after an answer.
+    s.on('checkContinue', (req, res) => {
+      req.once('resume', () => res.headersSent || res.writeContinue());
+      s.emit('request', req, res);
+    });
     s.once('error', reject);
   });
   const address = server.address();
