@@ -14,6 +14,10 @@ import { execFileSync } from 'node:child_process';
  *   npm run test:mutation:changed                              only the modules below that differ
  *                                                               from WEIR_MUTATE_BASE (default HEAD~1,
  *                                                               working tree included)
+ *
+ * WEIR_MUTATION_TESTS narrows the test files (see vitest.mutation.config.ts) for a quick run: on
+ * this 2-core machine references.ts against its own tests took ~2 minutes, against every engine/flow
+ * test (scale.test.ts included) it was heading for half an hour.
  */
 const critical = [
   // flow validation: a miss here lets a broken or hostile flow through
