@@ -17,7 +17,7 @@ import { testNodes } from '../helpers/test-nodes.ts';
 
 const ADMIN = 'streaming-admin';
 const WORDS = Array.from({ length: 12 }, (_, i) => `w${i}`);
-// Slow enough that a client leaving after the first word leaves long before the last (12 × 40 ms);
+// Slow enough that a client leaving after the first word leaves long before the last (12 × 100 ms);
 // no assertion depends on the delay, only on the order of events.
 const TALK = (delay: number) => `weir: 1\nname: talk${delay}\ninputs: { text: { type: string } }\noutputs:\n  said: \${talk.output}\nnodes:\n  - name: talk\n    type: stream\n    inputs: { text: \${inputs.text} }\n    config: { delay_ms: ${delay} }\n`;
 let dir: string;
@@ -34,7 +34,7 @@ async function admin(method: string, url: string, body?: unknown, type = 'applic
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'weir-streaming-http-'));
   server = await startServer({ registry: new NodeRegistry([...builtinNodes, ...testNodes]), port: 0, dataDir: dir, adminToken: ADMIN, examplesDir: null });
-  for (const delay of [1, 40]) {
+  for (const delay of [1, 100]) {
     await admin('POST', '/api/flows', TALK(delay), 'application/yaml');
     await admin('POST', `/api/flows/talk${delay}/publish`, {});
     await admin('POST', '/api/deployments', { name: `talk${delay}`, flow: `talk${delay}` });
@@ -88,7 +88,7 @@ describe('SSE from a published flow, read by fetch', () => {
 
   it('a client that leaves after the first chunk cancels the run; the server goes on serving', async () => {
     const ctl = new AbortController();
-    const res = await open('talk40', ctl.signal);
+    const res = await open('talk100', ctl.signal);
     const runId = res.headers.get('x-request-id')!;
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = '';
