@@ -104,3 +104,25 @@ describe('on_error: continue', () => {
     expect(result.outputs.out).toBe('flaky');
   });
 });
+
+describe('references read data, not what values inherit', () => {
+  it('reads inherited members and methods as undefined, while own keys of those names and lengths still read', async () => {
+    const p = plan(
+      [{ name: 'a', type: 'pass', inputs: { value: { x: 1, list: [1, 2], own: { constructor: 'mine', toString: 'also mine' } } } }],
+      {
+        ctor: '${a.output.constructor}', fn: '${a.output.constructor.constructor}', proto: '${a.output.__proto__}', method: 'v=${a.output.toString}',
+        arrayMethod: '${a.output.list.map}', stringMethod: '${inputs.s.slice}', inputProto: '${inputs.s.__proto__}',
+        ownCtor: '${a.output.own.constructor}', ownToString: '${a.output.own.toString}', strLen: '${inputs.s.length}', listLen: '${a.output.list.length}', x: '${a.output.x}',
+      },
+      { s: { type: 'string' } },
+    );
+    const { result } = await run(p, { s: 'abc' });
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs).toEqual({
+      ctor: null, fn: null, proto: null, method: 'v=', arrayMethod: null, stringMethod: null, inputProto: null,
+      ownCtor: 'mine', ownToString: 'also mine', strLen: 3, listLen: 2, x: 1,
+    });
+    // Nothing leaked into the shared prototype on the way.
+    expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+});

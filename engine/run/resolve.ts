@@ -11,7 +11,12 @@ export interface Scope {
 function walk(v: unknown, path: readonly (string | number)[]): unknown {
   for (let i = 0; i < path.length; i++) {
     if (v === null || v === undefined) return undefined;
-    v = (v as Record<string | number, unknown>)[path[i]];
+    const key = path[i];
+    // Data only: an inherited member (`__proto__`, `constructor`, `toString`…) or a method would hand a
+    // node the shared Object.prototype (which it could then pollute) or the engine's functions.
+    if (typeof key === 'string' && key in Object.prototype && !Object.hasOwn(v as object, key)) return undefined;
+    v = (v as Record<string | number, unknown>)[key];
+    if (typeof v === 'function') return undefined;
   }
   return v;
 }
