@@ -39,6 +39,9 @@ describe('references', () => {
       entries: [['a', { t: 'arr', items: [{ t: 'lit', v: 1 }, { t: 'ref', ref: { kind: 'node', node: 'x', path: [] } }] }], ['b', { t: 'lit', v: 'c' }]],
     });
     expect(() => parseBinding('${inputs.q')).toThrow('unclosed reference');
+    // Structures without references stay one literal: nothing to resolve during a run.
+    expect(parseBinding([1, 'a', { b: '$${x}' }])).toEqual({ t: 'lit', v: [1, 'a', { b: '$${x}' }] });
+    expect(parseBinding({ a: [1], b: null })).toEqual({ t: 'lit', v: { a: [1], b: null } });
   });
 
   it('formats references back the way they are written', () => {
@@ -55,6 +58,9 @@ describe('rewriteTemplateRefs', () => {
     expect(rewriteTemplateRefs('x ${a.output.items[0]} $${a.output} ${inputs.q}!', rename)).toBe('x ${b.output.items[0]} $${a.output} !');
     expect(rewriteTemplateRefs('${a.nope} ${a.output}', rename)).toBe('${a.nope} ${b.output}');
     expect(rewriteTemplateRefs('unclosed ${a.output', rename)).toBe('unclosed ${a.output');
+    // A reference it cannot read is kept byte for byte, spaces included, beside one it rewrites.
+    expect(rewriteTemplateRefs('${ a.nope } ${ a.output }', rename)).toBe('${ a.nope } ${b.output}');
+    expect(rewriteTemplateRefs('${ a.output[01] }!', rename)).toBe('${ a.output[01] }!');
     const same = 'no refs here';
     expect(rewriteTemplateRefs(same, rename)).toBe(same);
   });
