@@ -8,6 +8,7 @@ import { RunCancelledError, RunDeadlineError } from '../errors.ts';
 import { compileFlow } from '../flow/compile.ts';
 import { defineNode } from '../node-definition.ts';
 import { flow, nodeOf, plan, run } from '../../test/helpers/flows.ts';
+import { startRun } from './executor.ts';
 import { probe, testRegistry } from '../../test/helpers/test-nodes.ts';
 
 beforeEach(() => probe.reset());
@@ -124,5 +125,42 @@ describe('references read data, not what values inherit', () => {
     });
     // Nothing leaked into the shared prototype on the way.
     expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+});
+
+describe('skip reasons and late values', () => {
+  it('names the first skipped node it reads, in the order the inputs are written', async () => {
+    const off = (name: string) => ({ name, type: 'pass', inputs: { value: name }, activate: { when: '${inputs.on}', is: true } });
+    const p = plan(
+      [off('first'), { name: 'on', type: 'pass', inputs: { value: 1 } }, off('second'), { name: 'both', type: 'pass', inputs: { value: '${on.output}', a: '${first.output}', b: '${second.output}' } }],
+      { both: '${both.output}' },
+      { on: { type: 'boolean', default: false } },
+    );
+    expect(nodeOf((await run(p)).result, 'both').skipReason).toBe('it reads node "first", which was skipped');
+  });
+
+  it('a node that settles after the run was cancelled changes nothing in the result', async () => {
+    let release!: (v: string) => void;
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const gate = defineNode({
+      type: 'gate_t', title: 'Gate', category: 'test', description: 'returns when released',
+      inputs: {}, output: z.any(), config: z.object({}).strict(),
+      run: () => new Promise<string>((r) => ((release = r), started())),
+    });
+    const p = compileFlow(flow([{ name: 'g', type: 'gate_t' }], { out: '${g.output}' }), { registry: testRegistry([gate]) });
+    const handle = startRun(p, {});
+    const events: string[] = [];
+    handle.subscribe((e) => events.push(e.type));
+    await running;
+    handle.cancel('stop');
+    const result = await handle.done;
+    release('late');
+    // Let the late value's continuation run.
+    await new Promise((r) => setImmediate(r));
+    expect(result.status).toBe('cancelled');
+    expect(nodeOf(result, 'g').status).toBe('cancelled');
+    expect(nodeOf(result, 'g').output).toBeUndefined();
+    expect(events).not.toContain('node.finished');
   });
 });
