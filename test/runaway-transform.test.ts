@@ -102,7 +102,7 @@ beforeAll(async () => {
   for (const [name, expr, ms] of [
     ['runaway', RUNAWAY, 1_500],
     ['forever', RUNAWAY, 60_000],
-    ['regex', '$exists($match(s, /(a+)+$/))', 200],
+    ['regex', '$exists($match(s, /(a+)+$/))', 10_000],
     ['other', '$uppercase(s)', 2_000],
     ['warm', '$sum([1..100000])', 5_000],
   ] as const) {
