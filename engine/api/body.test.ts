@@ -24,6 +24,7 @@ describe('JSON bodies', () => {
   app.post('/schema', async (c) => c.json(await readJson(c, z.object({ limit: z.object({ n: z.number() }) }).strict())));
   app.get('/int', (c) => c.json({ n: intParam(c.req.query('n'), 'n') ?? null }));
   const post = (path: string, body: string) => app.request(path, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; param: string | null } }).error;
 
   it('reads an empty or whitespace-only body as {}', async () => {
     for (const body of ['', '  \n\t ']) expect(await (await post('/object', body)).json()).toEqual({});
@@ -33,14 +34,14 @@ describe('JSON bodies', () => {
     for (const [body, what] of [['[1]', 'an array'], ['null', 'null'], ['"x"', 'string']]) {
       const res = await post('/object', body);
       expect(res.status).toBe(400);
-      expect((await res.json()).error.message).toContain(what);
+      expect((await errorOf(res)).message).toContain(what);
     }
   });
 
   it('names the field a schema refused, in the message and as the error param', async () => {
     const res = await post('/schema', '{"limit":{"n":"seven"}}');
     expect(res.status).toBe(400);
-    const { error } = await res.json();
+    const error = await errorOf(res);
     expect(error).toMatchObject({ code: 'invalid_request', param: 'limit.n' });
     expect(error.message).toMatch(/^limit\.n: /);
   });
@@ -52,7 +53,7 @@ describe('JSON bodies', () => {
     for (const bad of ['-1', '1.5', 'x', 'Infinity']) {
       const res = await app.request(`/int?n=${bad}`);
       expect(res.status, bad).toBe(400);
-      const { error } = await res.json();
+      const error = await errorOf(res);
       expect(error, bad).toMatchObject({ code: 'invalid_request', param: 'n' });
       expect(error.message).toContain(`"${bad}"`);
     }
