@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RunCancelledError, RunDeadlineError } from '../errors.ts';
+import { RunCancelledError, RunDeadlineError, WeirError } from '../errors.ts';
 import { compileFlow } from '../flow/compile.ts';
 import { defineNode } from '../node-definition.ts';
 import { flow, nodeOf, plan, run } from '../../test/helpers/flows.ts';
@@ -162,5 +162,26 @@ describe('skip reasons and late values', () => {
     expect(nodeOf(result, 'g').status).toBe('cancelled');
     expect(nodeOf(result, 'g').output).toBeUndefined();
     expect(events).not.toContain('node.finished');
+  });
+});
+
+describe('a node failure is wrapped once', () => {
+  // A node whose error already names it (as a timeout does) and one whose error names another node.
+  const tagged = defineNode({
+    type: 'tagged_t', title: 'Tagged', category: 'test', description: 'throws a WeirError naming a node',
+    inputs: {}, output: z.any(), config: z.object({ node: z.string() }).strict(),
+    run: (_ctx, _inputs, config) => {
+      throw new WeirError('inner_code', `inner failure in ${config.node}`, { node: config.node });
+    },
+  });
+  const p = (node: string) => compileFlow(flow([{ name: 'x', type: 'tagged_t', config: { node } }], { out: '${x.output}' }), { registry: testRegistry([tagged]) });
+
+  it('keeps an error that already names the node as it is, and wraps one that names another', async () => {
+    const own = (await run(p('x'))).result.error!;
+    expect(own).toMatchObject({ code: 'inner_code', node: 'x', message: 'inner failure in x' });
+    expect(own.cause).toBeUndefined();
+    const other = (await run(p('elsewhere'))).result.error!;
+    expect(other).toMatchObject({ code: 'inner_code', node: 'x', message: 'node "x" failed: inner failure in elsewhere' });
+    expect(other.cause).toMatchObject({ node: 'elsewhere' });
   });
 });
