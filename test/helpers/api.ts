@@ -11,6 +11,18 @@ import { testNodes } from './test-nodes.ts';
 
 export const ADMIN = 'test-admin-token';
 
+/** A response's status, headers, text and (when it is JSON) parsed body. */
+export async function readAnswer(res: Response): Promise<{ status: number; headers: Headers; text: string; json: any }> {
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
 /**
  * The real app over a real SQLite file in a temp folder, called in-process; `nodes` adds node types,
  * `maxBodyBytes` sets the body cap (256 KiB by default).
@@ -26,15 +38,7 @@ export function makeApi(opts: { nodes?: AnyNodeDefinition[]; maxBodyBytes?: numb
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)['content-type'] ??= typeof body === 'string' ? 'application/yaml' : 'application/json';
     }
-    const res = await app.request(url, init);
-    const text = await res.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, json };
+    return readAnswer(await app.request(url, init));
   };
   return {
     dir, store, ws, app, call,

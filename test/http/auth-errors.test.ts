@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeRegistry } from '../../engine/registry.ts';
 import { startServer, type RunningServer } from '../../engine/server.ts';
 import { builtinNodes } from '../../nodes/index.ts';
-import { ECHO_FLOW } from '../helpers/api.ts';
+import { ECHO_FLOW, readAnswer } from '../helpers/api.ts';
 
 const ADMIN = 'auth-errors-admin';
 let dir: string;
@@ -19,17 +19,8 @@ let key: string;
 let revoked: string;
 let otherKey: string;
 
-const call = async (method: string, url: string, headers: Record<string, string> = {}, body?: string) => {
-  const res = await fetch(server.url + url, { method, headers, body });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, text, json };
-};
+const call = async (method: string, url: string, headers: Record<string, string> = {}, body?: string) =>
+  readAnswer(await fetch(server.url + url, { method, headers, body }));
 const asAdmin = (method: string, url: string, body?: unknown, type = 'application/json') =>
   call(method, url, { authorization: `Bearer ${ADMIN}`, 'content-type': type }, typeof body === 'string' ? body : JSON.stringify(body));
 
