@@ -64,7 +64,7 @@ await resizeComputePool(POOL_THREADS);
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'weir-bench-data-'));
 const started = performance.now();
-const store = openStore({ dataDir });
+const store = await openStore({ dataDir });
 const deployments = new ModelDeployments(store, new ModelCatalog(() => store.models.list()), { threads: defaultThreads() });
 const embedder = (id: string) => deployments.use(id);
 try {
@@ -103,7 +103,7 @@ try {
 } finally {
   await deployments.close();
   await resizeComputePool();
-  store.close();
+  await store.close();
   rmSync(dataDir, { recursive: true, force: true });
 }
 

@@ -20,6 +20,8 @@ export interface ServerOptions {
   dataDir?: string;
   adminToken?: string;
   masterKey?: string;
+  /** postgres://… for a server database (default WEIR_DATABASE_URL); SQLite under dataDir without it. */
+  databaseUrl?: string;
   /** How long shutdown waits for running runs before marking them interrupted. */
   shutdownGraceMs?: number;
   /** Folder of example flows loaded into an empty store. */
@@ -52,14 +54,14 @@ function defaultExamples(): string | null {
 }
 
 async function seedExamples(ws: Workspace, dir: string | null): Promise<string[]> {
-  if (!dir || ws.store.flows.list().length) return [];
+  if (!dir || (await ws.store.flows.list()).length) return [];
   const names: string[] = [];
   for (const file of (await readdir(dir)).filter((f) => FLOW_FILE.test(f)).sort()) {
     const text = await readFile(path.join(dir, file), 'utf8');
     const src = readFlowSource(text, file.endsWith('.json') ? 'application/json' : 'application/yaml');
     const name = (src.definition as { name?: string } | undefined)?.name;
-    if (src.problems.length || !name || ws.store.flows.get(name)) continue;
-    ws.store.flows.put({ name, source: src.source, format: src.format, definition: src.definition });
+    if (src.problems.length || !name || (await ws.store.flows.get(name))) continue;
+    await ws.store.flows.put({ name, source: src.source, format: src.format, definition: src.definition });
     names.push(name);
   }
   return names;
@@ -68,13 +70,14 @@ async function seedExamples(ws: Workspace, dir: string | null): Promise<string[]
 /** Starts the Weir server: store, API and published endpoints on one port. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const dataDir = path.resolve(opts.dataDir ?? process.env.WEIR_HOME ?? '.weir');
-  const store = openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY });
-  const interruptedAtStart = store.runs.markInterrupted();
+  const databaseUrl = opts.databaseUrl ?? process.env.WEIR_DATABASE_URL;
+  const store = await openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY, ...(databaseUrl ? { databaseUrl } : {}) });
+  const interruptedAtStart = await store.runs.markInterrupted();
   const ws = new Workspace(store, opts.registry);
   // Model deployments load again in the background; calls wait for (or report) their state.
-  ws.models.loadAll();
+  void ws.models.loadAll().catch((err: unknown) => console.error('loading model deployments failed:', (err as Error).message));
   // Ingestion jobs a crash or shutdown cut short go on where they stopped.
-  const resumedJobs = ws.data.jobs.resume().length;
+  const resumedJobs = (await ws.data.jobs.resume()).length;
   const seeded = await seedExamples(ws, opts.examplesDir === undefined ? defaultExamples() : opts.examplesDir);
   const given = opts.adminToken ?? process.env.WEIR_ADMIN_TOKEN;
   const adminToken = given || `weir_admin_${randomBytes(24).toString('base64url')}`;
@@ -108,15 +111,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const stopped = new Promise<void>((r) => server.close(() => r()));
         const grace = new Promise((r) => setTimeout(r, opts.shutdownGraceMs ?? 10_000).unref());
         await Promise.race([ws.runs.waitAll(), grace]);
-        ws.runs.stopAll();
+        await ws.runs.stopAll();
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await stopped;
         await ws.data.jobs.close();
         // After the connections: no stream is still reading from a model being disposed.
         await ws.models.close();
-        store.runs.flush(); // queued sync runs first: they are finished, not interrupted
-        store.runs.markInterrupted();
-        store.close();
+        await store.runs.flush(); // queued sync runs first: they are finished, not interrupted
+        await store.runs.markInterrupted();
+        await store.close();
       })()),
   };
 }

@@ -43,7 +43,7 @@ export async function writeRows(store: Store, indexes: DataIndexes, name: string
       at += text.length + 2;
       return c;
     });
-    const r = store.data.putDocument(name, { name: `doc-${String(d).padStart(5, '0')}-${topic}.md`, format: 'md', title, hash: hashText(`${seed}:${d}:${title}`), bytes: at }, chunks);
+    const r = await store.data.putDocument(name, { name: `doc-${String(d).padStart(5, '0')}-${topic}.md`, format: 'md', title, hash: hashText(`${seed}:${d}:${title}`), bytes: at }, chunks);
     ids.push(...r.chunkIds);
   }
   return ids;
@@ -62,7 +62,7 @@ export async function measureHybrid(store: Store, dataDir: string, embedder: (id
   // stopped: first time one single-word query (cheap for any sane plan; with a plan that evaluates
   // the MATCH once per chunk of the index it already takes seconds).
   t = performance.now();
-  store.data.keywordSearch(HYBRID_INDEX, PROBE_QUERY, 20);
+  await store.data.keywordSearch(HYBRID_INDEX, PROBE_QUERY, 20);
   const probeMs = performance.now() - t;
   if (probeMs > PROBE_GUARD_MS) {
     modes = ['vector'];
@@ -94,13 +94,13 @@ export async function measureHybrid(store: Store, dataDir: string, embedder: (id
     const vh = vectors.search(v, 20);
     parts.hnsw.push(performance.now() - t);
     t = performance.now();
-    const kh = modes.includes('keyword') ? store.data.keywordSearch(HYBRID_INDEX, q, 20) : [];
+    const kh = modes.includes('keyword') ? await store.data.keywordSearch(HYBRID_INDEX, q, 20) : [];
     if (modes.includes('keyword')) parts.fts5_bm25.push(performance.now() - t);
     t = performance.now();
-    const rows = store.data.chunks([...new Set([...vh, ...kh].map((h) => h.id))]);
+    const rows = await store.data.chunks([...new Set([...vh, ...kh].map((h) => h.id))]);
     parts.fetch_chunks.push(performance.now() - t);
     t = performance.now();
-    store.data.documentNames([...new Set(rows.map((c) => c.document))]);
+    await store.data.documentNames([...new Set(rows.map((c) => c.document))]);
     parts.document_names.push(performance.now() - t);
   }
   print({ bench: 'hybrid', phase: 'parts', chunks: CHUNKS, queries: queries.length, wide_k: 20, ...Object.fromEntries(Object.entries(parts).filter(([, xs]) => xs.length).map(([k, xs]) => [k, ms(xs)])) });

@@ -103,7 +103,7 @@ export async function ingest(store: Store, dataDir: string, embedder: (id: strin
       single_cores: round(cores.single[g], 2), pool_cores: round(cores.pool[g], 2), load_avg_1m: round(os.loadavg()[0], 2),
     });
   }
-  const stats = store.data.stats('bench-ingest-pool');
+  const stats = await store.data.stats('bench-ingest-pool');
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const rawTotal = sum(rawS);
   const single = sum(ingestS.single);

@@ -75,7 +75,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
     const text = await c.req.text();
     const src = readFlowSource(text, c.req.header('content-type'));
     if (src.problems.length) return c.json({ valid: false, problems: src.problems });
-    const v = ws.validate(src.definition, src.locate);
+    const v = await ws.validate(src.definition, src.locate);
     return c.json({ valid: v.ok, problems: v.problems });
   });
 

@@ -32,9 +32,9 @@ export function requireAdmin(adminToken: string): MiddlewareHandler {
  * A deployment key valid for `deployment`. Unknown deployment, wrong deployment and revoked key
  * all answer the same 401, so a key-holder cannot probe which deployments exist.
  */
-export function deploymentKey(c: Context, keys: { verifyKey(secret: string): { deployment: string; keyId: string } | undefined }, deployment: string): { keyId: string } {
+export async function deploymentKey(c: Context, keys: { verifyKey(secret: string): Promise<{ deployment: string; keyId: string } | undefined> }, deployment: string): Promise<{ keyId: string }> {
   const key = presented(c);
-  const found = key ? keys.verifyKey(key) : undefined;
+  const found = key ? await keys.verifyKey(key) : undefined;
   if (!found || found.deployment !== deployment) throw unauthorized();
   return { keyId: found.keyId };
 }

@@ -41,7 +41,7 @@ export async function dataCommand(args: string[], io: Io, registry: NodeRegistry
   const [sub, ...rest] = positionals;
   if (!sub) throw new WeirError('invalid_argument', USAGE);
   const dataDir = path.resolve(values['data-dir'] ?? process.env.WEIR_HOME ?? '.weir');
-  const store = openStore({ dataDir, masterKey: process.env.WEIR_MASTER_KEY });
+  const store = await openStore({ dataDir, masterKey: process.env.WEIR_MASTER_KEY, databaseUrl: process.env.WEIR_DATABASE_URL });
   const ws = new Workspace(store, registry);
   const int = (flag: 'chunk-tokens' | 'overlap-tokens' | 'top-k') => {
     const raw = values[flag];
@@ -56,36 +56,36 @@ export async function dataCommand(args: string[], io: Io, registry: NodeRegistry
       case 'add': {
         const index = values.index ?? fail('weir data add <files|folders…> --index <name>');
         if (!rest.length) fail('weir data add <files|folders…> --index <name>');
-        if (!store.data.getIndex(index)) {
+        if (!(await store.data.getIndex(index))) {
           await ws.data.create({ name: index, embeddingModel: values['embedding-model'], chunkTokens: int('chunk-tokens'), overlapTokens: int('overlap-tokens') });
-          io.out(`created data index "${index}" (embedding model ${store.data.getIndex(index)!.embeddingModel})\n`);
+          io.out(`created data index "${index}" (embedding model ${(await store.data.getIndex(index))!.embeddingModel})\n`);
         }
-        for (const left of ws.data.jobs.resume().filter((j) => j.index === index)) {
+        for (const left of (await ws.data.jobs.resume()).filter((j) => j.index === index)) {
           io.out(`resuming an unfinished job (${left.files.done}/${left.files.total} files done)\n`);
           await follow(ws, left.id, io, opts.isTty);
         }
         const staged = stage(ws, index, rest);
         io.out(`adding ${staged.length} file(s) to "${index}"\n`);
-        const job = ws.data.jobs.enqueueStaged(index, staged, { tags: values.tag, textField: values['text-field'] });
+        const job = await ws.data.jobs.enqueueStaged(index, staged, { tags: values.tag, textField: values['text-field'] });
         const done = await follow(ws, job.id, io, opts.isTty);
         if (values.json) json(done);
         return done.status === 'succeeded' ? (done.files.failed ? 1 : 0) : 2;
       }
       case 'list': {
-        const rows = ws.data.list().map((i) => ({ name: i.name, embedding_model: i.embeddingModel, ...store.data.stats(i.name), built_at: i.builtAt && new Date(i.builtAt).toISOString() }));
+        const rows = await Promise.all((await ws.data.list()).map(async (i) => ({ name: i.name, embedding_model: i.embeddingModel, ...(await store.data.stats(i.name)), built_at: i.builtAt && new Date(i.builtAt).toISOString() })));
         if (values.json) json(rows);
         else if (!rows.length) io.out('no data indexes yet: weir data add <folder> --index <name>\n');
         else for (const r of rows) io.out(`${r.name.padEnd(24)} ${String(r.documents).padStart(6)} docs ${String(r.chunks).padStart(8)} chunks  ${r.embedding_model}  ${r.built_at ?? 'empty'}\n`);
         return 0;
       }
       case 'show': {
-        const index = ws.data.get(one(rest, 'weir data show <index>'));
-        const docs = store.data.listDocuments(index.name);
+        const index = await ws.data.get(one(rest, 'weir data show <index>'));
+        const docs = await store.data.listDocuments(index.name);
+        const s = await store.data.stats(index.name);
         if (values.json) {
-          json({ ...index, ...store.data.stats(index.name), documents: docs });
+          json({ ...index, ...s, documents: docs });
           return 0;
         }
-        const s = store.data.stats(index.name);
         io.out(`${index.name}: ${s.documents} documents, ${s.chunks} chunks, ${s.tokens} tokens, ${mb(s.bytes)} of source\n`);
         io.out(`embedding model ${index.embeddingModel} (${index.dims}-d), chunks of ${index.chunkTokens} tokens with ${index.overlapTokens} overlap\n`);
         for (const d of docs) io.out(`  ${d.name}  ${d.format}  ${d.chunks} chunks  ${mb(d.bytes)}${d.tags.length ? `  [${d.tags.join(', ')}]` : ''}\n`);
@@ -115,14 +115,14 @@ export async function dataCommand(args: string[], io: Io, registry: NodeRegistry
       }
       case 'reindex': {
         const index = one(rest, 'weir data reindex <index> --embedding-model <id> [--chunk-tokens n] [--overlap-tokens n]');
-        const model = values['embedding-model'] ?? ws.data.get(index).embeddingModel;
+        const model = values['embedding-model'] ?? (await ws.data.get(index)).embeddingModel;
         const job = await ws.data.jobs.reindex(index, { embeddingModel: model, chunkTokens: int('chunk-tokens'), overlapTokens: int('overlap-tokens') });
         const done = await follow(ws, job.id, io, opts.isTty);
         return done.status === 'succeeded' ? 0 : 2;
       }
       case 'chat-flow': {
         const index = one(rest, 'weir data chat-flow <index> [--deployment d] [--flow name] [--replace]');
-        const r = generateChatFlow(ws, index, { deployment: values.deployment, flow: values.flow, replace: values.replace });
+        const r = await generateChatFlow(ws, index, { deployment: values.deployment, flow: values.flow, replace: values.replace });
         io.out(`saved flow "${r.flow.name}" answering from "${index}" with deployment "${r.deployment}"${r.createdDeployment ? ' (created, default chat model)' : ''}\n`);
         io.out(`publish and deploy it: POST /api/flows/${r.flow.name}/publish, then POST /api/deployments {"name": "...", "flow": "${r.flow.name}"}\n`);
         return 0;
@@ -133,7 +133,7 @@ export async function dataCommand(args: string[], io: Io, registry: NodeRegistry
   } finally {
     await ws.data.jobs.close();
     await ws.models.close();
-    store.close();
+    await store.close();
   }
 }
 

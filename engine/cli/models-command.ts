@@ -39,15 +39,15 @@ export async function modelsCommand(args: string[], io: Io, opts: { dataDir?: st
   try {
     switch (sub) {
       case 'list':
-        return print(io, ctx.catalog().all(), values.json);
+        return print(io, await ctx.catalog().all(), values.json);
       case 'search': {
         const filter: ModelFilter = { q: rest.join(' ') || undefined, license: values.license, local: values.local };
         if (values.task !== undefined) filter.task = oneOf(values.task, MODEL_TASKS, '--task');
         if (values.provider !== undefined) filter.provider = oneOf(values.provider, PROVIDERS, '--provider');
-        return print(io, ctx.catalog().search(filter), values.json);
+        return print(io, await ctx.catalog().search(filter), values.json);
       }
       case 'show': {
-        const entry = ctx.catalog().get(one(rest, 'weir models show <id>'));
+        const entry = await ctx.catalog().get(one(rest, 'weir models show <id>'));
         if (!entry) throw unknownModel(rest[0]);
         io.out(values.json ? JSON.stringify(modelJson(entry), null, 2) + '\n' : details(entry));
         return 0;
@@ -63,23 +63,23 @@ export async function modelsCommand(args: string[], io: Io, opts: { dataDir?: st
         throw new WeirError('invalid_argument', sub ? `unknown models command "${sub}" (${USAGE})` : USAGE);
     }
   } finally {
-    ctx.close();
+    await ctx.close();
   }
 }
 
 /** Opens the store only when needed: listing in a folder without one must not create it. */
 class Session {
-  #store?: Store;
+  #store?: Promise<Store>;
   constructor(readonly dataDir: string) {}
-  store(): Store {
-    return (this.#store ??= openStore({ dataDir: this.dataDir, masterKey: process.env.WEIR_MASTER_KEY }));
+  store(): Promise<Store> {
+    return (this.#store ??= openStore({ dataDir: this.dataDir, masterKey: process.env.WEIR_MASTER_KEY, databaseUrl: process.env.WEIR_DATABASE_URL }));
   }
   catalog(): ModelCatalog {
-    const has = this.#store !== undefined || existsSync(path.join(this.dataDir, DB_FILE));
-    return new ModelCatalog(() => (has ? this.store().models.list() : []));
+    const has = this.#store !== undefined || !!process.env.WEIR_DATABASE_URL || existsSync(path.join(this.dataDir, DB_FILE));
+    return new ModelCatalog(async () => (has ? (await this.store()).models.list() : []));
   }
-  close(): void {
-    this.#store?.close();
+  async close(): Promise<void> {
+    await (await this.#store?.catch(() => undefined))?.close();
   }
 }
 
@@ -103,18 +103,18 @@ async function add(ctx: Session, file: string, opts: DescribeOptions, force: boo
   if (isBuiltinModel(entry.id)) {
     throw new WeirError('model_exists', `"${entry.id}" is a built-in model id; choose another with --name`, { status: 409 });
   }
-  const store = ctx.store();
-  if (store.models.get(entry.id) && !force) {
+  const store = await ctx.store();
+  if ((await store.models.get(entry.id)) && !force) {
     throw new WeirError('model_exists', `a model "${entry.id}" is already registered; pass --force to replace it or --name for another id`, { status: 409 });
   }
-  store.models.put(entry);
+  await store.models.put(entry);
   const dims = entry.dimensions !== undefined ? `, ${entry.dimensions} dimensions` : '';
   io.out(`added ${entry.id} (${entry.task}, ${entry.provider}, ${formatCount(entry.parameters)} parameters, context ${formatContext(entry.contextLength)}${dims})\n`);
   return 0;
 }
 
 async function pull(ctx: Session, id: string, io: Io): Promise<number> {
-  const found = ctx.catalog().get(id);
+  const found = await ctx.catalog().get(id);
   if (!found) throw unknownModel(id);
   if (found.labels.includes(PULLED_LABEL) && found.source.kind === 'local' && existsSync(found.source.path)) {
     io.out(`${id} is already pulled: ${found.source.path}\n`);
@@ -129,7 +129,7 @@ async function pull(ctx: Session, id: string, io: Io): Promise<number> {
     const got = await pullModel(entry, { dir: path.join(ctx.dataDir, 'models'), onProgress: progressBar(io, entry.id), signal: ctl.signal });
     // The pulled copy keeps the catalog metadata and id; the catalog prefers it to the download entry.
     const copy: ModelEntry = { ...entry, fileSizeBytes: got.bytes, source: { kind: 'local', path: got.path }, labels: [...new Set([...entry.labels, PULLED_LABEL])] };
-    ctx.store().models.put(copy);
+    await (await ctx.store()).models.put(copy);
     io.out(`pulled ${entry.id} to ${got.path} (${formatBytes(got.bytes)}, sha256 ${got.sha256})\n`);
     return 0;
   } finally {

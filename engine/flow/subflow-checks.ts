@@ -4,7 +4,7 @@ import type { Analysis, ValidateEnv } from './analyze.ts';
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The flows a raw flow document runs through its nodes, as the node types declare them. */
-function flowsUsedBy(raw: unknown, env: ValidateEnv): string[] {
+export function flowsUsedBy(raw: unknown, env: ValidateEnv): string[] {
   if (!isObj(raw) || !Array.isArray(raw.nodes)) return [];
   const out: string[] = [];
   for (const n of raw.nodes) {

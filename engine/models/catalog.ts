@@ -41,16 +41,16 @@ function isPulledCopy(user: ModelEntry, builtin: ModelEntry): boolean {
 }
 
 export class ModelCatalog {
-  readonly #userModels: () => ModelEntry[];
+  readonly #userModels: () => Promise<ModelEntry[]>;
 
   /** `userModels` is read on every call, so models added while the server runs show up at once. */
-  constructor(userModels: () => ModelEntry[]) {
+  constructor(userModels: () => Promise<ModelEntry[]>) {
     this.#userModels = userModels;
   }
 
   /** Built-ins in catalog order (pulled copies in their place), then the user's models by id. */
-  all(): ModelEntry[] {
-    const user = this.#userModels();
+  async all(): Promise<ModelEntry[]> {
+    const user = await this.#userModels();
     const pulled = new Map<string, ModelEntry>();
     const own: ModelEntry[] = [];
     for (const e of user) {
@@ -61,18 +61,18 @@ export class ModelCatalog {
     return [...BUILTIN_MODELS.map((b) => pulled.get(b.id) ?? b), ...own];
   }
 
-  get(id: string): ModelEntry | undefined {
+  async get(id: string): Promise<ModelEntry | undefined> {
     const builtin = BUILTIN_BY_ID.get(id);
-    const user = this.#userModels().find((e) => e.id === id);
+    const user = (await this.#userModels()).find((e) => e.id === id);
     if (!builtin) return user;
     return user && isPulledCopy(user, builtin) ? user : builtin;
   }
 
   /** Every filter given must match; `q` matches when each of its words appears somewhere in the entry. */
-  search(f: ModelFilter): ModelEntry[] {
+  async search(f: ModelFilter): Promise<ModelEntry[]> {
     const words = (f.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const license = f.license?.trim().toLowerCase();
-    return this.all().filter((e) => {
+    return (await this.all()).filter((e) => {
       if (f.task !== undefined && e.task !== f.task) return false;
       if (f.provider !== undefined && e.provider !== f.provider) return false;
       if (f.local !== undefined && isLocal(e) !== f.local) return false;

@@ -39,29 +39,29 @@ export interface ChatFlowResult {
   createdDeployment: boolean;
 }
 
-export function generateChatFlow(ws: Workspace, index: string, o: { flow?: string; deployment?: string; replace?: boolean } = {}): ChatFlowResult {
-  ws.data.get(index);
+export async function generateChatFlow(ws: Workspace, index: string, o: { flow?: string; deployment?: string; replace?: boolean } = {}): Promise<ChatFlowResult> {
+  await ws.data.get(index);
   const flow = o.flow ?? `chat-${index}`.slice(0, 128);
   if (!FLOW_NAME.test(flow)) throw new WeirError('invalid_name', `flow name "${flow}" must be letters, digits, _ and -`, { status: 400, path: ['flow'] });
-  if (!o.replace && ws.store.flows.get(flow)) {
+  if (!o.replace && (await ws.store.flows.get(flow))) {
     throw new WeirError('flow_exists', `flow "${flow}" already exists; give another "flow" name or "replace": true`, { status: 409, path: ['flow'] });
   }
   let deployment = o.deployment;
   let createdDeployment = false;
   if (deployment !== undefined) {
     if (!DEPLOYMENT_NAME.test(deployment)) throw new WeirError('invalid_name', `"${deployment}" is not a deployment name`, { status: 400, path: ['deployment'] });
-    const d = ws.store.deployments.get(deployment);
+    const d = await ws.store.deployments.get(deployment);
     if (!d) throw new WeirError('deployment_not_found', `deployment "${deployment}" not found; deploy a chat model first (POST /api/deployments {name, model})`, { status: 404, path: ['deployment'] });
     if (d.kind !== 'model') throw new WeirError('not_a_model_deployment', `deployment "${deployment}" serves a flow; the chat flow needs a model deployment`, { status: 422, path: ['deployment'] });
-    const task = ws.catalog.get(d.model ?? '')?.task;
+    const task = (await ws.catalog.get(d.model ?? ''))?.task;
     if (task && task !== 'chat-completion' && task !== 'text-generation') {
       throw new WeirError('not_a_chat_model', `deployment "${deployment}" serves "${d.model}", a ${task} model; the chat flow needs a chat model`, { status: 422, path: ['deployment'] });
     }
   } else {
     deployment = DEFAULT_CHAT_DEPLOYMENT;
-    const d = ws.store.deployments.get(deployment);
+    const d = await ws.store.deployments.get(deployment);
     if (!d) {
-      const row = ws.store.deployments.create({ name: deployment, kind: 'model', flow: null, model: DEFAULT_CHAT_MODEL, options: {}, traffic: [], traceSampleRate: 1 });
+      const row = await ws.store.deployments.create({ name: deployment, kind: 'model', flow: null, model: DEFAULT_CHAT_MODEL, options: {}, traffic: [], traceSampleRate: 1 });
       ws.forgetDeployment(row.name);
       ws.models.deploy(row);
       createdDeployment = true;
@@ -70,11 +70,11 @@ export function generateChatFlow(ws: Workspace, index: string, o: { flow?: strin
     }
   }
   const src = readFlowSource(chatFlowSource({ flow, index, deployment }), 'application/yaml');
-  const v = ws.validate(src.definition, src.locate);
+  const v = await ws.validate(src.definition, src.locate);
   if (src.problems.length || !v.ok) {
     const p = [...src.problems, ...v.problems.filter((q) => q.severity !== 'warning')][0];
     throw new WeirError('template_invalid', `the generated chat flow is invalid: ${p?.message}`, { status: 500 });
   }
-  const row = ws.store.flows.put({ name: flow, source: src.source, format: src.format, definition: src.definition });
+  const row = await ws.store.flows.put({ name: flow, source: src.source, format: src.format, definition: src.definition });
   return { flow: row, deployment, createdDeployment };
 }

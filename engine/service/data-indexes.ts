@@ -82,10 +82,10 @@ export class DataIndexes {
     if (!INDEX_NAME.test(o.name)) {
       throw new WeirError('invalid_name', 'an index name is lower-case letters, digits, - and _, starting with a letter or digit, up to 63 characters', { status: 400, path: ['name'] });
     }
-    if (this.store.data.getIndex(o.name)) throw new WeirError('index_exists', `data index "${o.name}" already exists`, { status: 409, path: ['name'] });
+    if (await this.store.data.getIndex(o.name)) throw new WeirError('index_exists', `data index "${o.name}" already exists`, { status: 409, path: ['name'] });
     const settings = await this.settings(o.embeddingModel ?? DEFAULT_EMBEDDING_MODEL, o.chunkTokens ?? DEFAULT_CHUNK_TOKENS, o.overlapTokens ?? DEFAULT_OVERLAP_TOKENS);
     rmSync(this.dirOf(o.name), { recursive: true, force: true });
-    const row = this.store.data.createIndex({ name: o.name, ...settings });
+    const row = await this.store.data.createIndex({ name: o.name, ...settings });
     this.#loaded.delete(o.name);
     return row;
   }
@@ -108,18 +108,18 @@ export class DataIndexes {
     return { embeddingModel, dims, chunkTokens, overlapTokens };
   }
 
-  get(name: string): DataIndexRow {
-    const row = this.store.data.getIndex(name);
+  async get(name: string): Promise<DataIndexRow> {
+    const row = await this.store.data.getIndex(name);
     if (!row) throw new WeirError('index_not_found', `data index "${name}" not found`, { status: 404 });
     return row;
   }
 
-  list(): DataIndexRow[] {
+  list(): Promise<DataIndexRow[]> {
     return this.store.data.listIndexes();
   }
 
   /** Bytes on disk: the vector file and the kept files (the store's share is not split per index). */
-  diskBytes(name: string): number {
+  async diskBytes(name: string): Promise<number> {
     let n = 0;
     const dir = this.dirOf(name);
     const add = (f: string) => {
@@ -127,18 +127,18 @@ export class DataIndexes {
     };
     const loaded = this.#loaded.get(name);
     if (loaded) add(loaded.vectors.file);
-    for (const d of this.store.data.listDocuments(name)) add(path.join(dir, 'files', d.hash));
+    for (const d of await this.store.data.listDocuments(name)) add(path.join(dir, 'files', d.hash));
     return n;
   }
 
   /** Removes an index with its documents, chunks, vectors and kept files; its jobs are stopped first. */
   async delete(name: string): Promise<boolean> {
-    this.get(name);
+    await this.get(name);
     await this.jobs.stopIndex(name);
     const lock = this.#writing.has(name) ? undefined : this.lock(name);
     try {
       this.#loaded.delete(name);
-      const removed = this.store.data.deleteIndex(name);
+      const removed = await this.store.data.deleteIndex(name);
       rmSync(this.dirOf(name), { recursive: true, force: true });
       return removed;
     } finally {
@@ -162,15 +162,15 @@ export class DataIndexes {
   }
 
   async deleteDocument(name: string, document: string): Promise<boolean> {
-    const index = this.get(name);
+    const index = await this.get(name);
     const ownLock = this.#writing.has(name) ? undefined : this.lock(name);
     try {
       const loaded = await this.vectors(index);
-      const ids = this.store.data.deleteDocument(name, document);
+      const ids = await this.store.data.deleteDocument(name, document);
       if (!ids) return false;
       await loaded.removeGradually(ids);
       await this.saveVectors(name);
-      if (ownLock) this.files(name).prune(this.store.data.referencedHashes(name));
+      if (ownLock) this.files(name).prune(await this.store.data.referencedHashes(name));
       return true;
     } finally {
       ownLock?.();
@@ -240,7 +240,7 @@ export class DataIndexes {
 
   /** Makes the vectors match the store's chunks. Returns whether anything changed. */
   async #reconcile(index: DataIndexRow, vectors: VectorIndex): Promise<boolean> {
-    const rows = this.store.data.chunkHashes(index.name);
+    const rows = await this.store.data.chunkHashes(index.name);
     const inStore = new Set(rows.map((r) => r.id));
     const extra = vectors.ids().filter((id) => !inStore.has(id));
     await vectors.removeGradually(extra);
@@ -251,7 +251,7 @@ export class DataIndexes {
     const model = await this.embedder(index.embeddingModel);
     const todo = missing.filter((r) => !known.has(r.hash));
     for (let i = 0; i < todo.length; i += EMBED_BATCH * 8) {
-      const chunks = this.store.data.chunks(todo.slice(i, i + EMBED_BATCH * 8).map((r) => r.id));
+      const chunks = await this.store.data.chunks(todo.slice(i, i + EMBED_BATCH * 8).map((r) => r.id));
       const fresh = await embedUnique(model, chunks, known);
       for (const [h, v] of fresh) known.set(h, v);
     }
@@ -260,14 +260,14 @@ export class DataIndexes {
   }
 
   async search(name: string, query: string | number[], o: SearchOptions = {}): Promise<SearchHit[]> {
-    const index = this.get(name);
+    const index = await this.get(name);
     const k = o.k ?? 4;
     const mode = o.mode ?? 'hybrid';
     if (typeof query !== 'string' && mode !== 'vector') {
       throw new WeirError('invalid_query', 'a vector query searches in vector mode only; give text for keyword or hybrid search', { status: 400, path: ['mode'] });
     }
     if (typeof query === 'string' && !query.trim()) return [];
-    const allowed = this.#filter(name, o);
+    const allowed = await this.#filter(name, o);
     if (allowed && !allowed.documents.length) return [];
     // Fetch more than k from each side: fusion and the threshold drop some.
     const wide = Math.max(k * 4, 20);
@@ -281,11 +281,11 @@ export class DataIndexes {
       vectorHits = (await this.vectors(index)).search(vector, wide, ids ? { filter: (id) => ids.has(id) } : {});
       if (o.threshold !== undefined) vectorHits = vectorHits.filter((h) => h.score >= o.threshold!);
     }
-    const keywordHits = mode === 'vector' ? [] : this.store.data.keywordSearch(name, query as string, wide, allowed?.documents);
+    const keywordHits = mode === 'vector' ? [] : await this.store.data.keywordSearch(name, query as string, wide, allowed?.documents);
     const hits = mode === 'vector' ? vectorHits : mode === 'keyword' ? keywordHits : reciprocalRankFusion([vectorHits, keywordHits]);
     const top = hits.slice(0, k);
-    const rows = new Map(this.store.data.chunks(top.map((h) => h.id)).map((c) => [c.id, c]));
-    const docs = this.store.data.documentNames([...new Set([...rows.values()].map((c) => c.document))]);
+    const rows = new Map((await this.store.data.chunks(top.map((h) => h.id))).map((c) => [c.id, c]));
+    const docs = await this.store.data.documentNames([...new Set([...rows.values()].map((c) => c.document))]);
     return top.flatMap((h) => {
       const c = rows.get(h.id);
       return c ? [hitOf(c, h.score, docs.get(c.document) ?? '')] : [];
@@ -298,14 +298,13 @@ export class DataIndexes {
   }
 
   /** Documents (and their chunk ids) a search is limited to, or undefined for no limit. */
-  #filter(name: string, o: SearchOptions): { documents: number[]; chunkIds: Set<number> } | undefined {
+  async #filter(name: string, o: SearchOptions): Promise<{ documents: number[]; chunkIds: Set<number> } | undefined> {
     if (!o.sources?.length && !o.tags?.length) return undefined;
     const sources = o.sources?.length ? new Set(o.sources) : undefined;
-    const documents = this.store.data
-      .listDocuments(name)
+    const documents = (await this.store.data.listDocuments(name))
       .filter((d) => (!sources || sources.has(d.name)) && (!o.tags?.length || o.tags.some((t) => d.tags.includes(t))))
       .map((d) => d.id);
-    return { documents, chunkIds: new Set(this.store.data.chunkIdsOfDocuments(documents)) };
+    return { documents, chunkIds: new Set(await this.store.data.chunkIdsOfDocuments(documents)) };
   }
 }
 

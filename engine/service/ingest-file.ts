@@ -53,13 +53,13 @@ export class FileReader {
 
   async read(file: DataJobFileRow): Promise<ReadFile> {
     const { store, index, job, model, signal } = this.c;
-    const existing = store.data.getDocument(index.name, file.name);
+    const existing = await store.data.getDocument(index.name, file.name);
     if (job.kind === 'add' && existing?.hash === file.hash && existing.chunks > 0) return { status: 'unchanged', chunks: existing.chunks };
     const { doc, chunks } = await this.#load(file);
     // Content already in the index (another document, or this one before a change) is not
     // embedded again; neither is content another file in flight is embedding.
     const known = new Map<string, number[]>();
-    for (const [hash, id] of store.data.chunkIdsByHash(index.name, [...new Set(chunks.map((c) => c.hash))])) {
+    for (const [hash, id] of await store.data.chunkIdsByHash(index.name, [...new Set(chunks.map((c) => c.hash))])) {
       const v = this.c.vectors.vector(id);
       if (v) known.set(hash, v);
     }
@@ -101,10 +101,10 @@ export class FileReader {
     try {
       if (read.status === 'unchanged') return { status: 'unchanged', chunks: read.chunks, errorCode: null, errorMessage: null };
       const { store, index, job } = this.c;
-      const existing = store.data.getDocument(index.name, file.name);
+      const existing = await store.data.getDocument(index.name, file.name);
       const tags = job.kind === 'reindex' ? (existing?.tags ?? []) : (job.options.tags ?? existing?.tags ?? []);
       const { chunks, doc } = read;
-      const { chunkIds, replacedChunkIds } = store.data.putDocument(
+      const { chunkIds, replacedChunkIds } = await store.data.putDocument(
         index.name,
         { name: file.name, format: doc.format, title: doc.title, hash: file.hash, bytes: file.bytes, tags },
         chunks.map((c) => ({ idx: c.index, text: c.text, title: c.title, headingPath: c.headingPath, page: c.page ?? null, start: c.start, end: c.end, tokens: c.tokens, hash: c.hash, metadata: c.metadata ?? null })),

@@ -31,7 +31,7 @@ describe('ingestion jobs with files read side by side', () => {
   const embedded: string[] = [];
 
   beforeAll(async () => {
-    store = openStore({ dataDir: dir });
+    store = await openStore({ dataDir: dir });
     deployments = new ModelDeployments(store, new ModelCatalog(() => store.models.list()));
     const counting = new Map<string, LoadedModel>();
     indexes = new DataIndexes(store, dir, async (id) => {
@@ -57,7 +57,7 @@ describe('ingestion jobs with files read side by side', () => {
   afterAll(async () => {
     await indexes.jobs.close();
     await deployments.close();
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -79,21 +79,21 @@ describe('ingestion jobs with files read side by side', () => {
     // Every file's boilerplate chunk has a vector: all eight are found by it.
     const hits = await indexes.search('depot', 'Return the manual to the front desk of the Northgate depot', { mode: 'vector', k: 20 });
     expect(new Set(hits.filter((h) => h.text === BOILERPLATE).map((h) => h.source)).size).toBe(8);
-    expect(store.data.stats('depot').documents).toBe(8);
+    expect((await store.data.stats('depot')).documents).toBe(8);
   });
 
   it('stops a cancelled job at once: queued work is dropped and unread files stay pending', async () => {
     await indexes.create({ name: 'stopped' });
     const files = Array.from({ length: 30 }, (_, i) => file(100 + i));
-    const job = indexes.jobs.enqueue('stopped', files);
+    const job = await indexes.jobs.enqueue('stopped', files);
     const live = indexes.jobs.follow(job.id)!;
     await new Promise<void>((resolve) => live.on('event', (e: JobEvent) => e.event === 'file' && resolve()));
-    indexes.jobs.cancel(job.id);
+    await indexes.jobs.cancel(job.id);
     const view = await indexes.jobs.wait(job.id);
     expect(view.status).toBe('cancelled');
     expect(view.files.done).toBeLessThan(30);
     // What was committed is whole: each done file's chunks are all stored and searchable.
-    for (const r of view.results) expect(store.data.documentChunks('stopped', r.name)).toHaveLength(r.chunks!);
+    for (const r of view.results) expect(await store.data.documentChunks('stopped', r.name)).toHaveLength(r.chunks!);
   });
 });
 
@@ -113,7 +113,7 @@ describe('the server while a 40-document ingestion runs', () => {
   afterAll(async () => {
     await new Promise((r) => server.close(r));
     await api.ws.data.jobs.close();
-    api.close();
+    await api.close();
   });
 
   it('keeps answering other requests, many of them, before the job ends', async () => {

@@ -65,8 +65,8 @@ export class IngestJobs {
   }
 
   /** Stages the files and records a job; it runs in the background. */
-  enqueue(index: string, files: IncomingFile[], options: DataJobOptions = {}): JobView {
-    this.indexes.get(index);
+  async enqueue(index: string, files: IncomingFile[], options: DataJobOptions = {}): Promise<JobView> {
+    await this.indexes.get(index);
     if (files.length > MAX_FILES_PER_JOB) throw new WeirError('too_many_files', `at most ${MAX_FILES_PER_JOB} files per job, got ${files.length}`, { status: 413, path: ['files'] });
     const named = files.map((f, i) => ({ name: documentName(f.name, ['files', i]), bytes: f.bytes }));
     checkNames(named);
@@ -79,18 +79,18 @@ export class IngestJobs {
    * Records a job over files already staged with `indexes.files(index).put()` (the CLI stages a
    * folder one file at a time, so its memory does not grow with the folder).
    */
-  enqueueStaged(index: string, files: { name: string; hash: string; bytes: number }[], options: DataJobOptions = {}): JobView {
-    this.indexes.get(index);
+  async enqueueStaged(index: string, files: { name: string; hash: string; bytes: number }[], options: DataJobOptions = {}): Promise<JobView> {
+    await this.indexes.get(index);
     if (!files.length) throw new WeirError('no_files', 'no files to add', { status: 400, path: ['files'] });
     if (files.length > MAX_FILES_PER_JOB) throw new WeirError('too_many_files', `at most ${MAX_FILES_PER_JOB} files per job, got ${files.length}`, { status: 413, path: ['files'] });
     checkNames(files);
-    const job = this.#store.data.createJob({ id: newRunId(), index, kind: 'add', options: checkOptions(options) }, files);
-    return this.#schedule(job).view();
+    const job = await this.#store.data.createJob({ id: newRunId(), index, kind: 'add', options: checkOptions(options) }, files);
+    return (await this.#schedule(job)).view();
   }
 
   /** Adds files and waits for the job: what the CLI and the bench call. */
   async addFiles(index: string, files: IncomingFile[], options: DataJobOptions = {}, onProgress?: (p: JobProgress) => void): Promise<JobView> {
-    const { id } = this.enqueue(index, files, options);
+    const { id } = await this.enqueue(index, files, options);
     const p = this.#live.get(id);
     if (p) onProgress?.(p);
     return this.wait(id);
@@ -102,32 +102,32 @@ export class IngestJobs {
    * again from its kept file. Search answers from the documents done so far while it runs.
    */
   async reindex(index: string, s: ReindexSettings): Promise<JobView> {
-    const row = this.indexes.get(index);
-    if (this.#hasLiveJob(index)) throw new WeirError('index_busy', `data index "${index}" has a job queued or running; re-index when it ends`, { status: 409 });
+    const row = await this.indexes.get(index);
+    if (await this.#hasLiveJob(index)) throw new WeirError('index_busy', `data index "${index}" has a job queued or running; re-index when it ends`, { status: 409 });
     const settings = await this.indexes.settings(s.embeddingModel, s.chunkTokens ?? row.chunkTokens, s.overlapTokens ?? row.overlapTokens);
-    const docs = this.#store.data.listDocuments(index);
+    const docs = await this.#store.data.listDocuments(index);
     const files = this.indexes.files(index);
     const missing = docs.filter((d) => !files.has(d.hash)).map((d) => d.name);
     if (missing.length) throw new WeirError('file_missing', `the kept copies of ${missing.length} document(s) are gone (${missing.slice(0, 5).join(', ')}); add them again first`, { status: 422 });
-    const job = this.#store.data.createJob({ id: newRunId(), index, kind: 'reindex', options: { reindex: settings } }, docs.map((d) => ({ name: d.name, hash: d.hash, bytes: d.bytes })));
-    return this.#schedule(job).view();
+    const job = await this.#store.data.createJob({ id: newRunId(), index, kind: 'reindex', options: { reindex: settings } }, docs.map((d) => ({ name: d.name, hash: d.hash, bytes: d.bytes })));
+    return (await this.#schedule(job)).view();
   }
 
-  #hasLiveJob(index: string): boolean {
-    return [...this.#live.values()].some((p) => p.job.index === index) || this.#store.data.unfinishedJobs().some((j) => j.index === index);
+  async #hasLiveJob(index: string): Promise<boolean> {
+    return [...this.#live.values()].some((p) => p.job.index === index) || (await this.#store.data.unfinishedJobs()).some((j) => j.index === index);
   }
 
-  get(id: string): JobView {
+  async get(id: string): Promise<JobView> {
     const live = this.#live.get(id);
     if (live) return live.view();
-    const job = this.#store.data.getJob(id);
+    const job = await this.#store.data.getJob(id);
     if (!job) throw new WeirError('job_not_found', `ingestion job "${id}" not found`, { status: 404 });
-    return new JobProgress(job, this.#store.data.jobFiles(id)).view();
+    return new JobProgress(job, await this.#store.data.jobFiles(id)).view();
   }
 
-  list(index: string, limit = 20): JobView[] {
-    this.indexes.get(index);
-    return this.#store.data.listJobs(index, limit).map((j) => this.get(j.id));
+  async list(index: string, limit = 20): Promise<JobView[]> {
+    await this.indexes.get(index);
+    return Promise.all((await this.#store.data.listJobs(index, limit)).map((j) => this.get(j.id)));
   }
 
   /** The live job, to follow its events; undefined once it has ended (or in another process). */
@@ -141,14 +141,14 @@ export class IngestJobs {
   }
 
   /** Stops a job at the next batch; files not yet read stay unread. */
-  cancel(id: string): JobView {
-    const view = this.get(id);
+  async cancel(id: string): Promise<JobView> {
+    const view = await this.get(id);
     if (view.status !== 'queued' && view.status !== 'running') return view;
     this.#cancelled.add(id);
     this.#aborts.get(id)?.abort(new WeirError('cancelled', 'the job was cancelled', { status: 499 }));
     if (!this.#live.has(id)) {
       // Recorded as unfinished but not running here: a job of a process that crashed.
-      this.#store.data.updateJob(id, { status: 'cancelled', finishedAt: Date.now() });
+      await this.#store.data.updateJob(id, { status: 'cancelled', finishedAt: Date.now() });
     }
     return this.get(id);
   }
@@ -164,8 +164,11 @@ export class IngestJobs {
   }
 
   /** Picks up jobs a crash or shutdown left unfinished (in this or another process). */
-  resume(): JobView[] {
-    return this.#store.data.unfinishedJobs().filter((j) => !this.#live.has(j.id)).map((j) => this.#schedule(j).view());
+  async resume(): Promise<JobView[]> {
+    const jobs = (await this.#store.data.unfinishedJobs()).filter((j) => !this.#live.has(j.id));
+    const views: JobView[] = [];
+    for (const j of jobs) views.push((await this.#schedule(j)).view());
+    return views;
   }
 
   /** Shutdown: running jobs stop at the next batch and stay unfinished, to resume at the next start. */
@@ -175,8 +178,8 @@ export class IngestJobs {
     await Promise.all(this.#runs.values());
   }
 
-  #schedule(job: DataJobRow): JobProgress {
-    const progress = new JobProgress(job, this.#store.data.jobFiles(job.id));
+  async #schedule(job: DataJobRow): Promise<JobProgress> {
+    const progress = new JobProgress(job, await this.#store.data.jobFiles(job.id));
     this.#live.set(job.id, progress);
     const prev = this.#tails.get(job.index) ?? Promise.resolve();
     const run = prev.then(() => inBackground(() => this.#run(progress))).finally(() => {
@@ -199,7 +202,7 @@ export class IngestJobs {
     const { id, index } = progress.job;
     for (let waited = false; ; waited = true) {
       if (this.#stopping) return undefined;
-      const row = this.#store.data.getJob(id);
+      const row = await this.#store.data.getJob(id);
       if (!row || (row.status !== 'queued' && row.status !== 'running')) return undefined;
       if (this.#cancelled.has(id)) return () => {};
       try {
@@ -216,7 +219,7 @@ export class IngestJobs {
     const { id, index: name } = progress.job;
     const release = await this.#acquire(progress).catch(() => undefined);
     if (!release) {
-      const row = this.#store.data.getJob(id);
+      const row = await this.#store.data.getJob(id);
       if (row) progress.finished(row);
       return;
     }
@@ -226,9 +229,9 @@ export class IngestJobs {
       this.#checkStop(id);
       const firstStart = progress.job.startedAt === null;
       const now = Date.now();
-      this.#store.data.updateJob(id, { status: 'running', startedAt: progress.job.startedAt ?? now, heartbeatAt: now });
-      progress.started(this.#store.data.getJob(id)!);
-      const index = this.#prepareIndex(progress.job, firstStart);
+      await this.#store.data.updateJob(id, { status: 'running', startedAt: progress.job.startedAt ?? now, heartbeatAt: now });
+      progress.started((await this.#store.data.getJob(id))!);
+      const index = await this.#prepareIndex(progress.job, firstStart);
       await this.#files(progress, index);
     } catch (err) {
       if (err instanceof Stopped) status = this.#cancelled.has(id) ? 'cancelled' : 'running';
@@ -238,28 +241,28 @@ export class IngestJobs {
       }
     } finally {
       try {
-        if (this.#store.data.getIndex(name)) {
+        if (await this.#store.data.getIndex(name)) {
           await this.indexes.saveVectors(name);
           // A shutdown leaves the job as it is: the next start resumes it.
-          if (status !== 'running') this.#store.data.updateJob(id, { status, error, finishedAt: Date.now() });
-          this.indexes.files(name).prune(this.#store.data.referencedHashes(name));
+          if (status !== 'running') await this.#store.data.updateJob(id, { status, error, finishedAt: Date.now() });
+          this.indexes.files(name).prune(await this.#store.data.referencedHashes(name));
         }
       } finally {
         release();
       }
-      const row = this.#store.data.getJob(id);
+      const row = await this.#store.data.getJob(id);
       if (row) progress.finished(row);
     }
   }
 
   /** A re-index job applies its settings when it first starts (and not again when resumed). */
-  #prepareIndex(job: DataJobRow, firstStart: boolean): DataIndexRow {
-    const index = this.indexes.get(job.index);
+  async #prepareIndex(job: DataJobRow, firstStart: boolean): Promise<DataIndexRow> {
+    const index = await this.indexes.get(job.index);
     const s = job.options.reindex;
     if (job.kind === 'reindex' && s) {
       const same = index.embeddingModel === s.embeddingModel && index.dims === s.dims && index.chunkTokens === s.chunkTokens && index.overlapTokens === s.overlapTokens;
       if (!same || firstStart) {
-        this.#store.data.resetIndex(index.name, s);
+        await this.#store.data.resetIndex(index.name, s);
         this.indexes.forgetVectors(index.name);
       }
       return this.indexes.get(job.index);
@@ -305,9 +308,9 @@ export class IngestJobs {
           return { status: 'failed', chunks: null, errorCode: e.code, errorMessage: e.message };
         });
         bytesAhead -= file.bytes;
-        this.#store.data.finishJobFile(id, file.seq, outcome);
+        await this.#store.data.finishJobFile(id, file.seq, outcome);
         Object.assign(file, outcome);
-        this.#store.data.updateJob(id, { heartbeatAt: Date.now() });
+        await this.#store.data.updateJob(id, { heartbeatAt: Date.now() });
         progress.fileDone(file);
         if (Date.now() - savedAt > SAVE_EVERY_MS) {
           await this.indexes.saveVectors(name);

@@ -67,12 +67,12 @@ export class ModelDeployments {
    * Checks what a new deployment asks for, before it is stored: the model exists, remote models
    * name an existing connection, and options fit the model. Throws WeirErrors naming the field.
    */
-  check(model: string, o: ModelDeploymentOptions): ModelEntry {
-    const entry = this.catalog.get(model);
+  async check(model: string, o: ModelDeploymentOptions): Promise<ModelEntry> {
+    const entry = await this.catalog.get(model);
     if (!entry) throw new WeirError('model_not_found', `model "${model}" is not in the catalog (GET /api/models)`, { status: 404, path: ['model'] });
     if (entry.source.kind === 'remote') {
       if (!o.connection) throw new WeirError('connection_required', `model "${model}" is remote: give a connection with its base_url and api_key`, { status: 422, path: ['connection'] });
-      if (!this.store.connections.get(o.connection)) throw new WeirError('connection_not_found', `connection "${o.connection}" not found`, { status: 404, path: ['connection'] });
+      if (!(await this.store.connections.get(o.connection))) throw new WeirError('connection_not_found', `connection "${o.connection}" not found`, { status: 404, path: ['connection'] });
       if (o.contextSize !== undefined) throw new WeirError('invalid_request', 'context_size applies to local models only', { status: 400, path: ['context_size'] });
     } else {
       if (o.connection !== undefined) throw new WeirError('invalid_request', `model "${model}" runs locally and takes no connection`, { status: 400, path: ['connection'] });
@@ -88,17 +88,18 @@ export class ModelDeployments {
   deploy(row: DeploymentRow): void {
     if (row.kind !== 'model' || !row.model || this.#closing) return;
     this.undeploy(row.name);
-    let shared: Shared | undefined;
-    let promise: Promise<LoadedModel>;
-    try {
-      shared = this.#acquire(row.model, row.options ?? {}, row.name);
-      promise = shared.promise;
-    } catch (err) {
-      promise = Promise.reject(err);
-    }
-    const t: Tracked = { shared, state: 'loading', promise };
+    const t: Tracked = { state: 'loading', promise: undefined as never };
+    t.promise = this.#acquire(row.model, row.options ?? {}, row.name).then((shared) => {
+      // Undeployed (or deployed again) while the catalog answered: give the model back.
+      if (this.#deployments.get(row.name) !== t) {
+        this.#release(shared, row.name);
+        throw new WeirError('unloaded', `deployment "${row.name}" was removed while it loaded`, { status: 503 });
+      }
+      t.shared = shared;
+      return shared.promise;
+    });
     this.#deployments.set(row.name, t);
-    promise.then(
+    t.promise.then(
       () => (t.state = 'ready'),
       (err: unknown) => {
         t.state = 'failed';
@@ -108,8 +109,8 @@ export class ModelDeployments {
   }
 
   /** Loads every model deployment in the store again (server start); returns at once. */
-  loadAll(): void {
-    for (const row of this.store.deployments.list()) if (row.kind === 'model' && !this.#deployments.has(row.name)) this.deploy(row);
+  async loadAll(): Promise<void> {
+    for (const row of await this.store.deployments.list()) if (row.kind === 'model' && !this.#deployments.has(row.name)) this.deploy(row);
   }
 
   /** Deployments this process has loaded, is loading, or failed to load. */
@@ -117,8 +118,8 @@ export class ModelDeployments {
     return [...this.#deployments.keys()];
   }
 
-  state(name: string): ModelDeploymentState | undefined {
-    const t = this.#track(name);
+  async state(name: string): Promise<ModelDeploymentState | undefined> {
+    const t = await this.#track(name);
     if (!t) return undefined;
     const at = t.state === 'ready' ? t.shared?.loadedAt : undefined;
     return { state: t.state, ...(t.reason ? { reason: t.reason } : {}), ...(at ? { loaded_at: new Date(at).toISOString() } : {}) };
@@ -126,7 +127,7 @@ export class ModelDeployments {
 
   /** The deployment's model, waiting while it loads. */
   async get(name: string): Promise<LoadedModel> {
-    const t = this.#track(name);
+    const t = await this.#track(name);
     if (!t) throw new WeirError('model_not_ready', `model deployment "${name}" is not deployed`, { status: 503 });
     try {
       return await t.promise;
@@ -141,7 +142,7 @@ export class ModelDeployments {
    * of the same id lends its price, so usage is costed.
    */
   async connectionModel(connection: string, model: string): Promise<LoadedModel> {
-    const known = this.catalog.get(model);
+    const known = await this.catalog.get(model);
     const entry: ModelEntry =
       known?.source.kind === 'remote'
         ? known
@@ -151,15 +152,15 @@ export class ModelDeployments {
             description: `${model} through connection ${connection}`, labels: [],
           };
     this.#providers ??= (await import('../models/providers/index.ts')).PROVIDERS;
-    return this.#providers['openai-compatible'].load(entry, { threads: 1, remote: this.#remote(connection) });
+    return this.#providers['openai-compatible'].load(entry, { threads: 1, remote: await this.#remote(connection) });
   }
 
   /**
    * A catalog model used outside any deployment (data indexes embed with theirs). It is shared
    * with deployments of the same model and stays loaded while the server runs.
    */
-  use(model: string): Promise<LoadedModel> {
-    return this.#acquire(model, {}, borrower(`data:${model}`)).promise;
+  async use(model: string): Promise<LoadedModel> {
+    return (await this.#acquire(model, {}, borrower(`data:${model}`))).promise;
   }
 
   /** A deployment was deleted: its model is unloaded once no deployment uses it. */
@@ -181,17 +182,20 @@ export class ModelDeployments {
   }
 
   /** Deployments created while this process runs are tracked at once; others (another process, a restart) on first use. */
-  #track(name: string): Tracked | undefined {
+  async #track(name: string): Promise<Tracked | undefined> {
     if (!this.#deployments.has(name)) {
-      const row = this.store.deployments.get(name);
-      if (row?.kind === 'model') this.deploy(row);
+      const row = await this.store.deployments.get(name);
+      // Checked again: another call may have started it while the store answered.
+      if (row?.kind === 'model' && !this.#deployments.has(name)) this.deploy(row);
     }
     return this.#deployments.get(name);
   }
 
-  #acquire(model: string, o: ModelDeploymentOptions, user: string): Shared {
+  /** After the catalog answers, finding or starting the shared load is synchronous: one load per key. */
+  async #acquire(model: string, o: ModelDeploymentOptions, user: string): Promise<Shared> {
     if (this.#closing) throw new WeirError('closing', 'the server is shutting down', { status: 503 });
-    const found = this.catalog.get(model);
+    const found = await this.catalog.get(model);
+    if (this.#closing) throw new WeirError('closing', 'the server is shutting down', { status: 503 });
     if (!found) throw new WeirError('model_not_found', `model "${model}" is no longer in the catalog`, { status: 404 });
     const remote = found.source.kind === 'remote';
     const entry: ModelEntry = remote && o.remoteModel ? { ...found, source: { kind: 'remote', model: o.remoteModel } } : found;
@@ -208,7 +212,7 @@ export class ModelDeployments {
     this.#shared.set(key, s);
     const embedder = async () => {
       if (this.#shared.get(key) !== s) throw new WeirError('model_not_ready', `model "${entry.id}" was unloaded`, { status: 503 });
-      return this.#acquire(DEFAULT_EMBEDDING_MODEL, {}, borrower(key)).promise;
+      return (await this.#acquire(DEFAULT_EMBEDDING_MODEL, {}, borrower(key))).promise;
     };
     s.promise = (async () => {
       if (entry.source.kind === 'local' && !existsSync(entry.source.path)) {
@@ -223,7 +227,7 @@ export class ModelDeployments {
       const model = await provider.load(entry, {
         threads: this.#threads,
         ...(o.contextSize !== undefined ? { contextSize: o.contextSize } : {}),
-        ...(entry.source.kind === 'remote' ? { remote: this.#remote(o.connection) } : {}),
+        ...(entry.source.kind === 'remote' ? { remote: await this.#remote(o.connection) } : {}),
         embedder,
         signal: ctl.signal,
       });
@@ -258,9 +262,9 @@ export class ModelDeployments {
     for (const other of [...this.#shared.values()]) if (other.users.has(borrower(key))) this.#release(other, borrower(key));
   }
 
-  #remote(name: string | undefined): RemoteSettings {
+  async #remote(name: string | undefined): Promise<RemoteSettings> {
     if (!name) throw new WeirError('connection_required', 'a remote model needs a connection', { status: 422 });
-    const c = this.store.connections.resolve(name);
+    const c = await this.store.connections.resolve(name);
     if (!c) throw new WeirError('connection_not_found', `connection "${name}" not found`, { status: 404 });
     const s = c.settings;
     const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);

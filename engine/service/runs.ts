@@ -41,8 +41,11 @@ export class RunService {
     this.usage = new UsageMeter(store);
   }
 
-  /** Throws InputError (before anything is recorded) when the inputs do not fit the flow. */
-  start(o: StartOptions): { runId: string; done: Promise<RunResult> } {
+  /**
+   * Throws InputError (before anything is recorded) when the inputs do not fit the flow.
+   * `recorded` settles once an async or draft run is stored as running: answer the caller after it.
+   */
+  start(o: StartOptions): { runId: string; done: Promise<RunResult>; recorded: Promise<void> } {
     const runId = newRunId();
     const meta: RunMeta = { flow: o.flow, version: o.version, deployment: o.deployment, mode: o.mode };
     const tracked = o.mode !== 'sync';
@@ -55,24 +58,34 @@ export class RunService {
         }
       : o.onEvent;
     const handle = startRun(o.plan, o.inputs, { runId, host: o.host, onEvent, signal: o.signal });
+    let recorded = Promise.resolve();
     if (live) {
       live.handle = handle;
       this.#live.set(runId, live);
-      this.store.runs.start(runningRow(runId, meta, o.inputs ?? {}));
+      recorded = this.store.runs.start(runningRow(runId, meta, o.inputs ?? {}));
+      // A run nobody could look up must not go on spending.
+      recorded.catch(() => handle.cancel('the run could not be recorded'));
     }
-    const done = handle.done.then((r) => {
+    const done = handle.done.then(async (r) => {
+      // The finish must land after the row it finishes (a server database may reorder otherwise).
+      await recorded;
       // After shutdown the store is closing: the run stays `running` there and is marked interrupted.
       if (this.#stopped) return r;
       const record = { run: finishedRow(r, meta, o.inputs ?? {}), trace: o.keepTrace === false ? undefined : traceRows(r) };
       if (live) {
-        this.store.runs.finish(record);
-        this.store.runs.appendEvents(live.events.map((e) => ({ runId, seq: e.seq, type: e.type, data: e })));
-        this.#live.delete(runId);
+        try {
+          await this.store.runs.finish(record);
+          await this.store.runs.appendEvents(live.events.map((e) => ({ runId, seq: e.seq, type: e.type, data: e })));
+        } finally {
+          this.#live.delete(runId);
+        }
       } else this.store.runs.enqueue(record);
       if (o.deployment) this.usage.add(o.deployment, o.keyId ?? null, r.usage);
       return r;
     });
-    return { runId, done };
+    // Async runs have no caller waiting on `done`: a failed write is logged, not an unhandled rejection.
+    if (live) done.catch((err: unknown) => console.error(`run ${runId} could not be recorded:`, (err as Error).message));
+    return { runId, done, recorded };
   }
 
   cancel(runId: string): boolean {
@@ -90,7 +103,7 @@ export class RunService {
    * Replays a run's events after `afterSeq` and follows it until it finishes.
    * Returns an unsubscribe function; `onEnd` is called once the run's last event was delivered.
    */
-  follow(runId: string, afterSeq: number, listener: RunListener, onEnd: () => void): () => void {
+  async follow(runId: string, afterSeq: number, listener: RunListener, onEnd: () => void): Promise<() => void> {
     const live = this.#live.get(runId);
     if (live) {
       for (const e of live.events) if (e.seq > afterSeq) listener(e);
@@ -104,17 +117,18 @@ export class RunService {
       live.listeners.add(wrapped);
       return () => live.listeners.delete(wrapped);
     }
-    if (!this.store.runs.get(runId)) throw new WeirError('run_not_found', `run ${runId} not found`, { status: 404 });
-    for (const e of this.store.runs.events(runId, afterSeq)) listener(e.data as RunEvent);
+    if (!(await this.store.runs.get(runId))) throw new WeirError('run_not_found', `run ${runId} not found`, { status: 404 });
+    // The run may have finished while the store answered: its events are stored by now.
+    for (const e of await this.store.runs.events(runId, afterSeq)) listener(e.data as RunEvent);
     queueMicrotask(onEnd);
     return () => {};
   }
 
   /** Shutdown: aborts what still runs without recording it; the store marks those interrupted. */
-  stopAll(): void {
+  async stopAll(): Promise<void> {
     this.#stopped = true;
-    this.usage.close();
     for (const live of this.#live.values()) live.handle.cancel('the server is shutting down');
+    await this.usage.close();
   }
 
   waitAll(): Promise<unknown> {

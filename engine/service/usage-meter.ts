@@ -13,7 +13,7 @@ export class UsageMeter {
   readonly #timer: ReturnType<typeof setInterval>;
 
   constructor(private readonly store: Store, flushMs = 1000) {
-    this.#timer = setInterval(() => this.flush(), flushMs);
+    this.#timer = setInterval(() => void this.flush(), flushMs);
     this.#timer.unref();
   }
 
@@ -26,12 +26,21 @@ export class UsageMeter {
     addUsage(row.usage, usage);
   }
 
-  flush(): void {
-    for (const [key, r] of this.#pending) {
+  #flushing: Promise<void> | undefined;
+
+  /** One flush at a time: two would write the same pending counts twice. */
+  flush(): Promise<void> {
+    return (this.#flushing ??= this.#flush().finally(() => (this.#flushing = undefined)));
+  }
+
+  async #flush(): Promise<void> {
+    for (const [key, r] of [...this.#pending]) {
+      // Taken out before the write: calls counted meanwhile start a new row for the next flush.
+      this.#pending.delete(key);
       try {
-        this.store.usage.record(r.deployment, r.keyId, r.usage, r.minute * MINUTE_MS, r.requests);
-        this.#pending.delete(key);
+        await this.store.usage.record(r.deployment, r.keyId, r.usage, r.minute * MINUTE_MS, r.requests);
       } catch (err) {
+        this.#putBack(key, r);
         // Keep the counts for the next flush (a busy database); a closed store ends metering.
         console.error('usage flush failed:', (err as Error).message);
         return;
@@ -39,8 +48,19 @@ export class UsageMeter {
     }
   }
 
-  close(): void {
+  #putBack(key: string, r: { deployment: string; keyId: string | null; minute: number; requests: number; usage: Usage }): void {
+    const now = this.#pending.get(key);
+    if (!now) this.#pending.set(key, r);
+    else {
+      now.requests += r.requests;
+      addUsage(now.usage, r.usage);
+    }
+  }
+
+  async close(): Promise<void> {
     clearInterval(this.#timer);
-    this.flush();
+    await this.flush();
+    // A flush that was running when close was called left what came in after it.
+    if (this.#pending.size) await this.flush();
   }
 }

@@ -1,6 +1,7 @@
 import { FlowValidationError, WeirError, type Problem } from '../errors.ts';
 import { compileFlow, type Plan } from '../flow/compile.ts';
 import { limitProblems, UNSTORABLE } from '../flow/limits.ts';
+import { flowsUsedBy } from '../flow/subflow-checks.ts';
 import { validateFlow, type ValidationResult } from '../flow/validate.ts';
 import type { RunHost } from '../run/node-context.ts';
 import { withSubflows } from '../run/subflows.ts';
@@ -48,35 +49,58 @@ export class Workspace {
     this.host = withSubflows(
       {
         connection: async (name) => {
-          const c = store.connections.resolve(name);
+          const c = await store.connections.resolve(name);
           if (!c) throw new WeirError('connection_not_found', `connection "${name}" not found`, { status: 404 });
           return c;
         },
         model: (ref) => ('deployment' in ref ? this.models.get(ref.deployment) : this.models.connectionModel(ref.connection, ref.model)),
         searchIndex: (index, query, opts) => this.data.search(index, query, opts),
       },
-      (name) => {
-        const v = this.#latestVersion(name);
+      async (name) => {
+        const v = await this.#latestVersion(name);
         return v ? this.versionPlan(v) : this.draftPlan(name);
       },
     );
   }
 
   /** Sub-flows run their latest published version, or their draft when never published. */
-  readonly resolveFlow = (name: string): unknown => (this.#latestVersion(name) ?? this.store.flows.get(name))?.definition;
+  async resolveFlow(name: string): Promise<unknown> {
+    return ((await this.#latestVersion(name)) ?? (await this.store.flows.get(name)))?.definition;
+  }
+
+  /**
+   * Validation and compiling are synchronous, and look sub-flows up by name: every flow reachable
+   * from `definition` through its nodes is read from the store first.
+   */
+  async #flowLookup(definition: unknown): Promise<(name: string) => unknown> {
+    const found = new Map<string, unknown>();
+    const env = { registry: this.registry };
+    let next = flowsUsedBy(definition, env);
+    while (next.length) {
+      const names = [...new Set(next)].filter((n) => !found.has(n));
+      next = [];
+      for (const name of names) {
+        const def = await this.resolveFlow(name);
+        found.set(name, def);
+        if (def !== undefined) next.push(...flowsUsedBy(def, env));
+      }
+    }
+    return (name) => found.get(name);
+  }
 
   /** Latest published version of a flow, read once; publish and delete keep it current. */
   readonly #latest = new Map<string, VersionRow | null>();
-  #latestVersion(name: string): VersionRow | undefined {
+  async #latestVersion(name: string): Promise<VersionRow | undefined> {
     if (!this.#latest.has(name)) {
-      const versions = this.store.versions.list(name);
+      const versions = await this.store.versions.list(name);
       this.#latest.set(name, versions.length ? versions[versions.length - 1] : null);
     }
     return this.#latest.get(name) ?? undefined;
   }
 
-  validate(definition: unknown, locate?: Parameters<typeof validateFlow>[2]): ValidationResult {
-    return validateFlow(definition, { registry: this.registry, resolveFlow: this.resolveFlow }, locate);
+  async validate(definition: unknown, locate?: Parameters<typeof validateFlow>[2]): Promise<ValidationResult> {
+    const resolveFlow = await this.#flowLookup(definition);
+    return validateFlow(definition, { registry: this.registry, resolveFlow }, locate);
   }
 
   /** The limits alone (cheap): checked before a JSON draft is written out as YAML. */
@@ -90,33 +114,37 @@ export class Workspace {
    * server could not serve back: nested past the limit, a YAML alias that holds itself, more nodes
    * than a flow may have, or not a mapping. Those are refused with their problems, and nothing is stored.
    */
-  validateDraft(definition: unknown, locate?: Parameters<typeof validateFlow>[2]): ValidationResult {
-    const result = this.validate(definition, locate);
+  async validateDraft(definition: unknown, locate?: Parameters<typeof validateFlow>[2]): Promise<ValidationResult> {
+    const result = await this.validate(definition, locate);
     refuseUnstorable(result.problems, definition);
     return result;
   }
 
-  #planOf(key: string, definition: unknown, name: string): Plan {
+  async #planOf(key: string, definition: unknown, name: string): Promise<Plan> {
     if (definition === undefined) throw new WeirError('flow_not_found', `flow "${name}" not found`, { status: 404 });
     // Hashing recurses per level: a draft stored past the limits (by an older version) is refused first.
     this.checkLimits(definition);
     const full = `${key}:${flowHash(definition)}`;
     const plan = this.#plans.get(full);
-    return plan ?? this.#cachePlan(full, compileFlow(definition, { registry: this.registry, resolveFlow: this.resolveFlow }));
+    return plan ?? this.#cachePlan(full, await this.#compile(definition));
   }
 
-  draftPlan(name: string): Plan {
-    return this.#planOf(`draft:${name}`, this.store.flows.get(name)?.definition, name);
+  async #compile(definition: unknown): Promise<Plan> {
+    return compileFlow(definition, { registry: this.registry, resolveFlow: await this.#flowLookup(definition) });
+  }
+
+  async draftPlan(name: string): Promise<Plan> {
+    return this.#planOf(`draft:${name}`, (await this.store.flows.get(name))?.definition, name);
   }
 
   /** Keyed by the (cached, immutable) row: a published call finds its plan without building a key. */
   readonly #versionPlans = new WeakMap<VersionRow, Plan>();
 
-  versionPlan(v: VersionRow): Plan {
+  async versionPlan(v: VersionRow): Promise<Plan> {
     let plan = this.#versionPlans.get(v);
     if (!plan) {
       const key = `v:${v.flow}:${v.number}:${v.hash}`;
-      plan = this.#plans.get(key) ?? this.#cachePlan(key, compileFlow(v.definition, { registry: this.registry, resolveFlow: this.resolveFlow }));
+      plan = this.#plans.get(key) ?? this.#cachePlan(key, await this.#compile(v.definition));
       this.#versionPlans.set(v, plan);
     }
     return plan;
@@ -128,10 +156,10 @@ export class Workspace {
     return plan;
   }
 
-  deployment(name: string): DeploymentRow | undefined {
+  async deployment(name: string): Promise<DeploymentRow | undefined> {
     let d = this.#deployments.get(name);
     if (!d) {
-      d = this.store.deployments.get(name);
+      d = await this.store.deployments.get(name);
       if (d) this.#deployments.set(name, d);
     }
     return d;
@@ -148,11 +176,11 @@ export class Workspace {
     for (const k of this.#versions.keys()) if (k.startsWith(`${flow}\u0000`)) this.#versions.delete(k);
   }
 
-  version(flow: string, number: number): VersionRow | undefined {
+  async version(flow: string, number: number): Promise<VersionRow | undefined> {
     const key = `${flow}\u0000${number}`;
     let v = this.#versions.get(key);
     if (!v) {
-      v = this.store.versions.get(flow, number);
+      v = await this.store.versions.get(flow, number);
       if (v) this.#versions.set(key, v);
     }
     return v;
@@ -164,10 +192,10 @@ export class Workspace {
    * Verified keys are remembered, so a busy endpoint checks each key against the store once.
    * Any revocation or deployment removal (all go through this process) forgets them all.
    */
-  verifyKey(secret: string): { deployment: string; keyId: string } | undefined {
+  async verifyKey(secret: string): Promise<{ deployment: string; keyId: string } | undefined> {
     let found = this.#keys.get(secret);
     if (!found) {
-      found = this.store.keys.verify(secret);
+      found = await this.store.keys.verify(secret);
       if (found) {
         if (this.#keys.size >= 10_000) this.#keys.clear();
         this.#keys.set(secret, found);
@@ -180,29 +208,31 @@ export class Workspace {
     this.#keys.clear();
   }
 
-  close(): void {
-    this.runs.stopAll();
-    void this.data.jobs.close();
+  /** Stops runs and jobs and writes the usage counted so far; close the store after this. */
+  async close(): Promise<void> {
+    const jobs = this.data.jobs.close();
     // Disposal finishes in the background; the server awaits `models.close()` itself.
     void this.models.close();
+    await this.runs.stopAll();
+    await jobs;
   }
 
   /** Publishing unchanged content returns the version that already has it. */
-  publish(name: string, message: string, author: string): { version: VersionRow; created: boolean } {
-    const draft = this.store.flows.get(name);
+  async publish(name: string, message: string, author: string): Promise<{ version: VersionRow; created: boolean }> {
+    const draft = await this.store.flows.get(name);
     if (!draft) throw new WeirError('flow_not_found', `flow "${name}" not found`, { status: 404 });
-    const result = this.validate(draft.definition);
+    const result = await this.validate(draft.definition);
     if (!result.ok) throw new FlowValidationError(result.problems.filter((p) => p.severity !== 'warning'), name);
     const hash = flowHash(draft.definition);
-    const existing = this.store.versions.byHash(name, hash);
+    const existing = await this.store.versions.byHash(name, hash);
     if (existing) return { version: existing, created: false };
-    const version = this.store.versions.create({ flow: name, hash, message, author, source: draft.source, definition: draft.definition });
+    const version = await this.store.versions.create({ flow: name, hash, message, author, source: draft.source, definition: draft.definition });
     this.#latest.set(name, version);
     return { version, created: true };
   }
 
   /** The version that serves one call: pinned by the caller, or drawn by traffic weight. */
-  pickVersion(d: DeploymentRow, pinned: number | undefined): VersionRow {
+  async pickVersion(d: DeploymentRow, pinned: number | undefined): Promise<VersionRow> {
     let number: number;
     if (pinned !== undefined) {
       if (!d.traffic.some((t) => t.version === pinned)) {
@@ -223,7 +253,7 @@ export class Workspace {
         }
       }
     }
-    const v = this.version(d.flow!, number);
+    const v = await this.version(d.flow!, number);
     if (!v) throw new WeirError('version_not_found', `version ${number} of flow "${d.flow}" not found`, { status: 404 });
     return v;
   }

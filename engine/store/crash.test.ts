@@ -18,19 +18,19 @@ const openModule = pathToFileURL(fileURLToPath(new URL('./open.ts', import.meta.
 // transaction more often than not) and also finishes async runs directly.
 const child = `
 import { openStore } from ${JSON.stringify(openModule)};
-const store = openStore({ dataDir: process.argv[2], batchMs: 1 });
-store.flows.put({ name: 'chat', source: 'weir: 1', format: 'yaml', definition: { name: 'chat' } });
-store.versions.create({ flow: 'chat', hash: 'h1', message: '', author: 'a', source: 'weir: 1', definition: { name: 'chat' } });
-store.deployments.create({ name: 'blue', kind: 'flow', flow: 'chat', traffic: [{ version: 1, weight: 100 }], traceSampleRate: 1 });
-const { secret } = store.keys.create('blue', 'k');
-store.runs.start({ id: 'async-1', flow: 'chat', version: 1, deployment: 'blue', mode: 'async', status: 'running', inputs: {}, outputs: null, error: null, usage: null, startedAt: Date.now(), endedAt: null, durationMs: null });
+const store = await openStore({ dataDir: process.argv[2], batchMs: 1 });
+await store.flows.put({ name: 'chat', source: 'weir: 1', format: 'yaml', definition: { name: 'chat' } });
+await store.versions.create({ flow: 'chat', hash: 'h1', message: '', author: 'a', source: 'weir: 1', definition: { name: 'chat' } });
+await store.deployments.create({ name: 'blue', kind: 'flow', flow: 'chat', traffic: [{ version: 1, weight: 100 }], traceSampleRate: 1 });
+const { secret } = await store.keys.create('blue', 'k');
+await store.runs.start({ id: 'async-1', flow: 'chat', version: 1, deployment: 'blue', mode: 'async', status: 'running', inputs: {}, outputs: null, error: null, usage: null, startedAt: Date.now(), endedAt: null, durationMs: null });
 const trace = (runId) => Array.from({ length: 5 }, (_, idx) => ({ runId, idx, node: 'n' + idx, type: 't', status: 'succeeded', startMs: idx, endMs: idx + 1, attempts: 1, inputs: { pad: 'x'.repeat(200) }, output: { idx }, error: null, skipReason: null, usage: null }));
 const run = (id, mode) => ({ id, flow: 'chat', version: 1, deployment: 'blue', mode, status: 'succeeded', inputs: { id }, outputs: { ok: true }, error: null, usage: null, startedAt: Date.now(), endedAt: Date.now(), durationMs: 1 });
 let n = 0;
 process.stdout.write(JSON.stringify({ secret }) + '\\n');
-function burst() {
+async function burst() {
   for (let i = 0; i < 300; i++, n++) store.runs.enqueue({ run: run('s' + n, 'sync'), trace: trace('s' + n) });
-  store.runs.finish({ run: run('a' + n, 'async'), trace: trace('a' + n) });
+  await store.runs.finish({ run: run('a' + n, 'async'), trace: trace('a' + n) });
   setImmediate(burst);
 }
 burst();
@@ -76,17 +76,17 @@ describe('crash safety', () => {
     expect(raw.prepare('SELECT count(*) FROM node_traces WHERE run_id NOT IN (SELECT id FROM runs)').pluck().get()).toBe(0);
     raw.close();
 
-    const store = openStore({ dataDir });
+    const store = await openStore({ dataDir });
     try {
-      expect(store.runs.markInterrupted()).toBe(1);
-      expect(store.runs.get('async-1')?.status).toBe('interrupted');
-      expect(store.versions.get('chat', 1)?.hash).toBe('h1');
-      expect(store.keys.verify(secret)).toMatchObject({ deployment: 'blue' });
+      expect(await store.runs.markInterrupted()).toBe(1);
+      expect((await store.runs.get('async-1'))?.status).toBe('interrupted');
+      expect((await store.versions.get('chat', 1))?.hash).toBe('h1');
+      expect(await store.keys.verify(secret)).toMatchObject({ deployment: 'blue' });
       store.runs.enqueue({ run: { id: 'after', flow: 'chat', version: 1, deployment: 'blue', mode: 'sync', status: 'succeeded', inputs: {}, outputs: {}, error: null, usage: null, startedAt: 1, endedAt: 2, durationMs: 1 } });
-      store.runs.flush();
-      expect(store.runs.get('after')?.status).toBe('succeeded');
+      await store.runs.flush();
+      expect((await store.runs.get('after'))?.status).toBe('succeeded');
     } finally {
-      store.close();
+      await store.close();
     }
 
     function countRuns(): number {

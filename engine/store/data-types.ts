@@ -95,48 +95,48 @@ export interface DataIndexStats {
 }
 
 export interface DataStore {
-  createIndex(row: Omit<DataIndexRow, 'createdAt' | 'builtAt'>): DataIndexRow;
-  getIndex(name: string): DataIndexRow | undefined;
-  listIndexes(): DataIndexRow[];
+  createIndex(row: Omit<DataIndexRow, 'createdAt' | 'builtAt'>): Promise<DataIndexRow>;
+  getIndex(name: string): Promise<DataIndexRow | undefined>;
+  listIndexes(): Promise<DataIndexRow[]>;
   /** Removes the index with its documents and chunks (their full text too). */
-  deleteIndex(name: string): boolean;
-  stats(name: string): DataIndexStats;
-  listDocuments(index: string): DataDocumentRow[];
-  getDocument(index: string, name: string): DataDocumentRow | undefined;
+  deleteIndex(name: string): Promise<boolean>;
+  stats(name: string): Promise<DataIndexStats>;
+  listDocuments(index: string): Promise<DataDocumentRow[]>;
+  getDocument(index: string, name: string): Promise<DataDocumentRow | undefined>;
   /**
    * Stores a document and its chunks in one transaction, replacing a document of the same name.
    * Returns the new chunk ids in order, and the ids of the chunks it replaced (for the vector index).
    */
-  putDocument(index: string, doc: Pick<DataDocumentRow, 'name' | 'format' | 'title' | 'hash' | 'bytes'> & { tags?: string[] }, chunks: DataChunkInput[]): { document: DataDocumentRow; chunkIds: number[]; replacedChunkIds: number[] };
+  putDocument(index: string, doc: Pick<DataDocumentRow, 'name' | 'format' | 'title' | 'hash' | 'bytes'> & { tags?: string[] }, chunks: DataChunkInput[]): Promise<{ document: DataDocumentRow; chunkIds: number[]; replacedChunkIds: number[] }>;
   /** Removes a document; returns the ids of its chunks, or undefined when there was none. */
-  deleteDocument(index: string, name: string): number[] | undefined;
-  chunks(ids: number[]): DataChunkRow[];
+  deleteDocument(index: string, name: string): Promise<number[] | undefined>;
+  chunks(ids: number[]): Promise<DataChunkRow[]>;
   /** A document's chunks in order. */
-  documentChunks(index: string, document: string): DataChunkRow[];
+  documentChunks(index: string, document: string): Promise<DataChunkRow[]>;
   /** Every chunk id of an index with its text hash (to check the vector file against). */
-  chunkHashes(index: string): { id: number; hash: string }[];
+  chunkHashes(index: string): Promise<{ id: number; hash: string }[]>;
   /**
    * Re-index: the index takes the new embedding settings and loses every chunk (documents stay,
    * with 0 chunks, to be read again from their files).
    */
-  resetIndex(name: string, settings: Pick<DataIndexRow, 'embeddingModel' | 'dims' | 'chunkTokens' | 'overlapTokens'>): void;
+  resetIndex(name: string, settings: Pick<DataIndexRow, 'embeddingModel' | 'dims' | 'chunkTokens' | 'overlapTokens'>): Promise<void>;
   /** Records a job and its files (all pending) in one transaction. */
-  createJob(job: Pick<DataJobRow, 'id' | 'index' | 'kind' | 'options'>, files: Pick<DataJobFileRow, 'name' | 'hash' | 'bytes'>[]): DataJobRow;
-  getJob(id: string): DataJobRow | undefined;
+  createJob(job: Pick<DataJobRow, 'id' | 'index' | 'kind' | 'options'>, files: Pick<DataJobFileRow, 'name' | 'hash' | 'bytes'>[]): Promise<DataJobRow>;
+  getJob(id: string): Promise<DataJobRow | undefined>;
   /** Newest first. */
-  listJobs(index: string, limit: number): DataJobRow[];
+  listJobs(index: string, limit: number): Promise<DataJobRow[]>;
   /** Queued or running jobs of every index, oldest first. */
-  unfinishedJobs(): DataJobRow[];
-  jobFiles(id: string): DataJobFileRow[];
-  updateJob(id: string, patch: Partial<Pick<DataJobRow, 'status' | 'error' | 'startedAt' | 'finishedAt' | 'heartbeatAt'>>): void;
-  finishJobFile(job: string, seq: number, outcome: Pick<DataJobFileRow, 'status' | 'chunks' | 'errorCode' | 'errorMessage'>): void;
+  unfinishedJobs(): Promise<DataJobRow[]>;
+  jobFiles(id: string): Promise<DataJobFileRow[]>;
+  updateJob(id: string, patch: Partial<Pick<DataJobRow, 'status' | 'error' | 'startedAt' | 'finishedAt' | 'heartbeatAt'>>): Promise<void>;
+  finishJobFile(job: string, seq: number, outcome: Pick<DataJobFileRow, 'status' | 'chunks' | 'errorCode' | 'errorMessage'>): Promise<void>;
   /** File hashes still needed: by a document of the index or a job file not yet done. */
-  referencedHashes(index: string): Set<string>;
+  referencedHashes(index: string): Promise<Set<string>>;
   /** Ids of the chunks of `index` whose text hash is one of `hashes` (to skip re-embedding). */
-  chunkIdsByHash(index: string, hashes: string[]): Map<string, number>;
+  chunkIdsByHash(index: string, hashes: string[]): Promise<Map<string, number>>;
   /** Full-text search (FTS5, BM25) within one index: best first, score higher is better. */
-  keywordSearch(index: string, query: string, k: number, documents?: number[]): { id: number; score: number }[];
-  chunkIdsOfDocuments(documents: number[]): number[];
+  keywordSearch(index: string, query: string, k: number, documents?: number[]): Promise<{ id: number; score: number }[]>;
+  chunkIdsOfDocuments(documents: number[]): Promise<number[]>;
   /** Names of documents by id (for search hits, without listing the whole index). */
-  documentNames(ids: number[]): Map<number, string>;
+  documentNames(ids: number[]): Promise<Map<number, string>>;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StagedFiles } from '../data/staged-files.ts';
 import { VectorIndex } from '../data/vector-index.ts';
 import { DB_FILE } from './open.ts';
-import { useTempDirs } from './test-store.ts';
+import { useTempDirs } from '../../test/helpers/temp-store.ts';
 
 const temp = useTempDirs();
 const mode = (file: string) => statSync(file).mode & 0o777;
@@ -21,12 +21,12 @@ afterAll(() => {
 });
 
 describe('database file modes', () => {
-  it('creates weir.db, its -wal and its -shm readable by their owner only', () => {
+  it('creates weir.db, its -wal and its -shm readable by their owner only', async () => {
     expect(process.umask()).toBe(0o022);
     const dir = temp.tempDir();
-    const store = temp.open({ dataDir: dir });
+    const store = await temp.open({ dataDir: dir });
     // A write, so SQLite has made its WAL files (it makes them lazily).
-    store.flows.put({ name: 'f', source: 'weir: 1\nname: f\n', format: 'yaml', definition: { weir: 1, name: 'f' } });
+    await store.flows.put({ name: 'f', source: 'weir: 1\nname: f\n', format: 'yaml', definition: { weir: 1, name: 'f' } });
     for (const f of files(dir)) {
       expect(existsSync(f), f).toBe(true);
       expect(mode(f).toString(8), f).toBe('600');
@@ -34,7 +34,7 @@ describe('database file modes', () => {
     expect(mode(join(dir, 'master.key')).toString(8)).toBe('600');
   });
 
-  it('narrows files an older version left 0644 when it opens them', () => {
+  it('narrows files an older version left 0644 when it opens them', async () => {
     const dir = temp.tempDir();
     // What an older Weir left: a database in WAL mode, with its files 0644.
     const old = new Database(join(dir, DB_FILE));
@@ -43,8 +43,8 @@ describe('database file modes', () => {
     for (const f of files(dir)) if (existsSync(f)) chmodSync(f, 0o644);
     expect(mode(join(dir, DB_FILE)).toString(8)).toBe('644');
     // Still open, so its -wal and -shm are there to be narrowed too.
-    const store = temp.open({ dataDir: dir });
-    store.flows.put({ name: 'f', source: 'weir: 1\nname: f\n', format: 'yaml', definition: { weir: 1, name: 'f' } });
+    const store = await temp.open({ dataDir: dir });
+    await store.flows.put({ name: 'f', source: 'weir: 1\nname: f\n', format: 'yaml', definition: { weir: 1, name: 'f' } });
     old.close();
     for (const f of files(dir)) {
       expect(existsSync(f), f).toBe(true);
@@ -52,12 +52,12 @@ describe('database file modes', () => {
     }
   });
 
-  it('narrows a loose empty database file made by hand before the first start', () => {
+  it('narrows a loose empty database file made by hand before the first start', async () => {
     const dir = temp.tempDir();
     writeFileSync(join(dir, DB_FILE), '', { mode: 0o666 });
     chmodSync(join(dir, DB_FILE), 0o666);
-    const store = temp.open({ dataDir: dir });
-    expect(store.flows.list()).toEqual([]);
+    const store = await temp.open({ dataDir: dir });
+    expect(await store.flows.list()).toEqual([]);
     for (const f of files(dir)) expect(mode(f).toString(8), f).toBe('600');
   });
 });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DB_FILE, openStore } from './open.ts';
-import type { RunsRepo } from './runs-repo.ts';
+import { DB_FILE, openSqliteStore } from './sqlite/open.ts';
+import type { RunsRepo } from './sqlite/runs-repo.ts';
 import type { FinishedRun, NodeTraceRow, RunRow, Store } from './types.ts';
 
 function runRow(id: string, over: Partial<RunRow>): RunRow {
@@ -19,8 +19,9 @@ function traceOf(runId: string, n: number): NodeTraceRow[] {
 
 let dataDir: string;
 let store: Store;
-const open = (batchMs: number) => (store = openStore({ dataDir, batchMs }));
-const writer = () => (store.runs as RunsRepo).writer;
+const open = (batchMs: number) => (store = openSqliteStore({ dataDir, batchMs }));
+// The SQLite store hands its group-commit writer through with the async runs port.
+const writer = () => (store.runs as unknown as RunsRepo).writer;
 const finished = (id: string): FinishedRun => ({ run: runRow(id, { mode: 'sync', status: 'succeeded', outputs: { ok: true }, endedAt: 1_001, durationMs: 1 }), trace: traceOf(id, 5) });
 
 /** What another connection (another process) sees: only committed rows. */
@@ -36,24 +37,24 @@ function committedRuns(): number {
 beforeEach(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'weir-store-'));
 });
-afterEach(() => {
-  store?.close();
+afterEach(async () => {
+  await store?.close();
   vi.restoreAllMocks();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('group commit', () => {
-  it('writes enqueued runs together in one transaction when flushed', () => {
+  it('writes enqueued runs together in one transaction when flushed', async () => {
     open(60_000);
     const commits = writer().commits;
     for (let i = 0; i < 100; i++) store.runs.enqueue(finished(`g${i}`));
-    expect(store.runs.get('g0')).toBeUndefined();
+    expect(await store.runs.get('g0')).toBeUndefined();
     expect(committedRuns()).toBe(0);
-    store.runs.flush();
+    await store.runs.flush();
     expect(writer().commits).toBe(commits + 1);
     expect(committedRuns()).toBe(100);
-    expect(store.runs.trace('g99')).toEqual(traceOf('g99', 5));
-    store.runs.flush();
+    expect(await store.runs.trace('g99')).toEqual(traceOf('g99', 5));
+    await store.runs.flush();
     expect(writer().commits).toBe(commits + 1);
   });
 
@@ -66,7 +67,7 @@ describe('group commit', () => {
     expect(writer().pending).toBe(0);
   });
 
-  it('a bad run does not take the rest of its batch down; it is logged', () => {
+  it('a bad run does not take the rest of its batch down; it is logged', async () => {
     open(60_000);
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     const bad = finished('bad');
@@ -74,15 +75,15 @@ describe('group commit', () => {
     store.runs.enqueue(finished('ok1'));
     store.runs.enqueue(bad);
     store.runs.enqueue(finished('ok2'));
-    store.runs.flush();
-    expect(store.runs.get('ok1')?.status).toBe('succeeded');
-    expect(store.runs.get('ok2')?.status).toBe('succeeded');
-    expect(store.runs.trace('ok2')).toHaveLength(5);
-    expect(store.runs.get('bad')).toBeUndefined();
+    await store.runs.flush();
+    expect((await store.runs.get('ok1'))?.status).toBe('succeeded');
+    expect((await store.runs.get('ok2'))?.status).toBe('succeeded');
+    expect(await store.runs.trace('ok2')).toHaveLength(5);
+    expect(await store.runs.get('bad')).toBeUndefined();
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('run bad could not be stored'), expect.anything());
   });
 
-  it('a repeated run id updates its row instead of failing the batch', () => {
+  it('a repeated run id updates its row instead of failing the batch', async () => {
     open(60_000);
     const logged = vi.spyOn(console, 'error');
     store.runs.enqueue(finished('dup'));
@@ -90,20 +91,20 @@ describe('group commit', () => {
     again.run.status = 'failed';
     again.trace![4].status = 'failed';
     store.runs.enqueue(again);
-    store.runs.flush();
+    await store.runs.flush();
     expect(writer().commits).toBe(1);
     expect(logged).not.toHaveBeenCalled();
-    expect(store.runs.get('dup')?.status).toBe('failed');
-    expect(store.runs.trace('dup').map((t) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'failed']);
+    expect((await store.runs.get('dup'))?.status).toBe('failed');
+    expect((await store.runs.trace('dup')).map((t) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'failed']);
   });
 
-  it('close flushes what is queued, and refuses more afterwards', () => {
+  it('close flushes what is queued, and refuses more afterwards', async () => {
     open(60_000);
     const runs = store.runs;
     runs.enqueue(finished('c1'));
-    store.close();
+    await store.close();
     expect(() => runs.enqueue(finished('c2'))).toThrow(expect.objectContaining({ code: 'store_closed' }));
     open(5);
-    expect(store.runs.get('c1')?.status).toBe('succeeded');
+    expect((await store.runs.get('c1'))?.status).toBe('succeeded');
   });
 });

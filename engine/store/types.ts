@@ -1,6 +1,6 @@
 /**
- * What the rest of Weir asks of the store. The SQLite implementation lives beside this file;
- * a Postgres one can follow behind the same interface without touching callers.
+ * What the rest of Weir asks of the store: async ports, so the embedded SQLite store (sqlite/)
+ * and a server database behind the same interface serve the same callers.
  * Times are epoch milliseconds. JSON columns come back parsed.
  */
 import type { ModelEntry } from '../models/types.ts';
@@ -140,67 +140,67 @@ export interface FinishedRun {
 
 export interface Store {
   flows: {
-    list(): FlowRow[];
-    get(name: string): FlowRow | undefined;
+    list(): Promise<FlowRow[]>;
+    get(name: string): Promise<FlowRow | undefined>;
     /** Creates or replaces the draft. */
-    put(row: Omit<FlowRow, 'createdAt' | 'updatedAt'>): FlowRow;
-    delete(name: string): boolean;
+    put(row: Omit<FlowRow, 'createdAt' | 'updatedAt'>): Promise<FlowRow>;
+    delete(name: string): Promise<boolean>;
   };
   versions: {
-    list(flow: string): VersionRow[];
-    get(flow: string, number: number): VersionRow | undefined;
-    byHash(flow: string, hash: string): VersionRow | undefined;
+    list(flow: string): Promise<VersionRow[]>;
+    get(flow: string, number: number): Promise<VersionRow | undefined>;
+    byHash(flow: string, hash: string): Promise<VersionRow | undefined>;
     /** Next number for the flow, assigned inside one transaction. */
-    create(row: Omit<VersionRow, 'number' | 'createdAt'>): VersionRow;
+    create(row: Omit<VersionRow, 'number' | 'createdAt'>): Promise<VersionRow>;
   };
   deployments: {
-    list(): DeploymentRow[];
-    get(name: string): DeploymentRow | undefined;
-    create(row: Omit<DeploymentRow, 'createdAt' | 'updatedAt' | 'model' | 'options'> & Partial<Pick<DeploymentRow, 'model' | 'options'>>): DeploymentRow;
-    update(name: string, patch: Partial<Pick<DeploymentRow, 'traffic' | 'traceSampleRate'>>): DeploymentRow | undefined;
-    delete(name: string): boolean;
+    list(): Promise<DeploymentRow[]>;
+    get(name: string): Promise<DeploymentRow | undefined>;
+    create(row: Omit<DeploymentRow, 'createdAt' | 'updatedAt' | 'model' | 'options'> & Partial<Pick<DeploymentRow, 'model' | 'options'>>): Promise<DeploymentRow>;
+    update(name: string, patch: Partial<Pick<DeploymentRow, 'traffic' | 'traceSampleRate'>>): Promise<DeploymentRow | undefined>;
+    delete(name: string): Promise<boolean>;
   };
   /** Models the user registered; the shipped catalog is not stored. */
   models: {
-    list(): ModelEntry[];
-    get(id: string): ModelEntry | undefined;
+    list(): Promise<ModelEntry[]>;
+    get(id: string): Promise<ModelEntry | undefined>;
     /** Adds or replaces. */
-    put(entry: ModelEntry): void;
-    delete(id: string): boolean;
+    put(entry: ModelEntry): Promise<void>;
+    delete(id: string): Promise<boolean>;
   };
   keys: {
     /** Creates a random 256-bit key; the secret is returned once and only its SHA-256 is stored. */
-    create(deployment: string, name: string): { row: KeyRow; secret: string };
-    list(deployment: string): KeyRow[];
-    revoke(deployment: string, id: string): boolean;
+    create(deployment: string, name: string): Promise<{ row: KeyRow; secret: string }>;
+    list(deployment: string): Promise<KeyRow[]>;
+    revoke(deployment: string, id: string): Promise<boolean>;
     /** The deployment and key a secret belongs to, if it is valid and not revoked. Microseconds. */
-    verify(secret: string): { deployment: string; keyId: string } | undefined;
+    verify(secret: string): Promise<{ deployment: string; keyId: string } | undefined>;
   };
   runs: {
     /** Records a run before it starts (async runs, drafts). */
-    start(run: RunRow): void;
+    start(run: RunRow): Promise<void>;
     /** Finishes a run and writes its node traces in one transaction. */
-    finish(done: FinishedRun): void;
+    finish(done: FinishedRun): Promise<void>;
     /** Group commit for synchronous calls: written within a few milliseconds, in batches. */
     enqueue(done: FinishedRun): void;
     /** Writes what is queued now (tests, shutdown). */
-    flush(): void;
-    get(id: string): RunRow | undefined;
-    trace(id: string): NodeTraceRow[];
-    list(filter: RunFilter): RunRow[];
+    flush(): Promise<void>;
+    get(id: string): Promise<RunRow | undefined>;
+    trace(id: string): Promise<NodeTraceRow[]>;
+    list(filter: RunFilter): Promise<RunRow[]>;
     /** Marks runs left `queued` or `running` by a previous process as `interrupted`; returns how many. */
-    markInterrupted(): number;
-    appendEvents(events: StoredEvent[]): void;
-    events(runId: string, afterSeq: number): StoredEvent[];
+    markInterrupted(): Promise<number>;
+    appendEvents(events: StoredEvent[]): Promise<void>;
+    events(runId: string, afterSeq: number): Promise<StoredEvent[]>;
   };
   connections: {
-    list(): ConnectionRow[];
-    get(name: string): ConnectionRow | undefined;
+    list(): Promise<ConnectionRow[]>;
+    get(name: string): Promise<ConnectionRow | undefined>;
     /** Settings and decrypted secrets, for running nodes only. */
-    resolve(name: string): { name: string; type: string; settings: Record<string, unknown>; secrets: Record<string, string> } | undefined;
+    resolve(name: string): Promise<{ name: string; type: string; settings: Record<string, unknown>; secrets: Record<string, string> } | undefined>;
     /** Secrets given replace those of the same name; `null` removes one. */
-    put(row: { name: string; type: string; settings: Record<string, unknown>; secrets?: Record<string, string | null> }): ConnectionRow;
-    delete(name: string): boolean;
+    put(row: { name: string; type: string; settings: Record<string, unknown>; secrets?: Record<string, string | null> }): Promise<ConnectionRow>;
+    delete(name: string): Promise<boolean>;
   };
   /** Data indexes: documents, chunks and their full text. */
   data: DataStore;
@@ -208,15 +208,17 @@ export interface Store {
   dir: string;
   usage: {
     /** Adds `requests` calls (default 1) and their usage to the minute of `at`. */
-    record(deployment: string, keyId: string | null, usage: Usage, at?: number, requests?: number): void;
-    list(deployment: string, sinceMinute?: number): { minute: number; keyId: string | null; requests: number; promptTokens: number; completionTokens: number; cost: number }[];
+    record(deployment: string, keyId: string | null, usage: Usage, at?: number, requests?: number): Promise<void>;
+    list(deployment: string, sinceMinute?: number): Promise<{ minute: number; keyId: string | null; requests: number; promptTokens: number; completionTokens: number; cost: number }[]>;
   };
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface OpenStoreOptions {
-  /** Folder holding weir.db and master.key. */
+  /** Folder holding weir.db (SQLite), master.key and each instance's caches (vector indexes). */
   dataDir: string;
+  /** postgres://… (WEIR_DATABASE_URL): state goes to that server database instead of weir.db. */
+  databaseUrl?: string;
   /** Base64 or hex 32-byte key; otherwise read from (or created in) dataDir/master.key with mode 0600. */
   masterKey?: string;
   /** Group-commit interval for enqueued runs. */

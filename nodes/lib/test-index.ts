@@ -12,7 +12,7 @@ import { loadDefaultModels } from './test-models.ts';
  */
 export async function makeTestIndex(name: string, files: Record<string, string>) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'weir-index-'));
-  const store = openStore({ dataDir: dir, masterKey: Buffer.alloc(32, 7).toString('base64') });
+  const store = await openStore({ dataDir: dir, masterKey: Buffer.alloc(32, 7).toString('base64') });
   const models = await loadDefaultModels();
   const indexes = new DataIndexes(store, dir, () => models({ deployment: 'embeddings' }));
   await indexes.create({ name });
@@ -22,7 +22,7 @@ export async function makeTestIndex(name: string, files: Record<string, string>)
     indexes, searchIndex, job,
     async close() {
       await indexes.jobs.close();
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

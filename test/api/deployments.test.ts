@@ -18,7 +18,7 @@ describe('deployments and published endpoints', () => {
     expect(r.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const viaApiKey = await api.call('POST', '/deployments/echo-prod/score', { text: 'a' }, { authorization: '', 'api-key': key });
     expect(viaApiKey.json).toEqual({ said: 'a' });
-    api.store.runs.flush();
+    await api.store.runs.flush();
     const run = await api.call('GET', `/api/runs/${r.headers.get('x-request-id')}`);
     expect(run.json).toMatchObject({ mode: 'sync', deployment: 'echo-prod', version: 1, status: 'succeeded' });
     expect(run.json.trace[0].node).toBe('shout');

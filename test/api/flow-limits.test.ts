@@ -107,11 +107,11 @@ describe('a flow an older version stored in a bad state answers its routes with 
     deep: { weir: 1, name: 'deep', outputs: { o: '${a.output}' }, nodes: [{ name: 'a', type: 'pass', inputs: { value: deepList(2000) } }] },
     mangled: { weir: 1, name: 'mangled', nodes: [null, 5, { name: 'a' }], outputs: 7 },
   };
-  beforeAll(() => {
+  beforeAll(async () => {
     for (const [name, definition] of Object.entries(bad)) {
-      ws.store.flows.put({ name, source: `weir: 1\nname: ${name}\n`, format: 'yaml', definition });
+      await ws.store.flows.put({ name, source: `weir: 1\nname: ${name}\n`, format: 'yaml', definition });
       // A published good version, so the diff route has something to compare with.
-      ws.store.versions.create({ flow: name, hash: `h-${name}`, message: 'good', author: 'old', source: '', definition: chainFlow(2, { name }) });
+      await ws.store.versions.create({ flow: name, hash: `h-${name}`, message: 'good', author: 'old', source: '', definition: chainFlow(2, { name }) });
     }
   });
 

@@ -24,8 +24,8 @@ async function deploy(name: string, model: string): Promise<void> {
 beforeAll(async () => {
   api = makeApi();
   gguf = await writeTinyLlamaGguf(path.join(api.dir, 'tiny.gguf'), { seed: 11 });
-  api.store.models.put(tinyEmbeddingEntry(gguf, { contextLength: 128 }));
-  api.store.models.put(tinyEmbeddingEntry(gguf, { id: 'tiny-chat', task: 'chat-completion', dimensions: undefined }));
+  await api.store.models.put(tinyEmbeddingEntry(gguf, { contextLength: 128 }));
+  await api.store.models.put(tinyEmbeddingEntry(gguf, { id: 'tiny-chat', task: 'chat-completion', dimensions: undefined }));
   await deploy('gemb', 'tiny-embedder');
   await deploy('gchat', 'tiny-chat');
 }, 60_000);

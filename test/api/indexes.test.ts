@@ -234,7 +234,7 @@ describe('data indexes API', () => {
 
   it('re-indexes with another embedding model (a GGUF embedder): new dimensions, same documents', async () => {
     const gguf = await writeTinyLlamaGguf(path.join(api.dir, 'tiny.gguf'));
-    api.store.models.put(tinyEmbeddingEntry(gguf));
+    await api.store.models.put(tinyEmbeddingEntry(gguf));
     await api.call('POST', '/api/indexes', { name: 'swap' });
     await upload('swap', form({ 'bikes.md': BIKES, 'tea.txt': TEA }));
     const before = (await api.call('GET', '/api/indexes/swap')).json;

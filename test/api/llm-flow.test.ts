@@ -87,7 +87,7 @@ describe('llm and embed nodes in a published flow', () => {
     expect(r.json.answer).toContain('Vienna lies on the Danube.');
     expect(r.json.answer).not.toContain('Rhine');
     expect(r.json.dims).toBe(512);
-    server.store.runs.flush();
+    await server.store.runs.flush();
     const runs = (await call('GET', '/api/runs?deployment=ask')).json.data;
     const run = (await call('GET', `/api/runs/${runs[0].id}`)).json;
     expect(run.usage.prompt_tokens).toBeGreaterThan(10);

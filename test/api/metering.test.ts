@@ -20,8 +20,8 @@ it('meters requests and tokens per deployment, key and minute', async () => {
   const second = (await api.call('POST', '/api/deployments/metered/keys', { name: 'second' })).json;
   for (let i = 0; i < 3; i++) expect((await api.call('POST', '/deployments/metered/score', {}, { authorization: `Bearer ${key}` })).json).toEqual({ ok: true });
   await api.call('POST', '/deployments/metered/score', {}, { authorization: `Bearer ${second.key}` });
-  api.ws.runs.usage.flush();
-  const rows = api.store.usage.list('metered');
+  await api.ws.runs.usage.flush();
+  const rows = (await api.store.usage.list('metered'));
   const total = rows.reduce((s, r) => ({ requests: s.requests + r.requests, prompt: s.prompt + r.promptTokens, completion: s.completion + r.completionTokens }), { requests: 0, prompt: 0, completion: 0 });
   expect(total).toEqual({ requests: 4, prompt: 48, completion: 20 });
   expect(rows.find((r) => r.keyId === second.id)?.requests).toBe(1);

@@ -61,7 +61,7 @@ describe('model deployments in the management API', () => {
   });
 
   it('reports a model whose file is missing as failed with the reason, and answers its calls with 503', async () => {
-    api.store.models.put({
+    await api.store.models.put({
       id: 'gone-gguf', name: 'Gone', publisher: 'tests', task: 'chat-completion', provider: 'llama-cpp', format: 'gguf', license: 'MIT',
       parameters: null, contextLength: 2048, fileSizeBytes: null, source: { kind: 'local', path: '/nonexistent/weir/gone.gguf' }, price: null, description: '', labels: ['user'],
     });
@@ -77,7 +77,7 @@ describe('model deployments in the management API', () => {
     expect(r.json.error).toMatchObject({ code: 'model_not_ready', type: 'server_error' });
     expect(r.json.error.message).toContain('does not exist');
     expect((await api.call('DELETE', '/api/deployments/gone')).status).toBe(204);
-    expect(api.ws.models.state('gone')).toBeUndefined();
+    expect(await api.ws.models.state('gone')).toBeUndefined();
   });
 });
 
@@ -258,12 +258,12 @@ describe('Azure-style routes', () => {
 
 describe('metering and the playground', () => {
   it('meters every call under its deployment and key, with the tokens of the answer', async () => {
-    api.ws.runs.usage.flush();
-    const before = api.store.usage.list('chat').reduce((s, r) => s + r.requests, 0);
+    await api.ws.runs.usage.flush();
+    const before = (await api.store.usage.list('chat')).reduce((s, r) => s + r.requests, 0);
     const r = await chat({});
     const keyId = (await api.call('GET', '/api/deployments/chat/keys')).json.data[0].id;
-    api.ws.runs.usage.flush();
-    const rows = api.store.usage.list('chat');
+    await api.ws.runs.usage.flush();
+    const rows = (await api.store.usage.list('chat'));
     expect(rows.reduce((s, x) => s + x.requests, 0)).toBe(before + 1);
     const last = rows.find((x) => x.keyId === keyId)!;
     expect(last.promptTokens).toBeGreaterThanOrEqual(r.json.usage.prompt_tokens);
@@ -276,8 +276,8 @@ describe('metering and the playground', () => {
     expect(p.status, p.text).toBe(200);
     expect(p.json).toMatchObject({ object: 'chat.completion', model: 'chat', usage: v1.json.usage });
     expect(p.json.choices[0].message.content).toBe(v1.json.choices[0].message.content);
-    api.ws.runs.usage.flush();
-    expect(api.store.usage.list('chat').some((x) => x.keyId === null && x.requests >= 1)).toBe(true);
+    await api.ws.runs.usage.flush();
+    expect((await api.store.usage.list('chat')).some((x) => x.keyId === null && x.requests >= 1)).toBe(true);
     const streamed = await api.call('POST', '/api/playground/chat', { deployment: 'chat', messages, stream: true });
     expect(streamed.headers.get('content-type')).toContain('text/event-stream');
     expect(streamed.text.trim().endsWith('data: [DONE]')).toBe(true);

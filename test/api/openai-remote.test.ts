@@ -65,7 +65,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  api?.close();
+  await api?.close();
   await slow?.close();
   await up?.close();
   if (upDir) rmSync(upDir, { recursive: true, force: true });
@@ -85,11 +85,11 @@ describe('remote models through an OpenAI-compatible connection', () => {
     expect(r.json.choices[0].message.content).toBe(direct.choices[0].message.content);
     expect(r.json.usage).toEqual(direct.usage);
 
-    api.ws.runs.usage.flush();
-    up.workspace.runs.usage.flush();
-    const mine = api.store.usage.list('remote-chat');
+    await api.ws.runs.usage.flush();
+    await up.workspace.runs.usage.flush();
+    const mine = (await api.store.usage.list('remote-chat'));
     expect(mine.reduce((s, x) => s + x.promptTokens, 0)).toBe(direct.usage.prompt_tokens);
-    const theirs = up.store.usage.list('up-chat');
+    const theirs = (await up.store.usage.list('up-chat'));
     expect(theirs.reduce((s, x) => s + x.requests, 0)).toBeGreaterThanOrEqual(2);
   });
 
@@ -148,7 +148,7 @@ describe('remote models through an OpenAI-compatible connection', () => {
     expect(gone.json.error.code).toBe('upstream_unreachable');
     expect(gone.json.error.message).not.toContain('127.0.0.1');
 
-    api.ws.runs.usage.flush();
-    expect(api.store.usage.list('remote-bad').reduce((s, x) => s + x.requests, 0)).toBe(2);
+    await api.ws.runs.usage.flush();
+    expect((await api.store.usage.list('remote-bad')).reduce((s, x) => s + x.requests, 0)).toBe(2);
   });
 });

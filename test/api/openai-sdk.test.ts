@@ -158,7 +158,7 @@ describe('errors through the SDK', () => {
 describe('a real llama.cpp model (tiny random-weight GGUF)', () => {
   beforeAll(async () => {
     const gguf = await writeTinyLlamaGguf(path.join(dir, 'tiny.gguf'), { seed: 11, contextLength: 2048 });
-    server.store.models.put({
+    await server.store.models.put({
       id: 'tiny-llama', name: 'Tiny random llama', publisher: 'weir-tests', task: 'chat-completion', provider: 'llama-cpp', format: 'gguf',
       license: 'Apache-2.0', parameters: null, contextLength: 512, fileSizeBytes: null, source: { kind: 'local', path: gguf.file },
       price: null, description: 'random weights, for tests', labels: ['user'],

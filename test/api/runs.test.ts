@@ -31,7 +31,7 @@ describe('async runs', () => {
     const r = await api.call('POST', '/deployments/slow/runs', { ms: 100 }, { authorization: `Bearer ${key}` });
     expect(r.status).toBe(202);
     expect(r.headers.get('location')).toBe(`/api/runs/${r.json.run_id}`);
-    expect(api.store.runs.get(r.json.run_id)?.status).toBe('running');
+    expect((await api.store.runs.get(r.json.run_id))?.status).toBe('running');
     const done = await poll(r.json.run_id, key);
     expect(done.json).toMatchObject({ status: 'succeeded', outputs: { done: 'finished' }, mode: 'async' });
     // Another deployment's key can't read it; nor can an unknown run be told apart.
@@ -65,7 +65,7 @@ describe('async runs', () => {
     const { key } = await deployed(api, SLOW, 'slow');
     await api.call('POST', '/deployments/slow/score', { ms: 1 }, { authorization: `Bearer ${key}` });
     await api.call('POST', '/api/flows/slow/runs', { inputs: { ms: 1 } });
-    api.store.runs.flush();
+    await api.store.runs.flush();
     expect((await api.call('GET', '/api/runs?flow=slow')).json.data).toHaveLength(2);
     expect((await api.call('GET', '/api/runs?deployment=slow')).json.data).toHaveLength(1);
     expect((await api.call('GET', '/api/runs?status=failed')).json.data).toHaveLength(0);
@@ -87,7 +87,7 @@ describe('connections', () => {
     const get = await api.call('GET', '/api/connections/search-api');
     expect(get.text).not.toContain('sk-very-secret');
     expect((await api.call('GET', '/api/connections')).text).not.toContain('sk-very-secret');
-    expect(api.store.connections.resolve('search-api')?.secrets.api_key).toBe('sk-very-secret');
+    expect((await api.store.connections.resolve('search-api'))?.secrets.api_key).toBe('sk-very-secret');
     expect((await api.call('DELETE', '/api/connections/search-api')).status).toBe(204);
     expect((await api.call('GET', '/api/connections/search-api')).status).toBe(404);
   });

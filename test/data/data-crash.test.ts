@@ -78,19 +78,19 @@ describe('an ingestion job cut short by SIGKILL', () => {
     server = undefined;
 
     // No duplicates: each document's chunks are 0..n-1 once, and the total matches the documents.
-    const store = openStore({ dataDir: dir, masterKey: MASTER });
+    const store = await openStore({ dataDir: dir, masterKey: MASTER });
     try {
-      const docs = store.data.listDocuments('stock');
+      const docs = await store.data.listDocuments('stock');
       let total = 0;
       for (const d of docs) {
-        const idx = store.data.documentChunks('stock', d.name).map((c) => c.idx);
+        const idx = (await store.data.documentChunks('stock', d.name)).map((c) => c.idx);
         expect(idx).toEqual(Array.from({ length: d.chunks }, (_, k) => k));
         total += d.chunks;
       }
-      expect(store.data.stats('stock').chunks).toBe(total);
-      expect(store.data.chunkHashes('stock')).toHaveLength(total);
+      expect((await store.data.stats('stock')).chunks).toBe(total);
+      expect(await store.data.chunkHashes('stock')).toHaveLength(total);
     } finally {
-      store.close();
+      await store.close();
     }
   }, 120_000);
 });

@@ -5,7 +5,7 @@ import { createApp } from '../../engine/api/app.ts';
 import type { AnyNodeDefinition } from '../../engine/node-definition.ts';
 import { NodeRegistry } from '../../engine/registry.ts';
 import { Workspace } from '../../engine/service/workspace.ts';
-import { openStore } from '../../engine/store/open.ts';
+import { openSqliteStore } from '../../engine/store/sqlite/open.ts';
 import { builtinNodes } from '../../nodes/index.ts';
 import { testNodes } from './test-nodes.ts';
 
@@ -29,7 +29,7 @@ export async function readAnswer(res: Response): Promise<{ status: number; heade
  */
 export function makeApi(opts: { nodes?: AnyNodeDefinition[]; maxBodyBytes?: number } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'weir-api-'));
-  const store = openStore({ dataDir: dir, batchMs: 2 });
+  const store = openSqliteStore({ dataDir: dir, batchMs: 2 });
   const ws = new Workspace(store, new NodeRegistry([...builtinNodes, ...testNodes, ...(opts.nodes ?? [])]));
   const app = createApp(ws, { adminToken: ADMIN, maxBodyBytes: opts.maxBodyBytes ?? 256 * 1024 });
   const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -42,9 +42,9 @@ export function makeApi(opts: { nodes?: AnyNodeDefinition[]; maxBodyBytes?: numb
   };
   return {
     dir, store, ws, app, call,
-    close() {
-      ws.close();
-      store.close();
+    async close() {
+      await ws.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 const runStatus = async (id: string) => {
-  server.store.runs.flush();
+  await server.store.runs.flush();
   return (await admin('GET', `/api/runs/${id}`)).status as string;
 };
 
@@ -107,17 +107,17 @@ describe('OpenAI SDK streaming on the extractive model', () => {
     { role: 'user', content: 'Which cities does the Danube pass?' },
   ];
   const sdk = (key: string) => new OpenAI({ apiKey: key, baseURL: `${server.url}/v1`, maxRetries: 0 });
-  const requests = () => {
-    server.workspace.runs.usage.flush();
-    return server.store.usage.list('chat').reduce((n, r) => n + r.requests, 0);
+  const requests = async () => {
+    await server.workspace.runs.usage.flush();
+    return (await server.store.usage.list('chat')).reduce((n, r) => n + r.requests, 0);
   };
 
   it('a client that breaks off mid-stream is metered as one request, and the next stream is whole', async () => {
-    const before = requests();
+    const before = await requests();
     const full = await sdk(keys.chat).chat.completions.create({ model: 'chat', messages });
     const answer = full.choices[0].message.content!;
     expect(answer.length).toBeGreaterThan(0);
-    await vi.waitFor(() => expect(requests()).toBe(before + 1), { interval: 20 });
+    await vi.waitFor(async () => expect(await requests()).toBe(before + 1), { interval: 20 });
 
     const stream = await sdk(keys.chat).chat.completions.create({ model: 'chat', messages, stream: true });
     let got = '';
@@ -127,7 +127,7 @@ describe('OpenAI SDK streaming on the extractive model', () => {
     }
     expect(answer.startsWith(got)).toBe(true);
     expect(got.length).toBeLessThan(answer.length); // it really left mid-way
-    await vi.waitFor(() => expect(requests()).toBe(before + 2), { timeout: 5000, interval: 20 });
+    await vi.waitFor(async () => expect(await requests()).toBe(before + 2), { timeout: 5000, interval: 20 });
 
     let whole = '';
     for await (const chunk of await sdk(keys.chat).chat.completions.create({ model: 'chat', messages, stream: true })) whole += chunk.choices[0]?.delta.content ?? '';

@@ -18,9 +18,9 @@ const json = (c: ConnectionRow) => ({ name: c.name, type: c.type, settings: c.se
 /** Connections: settings readable, secrets write-only (only their names come back). */
 export function connectionRoutes(store: Store): Hono {
   const app = new Hono();
-  app.get('/', (c) => c.json({ data: store.connections.list().map(json) }));
-  app.get('/:name', (c) => {
-    const row = store.connections.get(c.req.param('name'));
+  app.get('/', async (c) => c.json({ data: (await store.connections.list()).map(json) }));
+  app.get('/:name', async (c) => {
+    const row = await store.connections.get(c.req.param('name'));
     if (!row) throw notFound(`connection "${c.req.param('name')}"`, 'connection_not_found');
     return c.json(json(row));
   });
@@ -28,11 +28,11 @@ export function connectionRoutes(store: Store): Hono {
     const name = c.req.param('name');
     if (!NAME.test(name)) throw notFound(`connection "${name}"`, 'connection_not_found');
     const body = await readJson(c, ConnectionBody);
-    const existed = !!store.connections.get(name);
-    return c.json(json(store.connections.put({ name, ...body })), existed ? 200 : 201);
+    const existed = !!(await store.connections.get(name));
+    return c.json(json(await store.connections.put({ name, ...body })), existed ? 200 : 201);
   });
-  app.delete('/:name', (c) => {
-    if (!store.connections.delete(c.req.param('name'))) throw notFound(`connection "${c.req.param('name')}"`, 'connection_not_found');
+  app.delete('/:name', async (c) => {
+    if (!(await store.connections.delete(c.req.param('name')))) throw notFound(`connection "${c.req.param('name')}"`, 'connection_not_found');
     return c.body(null, 204);
   });
   return app;

@@ -52,27 +52,32 @@ export function deploymentRoutes(ws: Workspace): Hono {
   const app = new Hono();
   const store = ws.store;
 
-  const checkTraffic = (flow: string, traffic: TrafficSplit[]) => {
+  const checkTraffic = async (flow: string, traffic: TrafficSplit[]) => {
     const seen = new Set<number>();
     for (const [i, t] of traffic.entries()) {
       if (seen.has(t.version)) throw new WeirError('invalid_traffic', `version ${t.version} appears twice in traffic`, { status: 400, path: ['traffic', i] });
       seen.add(t.version);
-      if (!store.versions.get(flow, t.version)) throw new WeirError('version_not_found', `flow "${flow}" has no version ${t.version} (publish it first)`, { status: 422, path: ['traffic', i, 'version'] });
+      if (!(await store.versions.get(flow, t.version))) throw new WeirError('version_not_found', `flow "${flow}" has no version ${t.version} (publish it first)`, { status: 422, path: ['traffic', i, 'version'] });
     }
     if (traffic.reduce((s, t) => s + t.weight, 0) <= 0) throw new WeirError('invalid_traffic', 'traffic weights must add up to more than 0', { status: 400, path: ['traffic'] });
   };
 
-  const get = (name: string) => {
-    const d = store.deployments.get(name);
+  const get = async (name: string) => {
+    const d = await store.deployments.get(name);
     if (!d) throw notFound(`deployment "${name}"`, 'deployment_not_found');
     return d;
   };
 
-  const json = (d: DeploymentRow) => deploymentJson(d, d.kind === 'model' ? ws.models.state(d.name) : undefined);
+  const json = async (d: DeploymentRow) => deploymentJson(d, d.kind === 'model' ? await ws.models.state(d.name) : undefined);
 
   // The list carries each deployment's count of usable keys (the studio's table shows it).
-  const activeKeys = (name: string) => store.keys.list(name).filter((k) => k.revokedAt === null).length;
-  app.get('/', (c) => c.json({ data: store.deployments.list().map((d) => ({ ...json(d), active_keys: activeKeys(d.name) })) }));
+  const activeKeys = async (name: string) => (await store.keys.list(name)).filter((k) => k.revokedAt === null).length;
+  app.get('/', async (c) => {
+    const all = await store.deployments.list();
+    const counts = await Promise.all(all.map((d) => activeKeys(d.name)));
+    const rows = await Promise.all(all.map(json));
+    return c.json({ data: rows.map((d, i) => ({ ...d, active_keys: counts[i] })) });
+  });
 
   app.post('/', async (c) => {
     const raw = await readJson(c, CreateBody);
@@ -81,61 +86,64 @@ export function deploymentRoutes(ws: Workspace): Hono {
       const { model, context_size, connection, remote_model } = raw;
       if (raw.traffic) throw new WeirError('invalid_request', 'traffic applies to flow deployments only', { status: 400, path: ['traffic'] });
       const options = { ...(context_size !== undefined ? { contextSize: context_size } : {}), ...(connection !== undefined ? { connection } : {}), ...(remote_model !== undefined ? { remoteModel: remote_model } : {}) };
-      ws.models.check(model, options);
-      if (store.deployments.get(raw.name)) throw new WeirError('deployment_exists', `deployment "${raw.name}" already exists`, { status: 409, path: ['name'] });
-      const d = store.deployments.create({ name: raw.name, kind: 'model', flow: null, model, options, traffic: [], traceSampleRate: raw.trace_sample_rate });
+      await ws.models.check(model, options);
+      if (await store.deployments.get(raw.name)) throw new WeirError('deployment_exists', `deployment "${raw.name}" already exists`, { status: 409, path: ['name'] });
+      const d = await store.deployments.create({ name: raw.name, kind: 'model', flow: null, model, options, traffic: [], traceSampleRate: raw.trace_sample_rate });
       ws.forgetDeployment(d.name);
       ws.models.deploy(d);
-      return c.json(json(d), 201);
+      return c.json(await json(d), 201);
     }
     if (raw.flow === undefined) throw new WeirError('invalid_request', 'give flow (a published flow) or model (a catalog model, GET /api/models)', { status: 400, path: ['flow'] });
     const extra = MODEL_ONLY.find((k) => raw[k] !== undefined);
     if (extra) throw new WeirError('invalid_request', `${extra} applies to model deployments only`, { status: 400, path: [extra] });
     const body = { ...raw, flow: raw.flow };
-    if (!store.flows.get(body.flow)) throw new WeirError('flow_not_found', `flow "${body.flow}" not found`, { status: 404, path: ['flow'] });
-    if (store.deployments.get(body.name)) throw new WeirError('deployment_exists', `deployment "${body.name}" already exists`, { status: 409, path: ['name'] });
-    const versions = store.versions.list(body.flow);
+    if (!(await store.flows.get(body.flow))) throw new WeirError('flow_not_found', `flow "${body.flow}" not found`, { status: 404, path: ['flow'] });
+    if (await store.deployments.get(body.name)) throw new WeirError('deployment_exists', `deployment "${body.name}" already exists`, { status: 409, path: ['name'] });
+    const versions = await store.versions.list(body.flow);
     if (!versions.length && !body.traffic) throw new WeirError('not_published', `flow "${body.flow}" has no published version yet (POST /api/flows/${body.flow}/publish)`, { status: 422, path: ['flow'] });
     const traffic = body.traffic ?? [{ version: versions[versions.length - 1].number, weight: 100 }];
-    checkTraffic(body.flow, traffic);
-    const d = store.deployments.create({ name: body.name, kind: 'flow', flow: body.flow, traffic, traceSampleRate: body.trace_sample_rate });
+    await checkTraffic(body.flow, traffic);
+    const d = await store.deployments.create({ name: body.name, kind: 'flow', flow: body.flow, traffic, traceSampleRate: body.trace_sample_rate });
     return c.json(deploymentJson(d), 201);
   });
 
-  app.get('/:name', (c) => c.json(json(get(c.req.param('name')))));
+  app.get('/:name', async (c) => c.json(await json(await get(c.req.param('name')))));
 
   /** Traffic changes take effect on the next call: blue/green, canary, rollback — no restart. */
   app.patch('/:name', async (c) => {
-    const d = get(c.req.param('name'));
+    const d = await get(c.req.param('name'));
     const body = await readJson(c, PatchBody);
     if (body.traffic && d.kind !== 'flow') throw new WeirError('invalid_request', 'traffic applies to flow deployments only', { status: 400, path: ['traffic'] });
-    if (body.traffic) checkTraffic(d.flow!, body.traffic);
+    if (body.traffic) await checkTraffic(d.flow!, body.traffic);
+    const updated = await store.deployments.update(d.name, { ...(body.traffic ? { traffic: body.traffic } : {}), ...(body.trace_sample_rate !== undefined ? { traceSampleRate: body.trace_sample_rate } : {}) });
+    // Forgotten after the write: a call in between would cache the old row again.
     ws.forgetDeployment(d.name);
-    const updated = store.deployments.update(d.name, { ...(body.traffic ? { traffic: body.traffic } : {}), ...(body.trace_sample_rate !== undefined ? { traceSampleRate: body.trace_sample_rate } : {}) });
-    return c.json(json(updated!));
+    return c.json(await json(updated!));
   });
 
-  app.delete('/:name', (c) => {
-    const name = get(c.req.param('name')).name;
+  app.delete('/:name', async (c) => {
+    const name = (await get(c.req.param('name'))).name;
+    const deleted = await store.deployments.delete(name);
     ws.forgetDeployment(name);
-    if (!store.deployments.delete(name)) throw notFound(`deployment "${name}"`);
+    if (!deleted) throw notFound(`deployment "${name}"`);
     ws.models.undeploy(name);
     return c.body(null, 204);
   });
 
   app.post('/:name/keys', async (c) => {
-    const d = get(c.req.param('name'));
+    const d = await get(c.req.param('name'));
     const body = await readJson(c, z.object({ name: z.string().max(100).default('default') }).strict());
-    const { row, secret } = store.keys.create(d.name, body.name);
+    const { row, secret } = await store.keys.create(d.name, body.name);
     return c.json({ ...keyJson(row), key: secret, note: 'the key is shown once; store it now' }, 201);
   });
 
-  app.get('/:name/keys', (c) => c.json({ data: store.keys.list(get(c.req.param('name')).name).map(keyJson) }));
+  app.get('/:name/keys', async (c) => c.json({ data: (await store.keys.list((await get(c.req.param('name'))).name)).map(keyJson) }));
 
-  app.delete('/:name/keys/:id', (c) => {
-    const d = get(c.req.param('name'));
+  app.delete('/:name/keys/:id', async (c) => {
+    const d = await get(c.req.param('name'));
+    const revoked = await store.keys.revoke(d.name, c.req.param('id'));
     ws.forgetKeys();
-    if (!store.keys.revoke(d.name, c.req.param('id'))) throw notFound(`key ${c.req.param('id')}`, 'key_not_found');
+    if (!revoked) throw notFound(`key ${c.req.param('id')}`, 'key_not_found');
     return c.body(null, 204);
   });
 

@@ -37,8 +37,8 @@ export function flowRoutes(ws: Workspace): Hono {
     let lazy: FlowSource['locate'] | undefined;
     return (path) => (lazy ??= readFlowSource(src.source, 'application/yaml').locate)?.(path);
   };
-  const flowJson = (row: FlowRow, checked?: ValidationResult) => {
-    const v = checked ?? ws.validate(row.definition, placer(row));
+  const flowJson = async (row: FlowRow, checked?: ValidationResult) => {
+    const v = checked ?? (await ws.validate(row.definition, placer(row)));
     return {
       name: row.name, format: row.format, definition: row.definition, source: row.source, etag: draftTag(row),
       problems: v.problems, valid: v.ok,
@@ -68,35 +68,39 @@ export function flowRoutes(ws: Workspace): Hono {
     return src;
   };
 
-  const getFlow = (name: string) => {
-    const row = store.flows.get(name);
+  const getFlow = async (name: string) => {
+    const row = await store.flows.get(name);
     if (!row) throw notFound(`flow "${name}"`, 'flow_not_found');
     return row;
   };
 
-  app.get('/', (c) => c.json({ data: store.flows.list().map((f) => ({ name: f.name, updated_at: new Date(f.updatedAt).toISOString(), versions: store.versions.list(f.name).length })) }));
+  app.get('/', async (c) => {
+    const flows = await store.flows.list();
+    const versions = await Promise.all(flows.map((f) => store.versions.list(f.name)));
+    return c.json({ data: flows.map((f, i) => ({ name: f.name, updated_at: new Date(f.updatedAt).toISOString(), versions: versions[i].length })) });
+  });
 
   app.post('/', async (c) => {
     const src = await readBody(c);
     const name = flowName(src.definition);
     if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400, path: ['name'] });
-    if (store.flows.get(name)) throw new WeirError('flow_exists', `flow "${name}" already exists (PUT /api/flows/${name} replaces it)`, { status: 409 });
+    if (await store.flows.get(name)) throw new WeirError('flow_exists', `flow "${name}" already exists (PUT /api/flows/${name} replaces it)`, { status: 409 });
     // Validated before anything is stored: a draft the server could not serve back is refused.
-    const checked = ws.validateDraft(src.definition, placer(src));
-    return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), checked), 201);
+    const checked = await ws.validateDraft(src.definition, placer(src));
+    return c.json(await flowJson(await store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), checked), 201);
   });
 
-  app.get('/:name', (c) => {
-    const row = getFlow(c.req.param('name'));
+  app.get('/:name', async (c) => {
+    const row = await getFlow(c.req.param('name'));
     if ((c.req.header('accept') ?? '').includes('yaml')) return c.body(row.format === 'yaml' ? row.source : writeFlowYaml(row.definition), 200, { 'content-type': 'application/yaml; charset=utf-8' });
-    return c.json(flowJson(row));
+    return c.json(await flowJson(row));
   });
 
   app.put('/:name', async (c) => {
     const name = c.req.param('name');
     if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400 });
     // The studio saves JSON: written into the stored YAML, the draft keeps its comments.
-    const before = store.flows.get(name);
+    const before = await store.flows.get(name);
     // An editor sends the tag of the draft it loaded: a save over someone else's newer save is refused.
     const ifMatch = c.req.header('if-match');
     if (ifMatch && !(before && (ifMatch === '*' || ifMatch === draftTag(before)))) {
@@ -105,50 +109,50 @@ export function flowRoutes(ws: Workspace): Hono {
     const src = await readBody(c, before);
     if (flowName(src.definition) !== name) throw new WeirError('name_mismatch', `the flow is named "${flowName(src.definition)}" but the URL says "${name}"`, { status: 400, path: ['name'] });
     const existed = !!before;
-    const checked = ws.validateDraft(src.definition, placer(src));
-    return c.json(flowJson(store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), checked), existed ? 200 : 201);
+    const checked = await ws.validateDraft(src.definition, placer(src));
+    return c.json(await flowJson(await store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), checked), existed ? 200 : 201);
   });
 
-  app.delete('/:name', (c) => {
+  app.delete('/:name', async (c) => {
     const name = c.req.param('name');
-    const using = store.deployments.list().filter((d) => d.flow === name).map((d) => d.name);
+    const using = (await store.deployments.list()).filter((d) => d.flow === name).map((d) => d.name);
     if (using.length) throw new WeirError('flow_in_use', `flow "${name}" is deployed (${using.join(', ')}); delete those deployments first`, { status: 409 });
-    if (!store.flows.delete(name)) throw notFound(`flow "${name}"`, 'flow_not_found');
+    if (!(await store.flows.delete(name))) throw notFound(`flow "${name}"`, 'flow_not_found');
     ws.forgetFlow(name);
     return c.body(null, 204);
   });
 
-  app.post('/:name/validate', (c) => {
-    const v = ws.validate(getFlow(c.req.param('name')).definition);
+  app.post('/:name/validate', async (c) => {
+    const v = await ws.validate((await getFlow(c.req.param('name'))).definition);
     return c.json({ valid: v.ok, problems: v.problems });
   });
 
-  app.post('/:name/runs', async (c) => runDraft(c, ws, getFlow(c.req.param('name')).name));
+  app.post('/:name/runs', async (c) => runDraft(c, ws, (await getFlow(c.req.param('name'))).name));
 
   app.post('/:name/publish', async (c) => {
     const body = await readJson(c, z.object({ message: z.string().max(2000).default(''), author: z.string().max(200).default('admin') }).strict());
-    const { version, created } = ws.publish(getFlow(c.req.param('name')).name, body.message, body.author);
+    const { version, created } = await ws.publish((await getFlow(c.req.param('name'))).name, body.message, body.author);
     return c.json({ ...versionJson(version), created }, created ? 201 : 200);
   });
 
-  app.get('/:name/versions', (c) => c.json({ data: store.versions.list(getFlow(c.req.param('name')).name).map(versionJson) }));
+  app.get('/:name/versions', async (c) => c.json({ data: (await store.versions.list((await getFlow(c.req.param('name'))).name)).map(versionJson) }));
 
-  const getVersion = (flow: string, n: number | undefined) => {
-    const v = n === undefined ? undefined : store.versions.get(flow, n);
+  const getVersion = async (flow: string, n: number | undefined) => {
+    const v = n === undefined ? undefined : await store.versions.get(flow, n);
     if (!v) throw notFound(`version ${n} of flow "${flow}"`, 'version_not_found');
     return v;
   };
 
-  app.get('/:name/versions/:n', (c) => {
-    const v = getVersion(c.req.param('name'), intParam(c.req.param('n'), 'version'));
+  app.get('/:name/versions/:n', async (c) => {
+    const v = await getVersion(c.req.param('name'), intParam(c.req.param('n'), 'version'));
     return c.json({ ...versionJson(v), definition: v.definition, source: v.source });
   });
 
-  app.get('/:name/diff', (c) => {
+  app.get('/:name/diff', async (c) => {
     const flow = c.req.param('name');
-    const from = getVersion(flow, intParam(c.req.query('from'), 'from'));
+    const from = await getVersion(flow, intParam(c.req.query('from'), 'from'));
     const toParam = c.req.query('to');
-    const to = toParam === 'draft' ? getFlow(flow).definition : getVersion(flow, intParam(toParam, 'to')).definition;
+    const to = toParam === 'draft' ? (await getFlow(flow)).definition : (await getVersion(flow, intParam(toParam, 'to'))).definition;
     return c.json({ from: from.number, to: toParam === 'draft' ? 'draft' : Number(toParam), ...diffFlows(from.definition, to) });
   });
 

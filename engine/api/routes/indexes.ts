@@ -77,41 +77,41 @@ export function indexRoutes(ws: Workspace): Hono {
   const data = ws.data;
   const store = ws.store;
 
-  const indexJson = (row: DataIndexRow) => {
-    const s = store.data.stats(row.name);
-    const last = store.data.listJobs(row.name, 1)[0];
+  const indexJson = async (row: DataIndexRow) => {
+    const s = await store.data.stats(row.name);
+    const last = (await store.data.listJobs(row.name, 1))[0];
     return {
       name: row.name, embedding_model: row.embeddingModel, dimensions: row.dims, chunk_tokens: row.chunkTokens, overlap_tokens: row.overlapTokens,
-      documents: s.documents, chunks: s.chunks, tokens: s.tokens, source_bytes: s.bytes, disk_bytes: data.diskBytes(row.name),
+      documents: s.documents, chunks: s.chunks, tokens: s.tokens, source_bytes: s.bytes, disk_bytes: await data.diskBytes(row.name),
       created_at: iso(row.createdAt), built_at: iso(row.builtAt),
-      last_job: last ? data.jobs.get(last.id) : null,
+      last_job: last ? await data.jobs.get(last.id) : null,
     };
   };
 
-  app.get('/', (c) => c.json({ data: data.list().map(indexJson) }));
+  app.get('/', async (c) => c.json({ data: await Promise.all((await data.list()).map(indexJson)) }));
 
   app.post('/', async (c) => {
     const b = await readJson(c, CreateBody);
     const row = await data.create({ name: b.name, embeddingModel: b.embedding_model, chunkTokens: b.chunk_tokens, overlapTokens: b.overlap_tokens });
-    return c.json(indexJson(row), 201);
+    return c.json(await indexJson(row), 201);
   });
 
-  app.get('/:name', (c) => c.json(indexJson(data.get(c.req.param('name')))));
+  app.get('/:name', async (c) => c.json(await indexJson(await data.get(c.req.param('name')))));
 
   app.delete('/:name', async (c) => {
     await data.delete(c.req.param('name'));
     return c.body(null, 204);
   });
 
-  app.get('/:name/documents', (c) => {
-    const name = data.get(c.req.param('name')).name;
-    return c.json({ data: store.data.listDocuments(name).map(documentJson) });
+  app.get('/:name/documents', async (c) => {
+    const name = (await data.get(c.req.param('name'))).name;
+    return c.json({ data: (await store.data.listDocuments(name)).map(documentJson) });
   });
 
   app.post('/:name/documents', async (c) => {
-    const name = data.get(c.req.param('name')).name;
+    const name = (await data.get(c.req.param('name'))).name;
     const { files, textField, tags } = await readUpload(c);
-    const view = data.jobs.enqueue(name, files, { textField, tags });
+    const view = await data.jobs.enqueue(name, files, { textField, tags });
     const wait = c.req.query('wait');
     if (wait === 'true' || wait === '1') return c.json(await data.jobs.wait(view.id), 200);
     c.header('location', `/api/indexes/${name}/jobs/${view.id}`);
@@ -119,11 +119,11 @@ export function indexRoutes(ws: Workspace): Hono {
   });
 
   // Document names are relative paths (folders added whole), so they may hold slashes.
-  app.get('/:name/documents/:document{.+}', (c) => {
-    const name = data.get(c.req.param('name')).name;
-    const doc = store.data.getDocument(name, c.req.param('document'));
+  app.get('/:name/documents/:document{.+}', async (c) => {
+    const name = (await data.get(c.req.param('name'))).name;
+    const doc = await store.data.getDocument(name, c.req.param('document'));
     if (!doc) throw new WeirError('document_not_found', `document "${c.req.param('document')}" not found in index "${name}"`, { status: 404 });
-    return c.json({ ...documentJson(doc), chunk_list: store.data.documentChunks(name, doc.name).map(chunkJson) });
+    return c.json({ ...documentJson(doc), chunk_list: (await store.data.documentChunks(name, doc.name)).map(chunkJson) });
   });
 
   app.delete('/:name/documents/:document{.+}', async (c) => {
@@ -165,20 +165,20 @@ export function indexRoutes(ws: Workspace): Hono {
     return c.json(view, 202);
   });
 
-  app.get('/:name/jobs', (c) => c.json({ data: data.jobs.list(c.req.param('name')) }));
+  app.get('/:name/jobs', async (c) => c.json({ data: await data.jobs.list(c.req.param('name')) }));
 
-  const jobOf = (c: Context) => {
-    const view = data.jobs.get(c.req.param('id')!);
+  const jobOf = async (c: Context) => {
+    const view = await data.jobs.get(c.req.param('id')!);
     if (view.index !== c.req.param('name')) throw new WeirError('job_not_found', `ingestion job "${c.req.param('id')}" not found in index "${c.req.param('name')}"`, { status: 404 });
     return view;
   };
 
-  app.get('/:name/jobs/:id', (c) => c.json(jobOf(c)));
-  app.delete('/:name/jobs/:id', (c) => c.json(data.jobs.cancel(jobOf(c).id)));
+  app.get('/:name/jobs/:id', async (c) => c.json(await jobOf(c)));
+  app.delete('/:name/jobs/:id', async (c) => c.json(await data.jobs.cancel((await jobOf(c)).id)));
 
   // Opens with the job as it stands (so a reconnect loses nothing), then its live events to `done`.
-  app.get('/:name/jobs/:id/events', (c) => {
-    const view = jobOf(c);
+  app.get('/:name/jobs/:id/events', async (c) => {
+    const view = await jobOf(c);
     const feed = new SseFeed();
     const live = data.jobs.follow(view.id);
     if (!live) {
@@ -201,7 +201,7 @@ export function indexRoutes(ws: Workspace): Hono {
 
   app.post('/:name/chat-flow', async (c) => {
     const b = await readJson(c, ChatFlowBody);
-    const r = generateChatFlow(ws, c.req.param('name'), b);
+    const r = await generateChatFlow(ws, c.req.param('name'), b);
     return c.json({ flow: r.flow.name, deployment: r.deployment, created_deployment: r.createdDeployment, source: r.flow.source, definition: r.flow.definition }, 201);
   });
 

@@ -24,7 +24,7 @@ const mine: ModelEntry = {
 
 function app() {
   const a = new Hono();
-  a.route('/api/models', modelRoutes(new ModelCatalog(() => [mine])));
+  a.route('/api/models', modelRoutes(new ModelCatalog(async () => [mine])));
   a.onError((err, c) => errorResponse(err, c));
   return a;
 }

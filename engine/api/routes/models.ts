@@ -16,7 +16,7 @@ const Query = z.object({
 /** Routes under /api/models: the catalog (built-in and user models), read-only. */
 export function modelRoutes(catalog: ModelCatalog): Hono {
   const app = new Hono();
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const r = Query.safeParse(c.req.query());
     if (!r.success) {
       const issue = r.error.issues[0];
@@ -24,11 +24,11 @@ export function modelRoutes(catalog: ModelCatalog): Hono {
       throw new WeirError('invalid_request', `${param}: ${issue.message}`, { status: 400, path: [param] });
     }
     const { local, ...rest } = r.data;
-    const data = catalog.search({ ...rest, local: local === undefined ? undefined : local === 'true' });
+    const data = await catalog.search({ ...rest, local: local === undefined ? undefined : local === 'true' });
     return c.json({ data: data.map(modelJson) });
   });
-  app.get('/:id', (c) => {
-    const entry = catalog.get(c.req.param('id'));
+  app.get('/:id', async (c) => {
+    const entry = await catalog.get(c.req.param('id'));
     if (!entry) throw notFound(`model "${c.req.param('id')}"`, 'model_not_found');
     return c.json(modelJson(entry));
   });

@@ -17,18 +17,18 @@ import { serveChat, serveCompletion, serveEmbeddings, type Target } from './open
 type Caller = { admin: true } | { admin: false; deployment: string; keyId: string };
 
 /** Who calls: the admin token, or a valid key of a model deployment (401 otherwise). */
-function caller(c: Context, ws: Workspace, adminToken: string): Caller {
+async function caller(c: Context, ws: Workspace, adminToken: string): Promise<Caller> {
   if (isAdmin(c, adminToken)) return { admin: true };
   const key = presented(c);
-  const found = key ? ws.verifyKey(key) : undefined;
-  if (!found || ws.deployment(found.deployment)?.kind !== 'model') throw unauthorized();
+  const found = key ? await ws.verifyKey(key) : undefined;
+  if (!found || (await ws.deployment(found.deployment))?.kind !== 'model') throw unauthorized();
   return { admin: false, ...found };
 }
 
 /** Checks the caller may use deployment `name` and that it is a model deployment. */
-function authorize(ws: Workspace, who: Caller, name: string, param: 'model' | 'deployment'): void {
+async function authorize(ws: Workspace, who: Caller, name: string, param: 'model' | 'deployment'): Promise<void> {
   if (!who.admin && who.deployment !== name) throw unauthorized();
-  const d = ws.deployment(name);
+  const d = await ws.deployment(name);
   if (d?.kind === 'model') return;
   if (!who.admin) throw unauthorized();
   throw new WeirError('model_not_found', `there is no model deployment "${name}"`, { status: 404, path: [param] });
@@ -62,40 +62,40 @@ export function openAiRoutes(ws: Workspace, adminToken: string): Hono {
   const app = new Hono();
   requestId(app);
 
-  app.get('/models', (c) => {
-    const who = caller(c, ws, adminToken);
-    const rows = who.admin ? ws.store.deployments.list().filter((d) => d.kind === 'model') : [ws.deployment(who.deployment)!];
+  app.get('/models', async (c) => {
+    const who = await caller(c, ws, adminToken);
+    const rows = who.admin ? (await ws.store.deployments.list()).filter((d) => d.kind === 'model') : [(await ws.deployment(who.deployment))!];
     return c.json({ object: 'list', data: rows.map(modelObject) });
   });
 
-  app.get('/models/:name', (c) => {
-    const who = caller(c, ws, adminToken);
+  app.get('/models/:name', async (c) => {
+    const who = await caller(c, ws, adminToken);
     const name = c.req.param('name');
-    authorize(ws, who, name, 'model');
-    return c.json(modelObject(ws.deployment(name)!));
+    await authorize(ws, who, name, 'model');
+    return c.json(modelObject((await ws.deployment(name))!));
   });
 
   app.post('/chat/completions', async (c) => {
-    const who = caller(c, ws, adminToken);
+    const who = await caller(c, ws, adminToken);
     const req = parseChat(await body(c));
     const name = named(req.model);
-    authorize(ws, who, name, 'model');
+    await authorize(ws, who, name, 'model');
     return serveChat(c, ws, await target(ws, who, name), req);
   });
 
   app.post('/completions', async (c) => {
-    const who = caller(c, ws, adminToken);
+    const who = await caller(c, ws, adminToken);
     const req = parseCompletion(await body(c));
     const name = named(req.model);
-    authorize(ws, who, name, 'model');
+    await authorize(ws, who, name, 'model');
     return serveCompletion(c, ws, await target(ws, who, name), req);
   });
 
   app.post('/embeddings', async (c) => {
-    const who = caller(c, ws, adminToken);
+    const who = await caller(c, ws, adminToken);
     const req = parseEmbeddings(await body(c));
     const name = named(req.model);
-    authorize(ws, who, name, 'model');
+    await authorize(ws, who, name, 'model');
     return serveEmbeddings(c, ws, await target(ws, who, name), req);
   });
 
@@ -114,28 +114,28 @@ export function azureOpenAiRoutes(ws: Workspace, adminToken: string): Hono {
     return b;
   };
 
-  const enter = (c: Context): { who: Caller; name: string } => {
-    const who = caller(c, ws, adminToken);
+  const enter = async (c: Context): Promise<{ who: Caller; name: string }> => {
+    const who = await caller(c, ws, adminToken);
     const name = c.req.param('name')!;
-    authorize(ws, who, name, 'deployment');
+    await authorize(ws, who, name, 'deployment');
     if (!c.req.query('api-version')) throw new WeirError('invalid_request', 'the api-version query parameter is required (e.g. ?api-version=2024-10-21)', { status: 400, path: ['api-version'] });
     return { who, name };
   };
 
   app.post('/deployments/:name/chat/completions', async (c) => {
-    const { who, name } = enter(c);
+    const { who, name } = await enter(c);
     const req = parseChat(await azureBody(c));
     return serveChat(c, ws, await target(ws, who, name), req);
   });
 
   app.post('/deployments/:name/completions', async (c) => {
-    const { who, name } = enter(c);
+    const { who, name } = await enter(c);
     const req = parseCompletion(await azureBody(c));
     return serveCompletion(c, ws, await target(ws, who, name), req);
   });
 
   app.post('/deployments/:name/embeddings', async (c) => {
-    const { who, name } = enter(c);
+    const { who, name } = await enter(c);
     const req = parseEmbeddings(await azureBody(c));
     return serveEmbeddings(c, ws, await target(ws, who, name), req);
   });

@@ -22,19 +22,19 @@ export function publishedRoutes(ws: Workspace): Hono {
   const app = new Hono();
   const store = ws.store;
 
-  const resolve = (c: Context): { d: DeploymentRow; v: VersionRow; keyId: string } => {
+  const resolve = async (c: Context): Promise<{ d: DeploymentRow; v: VersionRow; keyId: string }> => {
     const name = c.req.param('name')!;
-    const { keyId } = deploymentKey(c, ws, name);
-    const d = ws.deployment(name);
+    const { keyId } = await deploymentKey(c, ws, name);
+    const d = await ws.deployment(name);
     if (!d || d.kind !== 'flow') throw unauthorized();
-    const v = ws.pickVersion(d, intParam(c.req.header('weir-version'), 'weir-version'));
+    const v = await ws.pickVersion(d, intParam(c.req.header('weir-version'), 'weir-version'));
     return { d, v, keyId };
   };
 
   app.post('/:name/score', async (c) => {
-    const { d, v, keyId } = resolve(c);
+    const { d, v, keyId } = await resolve(c);
     const inputs = await readJsonObject(c);
-    const base = { plan: ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId, keepTrace: Math.random() < d.traceSampleRate };
+    const base = { plan: await ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId, keepTrace: Math.random() < d.traceSampleRate };
     if (wantsSse(c)) {
       const feed = new SseFeed();
       const send = (m: { event: string; data: unknown }, last = false) => {
@@ -74,20 +74,21 @@ export function publishedRoutes(ws: Workspace): Hono {
 
   /** Long runs: recorded before they start; poll /api/runs/{id} or follow /api/runs/{id}/events. */
   app.post('/:name/runs', async (c) => {
-    const { d, v, keyId } = resolve(c);
+    const { d, v, keyId } = await resolve(c);
     const inputs = await readJsonObject(c);
-    const { runId } = ws.runs.start({ plan: ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'async', keyId });
+    const { runId, recorded } = ws.runs.start({ plan: await ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'async', keyId });
+    await recorded;
     return c.json({ run_id: runId, status: 'running', version: v.number, poll: `/api/runs/${runId}`, events: `/api/runs/${runId}/events` }, 202, { 'x-request-id': runId, 'weir-version': String(v.number), location: `/api/runs/${runId}` });
   });
 
-  app.get('/:name/openapi.json', (c) => {
+  app.get('/:name/openapi.json', async (c) => {
     const name = c.req.param('name');
-    const model = ws.deployment(name);
+    const model = await ws.deployment(name);
     if (model?.kind === 'model') {
-      deploymentKey(c, ws, name);
-      return c.json(modelOpenApi(model, ws.catalog.get(model.model!)), 200, { 'x-request-id': randomUUID() });
+      await deploymentKey(c, ws, name);
+      return c.json(modelOpenApi(model, await ws.catalog.get(model.model!)), 200, { 'x-request-id': randomUUID() });
     }
-    const { d, v } = resolve(c);
+    const { d, v } = await resolve(c);
     return c.json(deploymentOpenApi(d, v), 200, { 'x-request-id': randomUUID(), 'weir-version': String(v.number) });
   });
 

@@ -4,10 +4,10 @@
  * (group commit), so recording runs costs one WAL commit per batch, not one per call.
  */
 import { eq, sql } from 'drizzle-orm';
-import { WeirError } from '../errors.ts';
+import { WeirError } from '../../errors.ts';
 import { IMMEDIATE, sqliteCode, type Db } from './db.ts';
 import { nodeTraces } from './schema.ts';
-import type { FinishedRun } from './types.ts';
+import type { FinishedRun } from '../types.ts';
 import { toJsonText } from './json.ts';
 
 const ph = sql.placeholder;

@@ -2,9 +2,10 @@ import { and, asc, eq, max } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { IMMEDIATE } from './db.ts';
 import { flowVersions } from './schema.ts';
-import type { Store } from './types.ts';
+import type { Store } from '../types.ts';
+import type { Sync } from './async.ts';
 
-export function versionsRepo(db: Db): Store['versions'] {
+export function versionsRepo(db: Db): Sync<Store['versions']> {
   return {
     list: (flow) => db.select().from(flowVersions).where(eq(flowVersions.flow, flow)).orderBy(asc(flowVersions.number)).all(),
     get: (flow, number) =>

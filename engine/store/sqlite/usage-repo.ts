@@ -1,13 +1,14 @@
 import { and, asc, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { usageRecords } from './schema.ts';
-import type { Store } from './types.ts';
+import type { Store } from '../types.ts';
+import type { Sync } from './async.ts';
 
 const MINUTE_MS = 60_000;
 const count = (n: number | undefined): number => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0);
 
 /** Usage per deployment, key and minute; every call adds to its minute's row (one upsert, `requests` at once). */
-export function usageRepo(db: Db): Store['usage'] {
+export function usageRepo(db: Db): Sync<Store['usage']> {
   const ph = sql.placeholder;
   const add = db
     .insert(usageRecords)

@@ -2,11 +2,12 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from './db.ts';
 import { IMMEDIATE } from './db.ts';
 import { flows, flowVersions, type FlowRecord } from './schema.ts';
-import type { FlowRow, Store } from './types.ts';
+import type { FlowRow, Store } from '../types.ts';
+import type { Sync } from './async.ts';
 
 const toRow = (r: FlowRecord): FlowRow => r;
 
-export function flowsRepo(db: Db): Store['flows'] {
+export function flowsRepo(db: Db): Sync<Store['flows']> {
   return {
     list: () => db.select().from(flows).orderBy(asc(flows.name)).all().map(toRow),
     get: (name) => {

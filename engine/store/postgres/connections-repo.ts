@@ -1,9 +1,9 @@
 import { asc, eq } from 'drizzle-orm';
-import { WeirError } from '../errors.ts';
-import { IMMEDIATE, type Db } from './db.ts';
+import { WeirError } from '../../errors.ts';
+import { bytewise, LOCK, xactLock, type Db } from './db.ts';
 import { connections, type ConnectionRecord } from './schema.ts';
-import { seal, unseal } from './secrets.ts';
-import type { ConnectionRow, Store } from './types.ts';
+import { seal, unseal } from '../secrets.ts';
+import type { ConnectionRow, Store } from '../types.ts';
 
 function toRow({ secrets: _sealed, ...row }: ConnectionRecord): ConnectionRow {
   return row;
@@ -21,6 +21,8 @@ function mismatch(name: string): WeirError {
 /**
  * Connection secrets are sealed with AES-256-GCM under the master key, bound to the connection
  * name. Names are kept in the clear so list/get never need the key; values leave only via resolve.
+ * Every instance on one database must be given the same master key (WEIR_MASTER_KEY): a secret put
+ * through one instance is sealed with its key and read by all the others.
  */
 export function connectionsRepo(db: Db, key: Buffer): Store['connections'] {
   const decrypt = (r: ConnectionRecord): Record<string, string> => {
@@ -29,21 +31,24 @@ export function connectionsRepo(db: Db, key: Buffer): Store['connections'] {
     if (text === undefined) throw mismatch(r.name);
     return JSON.parse(text) as Record<string, string>;
   };
-  const find = (name: string) => db.select().from(connections).where(eq(connections.name, name)).get();
+  const find = async (q: Pick<Db, 'select'>, name: string) => (await q.select().from(connections).where(eq(connections.name, name)))[0];
 
   return {
-    list: () => db.select().from(connections).orderBy(asc(connections.name)).all().map(toRow),
-    get: (name) => {
-      const r = find(name);
+    list: async () => (await db.select().from(connections).orderBy(asc(bytewise(connections.name)))).map(toRow),
+    get: async (name) => {
+      const r = await find(db, name);
       return r && toRow(r);
     },
-    resolve: (name) => {
-      const r = find(name);
+    resolve: async (name) => {
+      const r = await find(db, name);
       return r && { name: r.name, type: r.type, settings: r.settings, secrets: decrypt(r) };
     },
+    // Secrets are merged (read, decrypt, change, seal): two instances putting secrets of one
+    // connection at once queue on an advisory lock for its name, so neither loses the other's.
     put: (row) =>
-      db.transaction(() => {
-        const existing = find(row.name);
+      db.transaction(async (tx) => {
+        await tx.execute(xactLock(LOCK.connections, row.name));
+        const existing = await find(tx, row.name);
         const changes = Object.entries(row.secrets ?? {});
         const changed = new Set(changes.map(([n]) => n));
         // Nothing to merge when every existing secret is replaced or removed: that is also how a
@@ -58,14 +63,13 @@ export function connectionsRepo(db: Db, key: Buffer): Store['connections'] {
         const sealed = names.length ? seal(key, JSON.stringify(Object.fromEntries(secrets)), row.name) : null;
         const now = Date.now();
         const values = { type: row.type, settings: row.settings, secretNames: names, secrets: sealed, updatedAt: now };
-        const r = db
+        const [r] = await tx
           .insert(connections)
           .values({ name: row.name, ...values, createdAt: now })
           .onConflictDoUpdate({ target: connections.name, set: values })
-          .returning()
-          .get();
+          .returning();
         return toRow(r);
-      }, IMMEDIATE),
-    delete: (name) => db.delete(connections).where(eq(connections.name, name)).run().changes > 0,
+      }),
+    delete: async (name) => ((await db.delete(connections).where(eq(connections.name, name))).rowCount ?? 0) > 0,
   };
 }

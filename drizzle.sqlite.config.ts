@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './engine/store/schema.ts',
-  out: './engine/store/migrations',
+  schema: './engine/store/sqlite/schema.ts',
+  out: './engine/store/sqlite/migrations',
 });

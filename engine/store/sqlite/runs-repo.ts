@@ -2,17 +2,19 @@ import { type SQL, and, asc, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-
 import { IMMEDIATE, type Db } from './db.ts';
 import { RunWriter, runStatements } from './run-writer.ts';
 import { nodeTraces, runEvents, runs, type NodeTraceRecord, type RunRecord } from './schema.ts';
-import type { NodeTraceRow, RunRow, Store } from './types.ts';
+import type { NodeTraceRow, RunRow, Store } from '../types.ts';
+import type { Sync } from './async.ts';
+import { INTERRUPTED_ERROR } from '../shared.ts';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
 
-export const INTERRUPTED_ERROR = { code: 'interrupted', message: 'the server stopped before this run finished' };
+export { INTERRUPTED_ERROR };
 
 const toRun = (r: RunRecord): RunRow => r as RunRow;
 const toTrace = (r: NodeTraceRecord): NodeTraceRow => r as NodeTraceRow;
 
-type StoreRuns = Store['runs'];
+type StoreRuns = Sync<Store['runs']>;
 
 export interface RunsRepo extends StoreRuns {
   /** The group-commit writer behind `enqueue`, exposed for tests and shutdown. */

@@ -1,10 +1,11 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import { WeirError } from '../errors.ts';
+import { WeirError } from '../../errors.ts';
 import { sqliteCode, type Db } from './db.ts';
 import { deployments } from './schema.ts';
-import type { Store } from './types.ts';
+import type { Store } from '../types.ts';
+import type { Sync } from './async.ts';
 
-export function deploymentsRepo(db: Db): Store['deployments'] {
+export function deploymentsRepo(db: Db): Sync<Store['deployments']> {
   // Every published call looks its deployment up.
   const byName = db.select().from(deployments).where(eq(deployments.name, sql.placeholder('name'))).prepare();
   return {

@@ -1,37 +1,62 @@
 /**
- * The SQLite schema as code. drizzle-kit generates engine/store/migrations/ from this file
- * (`npm run db:generate`); the generated SQL is committed and never edited by hand.
- * Times are epoch milliseconds in integer columns.
+ * The Postgres schema as code, table for table the SQLite one (../sqlite/schema.ts). drizzle-kit
+ * generates engine/store/postgres/migrations/ from this file (`npm run db:generate`); the generated
+ * SQL is committed and never edited by hand.
+ *
+ * Times are epoch milliseconds in bigint columns (read back as JS numbers). JSON that users and
+ * nodes write (flow definitions, run values, traces, events, record fields) is `json`: it keeps key
+ * order as written and accepts "\u0000", where jsonb reorders keys and refuses that escape. JSON that
+ * Weir itself writes (traffic, settings, tags, …) is `jsonb`.
  */
-import { blob, customType, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { SerializedError } from '../errors.ts';
-import type { Usage } from '../node-definition.ts';
-import type { ModelEntry } from '../models/types.ts';
-import type { ModelDeploymentOptions, StoredRunStatus, TrafficSplit } from './types.ts';
-import { toJsonText } from './json.ts';
-import type { DataJobOptions } from './data-types.ts';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  json,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { SerializedError } from '../../errors.ts';
+import type { Usage } from '../../node-definition.ts';
+import type { ModelEntry } from '../../models/types.ts';
+import type { ModelDeploymentOptions, StoredRunStatus, TrafficSplit } from '../types.ts';
+import type { DataJobOptions } from '../data-types.ts';
+import { toJsonText } from '../sqlite/json.ts';
+
+/** bigint in the database (epoch ms, byte sizes, counters), a JS number: safe up to 2^53. */
+const int8 = (name: string) => bigint(name, { mode: 'number' });
 
 /**
- * JSON text for values that come from users and nodes (run inputs, outputs, traces, events).
- * Unlike `text({ mode: 'json' })` it never throws on BigInt or cycles: those become a note,
- * and the value is stringified once on the hot write path instead of being checked first.
+ * JSON for values that come from users and nodes (run inputs, outputs, traces, events). It never
+ * throws on BigInt or cycles: those become a note, as in the SQLite store.
  */
-const userJson = customType<{ data: unknown; driverData: string }>({
-  dataType: () => 'text',
+const userJson = customType<{ data: unknown; driverData: unknown }>({
+  dataType: () => 'json',
   toDriver: (value) => toJsonText(value),
-  fromDriver: (value) => JSON.parse(value) as unknown,
+  fromDriver: (value) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value),
 });
 
-export const flows = sqliteTable('flows', {
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/** Never selected: only searched (see data-repo.ts). */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export const flows = pgTable('flows', {
   name: text('name').primaryKey(),
   source: text('source').notNull(),
   format: text('format').$type<'yaml' | 'json'>().notNull(),
-  definition: text('definition', { mode: 'json' }).$type<unknown>().notNull(),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  definition: json('definition').$type<unknown>().notNull(),
+  createdAt: int8('created_at').notNull(),
+  updatedAt: int8('updated_at').notNull(),
 });
 
-export const flowVersions = sqliteTable(
+export const flowVersions = pgTable(
   'flow_versions',
   {
     flow: text('flow').notNull(),
@@ -40,26 +65,26 @@ export const flowVersions = sqliteTable(
     message: text('message').notNull().default(''),
     author: text('author').notNull().default(''),
     source: text('source').notNull(),
-    definition: text('definition', { mode: 'json' }).$type<unknown>().notNull(),
-    createdAt: integer('created_at').notNull(),
+    definition: json('definition').$type<unknown>().notNull(),
+    createdAt: int8('created_at').notNull(),
   },
   (t) => [uniqueIndex('flow_versions_flow_number').on(t.flow, t.number), index('flow_versions_flow_hash').on(t.flow, t.hash)],
 );
 
-export const deployments = sqliteTable('deployments', {
+export const deployments = pgTable('deployments', {
   name: text('name').primaryKey(),
   kind: text('kind').$type<'flow' | 'model'>().notNull(),
   flow: text('flow'),
   /** Model deployments: the catalog id they serve, and how (context size, connection …). */
   model: text('model'),
-  options: text('options', { mode: 'json' }).$type<ModelDeploymentOptions>(),
-  traffic: text('traffic', { mode: 'json' }).$type<TrafficSplit[]>().notNull(),
-  traceSampleRate: real('trace_sample_rate').notNull().default(1),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  options: jsonb('options').$type<ModelDeploymentOptions>(),
+  traffic: jsonb('traffic').$type<TrafficSplit[]>().notNull(),
+  traceSampleRate: doublePrecision('trace_sample_rate').notNull().default(1),
+  createdAt: int8('created_at').notNull(),
+  updatedAt: int8('updated_at').notNull(),
 });
 
-export const deploymentKeys = sqliteTable(
+export const deploymentKeys = pgTable(
   'deployment_keys',
   {
     id: text('id').primaryKey(),
@@ -70,13 +95,13 @@ export const deploymentKeys = sqliteTable(
     prefix: text('prefix').notNull(),
     /** SHA-256 hex of the secret; the secret itself is never stored. */
     hash: text('hash').notNull(),
-    createdAt: integer('created_at').notNull(),
-    revokedAt: integer('revoked_at'),
+    createdAt: int8('created_at').notNull(),
+    revokedAt: int8('revoked_at'),
   },
   (t) => [uniqueIndex('deployment_keys_hash').on(t.hash), index('deployment_keys_deployment').on(t.deployment)],
 );
 
-export const runs = sqliteTable(
+export const runs = pgTable(
   'runs',
   {
     id: text('id').primaryKey(),
@@ -89,9 +114,9 @@ export const runs = sqliteTable(
     outputs: userJson('outputs').$type<Record<string, unknown> | null>(),
     error: userJson('error').$type<SerializedError | null>(),
     usage: userJson('usage').$type<Usage | null>(),
-    startedAt: integer('started_at').notNull(),
-    endedAt: integer('ended_at'),
-    durationMs: real('duration_ms'),
+    startedAt: int8('started_at').notNull(),
+    endedAt: int8('ended_at'),
+    durationMs: doublePrecision('duration_ms'),
   },
   (t) => [
     index('runs_started').on(t.startedAt),
@@ -101,7 +126,7 @@ export const runs = sqliteTable(
   ],
 );
 
-export const nodeTraces = sqliteTable(
+export const nodeTraces = pgTable(
   'node_traces',
   {
     runId: text('run_id')
@@ -111,8 +136,8 @@ export const nodeTraces = sqliteTable(
     node: text('node').notNull(),
     type: text('type').notNull(),
     status: text('status').notNull(),
-    startMs: real('start_ms'),
-    endMs: real('end_ms'),
+    startMs: doublePrecision('start_ms'),
+    endMs: doublePrecision('end_ms'),
     attempts: integer('attempts').notNull().default(0),
     inputs: userJson('inputs'),
     output: userJson('output'),
@@ -123,7 +148,7 @@ export const nodeTraces = sqliteTable(
   (t) => [primaryKey({ columns: [t.runId, t.idx] })],
 );
 
-export const runEvents = sqliteTable(
+export const runEvents = pgTable(
   'run_events',
   {
     runId: text('run_id')
@@ -136,68 +161,58 @@ export const runEvents = sqliteTable(
   (t) => [primaryKey({ columns: [t.runId, t.seq] })],
 );
 
-export const connections = sqliteTable('connections', {
+export const connections = pgTable('connections', {
   name: text('name').primaryKey(),
   type: text('type').notNull(),
-  settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
   /** Names only (not secret), so listing works without decrypting anything. */
-  secretNames: text('secret_names', { mode: 'json' }).$type<string[]>().notNull(),
+  secretNames: jsonb('secret_names').$type<string[]>().notNull(),
   /** AES-256-GCM: 12-byte IV, 16-byte tag, then the ciphertext of the secrets' JSON. */
-  secrets: blob('secrets', { mode: 'buffer' }),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  secrets: bytea('secrets'),
+  createdAt: int8('created_at').notNull(),
+  updatedAt: int8('updated_at').notNull(),
 });
 
-export const usageRecords = sqliteTable(
+export const usageRecords = pgTable(
   'usage_records',
   {
     deployment: text('deployment').notNull(),
-    /** '' when the call had no key (a primary key column cannot hold NULL usefully). */
+    /** '' when the call had no key (a primary key column cannot hold NULL). */
     keyId: text('key_id').notNull().default(''),
     /** Epoch minute: Math.floor(ms / 60000). */
-    minute: integer('minute').notNull(),
-    requests: integer('requests').notNull().default(0),
-    promptTokens: integer('prompt_tokens').notNull().default(0),
-    completionTokens: integer('completion_tokens').notNull().default(0),
-    cost: real('cost').notNull().default(0),
+    minute: int8('minute').notNull(),
+    requests: int8('requests').notNull().default(0),
+    promptTokens: int8('prompt_tokens').notNull().default(0),
+    completionTokens: int8('completion_tokens').notNull().default(0),
+    cost: doublePrecision('cost').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.deployment, t.keyId, t.minute] })],
 );
 
-export type FlowRecord = typeof flows.$inferSelect;
-export type VersionRecord = typeof flowVersions.$inferSelect;
-export type DeploymentRecord = typeof deployments.$inferSelect;
-export type KeyRecord = typeof deploymentKeys.$inferSelect;
-export type RunRecord = typeof runs.$inferSelect;
-export type NodeTraceRecord = typeof nodeTraces.$inferSelect;
-export type RunEventRecord = typeof runEvents.$inferSelect;
-export type ConnectionRecord = typeof connections.$inferSelect;
-export type UsageRecord = typeof usageRecords.$inferSelect;
-
 /** Models registered by the user (`weir models add`); the shipped catalog lives in code. */
-export const models = sqliteTable('models', {
+export const models = pgTable('models', {
   id: text('id').primaryKey(),
-  entry: text('entry', { mode: 'json' }).$type<ModelEntry>().notNull(),
-  createdAt: integer('created_at').notNull(),
+  entry: jsonb('entry').$type<ModelEntry>().notNull(),
+  createdAt: int8('created_at').notNull(),
 });
 
-/** A data index ("add your data"): documents → chunks → vectors (HNSW file) + full text (FTS5). */
-export const dataIndexes = sqliteTable('data_indexes', {
+/** A data index ("add your data"): documents → chunks → vectors (HNSW file) + full text (tsvector). */
+export const dataIndexes = pgTable('data_indexes', {
   name: text('name').primaryKey(),
   /** Catalog id of the embedding model; chunks are sized in its tokens. */
   embeddingModel: text('embedding_model').notNull(),
   dims: integer('dims').notNull(),
   chunkTokens: integer('chunk_tokens').notNull(),
   overlapTokens: integer('overlap_tokens').notNull(),
-  createdAt: integer('created_at').notNull(),
+  createdAt: int8('created_at').notNull(),
   /** When documents were last added or removed. */
-  builtAt: integer('built_at'),
+  builtAt: int8('built_at'),
 });
 
-export const dataDocuments = sqliteTable(
+export const dataDocuments = pgTable(
   'data_documents',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     index: text('index')
       .notNull()
       .references(() => dataIndexes.name, { onDelete: 'cascade' }),
@@ -207,28 +222,34 @@ export const dataDocuments = sqliteTable(
     title: text('title').notNull().default(''),
     /** SHA-256 of the file's bytes: the same file added again is not re-read. */
     hash: text('hash').notNull(),
-    bytes: integer('bytes').notNull(),
+    bytes: int8('bytes').notNull(),
     chunks: integer('chunks').notNull().default(0),
     /** Labels given when the document was added, for metadata filters. */
-    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default([]),
-    addedAt: integer('added_at').notNull(),
+    tags: jsonb('tags').$type<string[]>().notNull().default([]),
+    addedAt: int8('added_at').notNull(),
   },
   (t) => [uniqueIndex('data_documents_index_name').on(t.index, t.name)],
 );
 
-export const dataChunks = sqliteTable(
+/**
+ * The text search configuration of chunks' full text: Snowball English stemming (like FTS5's
+ * porter tokenizer, "rivers" finds "river") — data-repo.ts queries with the same one.
+ */
+export const FTS_CONFIG = 'english';
+
+export const dataChunks = pgTable(
   'data_chunks',
   {
     /** Also the chunk's label in the HNSW index. */
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     index: text('index').notNull(),
-    document: integer('document')
+    document: bigint('document', { mode: 'number' })
       .notNull()
       .references(() => dataDocuments.id, { onDelete: 'cascade' }),
     idx: integer('idx').notNull(),
     text: text('text').notNull(),
     title: text('title').notNull().default(''),
-    headingPath: text('heading_path', { mode: 'json' }).$type<string[]>().notNull(),
+    headingPath: jsonb('heading_path').$type<string[]>().notNull(),
     page: integer('page'),
     start: integer('start').notNull(),
     end: integer('end').notNull(),
@@ -236,9 +257,17 @@ export const dataChunks = sqliteTable(
     /** SHA-256 of the normalized text: identical content is embedded once per index. */
     hash: text('hash').notNull(),
     /** Record fields of json/jsonl/csv rows. */
-    metadata: text('metadata', { mode: 'json' }).$type<Record<string, string | number | boolean>>(),
+    metadata: json('metadata').$type<Record<string, string | number | boolean>>(),
+    /** Title and text, stemmed, for full-text search: kept by Postgres itself (a stored generated column). */
+    tsv: tsvector('tsv')
+      .notNull()
+      .generatedAlwaysAs(sql.raw(`to_tsvector('${FTS_CONFIG}'::regconfig, "title") || to_tsvector('${FTS_CONFIG}'::regconfig, "text")`)),
   },
-  (t) => [index('data_chunks_document').on(t.document, t.idx), index('data_chunks_index_hash').on(t.index, t.hash)],
+  (t) => [
+    index('data_chunks_document').on(t.document, t.idx),
+    index('data_chunks_index_hash').on(t.index, t.hash),
+    index('data_chunks_tsv').using('gin', t.tsv),
+  ],
 );
 
 /**
@@ -246,7 +275,7 @@ export const dataChunks = sqliteTable(
  * starts, each file's outcome as it ends, so a job cut short by a crash resumes at its first
  * pending file.
  */
-export const dataJobs = sqliteTable(
+export const dataJobs = pgTable(
   'data_jobs',
   {
     id: text('id').primaryKey(),
@@ -257,18 +286,18 @@ export const dataJobs = sqliteTable(
     kind: text('kind').notNull(),
     /** queued | running | succeeded | failed | cancelled */
     status: text('status').notNull(),
-    options: text('options', { mode: 'json' }).$type<DataJobOptions>().notNull(),
+    options: jsonb('options').$type<DataJobOptions>().notNull(),
     error: text('error'),
-    createdAt: integer('created_at').notNull(),
-    startedAt: integer('started_at'),
-    finishedAt: integer('finished_at'),
+    createdAt: int8('created_at').notNull(),
+    startedAt: int8('started_at'),
+    finishedAt: int8('finished_at'),
     /** Written while the job runs; a running job whose heartbeat is old was cut short. */
-    heartbeatAt: integer('heartbeat_at'),
+    heartbeatAt: int8('heartbeat_at'),
   },
   (t) => [index('data_jobs_index').on(t.index, t.createdAt)],
 );
 
-export const dataJobFiles = sqliteTable(
+export const dataJobFiles = pgTable(
   'data_job_files',
   {
     job: text('job')
@@ -278,7 +307,7 @@ export const dataJobFiles = sqliteTable(
     name: text('name').notNull(),
     /** SHA-256 of the bytes: the staged file is <index dir>/files/<hash>. */
     hash: text('hash').notNull(),
-    bytes: integer('bytes').notNull(),
+    bytes: int8('bytes').notNull(),
     /** pending | added | replaced | unchanged | failed */
     status: text('status').notNull(),
     chunks: integer('chunks'),
@@ -288,6 +317,8 @@ export const dataJobFiles = sqliteTable(
   (t) => [primaryKey({ columns: [t.job, t.seq] })],
 );
 
-export type DataIndexRecord = typeof dataIndexes.$inferSelect;
-export type DataDocumentRecord = typeof dataDocuments.$inferSelect;
-export type DataChunkRecord = typeof dataChunks.$inferSelect;
+export type FlowRecord = typeof flows.$inferSelect;
+export type KeyRecord = typeof deploymentKeys.$inferSelect;
+export type RunRecord = typeof runs.$inferSelect;
+export type NodeTraceRecord = typeof nodeTraces.$inferSelect;
+export type ConnectionRecord = typeof connections.$inferSelect;

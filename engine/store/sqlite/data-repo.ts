@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { WeirError } from '../errors.ts';
-import type { DataChunkRow, DataJobFileRow, DataJobRow, DataStore } from './data-types.ts';
+import { WeirError } from '../../errors.ts';
+import type { DataChunkRow, DataJobFileRow, DataJobRow, DataStore } from '../data-types.ts';
+import type { Sync } from './async.ts';
 import { IMMEDIATE, sqliteCode, type Db } from './db.ts';
 import { dataChunks, dataDocuments, dataIndexes, dataJobFiles, dataJobs } from './schema.ts';
 
@@ -22,7 +23,7 @@ function inChunks<T, R>(items: T[], f: (part: T[]) => R[]): R[] {
   return out;
 }
 
-export function dataRepo(db: Db): DataStore {
+export function dataRepo(db: Db): Sync<DataStore> {
   const chunkIdsOf = (document: number) => db.select({ id: dataChunks.id }).from(dataChunks).where(eq(dataChunks.document, document)).orderBy(asc(dataChunks.idx)).all().map((r) => r.id);
   const touch = (index: string) => db.update(dataIndexes).set({ builtAt: Date.now() }).where(eq(dataIndexes.name, index)).run();
 

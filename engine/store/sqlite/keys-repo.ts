@@ -1,16 +1,13 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { WeirError } from '../errors.ts';
+import { WeirError } from '../../errors.ts';
 import { sqliteCode, type Db } from './db.ts';
 import { deploymentKeys, type KeyRecord } from './schema.ts';
-import type { KeyRow, Store } from './types.ts';
+import type { KeyRow, Store } from '../types.ts';
+import type { Sync } from './async.ts';
+import { KEY_SHAPE, newKey, sha256 } from '../shared.ts';
 
-export const KEY_PREFIX = 'weir_';
-const PREFIX_CHARS = 12;
-// 'weir_' + base64url(32 bytes) is 5 + 43 characters; anything else is not ours and skips the hash.
-const SECRET_SHAPE = /^weir_[A-Za-z0-9_-]{43}$/;
-
-const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+export { KEY_PREFIX } from '../shared.ts';
 
 function toRow({ hash: _hash, ...row }: KeyRecord): KeyRow {
   return row;
@@ -20,7 +17,7 @@ function toRow({ hash: _hash, ...row }: KeyRecord): KeyRow {
  * Deployment keys are random 256-bit secrets, so a single SHA-256 is as strong as any password
  * hash here and costs microseconds; only the hash is stored, looked up through a unique index.
  */
-export function keysRepo(db: Db): Store['keys'] {
+export function keysRepo(db: Db): Sync<Store['keys']> {
   const byHash = db
     .select({ id: deploymentKeys.id, deployment: deploymentKeys.deployment, hash: deploymentKeys.hash, revokedAt: deploymentKeys.revokedAt })
     .from(deploymentKeys)
@@ -29,16 +26,8 @@ export function keysRepo(db: Db): Store['keys'] {
 
   return {
     create: (deployment, name) => {
-      const secret = KEY_PREFIX + randomBytes(32).toString('base64url');
-      const record: KeyRecord = {
-        id: randomBytes(9).toString('base64url'),
-        deployment,
-        name,
-        prefix: secret.slice(0, PREFIX_CHARS),
-        hash: sha256(secret).toString('hex'),
-        createdAt: Date.now(),
-        revokedAt: null,
-      };
+      const { secret, ...key } = newKey();
+      const record: KeyRecord = { ...key, deployment, name, createdAt: Date.now(), revokedAt: null };
       try {
         db.insert(deploymentKeys).values(record).run();
       } catch (err) {
@@ -58,7 +47,7 @@ export function keysRepo(db: Db): Store['keys'] {
         .where(and(eq(deploymentKeys.deployment, deployment), eq(deploymentKeys.id, id), isNull(deploymentKeys.revokedAt)))
         .run().changes > 0,
     verify: (secret) => {
-      if (!SECRET_SHAPE.test(secret)) return undefined;
+      if (!KEY_SHAPE.test(secret)) return undefined;
       const digest = sha256(secret);
       const found = byHash.get({ hash: digest.toString('hex') });
       // The index lookup already matched; the constant-time compare keeps the final decision

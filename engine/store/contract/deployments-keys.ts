@@ -1,0 +1,131 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { StoreContext } from './index.ts';
+
+const deployment = (name: string) => ({ name, kind: 'flow' as const, flow: 'chat', traffic: [{ version: 1, weight: 100 }], traceSampleRate: 1 });
+
+export function deploymentsContract(ctx: StoreContext): void {
+  describe('deployments', () => {
+    it('creates, updates traffic and sampling, lists (by name) and deletes', async () => {
+      const store = ctx.store;
+      const d = await store.deployments.create(deployment('blue'));
+      expect(d).toEqual({ ...deployment('blue'), model: null, options: null, createdAt: expect.any(Number), updatedAt: d.createdAt });
+      await store.deployments.create({ ...deployment('api'), kind: 'model', flow: null, model: 'use-lite', options: { contextSize: 512 }, traffic: [] });
+      expect(await store.deployments.get('api')).toMatchObject({ model: 'use-lite', options: { contextSize: 512 } });
+      const canary = [{ version: 1, weight: 90 }, { version: 2, weight: 10 }];
+      const updated = await store.deployments.update('blue', { traffic: canary });
+      expect(updated).toMatchObject({ traffic: canary, traceSampleRate: 1, createdAt: d.createdAt });
+      expect(await store.deployments.update('blue', { traceSampleRate: 0.1 })).toMatchObject({ traffic: canary, traceSampleRate: 0.1 });
+      expect(await store.deployments.update('nope', { traceSampleRate: 0 })).toBeUndefined();
+      expect((await store.deployments.list()).map((x) => [x.name, x.flow])).toEqual([['api', null], ['blue', 'chat']]);
+      expect((await store.deployments.get('blue'))?.traffic).toEqual(canary);
+      expect(await store.deployments.delete('blue')).toBe(true);
+      expect(await store.deployments.delete('blue')).toBe(false);
+      expect(await store.deployments.get('blue')).toBeUndefined();
+    });
+
+    it('refuses a second deployment of the same name with deployment_exists', async () => {
+      await ctx.store.deployments.create(deployment('blue'));
+      await expect(ctx.store.deployments.create(deployment('blue'))).rejects.toThrow(expect.objectContaining({ code: 'deployment_exists', status: 409 }));
+    });
+  });
+}
+
+export function keysContract(ctx: StoreContext): void {
+  describe('keys', () => {
+    beforeEach(async () => {
+      await ctx.store.deployments.create(deployment('blue'));
+      await ctx.store.deployments.create(deployment('green'));
+    });
+
+    it('creates a 256-bit secret shown once; only a prefix is listed', async () => {
+      const store = ctx.store;
+      const { row, secret } = await store.keys.create('blue', 'ci');
+      expect(secret).toMatch(/^weir_[A-Za-z0-9_-]{43}$/);
+      expect(Buffer.from(secret.slice(5), 'base64url')).toHaveLength(32);
+      expect(row).toEqual({ id: expect.any(String), deployment: 'blue', name: 'ci', prefix: secret.slice(0, 12), createdAt: expect.any(Number), revokedAt: null });
+      expect(await store.keys.list('blue')).toEqual([row]);
+      expect(JSON.stringify(await store.keys.list('blue'))).not.toContain(secret.slice(12));
+      expect(await store.keys.list('green')).toEqual([]);
+    });
+
+    it('verify accepts the right secret and rejects wrong, revoked and malformed ones', async () => {
+      const store = ctx.store;
+      const a = await store.keys.create('blue', 'a');
+      const b = await store.keys.create('green', 'b');
+      expect(await store.keys.verify(a.secret)).toEqual({ deployment: 'blue', keyId: a.row.id });
+      // Another deployment's key verifies as that deployment's, so the caller can refuse it.
+      expect(await store.keys.verify(b.secret)).toEqual({ deployment: 'green', keyId: b.row.id });
+      const flipped = a.secret.slice(0, -1) + (a.secret.endsWith('A') ? 'B' : 'A');
+      for (const bad of [flipped, '', 'weir_', a.secret + 'x', a.secret.slice(1), a.row.prefix, ` ${a.secret}`]) {
+        expect(await store.keys.verify(bad)).toBeUndefined();
+      }
+      expect(await store.keys.revoke('green', a.row.id)).toBe(false);
+      expect(await store.keys.revoke('blue', a.row.id)).toBe(true);
+      expect(await store.keys.revoke('blue', a.row.id)).toBe(false);
+      expect(await store.keys.verify(a.secret)).toBeUndefined();
+      expect((await store.keys.list('blue'))[0].revokedAt).toEqual(expect.any(Number));
+      expect((await store.keys.verify(b.secret))?.deployment).toBe('green');
+    });
+
+    it('keys survive a reopen and go away with their deployment', async () => {
+      const { secret } = await ctx.store.keys.create('blue', 'a');
+      const store = await ctx.reopen();
+      expect((await store.keys.verify(secret))?.deployment).toBe('blue');
+      await store.deployments.delete('blue');
+      expect(await store.keys.verify(secret)).toBeUndefined();
+      expect(await store.keys.list('blue')).toEqual([]);
+    });
+
+    it('refuses a key for a deployment that does not exist with deployment_not_found', async () => {
+      await expect(ctx.store.keys.create('no-such-deployment', 'k')).rejects.toThrow(expect.objectContaining({ code: 'deployment_not_found' }));
+      expect(await ctx.store.keys.list('no-such-deployment')).toEqual([]);
+    });
+  });
+}
+
+export function usageContract(ctx: StoreContext): void {
+  describe('usage', () => {
+    it('adds each call to its deployment, key and minute row', async () => {
+      const store = ctx.store;
+      const t = Date.UTC(2026, 0, 1, 12, 0, 5);
+      const minute = Math.floor(t / 60_000);
+      await store.usage.record('blue', 'k1', { prompt_tokens: 10, completion_tokens: 5, cost: 0.01 }, t);
+      await store.usage.record('blue', 'k1', { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 }, t + 50_000);
+      await store.usage.record('blue', null, { prompt_tokens: 1 }, t);
+      await store.usage.record('blue', 'k1', {}, t + 60_000);
+      await store.usage.record('green', 'k1', { prompt_tokens: 100 }, t);
+      await store.usage.record('blue', 'k1', { prompt_tokens: Number.NaN, completion_tokens: -4 }, t);
+      // Rows come by minute; within a minute the port promises no order of keys (databases sort NULL differently).
+      const rows = await store.usage.list('blue');
+      expect(rows.map((r) => r.minute)).toEqual([minute, minute, minute + 1]);
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          { minute, keyId: null, requests: 1, promptTokens: 1, completionTokens: 0, cost: 0 },
+          { minute, keyId: 'k1', requests: 3, promptTokens: 13, completionTokens: 7, cost: 0.01 },
+          { minute: minute + 1, keyId: 'k1', requests: 1, promptTokens: 0, completionTokens: 0, cost: 0 },
+        ]),
+      );
+      expect(await store.usage.list('blue', minute + 1)).toHaveLength(1);
+      expect(await store.usage.list('nobody')).toEqual([]);
+    });
+
+    it('counts several requests at once, and concurrent records from two connections add up in one row', async () => {
+      const store = ctx.store;
+      const other = await ctx.another();
+      const t = Date.UTC(2026, 0, 1, 12, 0, 5);
+      const minute = Math.floor(t / 60_000);
+      await store.usage.record('blue', 'k1', { prompt_tokens: 4 }, t, 3);
+      await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store).usage.record('blue', 'k1', { prompt_tokens: 1, cost: 0.5 }, t)));
+      // Calls without a key share one row too.
+      await Promise.all(Array.from({ length: 4 }, (_, i) => (i % 2 ? other : store).usage.record('blue', null, { completion_tokens: 2 }, t + 1)));
+      const rows = await store.usage.list('blue');
+      expect(rows).toHaveLength(2);
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          { minute, keyId: 'k1', requests: 13, promptTokens: 14, completionTokens: 0, cost: 5 },
+          { minute, keyId: null, requests: 4, promptTokens: 0, completionTokens: 8, cost: 0 },
+        ]),
+      );
+    });
+  });
+}

@@ -1,0 +1,54 @@
+import { timingSafeEqual } from 'node:crypto';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { WeirError } from '../../errors.ts';
+import { FOREIGN_KEY_VIOLATION, pgCode, type Db } from './db.ts';
+import { deploymentKeys, type KeyRecord } from './schema.ts';
+import { KEY_SHAPE, newKey, sha256 } from '../shared.ts';
+import type { KeyRow, Store } from '../types.ts';
+
+function toKeyRow({ hash: _hash, ...row }: KeyRecord): KeyRow {
+  return row;
+}
+
+/** Only the SHA-256 of a key is stored (../shared.ts), looked up through a unique index. */
+export function keysRepo(db: Db): Store['keys'] {
+  const byHash = db
+    .select({ id: deploymentKeys.id, deployment: deploymentKeys.deployment, hash: deploymentKeys.hash, revokedAt: deploymentKeys.revokedAt })
+    .from(deploymentKeys)
+    .where(eq(deploymentKeys.hash, sql.placeholder('hash')))
+    .prepare('weir_key_by_hash');
+
+  return {
+    create: async (deployment, name) => {
+      const { secret, ...key } = newKey();
+      const record: KeyRecord = { ...key, deployment, name, createdAt: Date.now(), revokedAt: null };
+      try {
+        await db.insert(deploymentKeys).values(record);
+      } catch (err) {
+        if (pgCode(err) === FOREIGN_KEY_VIOLATION) {
+          throw new WeirError('deployment_not_found', `deployment "${deployment}" not found`, { status: 404, cause: err });
+        }
+        throw err;
+      }
+      return { row: toKeyRow(record), secret };
+    },
+    list: async (deployment) =>
+      (await db.select().from(deploymentKeys).where(eq(deploymentKeys.deployment, deployment)).orderBy(asc(deploymentKeys.createdAt))).map(toKeyRow),
+    revoke: async (deployment, id) =>
+      ((
+        await db
+          .update(deploymentKeys)
+          .set({ revokedAt: Date.now() })
+          .where(and(eq(deploymentKeys.deployment, deployment), eq(deploymentKeys.id, id), isNull(deploymentKeys.revokedAt)))
+      ).rowCount ?? 0) > 0,
+    verify: async (secret) => {
+      if (!KEY_SHAPE.test(secret)) return undefined;
+      const digest = sha256(secret);
+      const [found] = await byHash.execute({ hash: digest.toString('hex') });
+      // The index lookup already matched; the constant-time compare keeps the final decision
+      // independent of how many leading bytes agree, whatever the lookup did.
+      if (!found || found.revokedAt !== null || !timingSafeEqual(Buffer.from(found.hash, 'hex'), digest)) return undefined;
+      return { deployment: found.deployment, keyId: found.id };
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { bytewise, type Db } from './db.ts';
+import { usageRecords } from './schema.ts';
+import type { Store } from '../types.ts';
+
+const MINUTE_MS = 60_000;
+const count = (n: number | undefined): number => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0);
+
+/**
+ * Usage per deployment, key and minute; every call adds to its minute's row in one upsert, which
+ * Postgres applies atomically, so instances recording the same minute at once add up, never overwrite.
+ */
+export function usageRepo(db: Db): Store['usage'] {
+  const ph = sql.placeholder;
+  const add = db
+    .insert(usageRecords)
+    .values({
+      deployment: ph('deployment'), keyId: ph('keyId'), minute: ph('minute'), requests: ph('requests'),
+      promptTokens: ph('promptTokens'), completionTokens: ph('completionTokens'), cost: ph('cost'),
+    })
+    .onConflictDoUpdate({
+      target: [usageRecords.deployment, usageRecords.keyId, usageRecords.minute],
+      set: {
+        requests: sql`"usage_records"."requests" + excluded."requests"`,
+        promptTokens: sql`"usage_records"."prompt_tokens" + excluded."prompt_tokens"`,
+        completionTokens: sql`"usage_records"."completion_tokens" + excluded."completion_tokens"`,
+        cost: sql`"usage_records"."cost" + excluded."cost"`,
+      },
+    })
+    .prepare('weir_usage_add');
+
+  return {
+    record: async (deployment, keyId, usage, at = Date.now(), requests = 1) => {
+      await add.execute({
+        requests,
+        deployment,
+        keyId: keyId ?? '',
+        minute: Math.floor(at / MINUTE_MS),
+        promptTokens: Math.round(count(usage?.prompt_tokens)),
+        completionTokens: Math.round(count(usage?.completion_tokens)),
+        cost: count(usage?.cost),
+      });
+    },
+    list: async (deployment, sinceMinute) =>
+      (
+        await db
+          .select()
+          .from(usageRecords)
+          .where(and(eq(usageRecords.deployment, deployment), sinceMinute === undefined ? undefined : gte(usageRecords.minute, sinceMinute)))
+          .orderBy(asc(usageRecords.minute), asc(bytewise(usageRecords.keyId)))
+      ).map((r) => ({
+        minute: r.minute,
+        keyId: r.keyId === '' ? null : r.keyId,
+        requests: r.requests,
+        promptTokens: r.promptTokens,
+        completionTokens: r.completionTokens,
+        cost: r.cost,
+      })),
+  };
+}

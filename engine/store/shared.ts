@@ -1,0 +1,26 @@
+/**
+ * Pure rules every Store implementation shares (sqlite/, postgres/), so the two cannot drift:
+ * what a deployment key looks like and how it is hashed, and how an interrupted run is marked.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+export const KEY_PREFIX = 'weir_';
+/** Characters of a key kept in the clear to tell keys apart; never enough to use it. */
+export const KEY_PREFIX_CHARS = 12;
+// 'weir_' + base64url(32 bytes) is 5 + 43 characters; anything else is not ours and skips the hash.
+export const KEY_SHAPE = /^weir_[A-Za-z0-9_-]{43}$/;
+
+export const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * A new deployment key: a random 256-bit secret (returned once), its id, its listed prefix and the
+ * SHA-256 hex that is all the store keeps. A single SHA-256 is as strong as any password hash for
+ * random 256-bit secrets and costs microseconds.
+ */
+export function newKey(): { id: string; secret: string; prefix: string; hash: string } {
+  const secret = KEY_PREFIX + randomBytes(32).toString('base64url');
+  return { id: randomBytes(9).toString('base64url'), secret, prefix: secret.slice(0, KEY_PREFIX_CHARS), hash: sha256(secret).toString('hex') };
+}
+
+/** The error a run left `queued` or `running` by a stopped process is finished with. */
+export const INTERRUPTED_ERROR = { code: 'interrupted', message: 'the server stopped before this run finished' };

@@ -1,0 +1,293 @@
+/**
+ * The SQLite schema as code. drizzle-kit generates engine/store/sqlite/migrations/ from this file
+ * (`npm run db:generate`); the generated SQL is committed and never edited by hand.
+ * Times are epoch milliseconds in integer columns.
+ */
+import { blob, customType, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { SerializedError } from '../../errors.ts';
+import type { Usage } from '../../node-definition.ts';
+import type { ModelEntry } from '../../models/types.ts';
+import type { ModelDeploymentOptions, StoredRunStatus, TrafficSplit } from '../types.ts';
+import { toJsonText } from './json.ts';
+import type { DataJobOptions } from '../data-types.ts';
+
+/**
+ * JSON text for values that come from users and nodes (run inputs, outputs, traces, events).
+ * Unlike `text({ mode: 'json' })` it never throws on BigInt or cycles: those become a note,
+ * and the value is stringified once on the hot write path instead of being checked first.
+ */
+const userJson = customType<{ data: unknown; driverData: string }>({
+  dataType: () => 'text',
+  toDriver: (value) => toJsonText(value),
+  fromDriver: (value) => JSON.parse(value) as unknown,
+});
+
+export const flows = sqliteTable('flows', {
+  name: text('name').primaryKey(),
+  source: text('source').notNull(),
+  format: text('format').$type<'yaml' | 'json'>().notNull(),
+  definition: text('definition', { mode: 'json' }).$type<unknown>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const flowVersions = sqliteTable(
+  'flow_versions',
+  {
+    flow: text('flow').notNull(),
+    number: integer('number').notNull(),
+    hash: text('hash').notNull(),
+    message: text('message').notNull().default(''),
+    author: text('author').notNull().default(''),
+    source: text('source').notNull(),
+    definition: text('definition', { mode: 'json' }).$type<unknown>().notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('flow_versions_flow_number').on(t.flow, t.number), index('flow_versions_flow_hash').on(t.flow, t.hash)],
+);
+
+export const deployments = sqliteTable('deployments', {
+  name: text('name').primaryKey(),
+  kind: text('kind').$type<'flow' | 'model'>().notNull(),
+  flow: text('flow'),
+  /** Model deployments: the catalog id they serve, and how (context size, connection …). */
+  model: text('model'),
+  options: text('options', { mode: 'json' }).$type<ModelDeploymentOptions>(),
+  traffic: text('traffic', { mode: 'json' }).$type<TrafficSplit[]>().notNull(),
+  traceSampleRate: real('trace_sample_rate').notNull().default(1),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const deploymentKeys = sqliteTable(
+  'deployment_keys',
+  {
+    id: text('id').primaryKey(),
+    deployment: text('deployment')
+      .notNull()
+      .references(() => deployments.name, { onDelete: 'cascade' }),
+    name: text('name').notNull().default(''),
+    prefix: text('prefix').notNull(),
+    /** SHA-256 hex of the secret; the secret itself is never stored. */
+    hash: text('hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('deployment_keys_hash').on(t.hash), index('deployment_keys_deployment').on(t.deployment)],
+);
+
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    flow: text('flow').notNull(),
+    version: integer('version'),
+    deployment: text('deployment'),
+    mode: text('mode').$type<'draft' | 'sync' | 'async'>().notNull(),
+    status: text('status').$type<StoredRunStatus>().notNull(),
+    inputs: userJson('inputs'),
+    outputs: userJson('outputs').$type<Record<string, unknown> | null>(),
+    error: userJson('error').$type<SerializedError | null>(),
+    usage: userJson('usage').$type<Usage | null>(),
+    startedAt: integer('started_at').notNull(),
+    endedAt: integer('ended_at'),
+    durationMs: real('duration_ms'),
+  },
+  (t) => [
+    index('runs_started').on(t.startedAt),
+    index('runs_flow_started').on(t.flow, t.startedAt),
+    index('runs_deployment_started').on(t.deployment, t.startedAt),
+    index('runs_status_started').on(t.status, t.startedAt),
+  ],
+);
+
+export const nodeTraces = sqliteTable(
+  'node_traces',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    node: text('node').notNull(),
+    type: text('type').notNull(),
+    status: text('status').notNull(),
+    startMs: real('start_ms'),
+    endMs: real('end_ms'),
+    attempts: integer('attempts').notNull().default(0),
+    inputs: userJson('inputs'),
+    output: userJson('output'),
+    error: userJson('error').$type<SerializedError | null>(),
+    skipReason: text('skip_reason'),
+    usage: userJson('usage').$type<Usage | null>(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.idx] })],
+);
+
+export const runEvents = sqliteTable(
+  'run_events',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    data: userJson('data'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.seq] })],
+);
+
+export const connections = sqliteTable('connections', {
+  name: text('name').primaryKey(),
+  type: text('type').notNull(),
+  settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  /** Names only (not secret), so listing works without decrypting anything. */
+  secretNames: text('secret_names', { mode: 'json' }).$type<string[]>().notNull(),
+  /** AES-256-GCM: 12-byte IV, 16-byte tag, then the ciphertext of the secrets' JSON. */
+  secrets: blob('secrets', { mode: 'buffer' }),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const usageRecords = sqliteTable(
+  'usage_records',
+  {
+    deployment: text('deployment').notNull(),
+    /** '' when the call had no key (a primary key column cannot hold NULL usefully). */
+    keyId: text('key_id').notNull().default(''),
+    /** Epoch minute: Math.floor(ms / 60000). */
+    minute: integer('minute').notNull(),
+    requests: integer('requests').notNull().default(0),
+    promptTokens: integer('prompt_tokens').notNull().default(0),
+    completionTokens: integer('completion_tokens').notNull().default(0),
+    cost: real('cost').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.deployment, t.keyId, t.minute] })],
+);
+
+export type FlowRecord = typeof flows.$inferSelect;
+export type VersionRecord = typeof flowVersions.$inferSelect;
+export type DeploymentRecord = typeof deployments.$inferSelect;
+export type KeyRecord = typeof deploymentKeys.$inferSelect;
+export type RunRecord = typeof runs.$inferSelect;
+export type NodeTraceRecord = typeof nodeTraces.$inferSelect;
+export type RunEventRecord = typeof runEvents.$inferSelect;
+export type ConnectionRecord = typeof connections.$inferSelect;
+export type UsageRecord = typeof usageRecords.$inferSelect;
+
+/** Models registered by the user (`weir models add`); the shipped catalog lives in code. */
+export const models = sqliteTable('models', {
+  id: text('id').primaryKey(),
+  entry: text('entry', { mode: 'json' }).$type<ModelEntry>().notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** A data index ("add your data"): documents → chunks → vectors (HNSW file) + full text (FTS5). */
+export const dataIndexes = sqliteTable('data_indexes', {
+  name: text('name').primaryKey(),
+  /** Catalog id of the embedding model; chunks are sized in its tokens. */
+  embeddingModel: text('embedding_model').notNull(),
+  dims: integer('dims').notNull(),
+  chunkTokens: integer('chunk_tokens').notNull(),
+  overlapTokens: integer('overlap_tokens').notNull(),
+  createdAt: integer('created_at').notNull(),
+  /** When documents were last added or removed. */
+  builtAt: integer('built_at'),
+});
+
+export const dataDocuments = sqliteTable(
+  'data_documents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    index: text('index')
+      .notNull()
+      .references(() => dataIndexes.name, { onDelete: 'cascade' }),
+    /** The file name (or path relative to the folder added), unique in its index. */
+    name: text('name').notNull(),
+    format: text('format').notNull(),
+    title: text('title').notNull().default(''),
+    /** SHA-256 of the file's bytes: the same file added again is not re-read. */
+    hash: text('hash').notNull(),
+    bytes: integer('bytes').notNull(),
+    chunks: integer('chunks').notNull().default(0),
+    /** Labels given when the document was added, for metadata filters. */
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    addedAt: integer('added_at').notNull(),
+  },
+  (t) => [uniqueIndex('data_documents_index_name').on(t.index, t.name)],
+);
+
+export const dataChunks = sqliteTable(
+  'data_chunks',
+  {
+    /** Also the chunk's label in the HNSW index. */
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    index: text('index').notNull(),
+    document: integer('document')
+      .notNull()
+      .references(() => dataDocuments.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    text: text('text').notNull(),
+    title: text('title').notNull().default(''),
+    headingPath: text('heading_path', { mode: 'json' }).$type<string[]>().notNull(),
+    page: integer('page'),
+    start: integer('start').notNull(),
+    end: integer('end').notNull(),
+    tokens: integer('tokens').notNull(),
+    /** SHA-256 of the normalized text: identical content is embedded once per index. */
+    hash: text('hash').notNull(),
+    /** Record fields of json/jsonl/csv rows. */
+    metadata: text('metadata', { mode: 'json' }).$type<Record<string, string | number | boolean>>(),
+  },
+  (t) => [index('data_chunks_document').on(t.document, t.idx), index('data_chunks_index_hash').on(t.index, t.hash)],
+);
+
+/**
+ * An ingestion job: files staged in the index's folder, processed in order. Recorded before it
+ * starts, each file's outcome as it ends, so a job cut short by a crash resumes at its first
+ * pending file.
+ */
+export const dataJobs = sqliteTable(
+  'data_jobs',
+  {
+    id: text('id').primaryKey(),
+    index: text('index')
+      .notNull()
+      .references(() => dataIndexes.name, { onDelete: 'cascade' }),
+    /** add: new files; reindex: every document again, with the index's (new) embedding model. */
+    kind: text('kind').notNull(),
+    /** queued | running | succeeded | failed | cancelled */
+    status: text('status').notNull(),
+    options: text('options', { mode: 'json' }).$type<DataJobOptions>().notNull(),
+    error: text('error'),
+    createdAt: integer('created_at').notNull(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+    /** Written while the job runs; a running job whose heartbeat is old was cut short. */
+    heartbeatAt: integer('heartbeat_at'),
+  },
+  (t) => [index('data_jobs_index').on(t.index, t.createdAt)],
+);
+
+export const dataJobFiles = sqliteTable(
+  'data_job_files',
+  {
+    job: text('job')
+      .notNull()
+      .references(() => dataJobs.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    name: text('name').notNull(),
+    /** SHA-256 of the bytes: the staged file is <index dir>/files/<hash>. */
+    hash: text('hash').notNull(),
+    bytes: integer('bytes').notNull(),
+    /** pending | added | replaced | unchanged | failed */
+    status: text('status').notNull(),
+    chunks: integer('chunks'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.seq] })],
+);
+
+export type DataIndexRecord = typeof dataIndexes.$inferSelect;
+export type DataDocumentRecord = typeof dataDocuments.$inferSelect;
+export type DataChunkRecord = typeof dataChunks.$inferSelect;
