@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBinding, parseRef, ReferenceSyntaxError, refsOf } from './references.ts';
+import { formatRef, parseBinding, parseRef, ReferenceSyntaxError, refsOf } from './references.ts';
 
 /** Cases around the mutants Stryker left alive in references.ts (see README, Mutation testing). */
 describe('reference names and indexes at the edges of their character classes', () => {
@@ -38,5 +38,29 @@ describe('bindings whose parts are all references', () => {
   it('a mixed structure keeps its literals and lists only its references', () => {
     const b = parseBinding({ n: 1, list: ['x', '${a.output}'], t: 'q: ${inputs.q}' });
     expect(refsOf(b)).toEqual([{ kind: 'node', node: 'a', path: [] }, { kind: 'input', name: 'q', path: [] }]);
+  });
+});
+
+describe('templates that start with a reference', () => {
+  it('a reference followed by text is a template, not the bare reference', () => {
+    expect(parseBinding('${inputs.q}!')).toEqual({ t: 'tpl', parts: [{ kind: 'input', name: 'q', path: [] }, '!'] });
+    expect(parseBinding('${a.output}${b.output}')).toEqual({ t: 'tpl', parts: [{ kind: 'node', node: 'a', path: [] }, { kind: 'node', node: 'b', path: [] }] });
+  });
+});
+
+describe('values a flow built in code can hold', () => {
+  it('an undefined value is a literal, alone or beside a reference, not an error', () => {
+    expect(parseBinding(undefined)).toEqual({ t: 'lit', v: undefined });
+    expect(parseBinding({ a: undefined, b: '${x.output}' })).toEqual({
+      t: 'obj',
+      entries: [['a', { t: 'lit', v: undefined }], ['b', { t: 'ref', ref: { kind: 'node', node: 'x', path: [] } }]],
+    });
+  });
+});
+
+describe('keys formatRef cannot write', () => {
+  it('names the key and the reason in its error', () => {
+    expect(() => formatRef({ kind: 'node', node: 'a', path: ['a}b'] })).toThrow('the key "a}b" holds "}" and cannot be written in a reference');
+    expect(() => formatRef({ kind: 'input', name: `"it's"`, path: [] })).toThrow(`the key "\\"it's\\"" holds both kinds of quote and cannot be written in a reference`);
   });
 });

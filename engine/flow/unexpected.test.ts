@@ -37,7 +37,7 @@ describe('a node type that throws while its node is checked', () => {
       ['validation_failed', 'p', 'nodes.1.inputs.v'],
     ]);
     expect(v.problems[0].message).toContain('refinement blew up');
-    expect(v.problems[1].message).toContain('port blew up');
+    expect(v.problems[1].message).toContain('node "p": checking input "v" failed unexpectedly (Error: port blew up)');
   });
 
   it('refuses to compile a node whose prepare throws, with the node named, as a validation error', () => {

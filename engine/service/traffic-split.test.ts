@@ -102,5 +102,7 @@ describe('traffic split draws in proportion to the weights, not to 100', () => {
     const t = [{ version: 1, weight: 100 }, { version: 2, weight: 0 }];
     expect((await ws.pickVersion(deployment(t), 2)).number).toBe(2);
     await expect(ws.pickVersion(deployment(t), 3)).rejects.toThrow(expect.objectContaining({ code: 'version_not_deployed', status: 400 }));
+    // The message names the deployment and what it does serve, so the caller can pick again.
+    await expect(ws.pickVersion(deployment(t), 3)).rejects.toThrow('version 3 is not deployed on "d" (deployed: 1, 2)');
   });
 });

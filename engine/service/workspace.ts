@@ -236,7 +236,7 @@ export class Workspace {
     let number: number;
     if (pinned !== undefined) {
       if (!d.traffic.some((t) => t.version === pinned)) {
-        throw new WeirError('version_not_deployed', `version ${pinned} is not deployed on "${d.name}" (deployed: ${d.traffic.map((t) => t.version).join(', ')})`, { status: 400 });
+        throw new WeirError('version_not_deployed', `version ${pinned} is not deployed on "${d.name}" (deployed: ${d.traffic.map((t) => t.version).join(', ')})`);
       }
       number = pinned;
     } else {
@@ -246,8 +246,9 @@ export class Workspace {
       // the last version with weight, never to one set to 0 to take it out of traffic.
       number = d.traffic[d.traffic.length - 1].version;
       for (const t of d.traffic) if (t.weight > 0) number = t.version;
+      // A weight of 0 never takes r below 0 (r stays >= 0 until it does), so it is never drawn here.
       for (const t of d.traffic) {
-        if (t.weight > 0 && (r -= t.weight) < 0) {
+        if ((r -= t.weight) < 0) {
           number = t.version;
           break;
         }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { findOnPath, findPgBin } from '../helpers/services/binaries.ts';
 
 /**
  * Test groups that need something from outside npm. On a machine without it `npm test` runs
@@ -21,6 +22,20 @@ export const TEST_GROUPS: TestGroup[] = [
     files: ['test/studio/**/*.test.ts', 'test/docs-page.e2e.test.ts'],
     available: () => existsSync(chromiumPath()),
     install: 'apt-get install chromium (or set CHROMIUM_PATH)',
+  },
+  {
+    // The tests start their own throwaway servers (test/helpers/services/), so only the binaries matter.
+    name: 'Postgres tests',
+    files: ['**/*.pg.test.ts', 'test/cluster/**/*.test.ts'],
+    available: () => findPgBin() !== undefined,
+    install: 'apt-get install postgresql (or set PG_BIN to the folder holding initdb)',
+  },
+  {
+    // The cluster tests need both servers, so they are in both groups.
+    name: 'Redis tests',
+    files: ['**/*.redis.test.ts', 'test/cluster/**/*.test.ts'],
+    available: () => findOnPath('redis-server') !== undefined,
+    install: 'apt-get install redis-server',
   },
 ];
 

@@ -5,12 +5,10 @@ import path from 'node:path';
 import pg from 'pg';
 import { findPgBin } from './binaries.ts';
 import { freePort } from './free-port.ts';
+import type { RunningService } from './running-service.ts';
 import { spawnTied, type TiedProcess } from './tied-process.ts';
 
-export interface RunningService {
-  url: string;
-  stop(): Promise<void>;
-}
+export type { RunningService } from './running-service.ts';
 
 const READY_TIMEOUT_MS = 30_000;
 const PORT_ATTEMPTS = 3;

@@ -9,7 +9,6 @@ import type { Socket } from 'node:net';
  * down, so leaked servers would pile up between runs.
  */
 export interface TiedProcess {
-  pid: number;
   /** stdout and stderr so far (the tail), for error messages. */
   output(): string;
   /** Resolves when the service and its watchdog have exited. */
@@ -85,7 +84,6 @@ export function spawnTied(command: string, args: string[], opts: TiedOptions): T
   for (const h of handles) h.unref();
 
   return {
-    pid: child.pid ?? -1,
     output: () => out,
     exited,
     hasExited: () => done,
