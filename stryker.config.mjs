@@ -35,7 +35,7 @@ const critical = [
   'engine/api/auth.ts',
   'engine/api/body.ts',
   // which version serves a call (Workspace.pickVersion: the traffic split)
-  'engine/service/workspace.ts:204-226',
+  'engine/app/workspace.ts:204-226',
   // hybrid search fusion, and chunking (an overlap off by one survived every test in issue 13)
   'engine/data/vector-ranking.ts',
   'engine/data/chunking.ts',

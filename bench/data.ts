@@ -48,7 +48,7 @@ import { DEFAULT_EF } from '../engine/data/vector-index.ts';
 import { ModelCatalog } from '../engine/models/catalog.ts';
 import { defaultThreads } from '../engine/models/threads.ts';
 import { resizeComputePool } from '../engine/sandbox/compute/shared-pool.ts';
-import { ModelDeployments } from '../engine/service/model-deployments.ts';
+import { ModelDeployments } from '../engine/app/model-deployments.ts';
 import { openStore } from '../engine/store/open.ts';
 import { hybridRows, measureHybrid } from './lib/data-hybrid.ts';
 import { ingest } from './lib/data-ingest.ts';

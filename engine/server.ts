@@ -7,8 +7,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import { FLOW_FILE } from './flow/load.ts';
 import type { NodeRegistry } from './registry.ts';
-import { readFlowSource } from './service/flow-source.ts';
-import { Workspace } from './service/workspace.ts';
+import { readFlowSource } from './app/flow-source.ts';
+import { Workspace } from './app/workspace.ts';
+import { openBus } from './bus/open-bus.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/types.ts';
 
@@ -22,6 +23,8 @@ export interface ServerOptions {
   masterKey?: string;
   /** postgres://… for a server database (default WEIR_DATABASE_URL); SQLite under dataDir without it. */
   databaseUrl?: string;
+  /** redis://… shared by every instance (default WEIR_REDIS_URL); this process alone without it. */
+  redisUrl?: string;
   /** How long shutdown waits for running runs before marking them interrupted. */
   shutdownGraceMs?: number;
   /** Folder of example flows loaded into an empty store. */
@@ -72,8 +75,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const dataDir = path.resolve(opts.dataDir ?? process.env.WEIR_HOME ?? '.weir');
   const databaseUrl = opts.databaseUrl ?? process.env.WEIR_DATABASE_URL;
   const store = await openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY, ...(databaseUrl ? { databaseUrl } : {}) });
+  const redisUrl = opts.redisUrl ?? process.env.WEIR_REDIS_URL;
+  const bus = await openBus(redisUrl || undefined).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   const interruptedAtStart = await store.runs.markInterrupted();
-  const ws = new Workspace(store, opts.registry);
+  const ws = new Workspace(store, opts.registry, { bus });
+  await ws.changes.start();
   // Model deployments load again in the background; calls wait for (or report) their state.
   void ws.models.loadAll().catch((err: unknown) => console.error('loading model deployments failed:', (err as Error).message));
   // Ingestion jobs a crash or shutdown cut short go on where they stopped.
@@ -120,6 +129,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await store.runs.flush(); // queued sync runs first: they are finished, not interrupted
         await store.runs.markInterrupted();
         await store.close();
+        await bus.close();
       })()),
   };
 }

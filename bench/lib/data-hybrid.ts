@@ -2,7 +2,7 @@
 import { hashText } from '../../engine/data/chunking.ts';
 import { VectorIndex } from '../../engine/data/vector-index.ts';
 import type { LoadedModel } from '../../engine/models/types.ts';
-import { DataIndexes, type SearchMode } from '../../engine/service/data-indexes.ts';
+import { DataIndexes, type SearchMode } from '../../engine/app/data/indexes.ts';
 import type { Store } from '../../engine/store/types.ts';
 import { TextGen, TOPIC_NAMES } from './corpus.ts';
 import { CHUNKS, CHUNK_TOKENS, DIST_LABEL, EMBEDDER, OVERLAP_TOKENS, SEARCHES } from './data-settings.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { chunkDocument } from '../../engine/data/chunking.ts';
 import { loadDocument } from '../../engine/data/loaders/index.ts';
 import type { LoadedModel } from '../../engine/models/types.ts';
-import { DataIndexes, EMBED_BATCH } from '../../engine/service/data-indexes.ts';
+import { DataIndexes, EMBED_BATCH } from '../../engine/app/data/indexes.ts';
 import { inBackground } from '../../engine/sandbox/compute/compute-pool.ts';
 import { resizeComputePool } from '../../engine/sandbox/compute/shared-pool.ts';
 import type { Store } from '../../engine/store/types.ts';

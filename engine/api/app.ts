@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { readFlowSource } from '../service/flow-source.ts';
-import type { Workspace } from '../service/workspace.ts';
+import { readFlowSource } from '../app/flow-source.ts';
+import type { Workspace } from '../app/workspace.ts';
 import { requireAdmin } from './auth.ts';
 import { errorBody, errorResponse } from './errors.ts';
 import { connectionRoutes } from './routes/connections.ts';

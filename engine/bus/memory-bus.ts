@@ -64,6 +64,10 @@ export class MemoryBus implements Bus {
     this.#hub = hub;
   }
 
+  onReconnect(): () => void {
+    return () => {};
+  }
+
   async publish(channel: string, message: unknown): Promise<void> {
     this.#open();
     const text = encodeMessage(message);

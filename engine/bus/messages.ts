@@ -27,3 +27,12 @@ export function deliver(handler: (message: unknown) => void, text: string): void
 function reportFailure(err: unknown): void {
   console.error('weir bus: a subscriber failed on a message:', err);
 }
+
+/** Calls a reconnect listener; like a subscriber, one that throws must not cost the others. */
+export function deliverCall(listener: () => void): void {
+  try {
+    listener();
+  } catch (err) {
+    reportFailure(err);
+  }
+}

@@ -54,6 +54,9 @@ describe('redis bus', () => {
     try {
       const got: unknown[] = [];
       await bus.subscribe('ch', (m) => got.push(m));
+      // Told once the connection is back, since whatever was published meanwhile was missed.
+      let reconnects = 0;
+      bus.onReconnect(() => reconnects++);
       const held = (await bus.lock('l', 60_000))!;
       await own.stop();
 
@@ -70,8 +73,10 @@ describe('redis bus', () => {
       for (const call of calls) await expect(call).rejects.toMatchObject(unavailable);
       await expect(bus.get('k')).rejects.toThrow(`the bus (redis://127.0.0.1:${port}) is unavailable`);
 
+      expect(reconnects).toBe(0);
       back = await startRedis({ port });
       await vi.waitFor(async () => expect(await bus.incr('k', 1)).toBe(1), poll);
+      await vi.waitFor(() => expect(reconnects).toBe(1), poll);
       // The subscription made before the outage is restored on the new connection.
       const other = await openRedisBus(back.url, { log: quietLog });
       try {

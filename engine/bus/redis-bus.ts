@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { busClosed, busUnavailable, checkIncrement, checkTtl } from './bus-errors.ts';
-import { deliver, encodeMessage } from './messages.ts';
+import { deliver, deliverCall, encodeMessage } from './messages.ts';
 import { BUS_SCRIPTS, type BusScripts } from './redis-scripts.ts';
 import type { Bus, Lock } from './types.ts';
 
@@ -71,6 +71,21 @@ class RedisBus implements Bus {
       // A copy: a handler may unsubscribe itself or another while we iterate.
       for (const h of [...(handlers ?? [])]) h(text);
     });
+    // ioredis subscribes again on reconnect; what was published while it was away is lost.
+    let lost = false;
+    subscriber.on('close', () => (lost = true));
+    subscriber.on('ready', () => {
+      if (!lost) return;
+      lost = false;
+      for (const l of [...this.#reconnects]) deliverCall(l);
+    });
+  }
+
+  readonly #reconnects = new Set<() => void>();
+
+  onReconnect(listener: () => void): () => void {
+    this.#reconnects.add(listener);
+    return () => this.#reconnects.delete(listener);
   }
 
   async publish(channel: string, message: unknown): Promise<void> {

@@ -35,6 +35,14 @@ export interface Bus {
    */
   lock(name: string, ttlMs: number): Promise<Lock | undefined>;
 
+  /**
+   * Calls `listener` each time this instance gets its connection to the shared bus back after losing
+   * it: messages published in between were missed, so what they would have said is unknown (caches
+   * drop everything). Never called on the in-process bus, which cannot lose messages. Returns the
+   * function that stops the calls.
+   */
+  onReconnect(listener: () => void): () => void;
+
   /** Stops delivery to this instance's subscribers and frees its connections; later calls reject. */
   close(): Promise<void>;
 }

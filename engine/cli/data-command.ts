@@ -10,9 +10,9 @@ import { parseArgs } from 'node:util';
 import { MAX_FILE_BYTES } from '../data/loaders/index.ts';
 import { WeirError } from '../errors.ts';
 import type { NodeRegistry } from '../registry.ts';
-import { generateChatFlow } from '../service/chat-flow.ts';
-import type { JobProgress, JobView } from '../service/ingest-progress.ts';
-import { Workspace } from '../service/workspace.ts';
+import { generateChatFlow } from '../app/chat-flow.ts';
+import type { JobProgress, JobView } from '../app/data/ingest-progress.ts';
+import { Workspace } from '../app/workspace.ts';
 import { openStore } from '../store/open.ts';
 import type { Io } from './commands.ts';
 

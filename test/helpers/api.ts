@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createApp } from '../../engine/api/app.ts';
 import type { AnyNodeDefinition } from '../../engine/node-definition.ts';
 import { NodeRegistry } from '../../engine/registry.ts';
-import { Workspace } from '../../engine/service/workspace.ts';
+import { Workspace } from '../../engine/app/workspace.ts';
 import { openSqliteStore } from '../../engine/store/sqlite/open.ts';
 import { builtinNodes } from '../../nodes/index.ts';
 import { testNodes } from './test-nodes.ts';

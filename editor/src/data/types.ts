@@ -1,4 +1,4 @@
-/** Shapes of the data-index answers (engine/api/routes/indexes.ts, engine/service/ingest-progress.ts). */
+/** Shapes of the data-index answers (engine/api/routes/indexes.ts, engine/app/data/ingest-progress.ts). */
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type FileStatus = 'pending' | 'added' | 'replaced' | 'unchanged' | 'failed';
 

@@ -1,11 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
-import type { ModelDeploymentState } from '../../service/model-deployments.ts';
-import type { Workspace } from '../../service/workspace.ts';
-import type { DeploymentRow, KeyRow, TrafficSplit } from '../../store/types.ts';
+import type { ModelDeploymentState } from '../../app/model-deployments.ts';
+import type { Workspace } from '../../app/workspace.ts';
+import type { DeploymentRow, KeyRow } from '../../store/types.ts';
 import { readJson } from '../body.ts';
-import { notFound } from '../errors.ts';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const Traffic = z.array(z.object({ version: z.number().int().min(1), weight: z.number().min(0).max(100) }).strict()).min(1).max(16);
@@ -50,32 +49,14 @@ const keyJson = (k: KeyRow) => ({ id: k.id, name: k.name, prefix: k.prefix, crea
 /** Deployments of flows (traffic across published versions) or of catalog models, and their keys. */
 export function deploymentRoutes(ws: Workspace): Hono {
   const app = new Hono();
-  const store = ws.store;
-
-  const checkTraffic = async (flow: string, traffic: TrafficSplit[]) => {
-    const seen = new Set<number>();
-    for (const [i, t] of traffic.entries()) {
-      if (seen.has(t.version)) throw new WeirError('invalid_traffic', `version ${t.version} appears twice in traffic`, { status: 400, path: ['traffic', i] });
-      seen.add(t.version);
-      if (!(await store.versions.get(flow, t.version))) throw new WeirError('version_not_found', `flow "${flow}" has no version ${t.version} (publish it first)`, { status: 422, path: ['traffic', i, 'version'] });
-    }
-    if (traffic.reduce((s, t) => s + t.weight, 0) <= 0) throw new WeirError('invalid_traffic', 'traffic weights must add up to more than 0', { status: 400, path: ['traffic'] });
-  };
-
-  const get = async (name: string) => {
-    const d = await store.deployments.get(name);
-    if (!d) throw notFound(`deployment "${name}"`, 'deployment_not_found');
-    return d;
-  };
+  const deployments = ws.deployments;
 
   const json = async (d: DeploymentRow) => deploymentJson(d, d.kind === 'model' ? await ws.models.state(d.name) : undefined);
 
   // The list carries each deployment's count of usable keys (the studio's table shows it).
-  const activeKeys = async (name: string) => (await store.keys.list(name)).filter((k) => k.revokedAt === null).length;
   app.get('/', async (c) => {
-    const all = await store.deployments.list();
-    const counts = await Promise.all(all.map((d) => activeKeys(d.name)));
-    const rows = await Promise.all(all.map(json));
+    const all = await deployments.list();
+    const [rows, counts] = await Promise.all([Promise.all(all.map(json)), Promise.all(all.map((d) => deployments.activeKeyCount(d.name)))]);
     return c.json({ data: rows.map((d, i) => ({ ...d, active_keys: counts[i] })) });
   });
 
@@ -86,64 +67,44 @@ export function deploymentRoutes(ws: Workspace): Hono {
       const { model, context_size, connection, remote_model } = raw;
       if (raw.traffic) throw new WeirError('invalid_request', 'traffic applies to flow deployments only', { status: 400, path: ['traffic'] });
       const options = { ...(context_size !== undefined ? { contextSize: context_size } : {}), ...(connection !== undefined ? { connection } : {}), ...(remote_model !== undefined ? { remoteModel: remote_model } : {}) };
-      await ws.models.check(model, options);
-      if (await store.deployments.get(raw.name)) throw new WeirError('deployment_exists', `deployment "${raw.name}" already exists`, { status: 409, path: ['name'] });
-      const d = await store.deployments.create({ name: raw.name, kind: 'model', flow: null, model, options, traffic: [], traceSampleRate: raw.trace_sample_rate });
-      ws.forgetDeployment(d.name);
-      ws.models.deploy(d);
+      const d = await deployments.createModel({ name: raw.name, model, options, traceSampleRate: raw.trace_sample_rate });
       return c.json(await json(d), 201);
     }
     if (raw.flow === undefined) throw new WeirError('invalid_request', 'give flow (a published flow) or model (a catalog model, GET /api/models)', { status: 400, path: ['flow'] });
     const extra = MODEL_ONLY.find((k) => raw[k] !== undefined);
     if (extra) throw new WeirError('invalid_request', `${extra} applies to model deployments only`, { status: 400, path: [extra] });
-    const body = { ...raw, flow: raw.flow };
-    if (!(await store.flows.get(body.flow))) throw new WeirError('flow_not_found', `flow "${body.flow}" not found`, { status: 404, path: ['flow'] });
-    if (await store.deployments.get(body.name)) throw new WeirError('deployment_exists', `deployment "${body.name}" already exists`, { status: 409, path: ['name'] });
-    const versions = await store.versions.list(body.flow);
-    if (!versions.length && !body.traffic) throw new WeirError('not_published', `flow "${body.flow}" has no published version yet (POST /api/flows/${body.flow}/publish)`, { status: 422, path: ['flow'] });
-    const traffic = body.traffic ?? [{ version: versions[versions.length - 1].number, weight: 100 }];
-    await checkTraffic(body.flow, traffic);
-    const d = await store.deployments.create({ name: body.name, kind: 'flow', flow: body.flow, traffic, traceSampleRate: body.trace_sample_rate });
+    const d = await deployments.createFlow({ name: raw.name, flow: raw.flow, traffic: raw.traffic, traceSampleRate: raw.trace_sample_rate });
     return c.json(deploymentJson(d), 201);
   });
 
-  app.get('/:name', async (c) => c.json(await json(await get(c.req.param('name')))));
+  app.get('/:name', async (c) => c.json(await json(await deployments.get(c.req.param('name')))));
 
   /** Traffic changes take effect on the next call: blue/green, canary, rollback — no restart. */
   app.patch('/:name', async (c) => {
-    const d = await get(c.req.param('name'));
+    const name = c.req.param('name');
+    await deployments.get(name);
     const body = await readJson(c, PatchBody);
-    if (body.traffic && d.kind !== 'flow') throw new WeirError('invalid_request', 'traffic applies to flow deployments only', { status: 400, path: ['traffic'] });
-    if (body.traffic) await checkTraffic(d.flow!, body.traffic);
-    const updated = await store.deployments.update(d.name, { ...(body.traffic ? { traffic: body.traffic } : {}), ...(body.trace_sample_rate !== undefined ? { traceSampleRate: body.trace_sample_rate } : {}) });
-    // Forgotten after the write: a call in between would cache the old row again.
-    ws.forgetDeployment(d.name);
-    return c.json(await json(updated!));
+    const updated = await deployments.update(name, { ...(body.traffic ? { traffic: body.traffic } : {}), ...(body.trace_sample_rate !== undefined ? { traceSampleRate: body.trace_sample_rate } : {}) });
+    return c.json(await json(updated));
   });
 
   app.delete('/:name', async (c) => {
-    const name = (await get(c.req.param('name'))).name;
-    const deleted = await store.deployments.delete(name);
-    ws.forgetDeployment(name);
-    if (!deleted) throw notFound(`deployment "${name}"`);
-    ws.models.undeploy(name);
+    await deployments.delete(c.req.param('name'));
     return c.body(null, 204);
   });
 
   app.post('/:name/keys', async (c) => {
-    const d = await get(c.req.param('name'));
+    const name = c.req.param('name');
+    await deployments.get(name);
     const body = await readJson(c, z.object({ name: z.string().max(100).default('default') }).strict());
-    const { row, secret } = await store.keys.create(d.name, body.name);
+    const { row, secret } = await deployments.createKey(name, body.name);
     return c.json({ ...keyJson(row), key: secret, note: 'the key is shown once; store it now' }, 201);
   });
 
-  app.get('/:name/keys', async (c) => c.json({ data: (await store.keys.list((await get(c.req.param('name'))).name)).map(keyJson) }));
+  app.get('/:name/keys', async (c) => c.json({ data: (await deployments.listKeys(c.req.param('name'))).map(keyJson) }));
 
   app.delete('/:name/keys/:id', async (c) => {
-    const d = await get(c.req.param('name'));
-    const revoked = await store.keys.revoke(d.name, c.req.param('id'));
-    ws.forgetKeys();
-    if (!revoked) throw notFound(`key ${c.req.param('id')}`, 'key_not_found');
+    await deployments.revokeKey(c.req.param('name'), c.req.param('id'));
     return c.body(null, 204);
   });
 

@@ -3,9 +3,9 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
 import { writeFlowYaml } from '../../flow/yaml-source.ts';
-import { diffFlows } from '../../service/flow-diff.ts';
-import { flowName, readFlowSource, type FlowSource } from '../../service/flow-source.ts';
-import type { Workspace } from '../../service/workspace.ts';
+import { diffFlows } from '../../app/flow-diff.ts';
+import { flowName, readFlowSource, type FlowSource } from '../../app/flow-source.ts';
+import type { Workspace } from '../../app/workspace.ts';
 import type { ValidationResult } from '../../flow/validate.ts';
 import type { FlowRow, VersionRow } from '../../store/types.ts';
 import { intParam, parseJsonText, readJson } from '../body.ts';
@@ -115,10 +115,7 @@ export function flowRoutes(ws: Workspace): Hono {
 
   app.delete('/:name', async (c) => {
     const name = c.req.param('name');
-    const using = (await store.deployments.list()).filter((d) => d.flow === name).map((d) => d.name);
-    if (using.length) throw new WeirError('flow_in_use', `flow "${name}" is deployed (${using.join(', ')}); delete those deployments first`, { status: 409 });
-    if (!(await store.flows.delete(name))) throw notFound(`flow "${name}"`, 'flow_not_found');
-    ws.forgetFlow(name);
+    if (!(await ws.deleteFlow(name))) throw notFound(`flow "${name}"`, 'flow_not_found');
     return c.body(null, 204);
   });
 

@@ -7,7 +7,7 @@ import { streamSSE } from 'hono/streaming';
 import { WeirError } from '../../errors.ts';
 import { pricedUsage } from '../../models/pricing.ts';
 import { collect, type GenerationEvent, type GenerateOptions, type LoadedModel, type TokenUsage } from '../../models/types.ts';
-import type { Workspace } from '../../service/workspace.ts';
+import type { Workspace } from '../../app/workspace.ts';
 import { errorBody } from '../errors.ts';
 import { chatChunk, chatCompletion, embeddingList, responseMeta, textChunk, textCompletion, usageChunk } from './openai-format.ts';
 import type { ChatRequest, CompletionRequest, EmbeddingsRequest, GenerationRequest } from './openai-schemas.ts';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { WeirError } from '../../errors.ts';
-import type { Workspace } from '../../service/workspace.ts';
+import type { Workspace } from '../../app/workspace.ts';
 import { isAdmin, presented, unauthorized } from '../auth.ts';
 import { parseJsonText } from '../body.ts';
 import { modelObject } from './openai-format.ts';
@@ -20,15 +20,15 @@ type Caller = { admin: true } | { admin: false; deployment: string; keyId: strin
 async function caller(c: Context, ws: Workspace, adminToken: string): Promise<Caller> {
   if (isAdmin(c, adminToken)) return { admin: true };
   const key = presented(c);
-  const found = key ? await ws.verifyKey(key) : undefined;
-  if (!found || (await ws.deployment(found.deployment))?.kind !== 'model') throw unauthorized();
+  const found = key ? await ws.deployments.verifyKey(key) : undefined;
+  if (!found || (await ws.deployments.cached(found.deployment))?.kind !== 'model') throw unauthorized();
   return { admin: false, ...found };
 }
 
 /** Checks the caller may use deployment `name` and that it is a model deployment. */
 async function authorize(ws: Workspace, who: Caller, name: string, param: 'model' | 'deployment'): Promise<void> {
   if (!who.admin && who.deployment !== name) throw unauthorized();
-  const d = await ws.deployment(name);
+  const d = await ws.deployments.cached(name);
   if (d?.kind === 'model') return;
   if (!who.admin) throw unauthorized();
   throw new WeirError('model_not_found', `there is no model deployment "${name}"`, { status: 404, path: [param] });
@@ -64,7 +64,7 @@ export function openAiRoutes(ws: Workspace, adminToken: string): Hono {
 
   app.get('/models', async (c) => {
     const who = await caller(c, ws, adminToken);
-    const rows = who.admin ? (await ws.store.deployments.list()).filter((d) => d.kind === 'model') : [(await ws.deployment(who.deployment))!];
+    const rows = who.admin ? (await ws.store.deployments.list()).filter((d) => d.kind === 'model') : [(await ws.deployments.cached(who.deployment))!];
     return c.json({ object: 'list', data: rows.map(modelObject) });
   });
 
@@ -72,7 +72,7 @@ export function openAiRoutes(ws: Workspace, adminToken: string): Hono {
     const who = await caller(c, ws, adminToken);
     const name = c.req.param('name');
     await authorize(ws, who, name, 'model');
-    return c.json(modelObject((await ws.deployment(name))!));
+    return c.json(modelObject((await ws.deployments.cached(name))!));
   });
 
   app.post('/chat/completions', async (c) => {

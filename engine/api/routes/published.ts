@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { WeirError } from '../../errors.ts';
 import type { RunResult } from '../../run/executor.ts';
-import type { Workspace } from '../../service/workspace.ts';
+import type { Workspace } from '../../app/workspace.ts';
 import type { DeploymentRow, VersionRow } from '../../store/types.ts';
 import { deploymentKey, unauthorized } from '../auth.ts';
 import { intParam, readJsonObject } from '../body.ts';
@@ -24,8 +24,8 @@ export function publishedRoutes(ws: Workspace): Hono {
 
   const resolve = async (c: Context): Promise<{ d: DeploymentRow; v: VersionRow; keyId: string }> => {
     const name = c.req.param('name')!;
-    const { keyId } = await deploymentKey(c, ws, name);
-    const d = await ws.deployment(name);
+    const { keyId } = await deploymentKey(c, ws.deployments, name);
+    const d = await ws.deployments.cached(name);
     if (!d || d.kind !== 'flow') throw unauthorized();
     const v = await ws.pickVersion(d, intParam(c.req.header('weir-version'), 'weir-version'));
     return { d, v, keyId };
@@ -83,9 +83,9 @@ export function publishedRoutes(ws: Workspace): Hono {
 
   app.get('/:name/openapi.json', async (c) => {
     const name = c.req.param('name');
-    const model = await ws.deployment(name);
+    const model = await ws.deployments.cached(name);
     if (model?.kind === 'model') {
-      await deploymentKey(c, ws, name);
+      await deploymentKey(c, ws.deployments, name);
       return c.json(modelOpenApi(model, await ws.catalog.get(model.model!)), 200, { 'x-request-id': randomUUID() });
     }
     const { d, v } = await resolve(c);

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { serializeTrace } from '../../run/trace.ts';
-import type { Workspace } from '../../service/workspace.ts';
+import type { Workspace } from '../../app/workspace.ts';
 import { readJson } from '../body.ts';
 import { SseFeed, wantsSse } from '../sse.ts';
 

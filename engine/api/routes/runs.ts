@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { WeirError } from '../../errors.ts';
-import { runJson } from '../../service/run-records.ts';
-import type { Workspace } from '../../service/workspace.ts';
+import { runJson } from '../../app/run-records.ts';
+import type { Workspace } from '../../app/workspace.ts';
 import type { StoredRunStatus } from '../../store/types.ts';
 import { deploymentKey, isAdmin } from '../auth.ts';
 import { intParam } from '../body.ts';
@@ -27,7 +27,7 @@ export function runRoutes(ws: Workspace, adminToken: string): Hono {
     // Not admin: only a key of the run's own deployment; otherwise the same 401 whether or not it exists.
     const deployment = run?.deployment ?? ws.runs.liveDeployment(id);
     if (!run || !deployment) throw new WeirError('unauthorized', 'missing or invalid key', { status: 401 });
-    await deploymentKey(c, ws, deployment);
+    await deploymentKey(c, ws.deployments, deployment);
     return run;
   };
 

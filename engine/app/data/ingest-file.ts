@@ -6,19 +6,19 @@
  * crash resumable (at most the file being committed is done but not marked) and the index at one
  * writer.
  */
-import type { Chunk } from '../data/chunking.ts';
-import { chunkDocument } from '../data/chunking.ts';
-import { embedUnique, type Pending } from '../data/embed-batches.ts';
-import type { LoadedDocument } from '../data/loaders/types.ts';
-import type { StagedFiles } from '../data/staged-files.ts';
-import type { VectorIndex } from '../data/vector-index.ts';
-import type { LoadedModel } from '../models/types.ts';
-import { unreadable } from '../data/loaders/common.ts';
-import { PDF_TIMEOUT_MS } from '../data/loaders/pdf.ts';
-import { compute } from '../sandbox/compute/shared-pool.ts';
-import { workerTokenizerOf } from '../sandbox/compute/tasks.ts';
-import type { DataIndexRow, DataJobFileRow, DataJobRow } from '../store/data-types.ts';
-import type { Store } from '../store/types.ts';
+import type { Chunk } from '../../data/chunking.ts';
+import { chunkDocument } from '../../data/chunking.ts';
+import { embedUnique, type Pending } from '../../data/embed-batches.ts';
+import type { LoadedDocument } from '../../data/loaders/types.ts';
+import type { StagedFiles } from '../../data/staged-files.ts';
+import type { VectorIndex } from '../../data/vector-index.ts';
+import type { LoadedModel } from '../../models/types.ts';
+import { unreadable } from '../../data/loaders/common.ts';
+import { PDF_TIMEOUT_MS } from '../../data/loaders/pdf.ts';
+import { compute } from '../../sandbox/compute/shared-pool.ts';
+import { workerTokenizerOf } from '../../sandbox/compute/tasks.ts';
+import type { DataIndexRow, DataJobFileRow, DataJobRow } from '../../store/data-types.ts';
+import type { Store } from '../../store/types.ts';
 import type { JobProgress } from './ingest-progress.ts';
 
 export type FileOutcome = Pick<DataJobFileRow, 'status' | 'chunks' | 'errorCode' | 'errorMessage'>;

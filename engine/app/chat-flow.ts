@@ -61,9 +61,7 @@ export async function generateChatFlow(ws: Workspace, index: string, o: { flow?:
     deployment = DEFAULT_CHAT_DEPLOYMENT;
     const d = await ws.store.deployments.get(deployment);
     if (!d) {
-      const row = await ws.store.deployments.create({ name: deployment, kind: 'model', flow: null, model: DEFAULT_CHAT_MODEL, options: {}, traffic: [], traceSampleRate: 1 });
-      ws.forgetDeployment(row.name);
-      ws.models.deploy(row);
+      await ws.deployments.createModel({ name: deployment, model: DEFAULT_CHAT_MODEL, options: {}, traceSampleRate: 1 });
       createdDeployment = true;
     } else if (d.kind !== 'model') {
       throw new WeirError('deployment_exists', `deployment "${deployment}" exists and serves a flow; name a chat model deployment with "deployment"`, { status: 409, path: ['deployment'] });

@@ -39,6 +39,8 @@ interface Shared {
 }
 
 interface Tracked {
+  /** The stored deployment it was loaded for. */
+  row: DeploymentRow;
   shared?: Shared;
   state: ModelState;
   reason?: string;
@@ -88,7 +90,7 @@ export class ModelDeployments {
   deploy(row: DeploymentRow): void {
     if (row.kind !== 'model' || !row.model || this.#closing) return;
     this.undeploy(row.name);
-    const t: Tracked = { state: 'loading', promise: undefined as never };
+    const t: Tracked = { row, state: 'loading', promise: undefined as never };
     t.promise = this.#acquire(row.model, row.options ?? {}, row.name).then((shared) => {
       // Undeployed (or deployed again) while the catalog answered: give the model back.
       if (this.#deployments.get(row.name) !== t) {
@@ -161,6 +163,19 @@ export class ModelDeployments {
    */
   async use(model: string): Promise<LoadedModel> {
     return (await this.#acquire(model, {}, borrower(`data:${model}`))).promise;
+  }
+
+  /**
+   * A deployment changed, here or on another instance: its model is let go when the deployment is
+   * gone or now asks for another model or options (the next call loads what the store says).
+   */
+  async refresh(name: string): Promise<void> {
+    const t = this.#deployments.get(name);
+    if (!t) return;
+    const row = await this.store.deployments.get(name);
+    if (this.#deployments.get(name) !== t) return;
+    if (row?.kind === 'model' && row.model === t.row.model && JSON.stringify(row.options ?? {}) === JSON.stringify(t.row.options ?? {})) return;
+    this.undeploy(name);
   }
 
   /** A deployment was deleted: its model is unloaded once no deployment uses it. */

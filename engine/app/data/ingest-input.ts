@@ -1,6 +1,6 @@
 /** What a job is given, checked before anything is staged: file names, job options, batch limits. */
-import { WeirError } from '../errors.ts';
-import type { DataJobOptions } from '../store/data-types.ts';
+import { WeirError } from '../../errors.ts';
+import type { DataJobOptions } from '../../store/data-types.ts';
 
 export const MAX_FILES_PER_JOB = 10_000;
 const MAX_NAME = 512;

@@ -13,18 +13,18 @@
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { VectorIndex, reciprocalRankFusion, type ScoredId } from '../data/vector-index.ts';
-import { StagedFiles } from '../data/staged-files.ts';
-import { tryLock } from '../data/write-lock.ts';
-import { EMBED_BATCH, embedUnique } from '../data/embed-batches.ts';
-import { WeirError } from '../errors.ts';
-import type { LoadedModel } from '../models/types.ts';
-import type { IndexQuery, RetrievedChunk } from '../node-definition.ts';
-import type { DataChunkRow, DataIndexRow } from '../store/data-types.ts';
-import type { Store } from '../store/types.ts';
+import { VectorIndex, reciprocalRankFusion, type ScoredId } from '../../data/vector-index.ts';
+import { StagedFiles } from '../../data/staged-files.ts';
+import { tryLock } from '../../data/write-lock.ts';
+import { EMBED_BATCH, embedUnique } from '../../data/embed-batches.ts';
+import { WeirError } from '../../errors.ts';
+import type { LoadedModel } from '../../models/types.ts';
+import type { IndexQuery, RetrievedChunk } from '../../node-definition.ts';
+import type { DataChunkRow, DataIndexRow } from '../../store/data-types.ts';
+import type { Store } from '../../store/types.ts';
 import { IngestJobs, type IncomingFile } from './ingest-jobs.ts';
 import type { JobProgress, JobView } from './ingest-progress.ts';
-import type { DataJobOptions } from '../store/data-types.ts';
+import type { DataJobOptions } from '../../store/data-types.ts';
 
 export { EMBED_BATCH };
 

@@ -13,12 +13,15 @@
  * one idle (ingestion ran at the speed of one core: ~10 chunks/s of 256 tokens with USE lite).
  * Ingestion runs as background work, so questions and searches go before its batches.
  */
-import { WeirError } from '../errors.ts';
-import { newRunId } from '../run/run-id.ts';
-import { inBackground } from '../sandbox/compute/compute-pool.ts';
-import { computePool } from '../sandbox/compute/shared-pool.ts';
-import type { DataIndexRow, DataJobOptions, DataJobRow } from '../store/data-types.ts';
-import type { DataIndexes } from './data-indexes.ts';
+import { WeirError } from '../../errors.ts';
+import { newRunId } from '../../run/run-id.ts';
+import { inBackground } from '../../sandbox/compute/compute-pool.ts';
+import { computePool } from '../../sandbox/compute/shared-pool.ts';
+import type { DataIndexRow, DataJobOptions, DataJobRow } from '../../store/data-types.ts';
+import type { StagedFiles } from '../../data/staged-files.ts';
+import type { VectorIndex } from '../../data/vector-index.ts';
+import type { LoadedModel } from '../../models/types.ts';
+import type { Store } from '../../store/types.ts';
 import { FileReader, type FileOutcome, type ReadFile } from './ingest-file.ts';
 import { checkNames, checkOptions, documentName, MAX_FILES_PER_JOB } from './ingest-input.ts';
 import { JobProgress, type JobView } from './ingest-progress.ts';
@@ -47,6 +50,19 @@ export interface ReindexSettings {
 
 class Stopped extends Error {}
 
+/** What jobs need of the data indexes (DataIndexes gives it; declared here so jobs do not import it). */
+export interface IndexAccess {
+  readonly store: Store;
+  get(name: string): Promise<DataIndexRow>;
+  settings(embeddingModel: string, chunkTokens: number, overlapTokens: number): Promise<Pick<DataIndexRow, 'embeddingModel' | 'dims' | 'chunkTokens' | 'overlapTokens'>>;
+  files(name: string): StagedFiles;
+  lock(name: string): () => void;
+  embedder(model: string): Promise<LoadedModel>;
+  vectors(index: DataIndexRow): Promise<VectorIndex>;
+  saveVectors(name: string): Promise<void>;
+  forgetVectors(name: string): void;
+}
+
 export class IngestJobs {
   /** Jobs queued or running in this process. */
   readonly #live = new Map<string, JobProgress>();
@@ -58,7 +74,7 @@ export class IngestJobs {
   readonly #aborts = new Map<string, AbortController>();
   #stopping = false;
 
-  constructor(private readonly indexes: DataIndexes) {}
+  constructor(private readonly indexes: IndexAccess) {}
 
   get #store() {
     return this.indexes.store;

@@ -3,7 +3,7 @@
  * JSON shape for the API, the SSE events the editor follows and the CLI's progress bar.
  */
 import { EventEmitter } from 'node:events';
-import type { DataJobFileRow, DataJobRow } from '../store/data-types.ts';
+import type { DataJobFileRow, DataJobRow } from '../../store/data-types.ts';
 
 export interface FileOutcome {
   name: string;

@@ -7,9 +7,13 @@ import type { RunHost } from '../run/node-context.ts';
 import { withSubflows } from '../run/subflows.ts';
 import type { NodeRegistry } from '../registry.ts';
 import type { DeploymentRow, Store, VersionRow } from '../store/types.ts';
+import { MemoryBus } from '../bus/memory-bus.ts';
+import type { Bus } from '../bus/types.ts';
+import { Changes } from './changes.ts';
+import { Deployments } from './deployments.ts';
 import { ModelCatalog } from '../models/catalog.ts';
 import { flowHash } from './flow-source.ts';
-import { DataIndexes } from './data-indexes.ts';
+import { DataIndexes } from './data/indexes.ts';
 import { ModelDeployments } from './model-deployments.ts';
 import { RunService } from './runs.ts';
 
@@ -35,16 +39,25 @@ export class Workspace {
   /** Data indexes ("add your data") and their ingestion jobs. */
   readonly data: DataIndexes;
   readonly host: RunHost;
+  /** Deployments and keys, with the caches published calls read. */
+  readonly deployments: Deployments;
+  /** What this instance changed, told to the others sharing the bus (and theirs to this one). */
+  readonly changes: Changes;
   readonly #plans = new Map<string, Plan>();
-  /** Deployments read on every published call; dropped by `forgetDeployment` when one changes. */
-  readonly #deployments = new Map<string, DeploymentRow>();
   /** Versions are immutable, so each is read from the store once. */
   readonly #versions = new Map<string, VersionRow>();
 
-  constructor(readonly store: Store, readonly registry: NodeRegistry) {
+  /** `bus` is shared with the other instances (Redis); without one, this process is alone. */
+  constructor(readonly store: Store, readonly registry: NodeRegistry, opts: { bus?: Bus } = {}) {
     this.runs = new RunService(store);
     this.catalog = new ModelCatalog(() => store.models.list());
     this.models = new ModelDeployments(store, this.catalog);
+    this.changes = new Changes(opts.bus ?? new MemoryBus());
+    this.deployments = new Deployments(store, this.models, this.changes);
+    this.changes.on((c) => {
+      if (c.kind === 'flow') this.#forgetFlow(c.name);
+      if (c.kind === 'all') this.#latest.clear();
+    });
     this.data = new DataIndexes(store, store.dir, (model) => this.models.use(model));
     this.host = withSubflows(
       {
@@ -156,22 +169,20 @@ export class Workspace {
     return plan;
   }
 
-  async deployment(name: string): Promise<DeploymentRow | undefined> {
-    let d = this.#deployments.get(name);
-    if (!d) {
-      d = await this.store.deployments.get(name);
-      if (d) this.#deployments.set(name, d);
-    }
-    return d;
+  /**
+   * Deletes a flow's draft and versions; refused while a deployment serves it. Every instance
+   * forgets what it cached of the flow.
+   */
+  async deleteFlow(name: string): Promise<boolean> {
+    const using = (await this.store.deployments.list()).filter((d) => d.flow === name).map((d) => d.name);
+    if (using.length) throw new WeirError('flow_in_use', `flow "${name}" is deployed (${using.join(', ')}); delete those deployments first`, { status: 409 });
+    const deleted = await this.store.flows.delete(name);
+    if (deleted) await this.changes.announce({ kind: 'flow', name });
+    return deleted;
   }
 
-  forgetDeployment(name: string): void {
-    this.#deployments.delete(name);
-    this.#keys.clear();
-  }
-
-  /** A flow was deleted (with its versions): drop what was cached of it. */
-  forgetFlow(flow: string): void {
+  /** A flow was published or deleted (here or elsewhere): drop what was cached of it. */
+  #forgetFlow(flow: string): void {
     this.#latest.delete(flow);
     for (const k of this.#versions.keys()) if (k.startsWith(`${flow}\u0000`)) this.#versions.delete(k);
   }
@@ -186,28 +197,6 @@ export class Workspace {
     return v;
   }
 
-  readonly #keys = new Map<string, { deployment: string; keyId: string }>();
-
-  /**
-   * Verified keys are remembered, so a busy endpoint checks each key against the store once.
-   * Any revocation or deployment removal (all go through this process) forgets them all.
-   */
-  async verifyKey(secret: string): Promise<{ deployment: string; keyId: string } | undefined> {
-    let found = this.#keys.get(secret);
-    if (!found) {
-      found = await this.store.keys.verify(secret);
-      if (found) {
-        if (this.#keys.size >= 10_000) this.#keys.clear();
-        this.#keys.set(secret, found);
-      }
-    }
-    return found;
-  }
-
-  forgetKeys(): void {
-    this.#keys.clear();
-  }
-
   /** Stops runs and jobs and writes the usage counted so far; close the store after this. */
   async close(): Promise<void> {
     const jobs = this.data.jobs.close();
@@ -215,6 +204,7 @@ export class Workspace {
     void this.models.close();
     await this.runs.stopAll();
     await jobs;
+    await this.changes.close();
   }
 
   /** Publishing unchanged content returns the version that already has it. */
@@ -227,7 +217,7 @@ export class Workspace {
     const existing = await this.store.versions.byHash(name, hash);
     if (existing) return { version: existing, created: false };
     const version = await this.store.versions.create({ flow: name, hash, message, author, source: draft.source, definition: draft.definition });
-    this.#latest.set(name, version);
+    await this.changes.announce({ kind: 'flow', name });
     return { version, created: true };
   }
 

@@ -1,0 +1,181 @@
+import { WeirError } from '../errors.ts';
+import type { DeploymentRow, KeyRow, ModelDeploymentOptions, Store, TrafficSplit } from '../store/types.ts';
+import type { Changes } from './changes.ts';
+import type { ModelDeployments } from './model-deployments.ts';
+
+/**
+ * How long a cached deployment or verified key is trusted without hearing of a change. Changes made
+ * through any instance reach the others at once over the bus; this bounds what a lost message (a bus
+ * that was away) can cost: at most this long serving a revoked key or an old traffic split.
+ */
+export const CACHE_MAX_AGE_MS = 1000;
+const MAX_CACHED_KEYS = 10_000;
+
+interface Cached<T> {
+  value: T;
+  at: number;
+}
+
+export interface NewFlowDeployment {
+  name: string;
+  flow: string;
+  traffic?: TrafficSplit[];
+  traceSampleRate: number;
+}
+
+export interface NewModelDeployment {
+  name: string;
+  model: string;
+  options: ModelDeploymentOptions;
+  traceSampleRate: number;
+}
+
+const notFound = (name: string) => new WeirError('deployment_not_found', `deployment "${name}" not found`, { status: 404 });
+
+/**
+ * Deployments and their keys: every change goes through here, so the caches the published endpoints
+ * read on each call (the deployment row, verified keys) are dropped here and on every other instance.
+ */
+export class Deployments {
+  readonly #rows = new Map<string, Cached<DeploymentRow>>();
+  readonly #keys = new Map<string, Cached<{ deployment: string; keyId: string }>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly models: ModelDeployments,
+    private readonly changes: Changes,
+  ) {
+    changes.on((c) => {
+      if (c.kind === 'deployment' || c.kind === 'all') this.#forget(c.kind === 'all' ? undefined : c.name);
+      if (c.kind === 'keys' || c.kind === 'all') this.#keys.clear();
+    });
+  }
+
+  /** The deployment a call names, cached (published calls read it every time). */
+  async cached(name: string): Promise<DeploymentRow | undefined> {
+    const hit = this.#rows.get(name);
+    if (hit && Date.now() - hit.at < CACHE_MAX_AGE_MS) return hit.value;
+    const row = await this.store.deployments.get(name);
+    if (row) this.#rows.set(name, { value: row, at: Date.now() });
+    else this.#rows.delete(name);
+    return row;
+  }
+
+  /** The deployment, read from the store (the management API shows what is stored); 404 if none. */
+  async get(name: string): Promise<DeploymentRow> {
+    const row = await this.store.deployments.get(name);
+    if (!row) throw notFound(name);
+    return row;
+  }
+
+  list(): Promise<DeploymentRow[]> {
+    return this.store.deployments.list();
+  }
+
+  async createFlow(d: NewFlowDeployment): Promise<DeploymentRow> {
+    if (!(await this.store.flows.get(d.flow))) throw new WeirError('flow_not_found', `flow "${d.flow}" not found`, { status: 404, path: ['flow'] });
+    if (await this.store.deployments.get(d.name)) throw exists(d.name);
+    const versions = await this.store.versions.list(d.flow);
+    if (!versions.length && !d.traffic) throw new WeirError('not_published', `flow "${d.flow}" has no published version yet (POST /api/flows/${d.flow}/publish)`, { status: 422, path: ['flow'] });
+    const traffic = d.traffic ?? [{ version: versions[versions.length - 1].number, weight: 100 }];
+    await this.#checkTraffic(d.flow, traffic);
+    const row = await this.store.deployments.create({ name: d.name, kind: 'flow', flow: d.flow, traffic, traceSampleRate: d.traceSampleRate });
+    await this.changes.announce({ kind: 'deployment', name: row.name });
+    return row;
+  }
+
+  /** Stores a model deployment and starts loading its model here (other instances load on first use). */
+  async createModel(d: NewModelDeployment): Promise<DeploymentRow> {
+    await this.models.check(d.model, d.options);
+    if (await this.store.deployments.get(d.name)) throw exists(d.name);
+    const row = await this.store.deployments.create({ name: d.name, kind: 'model', flow: null, model: d.model, options: d.options, traffic: [], traceSampleRate: d.traceSampleRate });
+    await this.changes.announce({ kind: 'deployment', name: row.name });
+    this.models.deploy(row);
+    return row;
+  }
+
+  /** Traffic changes take effect on the next call on every instance: blue/green, canary, rollback. */
+  async update(name: string, patch: { traffic?: TrafficSplit[]; traceSampleRate?: number }): Promise<DeploymentRow> {
+    const d = await this.get(name);
+    if (patch.traffic && d.kind !== 'flow') throw new WeirError('invalid_request', 'traffic applies to flow deployments only', { status: 400, path: ['traffic'] });
+    if (patch.traffic) await this.#checkTraffic(d.flow!, patch.traffic);
+    const updated = await this.store.deployments.update(name, patch);
+    if (!updated) throw notFound(name);
+    // Announced after the write: a call in between would cache the old row again.
+    await this.changes.announce({ kind: 'deployment', name });
+    return updated;
+  }
+
+  /** Removes it with its keys; its runs and usage stay as history. */
+  async delete(name: string): Promise<void> {
+    await this.get(name);
+    const deleted = await this.store.deployments.delete(name);
+    this.models.undeploy(name);
+    await this.changes.announce({ kind: 'deployment', name });
+    await this.changes.announce({ kind: 'keys', deployment: name });
+    if (!deleted) throw notFound(name);
+  }
+
+  async createKey(deployment: string, keyName: string): Promise<{ row: KeyRow; secret: string }> {
+    await this.get(deployment);
+    return this.store.keys.create(deployment, keyName);
+  }
+
+  async listKeys(deployment: string): Promise<KeyRow[]> {
+    await this.get(deployment);
+    return this.store.keys.list(deployment);
+  }
+
+  /** Usable keys per deployment (the studio's list shows the count). */
+  async activeKeyCount(deployment: string): Promise<number> {
+    return (await this.store.keys.list(deployment)).filter((k) => k.revokedAt === null).length;
+  }
+
+  /** A revoked key is refused on the next call, on every instance. */
+  async revokeKey(deployment: string, id: string): Promise<void> {
+    await this.get(deployment);
+    const revoked = await this.store.keys.revoke(deployment, id);
+    await this.changes.announce({ kind: 'keys', deployment });
+    if (!revoked) throw new WeirError('key_not_found', `key ${id} not found`, { status: 404 });
+  }
+
+  /**
+   * The deployment and key a secret belongs to, if it is valid and not revoked. Verified keys are
+   * remembered, so a busy endpoint checks each key against the store about once a second.
+   */
+  async verifyKey(secret: string): Promise<{ deployment: string; keyId: string } | undefined> {
+    const hit = this.#keys.get(secret);
+    if (hit && Date.now() - hit.at < CACHE_MAX_AGE_MS) return hit.value;
+    const found = await this.store.keys.verify(secret);
+    if (!found) {
+      this.#keys.delete(secret);
+      return undefined;
+    }
+    if (this.#keys.size >= MAX_CACHED_KEYS) this.#keys.clear();
+    this.#keys.set(secret, { value: found, at: Date.now() });
+    return found;
+  }
+
+  #forget(name: string | undefined): void {
+    if (name === undefined) this.#rows.clear();
+    else this.#rows.delete(name);
+    // A model deployment deleted or changed elsewhere: let go of its model here if it no longer serves.
+    for (const n of name === undefined ? this.models.names() : [name]) {
+      void this.models.refresh(n).catch((err: unknown) => console.error(`model deployment "${n}" could not be checked:`, (err as Error).message));
+    }
+  }
+
+  async #checkTraffic(flow: string, traffic: TrafficSplit[]): Promise<void> {
+    const seen = new Set<number>();
+    for (const [i, t] of traffic.entries()) {
+      if (seen.has(t.version)) throw new WeirError('invalid_traffic', `version ${t.version} appears twice in traffic`, { status: 400, path: ['traffic', i] });
+      seen.add(t.version);
+      if (!(await this.store.versions.get(flow, t.version))) {
+        throw new WeirError('version_not_found', `flow "${flow}" has no version ${t.version} (publish it first)`, { status: 422, path: ['traffic', i, 'version'] });
+      }
+    }
+    if (traffic.reduce((s, t) => s + t.weight, 0) <= 0) throw new WeirError('invalid_traffic', 'traffic weights must add up to more than 0', { status: 400, path: ['traffic'] });
+  }
+}
+
+const exists = (name: string) => new WeirError('deployment_exists', `deployment "${name}" already exists`, { status: 409, path: ['name'] });
