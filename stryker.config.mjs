@@ -34,8 +34,8 @@ const critical = [
   // who may call, and what a call may send
   'engine/api/auth.ts',
   'engine/api/body.ts',
-  // which version serves a call (Workspace.pickVersion: the traffic split)
-  'engine/app/workspace.ts:204-226',
+  // which version serves a call (the traffic split)
+  'engine/app/traffic.ts',
   // hybrid search fusion, and chunking (an overlap off by one survived every test in issue 13)
   'engine/data/vector-ranking.ts',
   'engine/data/chunking.ts',
@@ -45,7 +45,7 @@ const critical = [
 function changedOnly() {
   const base = process.env.WEIR_MUTATE_BASE ?? 'HEAD~1';
   const changed = new Set(execFileSync('git', ['diff', '--name-only', base], { encoding: 'utf8' }).split('\n').filter(Boolean));
-  const picked = critical.filter((m) => changed.has(m.replace(/:\d+-\d+$/, '')));
+  const picked = critical.filter((m) => changed.has(m));
   // An empty list would make Stryker mutate nothing and fail; say so plainly instead.
   if (!picked.length) {
     console.log(`test:mutation:changed: no critical module differs from ${base}; nothing to mutate.`);
@@ -73,6 +73,7 @@ export default {
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: true },
   tempDirName: '.stryker-tmp',
-  ignorePatterns: ['.weir', 'coverage', 'test-results', 'reports'],
+  // Other runs' sandboxes (a second run with its own --tempDirName) must not be copied into this one.
+  ignorePatterns: ['.weir', 'coverage', 'test-results', 'reports', '/.stryker-tmp*'],
   cleanTempDir: true,
 };

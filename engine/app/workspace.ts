@@ -16,6 +16,7 @@ import { flowHash } from './flow-source.ts';
 import { DataIndexes } from './data/indexes.ts';
 import { ModelDeployments } from './model-deployments.ts';
 import { RunService } from './runs.ts';
+import { servedVersion } from './traffic.ts';
 
 const MAX_CACHED_PLANS = 256;
 
@@ -223,27 +224,7 @@ export class Workspace {
 
   /** The version that serves one call: pinned by the caller, or drawn by traffic weight. */
   async pickVersion(d: DeploymentRow, pinned: number | undefined): Promise<VersionRow> {
-    let number: number;
-    if (pinned !== undefined) {
-      if (!d.traffic.some((t) => t.version === pinned)) {
-        throw new WeirError('version_not_deployed', `version ${pinned} is not deployed on "${d.name}" (deployed: ${d.traffic.map((t) => t.version).join(', ')})`);
-      }
-      number = pinned;
-    } else {
-      const total = d.traffic.reduce((s, t) => s + t.weight, 0);
-      let r = Math.random() * total;
-      // Float sums can leave r a hair above 0 after the last weight (0.3 + 0.7 do): that draw goes to
-      // the last version with weight, never to one set to 0 to take it out of traffic.
-      number = d.traffic[d.traffic.length - 1].version;
-      for (const t of d.traffic) if (t.weight > 0) number = t.version;
-      // A weight of 0 never takes r below 0 (r stays >= 0 until it does), so it is never drawn here.
-      for (const t of d.traffic) {
-        if ((r -= t.weight) < 0) {
-          number = t.version;
-          break;
-        }
-      }
-    }
+    const number = servedVersion(d, pinned);
     const v = await this.version(d.flow!, number);
     if (!v) throw new WeirError('version_not_found', `version ${number} of flow "${d.flow}" not found`, { status: 404 });
     return v;
