@@ -12,10 +12,18 @@ describe('JSON bodies', () => {
   it('accepts nesting exactly at the limit and refuses one level more', () => {
     expect(() => parseJsonText(nested(MAX_NESTING))).not.toThrow();
     expect(() => parseJsonText(nested(MAX_NESTING + 1))).toThrow(expect.objectContaining({ code: 'json_too_deep', status: 400 }));
+    expect(() => parseJsonText(nested(MAX_NESTING + 1))).toThrow(`JSON nests deeper than ${MAX_NESTING} levels`);
   });
 
   it('names what is wrong with invalid JSON', () => {
     expect(() => parseJsonText('{"a":')).toThrow(expect.objectContaining({ code: 'invalid_json', status: 400 }));
+    let parserSays = '';
+    try {
+      JSON.parse('{"a":');
+    } catch (err) {
+      parserSays = (err as Error).message;
+    }
+    expect(() => parseJsonText('{"a":')).toThrow(`the body is not valid JSON: ${parserSays}`);
   });
 
   const app = new Hono();
@@ -44,6 +52,15 @@ describe('JSON bodies', () => {
     const error = await errorOf(res);
     expect(error).toMatchObject({ code: 'invalid_request', param: 'limit.n' });
     expect(error.message).toMatch(/^limit\.n: /);
+  });
+
+  it('a schema refusing the whole body gives the bare reason, with no field named', async () => {
+    const res = await post('/schema', '[]');
+    expect(res.status).toBe(400);
+    const error = await errorOf(res);
+    expect(error).toMatchObject({ code: 'invalid_request', param: null });
+    const expected = z.object({}).safeParse([]).error?.issues[0].message;
+    expect(error.message).toBe(expected);
   });
 
   it('takes whole numbers from 0 up in integer parameters and names the parameter otherwise', async () => {

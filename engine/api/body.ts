@@ -35,7 +35,9 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   if (!r.success) {
     const issue = r.error.issues[0];
     const param = issue.path.join('.') || null;
-    throw new WeirError('invalid_request', `${param ? `${param}: ` : ''}${issue.message}`, { status: 400, path: issue.path as (string | number)[] });
+    // A refusal of the whole body has an empty path: no field to name, so no path (param null, not "").
+    const path = issue.path.length ? (issue.path as (string | number)[]) : undefined;
+    throw new WeirError('invalid_request', `${param ? `${param}: ` : ''}${issue.message}`, { status: 400, path });
   }
   return r.data;
 }

@@ -59,6 +59,8 @@ class Execution {
   readonly runId: string;
   #ctl?: AbortController;
   #abortReason?: WeirError;
+  /** Listens on the caller's signal while the run lasts; removed when it finishes. */
+  #onOuterAbort?: () => void;
   readonly listeners: RunListener[] = [];
   readonly state: Uint8Array;
   readonly remaining: Int32Array;
@@ -121,7 +123,8 @@ class Execution {
     const outer = this.opts.signal;
     if (outer) {
       if (outer.aborted) return this.abort(new RunCancelledError());
-      outer.addEventListener('abort', () => this.abort(new RunCancelledError()), { once: true });
+      this.#onOuterAbort = () => this.abort(new RunCancelledError());
+      outer.addEventListener('abort', this.#onOuterAbort, { once: true });
     }
     if (this.opts.deadlineMs) {
       const ms = this.opts.deadlineMs;
@@ -323,6 +326,8 @@ class Execution {
   finish(status: RunResult['status'], err?: WeirError): void {
     this.finished = true;
     if (this.deadline) clearTimeout(this.deadline);
+    // The caller's signal may outlive the run (a sub-flow gets its calling node's signal, once per map item).
+    if (this.#onOuterAbort) this.opts.signal!.removeEventListener('abort', this.#onOuterAbort);
     const end = performance.now() - this.t0;
     for (const tr of this.trace) {
       if (tr.status === 'running') (tr.status = 'cancelled'), (tr.endMs = end);

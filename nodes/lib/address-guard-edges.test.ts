@@ -3,7 +3,8 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WeirError } from '../../engine/errors.ts';
 import { sendJson, startServer, type TestServer } from '../test-server.ts';
-import { findForbidden, forbiddenTarget, guardedConnector, guardedLookup, nonPublicRange } from './address-guard.ts';
+import { failureOf } from '../test-context.ts';
+import { agentFor, findForbidden, forbiddenTarget, guardedConnector, guardedLookup, nonPublicRange } from './address-guard.ts';
 import { send } from './http-request.ts';
 
 /** Cases around the mutants Stryker left alive in address-guard.ts (see README, Mutation testing). */
@@ -41,8 +42,15 @@ describe('address guard edges', () => {
   });
 
   test('an empty answer is ENOTFOUND, not a connection to nowhere', async () => {
-    const { err } = await lookupWith((cb) => cb(null, [])).result;
+    const { err, result } = await lookupWith((cb) => cb(null, [])).result;
     expect(err).toMatchObject({ code: 'ENOTFOUND', message: 'no address for api.example' });
+    expect(result).toEqual([]);
+  });
+
+  test('a refused name hands net no address at all, not even the public ones', async () => {
+    const { err, result } = await lookupWith((cb) => cb(null, [{ address: '93.184.216.34', family: 4 }, { address: '127.0.0.1', family: 4 }])).result;
+    expect(err).toMatchObject({ code: 'http_target_forbidden', message: expect.stringContaining('api.example (127.0.0.1): it is a loopback address') });
+    expect(result).toEqual([]);
   });
 
   test('finds the refusal wrapped up to five causes deep, and ends on deeper or circular chains', () => {
@@ -77,5 +85,90 @@ describe('names are judged by the addresses they resolve to, not as addresses', 
   test('a host name that resolves to an allowed address is reached', async () => {
     const res = await send({ method: 'GET', url: new URL(`http://public.test:${server.port}/`), headers: {}, credentialHeaders: {}, signal: new AbortController().signal, timeoutMs: 5000, maxBytes: 1e6, dispatcher: agent });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('IPv6 literals in a URL', () => {
+  let server: TestServer;
+  let v4: TestServer;
+  const seen: string[] = [];
+  // Allows ::1 only: a reached server proves the classifier was asked about the address itself.
+  const allowing = new Agent({ connect: guardedConnector({ classify: (a) => (seen.push(a), a === '::1' ? undefined : nonPublicRange(a)) }) });
+  const guarded = new Agent({ connect: guardedConnector() });
+  const get = (url: string, dispatcher: Agent) =>
+    send({ method: 'GET', url: new URL(url), headers: {}, credentialHeaders: {}, signal: new AbortController().signal, timeoutMs: 5000, maxBytes: 1e6, dispatcher });
+
+  beforeAll(async () => {
+    server = await startServer((_req, res) => sendJson(res, 200, { ok: true }), '::1');
+    v4 = await startServer((_req, res) => sendJson(res, 200, { ok: true }));
+  });
+  afterAll(async () => {
+    await allowing.close();
+    await guarded.close();
+    await server.close();
+    await v4.close();
+  });
+
+  test('[::1] is judged as ::1 and refused before anything is sent', async () => {
+    const err = await failureOf(get(`http://[::1]:${server.port}/`, guarded));
+    expect(err.code).toBe('http_target_forbidden');
+    expect(err.message).toContain('connect to ::1: it is a loopback address');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test('an IPv4-mapped literal for loopback is refused too', async () => {
+    const err = await failureOf(get(`http://[::ffff:127.0.0.1]:${v4.port}/`, guarded));
+    expect(err.code).toBe('http_target_forbidden');
+    expect(v4.requests).toHaveLength(0);
+  });
+
+  test('an allowed IPv6 literal is reached, the classifier having seen the bare address', async () => {
+    const res = await get(`http://[::1]:${server.port}/`, allowing);
+    expect(res.status).toBe(200);
+    expect(seen).toContain('::1');
+    expect(seen.some((a) => a.includes('['))).toBe(false);
+  });
+});
+
+describe('agentFor', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer((_req, res) => sendJson(res, 200, { ok: true }));
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  const get = (allowPrivate: boolean) =>
+    send({ method: 'GET', url: new URL(`${server.url}/`), headers: {}, credentialHeaders: {}, signal: new AbortController().signal, timeoutMs: 5000, maxBytes: 1e6, dispatcher: agentFor(allowPrivate) });
+
+  test('one shared agent per kind, so connections pool across runs; only the trusting one reaches a private address', async () => {
+    const open = agentFor(true);
+    expect(open).toBeInstanceOf(Agent);
+    expect(agentFor(true)).toBe(open);
+    expect(agentFor(false)).toBeInstanceOf(Agent);
+    expect(agentFor(false)).toBe(agentFor(false));
+    expect(agentFor(false)).not.toBe(open);
+    expect((await get(true)).status).toBe(200);
+    expect((await failureOf(get(false))).code).toBe('http_target_forbidden');
+  });
+});
+
+describe('the connector called with a bracketed IPv6 host', () => {
+  // undici strips the brackets before calling a connector; the guard does not rely on it.
+  const connectTo = (hostname: string) =>
+    new Promise<Error | null>((resolve) =>
+      guardedConnector()({ hostname, host: `${hostname}:80`, protocol: 'http:', port: '80', localAddress: null }, (err, socket) => {
+        socket?.destroy();
+        resolve(err);
+      }),
+    );
+
+  test.each([
+    ['[::1]', '::1', 'loopback'],
+    ['[::ffff:10.0.0.1]', '::ffff:10.0.0.1', 'private'],
+  ])('%s is refused as the %s it names', async (hostname, address, range) => {
+    const err = await connectTo(hostname);
+    expect(err).toMatchObject({ code: 'http_target_forbidden' });
+    expect(err?.message).toContain(`connect to ${address}: it is a ${range} address`);
   });
 });
