@@ -11,9 +11,9 @@ describe('credentials', () => {
   app.use('/admin', requireAdmin('the-admin-token'));
   app.get('/admin', (c) => c.json({ ok: true }));
   const keys = {
-    verifyKey: (secret: string) => (secret === 'weir_live' ? { deployment: 'prod', keyId: 'key-7' } : undefined),
+    verifyKey: async (secret: string) => (secret === 'weir_live' ? { deployment: 'prod', keyId: 'key-7' } : undefined),
   };
-  app.get('/deployments/:name', (c) => c.json(deploymentKey(c, keys, c.req.param('name'))));
+  app.get('/deployments/:name', async (c) => c.json(await deploymentKey(c, keys, c.req.param('name'))));
 
   it('takes the key after "Bearer" however many spaces come between', async () => {
     for (const auth of ['Bearer the-admin-token', 'Bearer    the-admin-token', 'BEARER \tthe-admin-token']) {
