@@ -5,12 +5,18 @@ import type { RunEvent, RunListener } from '../run/events.ts';
 import { startRun, type RunHandle, type RunResult } from '../run/executor.ts';
 import type { RunHost } from '../run/node-context.ts';
 import type { Store } from '../store/types.ts';
+import { MemoryBus } from '../bus/memory-bus.ts';
+import type { Bus } from '../bus/types.ts';
+import { CANCEL_CHANNEL, followRemote, isActive, RunEventLog, type EventLogOptions } from './run-events.ts';
 import { UsageMeter } from './usage-meter.ts';
 import { finishedRow, runningRow, traceRows, type RunMeta } from './run-records.ts';
 
+/** A follower of a run on another instance reads its stored status this often, in case that instance died. */
+const FOLLOW_POLL_MS = 1000;
+
 interface LiveRun {
   handle: RunHandle;
-  events: RunEvent[];
+  log: RunEventLog;
   listeners: Set<RunListener>;
   deployment: string | null;
 }
@@ -26,19 +32,35 @@ export interface StartOptions extends RunMeta {
   signal?: AbortSignal;
 }
 
+export interface RunServiceOptions {
+  /** Shared with the other instances: run events and cancel requests cross it. */
+  bus?: Bus;
+  /** How live events are batched into the store (and onto the bus). */
+  events?: EventLogOptions;
+  /** Following a run another instance runs: how often its stored status is read (ms). */
+  followPollMs?: number;
+}
+
 /**
  * Starts runs and records them. Async and draft runs are stored as `running` before they start and
  * finished in one transaction; synchronous endpoint calls go through the store's group commit.
- * Live runs keep their events in memory so SSE followers can resume; once stored, from the store.
+ * Their events are stored in small batches as they happen and each batch is published on the bus,
+ * so any instance can follow (and resume) them; the owner also keeps them in memory for its own
+ * followers. A cancel request for a run another instance runs goes to it over the bus.
  */
 export class RunService {
   readonly #live = new Map<string, LiveRun>();
   #stopped = false;
+  readonly #bus: Bus;
+  /** Subscribed once, with the first tracked run: cancel requests from the other instances. */
+  #cancels: Promise<void> | undefined;
+  #stopCancels: (() => Promise<void>) | undefined;
 
   readonly usage: UsageMeter;
 
-  constructor(private readonly store: Store) {
+  constructor(private readonly store: Store, private readonly opts: RunServiceOptions = {}) {
     this.usage = new UsageMeter(store);
+    this.#bus = opts.bus ?? new MemoryBus();
   }
 
   /**
@@ -49,20 +71,23 @@ export class RunService {
     const runId = newRunId();
     const meta: RunMeta = { flow: o.flow, version: o.version, deployment: o.deployment, mode: o.mode };
     const tracked = o.mode !== 'sync';
-    const live: LiveRun | undefined = tracked ? { handle: undefined as never, events: [], listeners: new Set(), deployment: o.deployment } : undefined;
+    let recorded = Promise.resolve();
+    // Events are written in batches, later: by then `recorded` is the stored row's.
+    const live: LiveRun | undefined = tracked ? { handle: undefined as never, log: new RunEventLog(runId, this.store, this.#bus, () => recorded, this.opts.events), listeners: new Set(), deployment: o.deployment } : undefined;
     const onEvent: RunListener | undefined = live
       ? (e) => {
-          live.events.push(e);
+          live.log.push(e);
           o.onEvent?.(e);
           for (const l of live.listeners) l(e);
         }
       : o.onEvent;
     const handle = startRun(o.plan, o.inputs, { runId, host: o.host, onEvent, signal: o.signal });
-    let recorded = Promise.resolve();
     if (live) {
       live.handle = handle;
       this.#live.set(runId, live);
-      recorded = this.store.runs.start(runningRow(runId, meta, o.inputs ?? {}));
+      const stored = this.store.runs.start(runningRow(runId, meta, o.inputs ?? {}));
+      // Answered (202) once a cancel sent to any instance would reach this one.
+      recorded = Promise.all([stored, this.#listenForCancels()]).then(() => {});
       // A run nobody could look up must not go on spending.
       recorded.catch(() => handle.cancel('the run could not be recorded'));
     }
@@ -74,8 +99,8 @@ export class RunService {
       const record = { run: finishedRow(r, meta, o.inputs ?? {}), trace: o.keepTrace === false ? undefined : traceRows(r) };
       if (live) {
         try {
-          await this.store.runs.finish(record);
-          await this.store.runs.appendEvents(live.events.map((e) => ({ runId, seq: e.seq, type: e.type, data: e })));
+          // The last events, then the finished row, then the last batch on the bus.
+          await live.log.finish(() => this.store.runs.finish(record));
         } finally {
           this.#live.delete(runId);
         }
@@ -95,18 +120,48 @@ export class RunService {
     return true;
   }
 
+  /**
+   * Cancels the run wherever it runs: here at once; if another instance runs it (it is `running` in
+   * the store), a request goes to that instance over the bus. False when it does not run.
+   */
+  async cancelAnywhere(runId: string): Promise<boolean> {
+    if (this.cancel(runId)) return true;
+    if ((await this.store.runs.get(runId))?.status !== 'running') return false;
+    await this.#bus.publish(CANCEL_CHANNEL, { runId });
+    return true;
+  }
+
+  #listenForCancels(): Promise<void> {
+    return (this.#cancels ??= this.#bus
+      .subscribe(CANCEL_CHANNEL, (m) => {
+        const runId = (m as { runId?: unknown } | null)?.runId;
+        if (typeof runId === 'string') this.cancel(runId);
+      })
+      .then(
+        (stop) => {
+          this.#stopCancels = stop;
+        },
+        (err: unknown) => {
+          // Runs go on without: cancels from other instances miss them; the next run tries again.
+          console.error('could not listen for cancel requests:', (err as Error).message);
+          this.#cancels = undefined;
+        },
+      ));
+  }
+
   liveDeployment(runId: string): string | null | undefined {
     return this.#live.get(runId)?.deployment;
   }
 
   /**
-   * Replays a run's events after `afterSeq` and follows it until it finishes.
-   * Returns an unsubscribe function; `onEnd` is called once the run's last event was delivered.
+   * Replays a run's events after `afterSeq` and follows it until it finishes, whichever instance
+   * runs it. Returns an unsubscribe function; `onEnd` is called once the run's last event was
+   * delivered (or, for a run on another instance, once the store says it is over).
    */
   async follow(runId: string, afterSeq: number, listener: RunListener, onEnd: () => void): Promise<() => void> {
     const live = this.#live.get(runId);
     if (live) {
-      for (const e of live.events) if (e.seq > afterSeq) listener(e);
+      for (const e of live.log.events) if (e.seq > afterSeq) listener(e);
       const wrapped: RunListener = (e) => {
         listener(e);
         if (e.type === 'run.finished') {
@@ -117,7 +172,10 @@ export class RunService {
       live.listeners.add(wrapped);
       return () => live.listeners.delete(wrapped);
     }
-    if (!(await this.store.runs.get(runId))) throw new WeirError('run_not_found', `run ${runId} not found`, { status: 404 });
+    const row = await this.store.runs.get(runId);
+    if (!row) throw new WeirError('run_not_found', `run ${runId} not found`, { status: 404 });
+    // Not here and not over: another instance runs it (a run of this one is in #live until finished).
+    if (isActive(row.status)) return followRemote({ store: this.store, bus: this.#bus, runId, afterSeq, listener, onEnd, pollMs: this.opts.followPollMs ?? FOLLOW_POLL_MS });
     // The run may have finished while the store answered: its events are stored by now.
     for (const e of await this.store.runs.events(runId, afterSeq)) listener(e.data as RunEvent);
     queueMicrotask(onEnd);
@@ -128,6 +186,8 @@ export class RunService {
   async stopAll(): Promise<void> {
     this.#stopped = true;
     for (const live of this.#live.values()) live.handle.cancel('the server is shutting down');
+    await Promise.all([...this.#live.values()].map((l) => l.log.stop()));
+    await this.#stopCancels?.().catch(() => {});
     await this.usage.close();
   }
 

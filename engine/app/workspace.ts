@@ -50,10 +50,11 @@ export class Workspace {
 
   /** `bus` is shared with the other instances (Redis); without one, this process is alone. */
   constructor(readonly store: Store, readonly registry: NodeRegistry, opts: { bus?: Bus } = {}) {
-    this.runs = new RunService(store);
+    const bus = opts.bus ?? new MemoryBus();
+    this.runs = new RunService(store, { bus });
     this.catalog = new ModelCatalog(() => store.models.list());
     this.models = new ModelDeployments(store, this.catalog);
-    this.changes = new Changes(opts.bus ?? new MemoryBus());
+    this.changes = new Changes(bus);
     this.deployments = new Deployments(store, this.models, this.changes);
     this.changes.on((c) => {
       if (c.kind === 'flow') this.#forgetFlow(c.name);

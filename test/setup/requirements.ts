@@ -26,14 +26,14 @@ export const TEST_GROUPS: TestGroup[] = [
   {
     // The tests start their own throwaway servers (test/helpers/services/), so only the binaries matter.
     name: 'Postgres tests',
-    files: ['**/*.pg.test.ts', 'test/cluster/**/*.test.ts'],
+    files: ['**/*.pg.test.ts', '**/*.pg-redis.test.ts', 'test/cluster/**/*.test.ts'],
     available: () => findPgBin() !== undefined,
     install: 'apt-get install postgresql (or set PG_BIN to the folder holding initdb)',
   },
   {
-    // The cluster tests need both servers, so they are in both groups.
+    // Tests that need both servers (*.pg-redis, the cluster) are in both groups.
     name: 'Redis tests',
-    files: ['**/*.redis.test.ts', 'test/cluster/**/*.test.ts'],
+    files: ['**/*.redis.test.ts', '**/*.pg-redis.test.ts', 'test/cluster/**/*.test.ts'],
     available: () => findOnPath('redis-server') !== undefined,
     install: 'apt-get install redis-server',
   },

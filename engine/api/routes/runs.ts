@@ -56,11 +56,12 @@ export function runRoutes(ws: Workspace, adminToken: string): Hono {
 
   app.delete('/:id', async (c) => {
     const run = await allowed(c, c.req.param('id'));
-    if (!ws.runs.cancel(run.id)) throw new WeirError('run_not_running', `run ${run.id} is ${run.status}, not running`, { status: 409 });
+    // Here at once, or through the bus by the instance that runs it.
+    if (!(await ws.runs.cancelAnywhere(run.id))) throw new WeirError('run_not_running', `run ${run.id} is ${run.status}, not running`, { status: 409 });
     return c.json({ id: run.id, status: 'cancelling' }, 202);
   });
 
-  /** SSE of the run's events; resumes after `Last-Event-ID` (or ?after=) without repeating any. */
+  /** SSE of the run's events, from any instance; resumes after `Last-Event-ID` (or ?after=) without repeating any. */
   app.get('/:id/events', async (c) => {
     const run = await allowed(c, c.req.param('id'));
     const after = intParam(c.req.header('last-event-id') ?? c.req.query('after'), 'Last-Event-ID') ?? 0;
