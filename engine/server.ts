@@ -80,7 +80,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await store.close();
     throw err;
   });
-  const interruptedAtStart = await store.runs.markInterrupted();
+  // On its own database an instance starting knows every unfinished run was its previous process's.
+  // On a shared one its peers may be running them: those of an instance that died stay `running`
+  // until the job queue (#14 item 3) hands them on or marks them.
+  const interruptedAtStart = databaseUrl ? 0 : await store.runs.markInterrupted();
   const ws = new Workspace(store, opts.registry, { bus });
   await ws.changes.start();
   // Model deployments load again in the background; calls wait for (or report) their state.
@@ -120,6 +123,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         const stopped = new Promise<void>((r) => server.close(() => r()));
         const grace = new Promise((r) => setTimeout(r, opts.shutdownGraceMs ?? 10_000).unref());
         await Promise.race([ws.runs.waitAll(), grace]);
+        const unfinished = ws.runs.liveIds();
         await ws.runs.stopAll();
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await stopped;
@@ -127,7 +131,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         // After the connections: no stream is still reading from a model being disposed.
         await ws.models.close();
         await store.runs.flush(); // queued sync runs first: they are finished, not interrupted
-        await store.runs.markInterrupted();
+        await store.runs.markInterrupted(unfinished);
         await store.close();
         await bus.close();
       })()),

@@ -182,6 +182,11 @@ export class RunService {
     return () => {};
   }
 
+  /** Runs this instance is running now (tracked ones: async and draft). */
+  liveIds(): string[] {
+    return [...this.#live.keys()];
+  }
+
   /** Shutdown: aborts what still runs without recording it; the store marks those interrupted. */
   async stopAll(): Promise<void> {
     this.#stopped = true;

@@ -188,8 +188,11 @@ export interface Store {
     get(id: string): Promise<RunRow | undefined>;
     trace(id: string): Promise<NodeTraceRow[]>;
     list(filter: RunFilter): Promise<RunRow[]>;
-    /** Marks runs left `queued` or `running` by a previous process as `interrupted`; returns how many. */
-    markInterrupted(): Promise<number>;
+    /**
+     * Marks runs left `queued` or `running` as `interrupted` (those of `ids` only, when given: an
+     * instance marks its own, never its peers'); returns how many.
+     */
+    markInterrupted(ids?: string[]): Promise<number>;
     appendEvents(events: StoredEvent[]): Promise<void>;
     events(runId: string, afterSeq: number): Promise<StoredEvent[]>;
   };

@@ -123,6 +123,18 @@ export function runsContract(ctx: StoreContext): void {
       expect(await store.runs.markInterrupted()).toBe(0);
     });
 
+    it('markInterrupted with ids marks only those runs (an instance stopping leaves the others its peers run)', async () => {
+      const store = ctx.store;
+      for (const id of ['mine', 'theirs', 'mine-too']) await store.runs.start(runRow(id, { status: 'running' }));
+      await store.runs.finish({ run: done('mine-done') });
+      expect(await store.runs.markInterrupted([])).toBe(0);
+      expect(await store.runs.markInterrupted(['mine', 'mine-too', 'mine-done', 'unknown'])).toBe(2);
+      expect((await store.runs.get('mine'))?.status).toBe('interrupted');
+      expect((await store.runs.get('mine-too'))?.status).toBe('interrupted');
+      expect((await store.runs.get('theirs'))?.status).toBe('running');
+      expect((await store.runs.get('mine-done'))?.status).toBe('succeeded');
+    });
+
     it('stores events and replays them after a sequence number', async () => {
       const store = ctx.store;
       await store.runs.start(runRow('e'));

@@ -68,12 +68,14 @@ export function runsRepo(db: Db, pool: Pool, batchMs = 5): RunsRepo {
         .limit(limit);
       return rows.map(toRun);
     },
-    markInterrupted: async () => {
+    markInterrupted: async (ids) => {
+      if (ids?.length === 0) return 0;
       const now = Date.now();
+      const unfinished = inArray(runs.status, ['queued', 'running']);
       const result = await db
         .update(runs)
         .set({ status: 'interrupted', endedAt: now, error: INTERRUPTED_ERROR })
-        .where(inArray(runs.status, ['queued', 'running']));
+        .where(ids ? and(unfinished, inArray(runs.id, ids)) : unfinished);
       return result.rowCount ?? 0;
     },
     appendEvents: async (events) => {

@@ -65,12 +65,14 @@ export function runsRepo(db: Db, batchMs = 5): RunsRepo {
         .all()
         .map(toRun);
     },
-    markInterrupted: () => {
+    markInterrupted: (ids) => {
+      if (ids?.length === 0) return 0;
       const now = Date.now();
+      const unfinished = inArray(runs.status, ['queued', 'running']);
       return db
         .update(runs)
         .set({ status: 'interrupted', endedAt: now, error: INTERRUPTED_ERROR })
-        .where(inArray(runs.status, ['queued', 'running']))
+        .where(ids ? and(unfinished, inArray(runs.id, ids)) : unfinished)
         .run().changes;
     },
     appendEvents: (events) => {
