@@ -80,37 +80,49 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await store.close();
     throw err;
   });
-  // On its own database an instance starting knows every unfinished run was its previous process's.
-  // On a shared one its peers may be running them: those of an instance that died stay `running`
-  // until the job queue (#14 item 3) hands them on or marks them.
-  const interruptedAtStart = databaseUrl ? 0 : await store.runs.markInterrupted();
   const ws = new Workspace(store, opts.registry, { bus });
-  await ws.changes.start();
-  // Model deployments load again in the background; calls wait for (or report) their state.
-  void ws.models.loadAll().catch((err: unknown) => console.error('loading model deployments failed:', (err as Error).message));
-  // Ingestion jobs a crash or shutdown cut short go on where they stopped.
-  const resumedJobs = (await ws.data.jobs.resume()).length;
-  const seeded = await seedExamples(ws, opts.examplesDir === undefined ? defaultExamples() : opts.examplesDir);
-  const given = opts.adminToken ?? process.env.WEIR_ADMIN_TOKEN;
-  const adminToken = given || `weir_admin_${randomBytes(24).toString('base64url')}`;
-  const app = createApp(ws, { adminToken, maxBodyBytes: opts.maxBodyBytes, maxUploadBytes: opts.maxUploadBytes });
-  const host = opts.host ?? '127.0.0.1';
-  const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: host }, () => resolve(s));
-    // Node's 5 s keep-alive can close an idle socket just as a client reuses it, when a long
-    // synchronous step (a batch of embeddings) delayed the timer: clients then see ECONNRESET.
-    const http = s as unknown as { keepAliveTimeout: number; headersTimeout: number };
-    http.keepAliveTimeout = 65_000;
-    http.headersTimeout = 66_000;
-    // Expect: 100-continue asks before sending the body: node would say "continue" at once, so a
-    // client would send a body the API then refuses by its declared length (413). Say it only when
-    // the app starts reading the body, never after an answer.
-    s.on('checkContinue', (req, res) => {
-      req.once('resume', () => res.headersSent || res.writeContinue());
-      s.emit('request', req, res);
+  let started: { interruptedAtStart: number; resumedJobs: number; seeded: string[]; given: string | undefined; adminToken: string; host: string; server: ServerType };
+  try {
+    // On its own database an instance starting knows every unfinished run was its previous process's.
+    // On a shared one its peers may be running them: those of an instance that died stay `running`
+    // until the job queue (#14 item 3) hands them on or marks them.
+    const interruptedAtStart = databaseUrl ? 0 : await store.runs.markInterrupted();
+    await ws.changes.start();
+    // Model deployments load again in the background; calls wait for (or report) their state.
+    void ws.models.loadAll().catch((err: unknown) => console.error('loading model deployments failed:', (err as Error).message));
+    // Ingestion jobs a crash or shutdown cut short go on where they stopped.
+    const resumedJobs = (await ws.data.jobs.resume()).length;
+    const seeded = await seedExamples(ws, opts.examplesDir === undefined ? defaultExamples() : opts.examplesDir);
+    const given = opts.adminToken ?? process.env.WEIR_ADMIN_TOKEN;
+    const adminToken = given || `weir_admin_${randomBytes(24).toString('base64url')}`;
+    const app = createApp(ws, { adminToken, maxBodyBytes: opts.maxBodyBytes, maxUploadBytes: opts.maxUploadBytes });
+    const host = opts.host ?? '127.0.0.1';
+    const server: ServerType = await new Promise((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: host }, () => resolve(s));
+      // Node's 5 s keep-alive can close an idle socket just as a client reuses it, when a long
+      // synchronous step (a batch of embeddings) delayed the timer: clients then see ECONNRESET.
+      const http = s as unknown as { keepAliveTimeout: number; headersTimeout: number };
+      http.keepAliveTimeout = 65_000;
+      http.headersTimeout = 66_000;
+      // Expect: 100-continue asks before sending the body: node would say "continue" at once, so a
+      // client would send a body the API then refuses by its declared length (413). Say it only when
+      // the app starts reading the body, never after an answer.
+      s.on('checkContinue', (req, res) => {
+        req.once('resume', () => res.headersSent || res.writeContinue());
+        s.emit('request', req, res);
+      });
+      s.once('error', reject);
     });
-    s.once('error', reject);
-  });
+    started = { interruptedAtStart, resumedJobs, seeded, given, adminToken, host, server };
+  } catch (err) {
+    // A start that fails (the port is taken) must not leave connections to Postgres or Redis
+    // holding the process open.
+    await ws.close().catch(() => {});
+    await store.close().catch(() => {});
+    await bus.close().catch(() => {});
+    throw err;
+  }
+  const { interruptedAtStart, resumedJobs, seeded, given, adminToken, host, server } = started;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port ?? 8787;
   let closing: Promise<void> | undefined;

@@ -11,13 +11,31 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
+export interface ServerProcessOptions {
+  /** Variables set (a string) or removed (undefined) on top of this process's environment. */
+  env?: Record<string, string | undefined>;
+  /** A fixed port, e.g. to start an instance again where its clients expect it (default: a free one). */
+  port?: number;
+  /** Extra `weir serve` arguments. */
+  args?: string[];
+  /** How long to wait for "running at" (20 s by default). */
+  startTimeoutMs?: number;
+  /** Output that means the start failed (the process is killed and the start rejects at once). */
+  failOn?: RegExp;
+}
+
 /** Starts `weir serve` as users do (the built CLI) on a free port and a given data folder. */
-export async function startServerProcess(dataDir: string, adminToken?: string): Promise<ServerProcess> {
+export async function startServerProcess(dataDir: string, adminToken?: string, opts: ServerProcessOptions = {}): Promise<ServerProcess> {
   // Without a token the server makes one for this start and prints it, as for a newcomer.
-  const { WEIR_ADMIN_TOKEN: _unset, ...env } = process.env;
-  const child = spawn(process.execPath, ['bin/weir.js', 'serve', '--port', '0', '--data-dir', dataDir], {
+  const { WEIR_ADMIN_TOKEN: _unset, ...inherited } = process.env;
+  const env: NodeJS.ProcessEnv = adminToken === undefined ? inherited : { ...inherited, WEIR_ADMIN_TOKEN: adminToken };
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  const child = spawn(process.execPath, ['bin/weir.js', 'serve', '--port', String(opts.port ?? 0), '--data-dir', dataDir, ...(opts.args ?? [])], {
     cwd: ROOT,
-    env: adminToken === undefined ? env : { ...env, WEIR_ADMIN_TOKEN: adminToken },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -25,16 +43,28 @@ export async function startServerProcess(dataDir: string, adminToken?: string): 
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
+    const t = setTimeout(() => {
+      // Not left running: nobody would stop a server the caller never got.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start: ${out}`));
+    }, opts.startTimeoutMs ?? 20_000);
     const check = () => {
       const m = /running at (http:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(t);
         resolve(m[1]);
+      } else if (opts.failOn?.test(out)) {
+        clearTimeout(t);
+        child.kill('SIGKILL');
+        reject(new Error(`server did not start: ${out}`));
       }
     };
     child.stdout!.on('data', check);
-    child.once('exit', () => reject(new Error(`server exited: ${out}`)));
+    child.stderr!.on('data', check);
+    child.once('exit', () => {
+      clearTimeout(t);
+      reject(new Error(`server exited: ${out}`));
+    });
   });
   return { child, url, output: () => out, exited };
 }

@@ -63,6 +63,21 @@ export function runsContract(ctx: StoreContext): void {
       expect((await store.runs.trace('r4'))[0].output).toEqual({ unserializable: expect.stringMatching(/BigInt/) });
     });
 
+    it('gives back every JSON value as it was stored: strings (JSON-looking ones too), numbers, null, lists', async () => {
+      const store = ctx.store;
+      const values: unknown[] = ['Hi x', '42', '"quoted"', '{"a":1}', '', 0, 3.5, true, null, ['a', 1, null], { nested: ['x'] }];
+      const trace = values.map((v, i) => ({ ...traceOf('rv', values.length)[i], inputs: v, output: v }));
+      await store.runs.finish({ run: done('rv', { inputs: { text: 'Hi x' }, outputs: { greeting: 'Hello, Ada!', n: '42' } }), trace });
+      const run = (await store.runs.get('rv'))!;
+      expect(run.inputs).toEqual({ text: 'Hi x' });
+      expect(run.outputs).toEqual({ greeting: 'Hello, Ada!', n: '42' });
+      const back = await store.runs.trace('rv');
+      expect(back.map((t) => t.output)).toEqual(values);
+      expect(back.map((t) => t.inputs)).toEqual(values);
+      await store.runs.appendEvents(values.map((data, i) => ({ runId: 'rv', seq: i + 1, type: 'x', data })));
+      expect((await store.runs.events('rv', 0)).map((e) => e.data)).toEqual(values);
+    });
+
     it('lists newest first with filters, paging and a bounded limit', async () => {
       const store = ctx.store;
       for (let i = 0; i < 12; i++) {

@@ -39,7 +39,8 @@ const int8 = (name: string) => bigint(name, { mode: 'number' });
 const userJson = customType<{ data: unknown; driverData: unknown }>({
   dataType: () => 'json',
   toDriver: (value) => toJsonText(value),
-  fromDriver: (value) => (typeof value === 'string' ? (JSON.parse(value) as unknown) : value),
+  // node-postgres parses json columns itself: a string here is a JSON string value, not JSON text.
+  fromDriver: (value) => value,
 });
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
