@@ -1,3 +1,5 @@
+import type { ErrorCode, ProblemCode } from './error-codes.ts';
+
 /**
  * Every error Weir raises on purpose is a WeirError: a stable `code`, the node and the path in the
  * flow file where it applies, and the original `cause`. The HTTP layer (later) maps `status` to a
@@ -10,7 +12,7 @@ export interface ErrorPlace {
 }
 
 export class WeirError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly node?: string;
   readonly path?: (string | number)[];
   /** Whether trying the same thing again may succeed (used by node retry). */
@@ -19,7 +21,7 @@ export class WeirError extends Error {
   readonly status: number;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     opts: ErrorPlace & { cause?: unknown; retryable?: boolean; status?: number } = {},
   ) {
@@ -37,6 +39,11 @@ export class WeirError extends Error {
   }
 }
 
+/**
+ * An error as data. Its code is a plain string on purpose: this form crosses threads, processes and
+ * Weir versions (run rows in the store, events on the bus from other instances), so a code read from
+ * it is a claim, not an ErrorCode; `toErrorCode` (error-codes.ts) checks it before it is raised again.
+ */
 export interface SerializedError {
   code: string;
   message: string;
@@ -47,7 +54,7 @@ export interface SerializedError {
 
 /** One problem found while validating a flow. */
 export interface Problem {
-  code: string;
+  code: ProblemCode;
   message: string;
   node?: string;
   path: (string | number)[];

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ProblemCode } from './error-codes.ts';
 import type { LoadedModel } from './models/types.ts';
 
 /** Token usage a node reports (an llm node later); summed per run. */
@@ -84,7 +85,7 @@ export interface CheckEnv {
 
 /** A problem a node's own `check` finds; the validator adds the node name and file path prefix. */
 export interface CheckProblem {
-  code: string;
+  code: ProblemCode;
   message: string;
   /** Path under the node's `config`, e.g. ["template"]. */
   path?: (string | number)[];

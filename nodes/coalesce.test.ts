@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { coalesceNode } from './coalesce.ts';
-import { runNode } from './test-context.ts';
+import { runNode } from '../test/helpers/nodes/test-context.ts';
 
 describe('coalesce node', () => {
   test('declares that it runs with skipped inputs', () => {

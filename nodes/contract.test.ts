@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import type { AnyNodeDefinition } from '../engine/node-definition.ts';
-import { contractCases, type Fixture } from './contract-cases.ts';
+import { contractCases, type Fixture } from '../test/helpers/nodes/contract-cases.ts';
 import { builtinNodes } from './index.ts';
-import { makeContext, runNode } from './test-context.ts';
+import { makeContext, runNode } from '../test/helpers/nodes/test-context.ts';
 
 /** The one suite every node type passes (like hono's router/common.case.test.ts). */
 

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedModel } from '../engine/models/types.ts';
 import type { ModelRef } from '../engine/node-definition.ts';
 import { embedNode } from './embed.ts';
-import { loadDefaultModels } from './lib/test-models.ts';
-import { failureOf, makeContext, runNode } from './test-context.ts';
+import { loadDefaultModels } from '../test/helpers/nodes/test-models.ts';
+import { failureOf, makeContext, runNode } from '../test/helpers/nodes/test-context.ts';
 
 let models: (ref: ModelRef) => Promise<LoadedModel>;
 beforeAll(async () => {

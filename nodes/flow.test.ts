@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { WeirError } from '../engine/errors.ts';
 import { flowNode } from './flow.ts';
-import { makeContext, runNode } from './test-context.ts';
+import { makeContext, runNode } from '../test/helpers/nodes/test-context.ts';
 
 describe('flow node', () => {
   test('declares the flow it runs, so validation can find sub-flow recursion', () => {

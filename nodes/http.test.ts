@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Connection } from '../engine/node-definition.ts';
 import { HttpStatusError, httpNode } from './http.ts';
-import { failureOf, makeContext, runNode } from './test-context.ts';
-import { sendJson, startServer, type TestServer } from './test-server.ts';
+import { failureOf, makeContext, runNode } from '../test/helpers/nodes/test-context.ts';
+import { sendJson, startServer, type TestServer } from '../test/helpers/nodes/test-server.ts';
 
 let server: TestServer;
 let other: TestServer; // a second origin (127.0.0.2) for redirects

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { promptNode } from './prompt.ts';
-import { failureOf, runNode } from './test-context.ts';
+import { failureOf, runNode } from '../test/helpers/nodes/test-context.ts';
 
 /**
  * The hole issue 12 reports, through the prompt node as a flow author would use it: with nunjucks,

@@ -6,7 +6,7 @@ import { WeirError } from '../engine/errors.ts';
 import { closeSandboxPool } from '../engine/sandbox/sandbox-pool.ts';
 import { TemplateBudgetError } from '../engine/sandbox/template/index.ts';
 import { promptNode } from './prompt.ts';
-import { failureOf, makeContext, runNode } from './test-context.ts';
+import { failureOf, makeContext, runNode } from '../test/helpers/nodes/test-context.ts';
 
 let root: string;
 let flowDir: string;

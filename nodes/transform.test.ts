@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { NodeTimeoutError, serializeError, WeirError } from '../engine/errors.ts';
-import { failureOf, makeContext, runNode } from './test-context.ts';
+import { failureOf, makeContext, runNode } from '../test/helpers/nodes/test-context.ts';
 import { transformNode } from './transform.ts';
 
 const inputs = {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestIndex } from './lib/test-index.ts';
-import { failureOf, makeContext, runNode } from './test-context.ts';
+import { makeTestIndex } from '../test/helpers/nodes/test-index.ts';
+import { failureOf, makeContext, runNode } from '../test/helpers/nodes/test-context.ts';
 import { vectorLookupNode } from './vector-lookup.ts';
 
 type Out = { chunks: { text: string; source: string; citation: number; heading_path: string[]; score: number }[]; context: string; found: boolean };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ErrorCode } from '../error-codes.ts';
 import { FlowValidationError, InputError, WeirError } from '../errors.ts';
 
 const TYPES: Record<number, string> = {
@@ -14,10 +15,10 @@ const TYPES: Record<number, string> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; param: string | null; type: string; problems?: unknown[] };
+  error: { code: ErrorCode; message: string; param: string | null; type: string; problems?: unknown[] };
 }
 
-export function errorBody(status: number, code: string, message: string, param: string | null = null): ErrorBody {
+export function errorBody(status: number, code: ErrorCode, message: string, param: string | null = null): ErrorBody {
   return { error: { code, message, param, type: TYPES[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error') } };
 }
 
@@ -43,6 +44,6 @@ export function errorResponse(err: unknown, c: Context): Response {
   return c.json(errorBody(500, 'internal_error', 'internal error; the server log has details'), 500);
 }
 
-export function notFound(what: string, code = 'not_found'): WeirError {
+export function notFound(what: string, code: ErrorCode): WeirError {
   return new WeirError(code, `${what} not found`, { status: 404 });
 }

@@ -1,3 +1,4 @@
+import { isProblemCode, type ProblemCode } from '../error-codes.ts';
 import type { Problem } from '../errors.ts';
 import type { CheckEnv } from '../node-definition.ts';
 import type { NodeRegistry, RegisteredNode } from '../registry.ts';
@@ -45,7 +46,7 @@ function nodePath(index: number, ...rest: (string | number)[]): (string | number
   return ['nodes', index, ...rest];
 }
 
-function pushProblem(problems: Problem[], node: string, code: string, message: string, path: (string | number)[]): void {
+function pushProblem(problems: Problem[], node: string, code: ProblemCode, message: string, path: (string | number)[]): void {
   problems.push({ code, message, node, path });
 }
 
@@ -117,7 +118,8 @@ export function analyzeFlow(raw: unknown, env: ValidateEnv): Analysis {
         } else {
           const found = node.reg.def.check?.(parsed.data, env) ?? [];
           node.config = parsed.data;
-          for (const p of found) push(p.code, `node "${name}": ${p.message}`, at('config', ...(p.path ?? [])));
+          // A node type's own answer: its code is checked, not trusted (a node file may be plain JS).
+          for (const p of found) push(isProblemCode(p.code) ? p.code : 'invalid_config', `node "${name}": ${p.message}`, at('config', ...(p.path ?? [])));
         }
       } catch (err) {
         node.config = undefined;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isProblemCode } from '../error-codes.ts';
 import { FlowValidationError, WeirError } from '../errors.ts';
 import type { AnyNodeDefinition } from '../node-definition.ts';
 import type { AnalyzedNode, FlowInputSpec } from './analyze.ts';
@@ -108,7 +109,7 @@ function prepareNode(n: AnalyzedNode, env: ValidateEnv): unknown {
     return def.prepare(n.config, env);
   } catch (err) {
     // Validation passed, so this is the node type's bug: refused with a reason, not a 500.
-    if (err instanceof WeirError) throw new FlowValidationError([{ code: err.code, message: err.message, node: n.name, path: ['nodes', n.index, 'config'] }]);
+    if (err instanceof WeirError) throw new FlowValidationError([{ code: isProblemCode(err.code) ? err.code : 'invalid_config', message: err.message, node: n.name, path: ['nodes', n.index, 'config'] }]);
     throw new FlowValidationError([unexpectedProblem(`preparing its ${def.type} config`, err, n.name, ['nodes', n.index, 'config'])]);
   }
 }

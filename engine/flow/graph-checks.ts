@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ProblemCode } from '../error-codes.ts';
 import type { Problem } from '../errors.ts';
 import type { JsonSchema } from '../registry.ts';
 import type { Analysis, AnalyzedNode } from './analyze.ts';
@@ -26,7 +27,7 @@ function nodeAt(index: number, ...rest: Path): Path {
   return ['nodes', index, ...rest];
 }
 
-function pushAt(problems: Problem[], path: Path, node: string | undefined, code: string, message: string): void {
+function pushAt(problems: Problem[], path: Path, node: string | undefined, code: ProblemCode, message: string): void {
   problems.push(node ? { code, message, path, node } : { code, message, path });
 }
 

@@ -1,3 +1,4 @@
+import type { ProblemCode } from '../error-codes.ts';
 import type { Problem } from '../errors.ts';
 import { deepestPath, MAX_NESTING } from './nesting.ts';
 
@@ -18,7 +19,7 @@ export const MAX_FLOW_NODES = 100_000;
 export const MAX_PROBLEMS = 1000;
 
 /** Codes of the problems that stop a draft from being stored: the server could not serve it back. */
-export const UNSTORABLE: ReadonlySet<string> = new Set(['not_a_mapping', 'too_deep', 'too_many_nodes']);
+export const UNSTORABLE: ReadonlySet<ProblemCode> = new Set(['not_a_mapping', 'too_deep', 'too_many_nodes']);
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ProblemCode } from '../error-codes.ts';
 import type { Problem } from '../errors.ts';
 import { FlowSchema } from './schema.ts';
 
@@ -18,7 +19,7 @@ export function issuesToProblems(
   issues: readonly z.core.$ZodIssue[],
   value: unknown,
   prefix: Path,
-  fallbackCode: string,
+  fallbackCode: ProblemCode,
   node?: string,
 ): Problem[] {
   return issues.flatMap((issue): Problem[] => {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../error-codes.ts';
 import { RunCancelledError, RunDeadlineError, WeirError } from '../errors.ts';
 import { compileFlow } from '../flow/compile.ts';
 import { defineNode } from '../node-definition.ts';
@@ -171,7 +172,8 @@ describe('a node failure is wrapped once', () => {
     type: 'tagged_t', title: 'Tagged', category: 'test', description: 'throws a WeirError naming a node',
     inputs: {}, output: z.any(), config: z.object({ node: z.string() }).strict(),
     run: (_ctx, _inputs, config) => {
-      throw new WeirError('inner_code', `inner failure in ${config.node}`, { node: config.node });
+      // A test-only code, outside the catalog on purpose: it can only come from this node.
+      throw new WeirError('inner_code' as ErrorCode, `inner failure in ${config.node}`, { node: config.node });
     },
   });
   const p = (node: string) => compileFlow(flow([{ name: 'x', type: 'tagged_t', config: { node } }], { out: '${x.output}' }), { registry: testRegistry([tagged]) });

@@ -9,6 +9,7 @@
 import { getEventListeners } from 'node:events';
 import { z } from 'zod';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ErrorCode } from '../error-codes.ts';
 import { WeirError } from '../errors.ts';
 import { compileFlow } from '../flow/compile.ts';
 import { defineNode } from '../node-definition.ts';
@@ -149,7 +150,7 @@ describe('streaming', () => {
     inputs: {}, output: z.string(), config: z.object({}).strict(),
     async *run() {
       yield 'first ';
-      throw new WeirError('torn', 'the stream broke');
+      throw new WeirError('torn' as ErrorCode, 'the stream broke'); // a test-only code, outside the catalog on purpose
     },
   });
 

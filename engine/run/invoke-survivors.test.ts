@@ -141,8 +141,8 @@ describe('isRetryable', () => {
     expect(isRetryable(new Error('socket hang up'))).toBe(true);
     expect(isRetryable(new TypeError('x is undefined'))).toBe(true);
     expect(isRetryable('a string')).toBe(true);
-    expect(isRetryable(new WeirError('x', 'y', { retryable: true }))).toBe(true);
-    expect(isRetryable(new WeirError('x', 'y'))).toBe(false);
+    expect(isRetryable(new WeirError('node_failed', 'y', { retryable: true }))).toBe(true);
+    expect(isRetryable(new WeirError('node_failed', 'y'))).toBe(false);
     expect(isRetryable(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toBe(false);
     expect(isRetryable(new DOMException('aborted', 'AbortError'))).toBe(false);
   });

@@ -1,3 +1,4 @@
+import { toErrorCode, type ErrorCode } from '../error-codes.ts';
 import { WeirError } from '../errors.ts';
 
 /** What a JSONata task carries to a sandbox worker: the expression's text and the values it reads. */
@@ -35,7 +36,7 @@ export type PostedTask = SandboxTask & { deadline: number };
  * a template budget's `limit`.
  */
 export interface SandboxFailure {
-  code: string;
+  code: ErrorCode;
   message: string;
   path?: (string | number)[];
   fields?: Record<string, string | number>;
@@ -58,6 +59,7 @@ export class SliceExhausted extends Error {
 /** Rebuilds the WeirError a worker described, with the same code, message and cause as in-process. */
 export function failureError(f: SandboxFailure): WeirError {
   const cause = f.cause ? Object.assign(new Error(f.cause.message), f.cause) : undefined;
-  const err = new WeirError(f.code, f.message, { path: f.path, cause });
+  // Posted by a worker thread, so untyped data here: checked rather than trusted.
+  const err = new WeirError(toErrorCode(f.code, 'sandbox_failed'), f.message, { path: f.path, cause });
   return f.fields ? Object.assign(err, f.fields) : err;
 }

@@ -2,8 +2,8 @@ import type dns from 'node:dns';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WeirError } from '../../engine/errors.ts';
-import { sendJson, startServer, type TestServer } from '../test-server.ts';
-import { failureOf } from '../test-context.ts';
+import { sendJson, startServer, type TestServer } from '../../test/helpers/nodes/test-server.ts';
+import { failureOf } from '../../test/helpers/nodes/test-context.ts';
 import { agentFor, findForbidden, forbiddenTarget, guardedConnector, guardedLookup, nonPublicRange } from './address-guard.ts';
 import { send } from './http-request.ts';
 

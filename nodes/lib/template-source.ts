@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isProblemCode } from '../../engine/error-codes.ts';
 import { WeirError } from '../../engine/errors.ts';
 import type { CheckProblem } from '../../engine/node-definition.ts';
 import { compileInline, resolveInside, templateErrorMessage, type CompiledTemplate } from './templates.ts';
@@ -24,7 +25,7 @@ export function checkOneTemplate(c: TemplateSource, issues: z.RefinementCtx): vo
 
 /** A compile failure as a problem: syntax errors and includes that are missing keep their own code. */
 function compileProblem(err: unknown, what: string, at: string): CheckProblem {
-  const code = err instanceof WeirError ? err.code : 'template_syntax';
+  const code = err instanceof WeirError && isProblemCode(err.code) ? err.code : 'template_syntax';
   const lead = code === 'template_syntax' ? 'template syntax error' : 'template';
   return { code, message: `${lead}${what}: ${templateErrorMessage(err)}`, path: [at] };
 }

@@ -3,6 +3,7 @@
  * saw, so the executor's timing, retry, cancel and streaming behaviour can be observed exactly.
  */
 import { z } from 'zod';
+import type { ErrorCode } from '../../engine/error-codes.ts';
 import { WeirError } from '../../engine/errors.ts';
 import { defineNode, type AnyNodeDefinition } from '../../engine/node-definition.ts';
 import { NodeRegistry } from '../../engine/registry.ts';
@@ -68,7 +69,7 @@ export const flakyNode = defineNode({
     const key = `${ctx.runId}/${ctx.node}`;
     const n = (probe.attempts.get(key) ?? 0) + 1;
     probe.attempts.set(key, n);
-    if (n <= config.failures) throw new WeirError('flaky', `attempt ${n} fails on purpose`, { retryable: config.retryable });
+    if (n <= config.failures) throw new WeirError('flaky' as ErrorCode, `attempt ${n} fails on purpose`, { retryable: config.retryable });
     return { value: inputs.value, attempt: ctx.attempt };
   },
 });
@@ -79,7 +80,8 @@ export const boomNode = defineNode({
   config: z.object({ ms: z.number().default(0) }).strict(),
   run: async (ctx, _inputs, config) => {
     if (config.ms) await abortable(config.ms, ctx.signal, ctx.node);
-    throw new WeirError('boom', 'exploded on purpose', { cause: new Error('root cause') });
+    // Test-only codes ('boom', 'flaky'), outside the catalog on purpose: a test can tell them from any Weir error.
+    throw new WeirError('boom' as ErrorCode, 'exploded on purpose', { cause: new Error('root cause') });
   },
 });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { toErrorCode } from '../../error-codes.ts';
 import { WeirError } from '../../errors.ts';
 import type { RunResult } from '../../run/executor.ts';
 import type { Workspace } from '../../app/workspace.ts';
@@ -12,7 +13,8 @@ import { deploymentOpenApi } from './openapi.ts';
 
 /** A failed run is the flow's fault or its upstream's, never the caller's input: 502/504, not 500. */
 export function runFailure(r: RunResult): WeirError {
-  const code = r.error?.code ?? 'run_failed';
+  // A recorded error's code is a string (it may come from another instance or version): checked here.
+  const code = toErrorCode(r.error?.code, 'run_failed');
   const status = code === 'run_deadline_exceeded' || code === 'node_timeout' ? 504 : 502;
   return new WeirError(code, r.error?.message ?? `run ${r.status}`, { status, node: r.error?.node });
 }

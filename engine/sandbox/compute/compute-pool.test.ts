@@ -75,8 +75,8 @@ describe('compute pool', () => {
     const p = pool(1, false);
     const ctl = new AbortController();
     const stuck = p.run({ do: 'forever' }, { signal: ctl.signal, endThreadOnAbort: true });
-    setTimeout(() => ctl.abort(new WeirError('timeout', 'took too long', { status: 504 })), 200);
-    await expect(stuck).rejects.toMatchObject({ code: 'timeout', status: 504 });
+    setTimeout(() => ctl.abort(new WeirError('node_timeout', 'took too long', { status: 504 })), 200);
+    await expect(stuck).rejects.toMatchObject({ code: 'node_timeout', status: 504 });
     expect(await p.run({ do: 'value', value: 'alive' })).toBe('alive');
   });
 

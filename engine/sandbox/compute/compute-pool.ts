@@ -17,6 +17,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Piscina } from 'piscina';
+import { toErrorCode } from '../../error-codes.ts';
 import { WeirError } from '../../errors.ts';
 import { createWorkerPool } from '../worker-pool.ts';
 import type { Outcome } from './outcome.ts';
@@ -165,7 +166,7 @@ export class ComputePool {
         (out) => {
           if (out && typeof out === 'object' && 'ok' in out) {
             if (out.ok) q.resolve(out.value);
-            else q.reject(new WeirError(out.error.code, out.error.message, { status: out.error.status, ...(out.error.path ? { path: out.error.path } : {}) }));
+            else q.reject(new WeirError(toErrorCode(out.error.code, 'compute_failed'), out.error.message, { status: out.error.status, ...(out.error.path ? { path: out.error.path } : {}) }));
           } else q.reject(new WeirError('compute_failed', 'a compute worker returned no outcome', { status: 500 }));
         },
         (err: unknown) => {

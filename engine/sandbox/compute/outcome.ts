@@ -2,11 +2,12 @@
  * What a compute worker hands back: its value, or its error as data. Structured clone keeps only an
  * Error's name and message, so a WeirError's code, status and path would be lost on the way.
  */
+import type { ErrorCode } from '../../error-codes.ts';
 import { WeirError } from '../../errors.ts';
 
 /** A failure as it crosses the thread boundary. */
 export interface ErrorData {
-  code: string;
+  code: ErrorCode;
   message: string;
   status: number;
   path?: (string | number)[];

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DataIndexes } from '../../engine/app/data/indexes.ts';
-import { openStore } from '../../engine/store/open.ts';
-import type { NodeContext } from '../../engine/node-definition.ts';
+import { DataIndexes } from '../../../engine/app/data/indexes.ts';
+import { openStore } from '../../../engine/store/open.ts';
+import type { NodeContext } from '../../../engine/node-definition.ts';
 import { loadDefaultModels } from './test-models.ts';
 
 /**

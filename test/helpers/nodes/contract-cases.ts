@@ -1,5 +1,5 @@
-import { makeTestIndex } from './lib/test-index.ts';
-import { loadDefaultModels } from './lib/test-models.ts';
+import { makeTestIndex } from './test-index.ts';
+import { loadDefaultModels } from './test-models.ts';
 import type { TestContextOptions } from './test-context.ts';
 import { sendJson, startServer } from './test-server.ts';
 

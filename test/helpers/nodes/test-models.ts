@@ -1,10 +1,10 @@
-import { BUILTIN_MODELS } from '../../engine/models/catalog-data.ts';
-import { extractiveProvider } from '../../engine/models/providers/extractive.ts';
-import { useLiteProvider } from '../../engine/models/providers/use-lite.ts';
-import { defaultThreads } from '../../engine/models/threads.ts';
-import type { LoadedModel, ModelEntry } from '../../engine/models/types.ts';
-import { WeirError } from '../../engine/errors.ts';
-import type { ModelRef } from '../../engine/node-definition.ts';
+import { BUILTIN_MODELS } from '../../../engine/models/catalog-data.ts';
+import { extractiveProvider } from '../../../engine/models/providers/extractive.ts';
+import { useLiteProvider } from '../../../engine/models/providers/use-lite.ts';
+import { defaultThreads } from '../../../engine/models/threads.ts';
+import type { LoadedModel, ModelEntry } from '../../../engine/models/types.ts';
+import { WeirError } from '../../../engine/errors.ts';
+import type { ModelRef } from '../../../engine/node-definition.ts';
 
 const entry = (id: string): ModelEntry => {
   const e = BUILTIN_MODELS.find((m) => m.id === id);

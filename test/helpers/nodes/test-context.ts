@@ -1,4 +1,4 @@
-import { WeirError } from '../engine/errors.ts';
+import { WeirError } from '../../../engine/errors.ts';
 import {
   joinChunks,
   type AnyNodeDefinition,
@@ -7,8 +7,8 @@ import {
   type LogLevel,
   type NodeContext,
   type Usage,
-} from '../engine/node-definition.ts';
-import { RunNodeContext, type RunHost } from '../engine/run/node-context.ts';
+} from '../../../engine/node-definition.ts';
+import { RunNodeContext, type RunHost } from '../../../engine/run/node-context.ts';
 
 /**
  * What a node test puts behind the engine's real run context (RunNodeContext, the one the executor
