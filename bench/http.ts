@@ -8,30 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { GREET_FLOW as FLOW } from './lib/greet-flow.ts';
 import { adminClient, machine, rssMb, startChild as start } from './lib/weir-process.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SOAK = Number(process.env.BENCH_SOAK_SECONDS ?? 60);
 const ADMIN = 'bench-admin-token';
 
-const FLOW = `weir: 1
-name: greet
-inputs: { name: { type: string } }
-outputs:
-  greeting: \${done.output}
-nodes:
-  - name: prompt
-    type: prompt
-    inputs: { name: \${inputs.name} }
-    config: { template: "Hello, {{ name }}!" }
-  - name: shape
-    type: transform
-    inputs: { text: \${prompt.output} }
-    config: { expression: "text" }
-  - name: done
-    type: coalesce
-    inputs: { value: \${shape.output} }
-`;
 
 async function load(target: string, url: string, headers: Record<string, string>, connections: number, duration: number, pid: number) {
   const r = await autocannon({ url, method: 'POST', connections, duration, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: 'bench' }) });

@@ -14,30 +14,13 @@ import autocannon from 'autocannon';
 import { startPostgres } from '../test/helpers/services/postgres.ts';
 import { startRedis } from '../test/helpers/services/redis.ts';
 import { startBalancer } from './lib/round-robin.ts';
+import { GREET_FLOW as FLOW } from './lib/greet-flow.ts';
 import { adminClient, machine, rssMb, startChild, type Child } from './lib/weir-process.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLUSTER_SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 16);
 const ADMIN = 'bench-admin-token';
 
-const FLOW = `weir: 1
-name: greet
-inputs: { name: { type: string } }
-outputs:
-  greeting: \${done.output}
-nodes:
-  - name: prompt
-    type: prompt
-    inputs: { name: \${inputs.name} }
-    config: { template: "Hello, {{ name }}!" }
-  - name: shape
-    type: transform
-    inputs: { text: \${prompt.output} }
-    config: { expression: "text" }
-  - name: done
-    type: coalesce
-    inputs: { value: \${shape.output} }
-`;
 
 const print = (line: Record<string, unknown>) => console.log(JSON.stringify({ ...line, machine }));
 const dirs: string[] = [];

@@ -1,6 +1,7 @@
 /**
  * Pure rules every Store implementation shares (sqlite/, postgres/), so the two cannot drift:
- * what a deployment key looks like and how it is hashed, and how an interrupted run is marked.
+ * what a deployment key looks like and how it is hashed, how an interrupted run is marked, and how
+ * a connection's secrets are merged.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -24,3 +25,26 @@ export function newKey(): { id: string; secret: string; prefix: string; hash: st
 
 /** The error a run left `queued` or `running` by a stopped process is finished with. */
 export const INTERRUPTED_ERROR = { code: 'interrupted', message: 'the server stopped before this run finished' };
+
+/**
+ * A connection's secrets after a put: the existing ones (decrypted only when some are kept) with
+ * `changes` applied (`null` removes one). Returns the sorted names and the values to seal.
+ */
+export function mergeSecrets(
+  existingNames: string[] | undefined,
+  decryptExisting: () => Record<string, string>,
+  changes: Record<string, string | null> | undefined,
+): { names: string[]; values: Record<string, string> } {
+  const entries = Object.entries(changes ?? {});
+  const changed = new Set(entries.map(([n]) => n));
+  // Nothing to merge when every existing secret is replaced or removed: that is also how a
+  // connection sealed under a lost key is repaired.
+  const keep = existingNames?.some((n) => !changed.has(n)) ?? false;
+  const secrets = new Map(keep ? Object.entries(decryptExisting()) : []);
+  for (const [n, v] of entries) {
+    if (v === null) secrets.delete(n);
+    else secrets.set(n, v);
+  }
+  const names = [...secrets.keys()].sort();
+  return { names, values: Object.fromEntries(secrets) };
+}

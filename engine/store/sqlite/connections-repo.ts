@@ -5,6 +5,7 @@ import { connections, type ConnectionRecord } from './schema.ts';
 import { seal, unseal } from '../secrets.ts';
 import type { ConnectionRow, Store } from '../types.ts';
 import type { Sync } from './async.ts';
+import { mergeSecrets } from '../shared.ts';
 
 function toRow({ secrets: _sealed, ...row }: ConnectionRecord): ConnectionRow {
   return row;
@@ -45,18 +46,8 @@ export function connectionsRepo(db: Db, key: Buffer): Sync<Store['connections']>
     put: (row) =>
       db.transaction(() => {
         const existing = find(row.name);
-        const changes = Object.entries(row.secrets ?? {});
-        const changed = new Set(changes.map(([n]) => n));
-        // Nothing to merge when every existing secret is replaced or removed: that is also how a
-        // connection sealed under a lost key is repaired.
-        const keep = existing?.secretNames.some((n) => !changed.has(n)) ?? false;
-        const secrets = new Map(keep ? Object.entries(decrypt(existing!)) : []);
-        for (const [n, v] of changes) {
-          if (v === null) secrets.delete(n);
-          else secrets.set(n, v);
-        }
-        const names = [...secrets.keys()].sort();
-        const sealed = names.length ? seal(key, JSON.stringify(Object.fromEntries(secrets)), row.name) : null;
+        const { names, values: merged } = mergeSecrets(existing?.secretNames, () => decrypt(existing!), row.secrets);
+        const sealed = names.length ? seal(key, JSON.stringify(merged), row.name) : null;
         const now = Date.now();
         const values = { type: row.type, settings: row.settings, secretNames: names, secrets: sealed, updatedAt: now };
         const r = db
