@@ -9,6 +9,9 @@ import { promptNode } from './prompt.ts';
 /** Template renders past their in-process slice go on a sandbox thread, which a timeout ends. */
 const registry = testRegistry([promptNode]);
 const RUNAWAY = '{% for i in range(0, 100000) %}{% for j in range(0, 100000) %}{% endfor %}{% endfor %}';
+// Each step rewrites half a megabyte: the node's timeout comes long before the step budget would,
+// however fast or busy the machine (RUNAWAY's empty steps can reach the budget within 300 ms).
+const SLOW_RUNAWAY = '{% set s = "a" * 500000 %}{% for i in range(0, 100000) %}{% for j in range(0, 100000) %}{% set t = s | replace("a", "b") %}{% endfor %}{% endfor %}';
 
 const plan = (template: string, node: Record<string, unknown> = {}) =>
   compileFlow(
@@ -34,7 +37,7 @@ test('a render past the slice finishes on a sandbox thread with the same text', 
 
 test('the node timeout ends the thread of a runaway render and names the node', async () => {
   const pool = startedSandboxPool()!;
-  const done = runFlow(plan(RUNAWAY, { timeout: '300ms' }));
+  const done = runFlow(plan(SLOW_RUNAWAY, { timeout: '300ms' }));
   while (pool.idleThreads > 0 || pool.threads.length === 0) await new Promise((r) => setTimeout(r, 2));
   const exited = once(pool.threads[0], 'exit');
   const result = await done;
