@@ -60,7 +60,7 @@ export class Workspace {
       if (c.kind === 'flow') this.#forgetFlow(c.name);
       if (c.kind === 'all') this.#latest.clear();
     });
-    this.data = new DataIndexes(store, store.dir, (model) => this.models.use(model));
+    this.data = new DataIndexes(store, store.dir, (model) => this.models.use(model), bus);
     this.host = withSubflows(
       {
         connection: async (name) => {

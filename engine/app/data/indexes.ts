@@ -16,6 +16,8 @@ import path from 'node:path';
 import { VectorIndex, reciprocalRankFusion, type ScoredId } from '../../data/vector-index.ts';
 import { StagedFiles } from '../../data/staged-files.ts';
 import { tryLock } from '../../data/write-lock.ts';
+import { MemoryBus } from '../../bus/memory-bus.ts';
+import type { Bus, Lock } from '../../bus/types.ts';
 import { EMBED_BATCH, embedUnique } from '../../data/embed-batches.ts';
 import { WeirError } from '../../errors.ts';
 import type { LoadedModel } from '../../models/types.ts';
@@ -48,6 +50,11 @@ interface LoadedVectors {
 
 /** How often a reader looks for vectors saved by another process (weir data add). */
 const FRESHNESS_MS = 1000;
+/**
+ * How long an instance's write lock on an index outlives the instance (a SIGKILL): the holder
+ * extends it every third of that while it writes.
+ */
+export const SHARED_LOCK_TTL_MS = 30_000;
 
 export class DataIndexes {
   readonly #loaded = new Map<string, LoadedVectors>();
@@ -57,10 +64,12 @@ export class DataIndexes {
   readonly #writing = new Map<string, () => void>();
   readonly jobs: IngestJobs;
 
+  /** `bus` carries the write lock instances share (Redis); the in-process one when alone. */
   constructor(
     readonly store: Store,
     readonly dir: string,
     readonly embedder: Embedder,
+    private readonly bus: Bus = new MemoryBus(),
   ) {
     this.jobs = new IngestJobs(this);
   }
@@ -135,7 +144,7 @@ export class DataIndexes {
   async delete(name: string): Promise<boolean> {
     await this.get(name);
     await this.jobs.stopIndex(name);
-    const lock = this.#writing.has(name) ? undefined : this.lock(name);
+    const lock = this.#writing.has(name) ? undefined : await this.lock(name);
     try {
       this.#loaded.delete(name);
       const removed = await this.store.data.deleteIndex(name);
@@ -147,23 +156,45 @@ export class DataIndexes {
   }
 
   /**
-   * Takes the index's write lock for this process, or throws `index_busy` naming the process that
+   * Takes the index's write lock: for this process (a lock file: `weir data add` may share the data
+   * folder), then on the bus (every instance sharing the store). Throws `index_busy` naming who
    * holds it. Returns the release function.
    */
-  lock(name: string): () => void {
+  async lock(name: string): Promise<() => void> {
     if (this.#writing.has(name)) throw new WeirError('index_busy', `data index "${name}" is being written by this server; try again when its job ends`, { status: 409 });
     const got = tryLock(this.dirOf(name));
     if ('heldBy' in got) throw new WeirError('index_busy', `data index "${name}" is being written by another process (pid ${got.heldBy}); try again when it ends`, { status: 409 });
+    // Taken here before the bus answers, so a second caller in this process is refused at once.
     this.#writing.set(name, got.release);
+    let shared: Lock | undefined;
+    try {
+      shared = await this.bus.lock(`index-writer:${name}`, SHARED_LOCK_TTL_MS);
+    } finally {
+      if (!shared) {
+        this.#writing.delete(name);
+        got.release();
+      }
+    }
+    if (!shared) throw new WeirError('index_busy', `data index "${name}" is being written by another instance; try again when its job ends`, { status: 409 });
+    const held = shared;
+    const keep = setInterval(() => {
+      held.extend(SHARED_LOCK_TTL_MS).then(
+        (ok) => ok || console.error(`lost the write lock of data index "${name}" (the bus was away for over ${SHARED_LOCK_TTL_MS / 1000} s)`),
+        (err: unknown) => console.error(`could not extend the write lock of data index "${name}":`, (err as Error).message),
+      );
+    }, SHARED_LOCK_TTL_MS / 3);
+    keep.unref();
     return () => {
+      clearInterval(keep);
       this.#writing.delete(name);
       got.release();
+      void held.release().catch((err: unknown) => console.error(`could not release the write lock of data index "${name}":`, (err as Error).message));
     };
   }
 
   async deleteDocument(name: string, document: string): Promise<boolean> {
     const index = await this.get(name);
-    const ownLock = this.#writing.has(name) ? undefined : this.lock(name);
+    const ownLock = this.#writing.has(name) ? undefined : await this.lock(name);
     try {
       const loaded = await this.vectors(index);
       const ids = await this.store.data.deleteDocument(name, document);

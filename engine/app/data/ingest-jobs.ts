@@ -56,7 +56,7 @@ export interface IndexAccess {
   get(name: string): Promise<DataIndexRow>;
   settings(embeddingModel: string, chunkTokens: number, overlapTokens: number): Promise<Pick<DataIndexRow, 'embeddingModel' | 'dims' | 'chunkTokens' | 'overlapTokens'>>;
   files(name: string): StagedFiles;
-  lock(name: string): () => void;
+  lock(name: string): Promise<() => void>;
   embedder(model: string): Promise<LoadedModel>;
   vectors(index: DataIndexRow): Promise<VectorIndex>;
   saveVectors(name: string): Promise<void>;
@@ -222,7 +222,7 @@ export class IngestJobs {
       if (!row || (row.status !== 'queued' && row.status !== 'running')) return undefined;
       if (this.#cancelled.has(id)) return () => {};
       try {
-        return this.indexes.lock(index);
+        return await this.indexes.lock(index);
       } catch (err) {
         if (!(err instanceof WeirError) || err.code !== 'index_busy') throw err;
         if (!waited) progress.waiting(err.message);
