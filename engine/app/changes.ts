@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Bus } from '../bus/types.ts';
 
 /**
@@ -30,6 +31,8 @@ const isChange = (m: unknown): m is Change => {
  */
 export class Changes {
   readonly #listeners = new Set<(c: Change) => void>();
+  /** Messages carry their sender: an instance applies its own changes when it makes them, not again. */
+  readonly #id = randomUUID();
   #stop: (() => Promise<void>) | undefined;
   #stopReconnects: (() => void) | undefined;
 
@@ -38,7 +41,8 @@ export class Changes {
   /** Subscribes to the other instances' changes. */
   async start(): Promise<void> {
     this.#stop = await this.bus.subscribe(CHANNEL, (m) => {
-      if (isChange(m)) this.#apply(m);
+      const { from, change } = (m ?? {}) as { from?: unknown; change?: unknown };
+      if (from !== this.#id && isChange(change)) this.#apply(change);
     });
     this.#stopReconnects = this.bus.onReconnect(() => this.#apply({ kind: 'all' }));
   }
@@ -53,7 +57,7 @@ export class Changes {
    */
   async announce(c: Change): Promise<void> {
     this.#apply(c);
-    await this.bus.publish(CHANNEL, c).catch((err: unknown) => console.error(`could not tell other instances about a change (${c.kind}):`, (err as Error).message));
+    await this.bus.publish(CHANNEL, { from: this.#id, change: c }).catch((err: unknown) => console.error(`could not tell other instances about a change (${c.kind}):`, (err as Error).message));
   }
 
   async close(): Promise<void> {
