@@ -86,7 +86,7 @@ function importsOf(file: string, src: ts.SourceFile): Import[] {
 const parsed = ['engine', 'nodes', 'editor'].flatMap((d) => sourceFiles(d)).map((file) => {
   const src = ts.createSourceFile(file, readFileSync(path.join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const test = /\.test\.tsx?$/.test(file) || src.statements.some((s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === 'vitest');
-  return { file, test, imports: importsOf(file, src) };
+  return { file, test, src, imports: importsOf(file, src) };
 });
 const imports = parsed.filter((p) => !p.test).flatMap((p) => p.imports);
 
@@ -131,6 +131,27 @@ const RULES: Rule[] = [
   },
 ];
 
+/**
+ * `x.store` (or `x['store']`) in a non-test file under engine/api/: a route reaching past the app
+ * layer to the store. Importing engine/store/ by value is the import rule above; this catches the
+ * Store handed over on the Workspace, which needs no import at all.
+ */
+function storeAccesses(): string[] {
+  const out: string[] = [];
+  for (const { file, test, src } of parsed) {
+    if (test || !under('engine/api')(file)) continue;
+    const visit = (n: ts.Node): void => {
+      const named =
+        (ts.isPropertyAccessExpression(n) && n.name.text === 'store') ||
+        (ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression) && n.argumentExpression.text === 'store');
+      if (named) out.push(`${file}:${src.getLineAndCharacterOfPosition(n.getStart()).line + 1} reads \`${n.getText()}\`: engine/api/ reaches state only through the app layer (engine/app/)`);
+      ts.forEachChild(n, visit);
+    };
+    visit(src);
+  }
+  return out;
+}
+
 function violations(rule: Rule): string[] {
   return imports
     .filter((i) => rule.applies(i) && !rule.allowed(i))
@@ -149,6 +170,10 @@ describe('import rules (DESIGN.md "Layout")', () => {
       expect(violations(rule)).toEqual([]);
     });
   }
+
+  it('engine/api/ never reads `.store`: routes call the app layer, not the store behind it', () => {
+    expect(storeAccesses()).toEqual([]);
+  });
 
   it("keeps the editor's engine modules pure: they import only each other", () => {
     const impure = imports

@@ -66,7 +66,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.use('/api/*', requireAdmin(opts.adminToken));
   app.route('/api/flows', flowRoutes(ws));
   app.route('/api/deployments', deploymentRoutes(ws));
-  app.route('/api/connections', connectionRoutes(ws.store));
+  app.route('/api/connections', connectionRoutes(ws.connections));
   app.route('/api/models', modelRoutes(ws.catalog));
   app.route('/api/indexes', indexRoutes(ws));
   app.route('/api/playground', playgroundRoutes(ws));

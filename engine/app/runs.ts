@@ -4,7 +4,7 @@ import type { Plan } from '../flow/compile.ts';
 import type { RunEvent, RunListener } from '../run/events.ts';
 import { startRun, type RunHandle, type RunResult } from '../run/executor.ts';
 import type { RunHost } from '../run/node-context.ts';
-import type { Store } from '../store/types.ts';
+import type { NodeTraceRow, RunFilter, RunRow, Store } from '../store/types.ts';
 import { MemoryBus } from '../bus/memory-bus.ts';
 import type { Bus } from '../bus/types.ts';
 import { CANCEL_CHANNEL, followRemote, isActive, RunEventLog, type EventLogOptions } from './run-events.ts';
@@ -61,6 +61,19 @@ export class RunService {
   constructor(private readonly store: Store, private readonly opts: RunServiceOptions = {}) {
     this.usage = new UsageMeter(store);
     this.#bus = opts.bus ?? new MemoryBus();
+  }
+
+  /** A recorded run (live ones are recorded as running first). */
+  get(id: string): Promise<RunRow | undefined> {
+    return this.store.runs.get(id);
+  }
+
+  list(filter: RunFilter): Promise<RunRow[]> {
+    return this.store.runs.list(filter);
+  }
+
+  trace(id: string): Promise<NodeTraceRow[]> {
+    return this.store.runs.trace(id);
   }
 
   /**

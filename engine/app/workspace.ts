@@ -10,9 +10,11 @@ import type { DeploymentRow, Store, VersionRow } from '../store/types.ts';
 import { MemoryBus } from '../bus/memory-bus.ts';
 import type { Bus } from '../bus/types.ts';
 import { Changes } from './changes.ts';
+import { Connections } from './connections.ts';
 import { Deployments } from './deployments.ts';
 import { ModelCatalog } from '../models/catalog.ts';
 import { flowHash } from './flow-source.ts';
+import { Flows } from './flows.ts';
 import { DataIndexes } from './data/indexes.ts';
 import { ModelDeployments } from './model-deployments.ts';
 import { RunService } from './runs.ts';
@@ -44,6 +46,9 @@ export class Workspace {
   readonly deployments: Deployments;
   /** What this instance changed, told to the others sharing the bus (and theirs to this one). */
   readonly changes: Changes;
+  /** Drafts and versions as the API reads and saves them. */
+  readonly flows: Flows;
+  readonly connections: Connections;
   readonly #plans = new Map<string, Plan>();
   /** Versions are immutable, so each is read from the store once. */
   readonly #versions = new Map<string, VersionRow>();
@@ -61,6 +66,8 @@ export class Workspace {
       if (c.kind === 'all') this.#latest.clear();
     });
     this.data = new DataIndexes(store, store.dir, (model) => this.models.use(model), bus);
+    this.flows = new Flows(store, (definition, locate) => this.validateDraft(definition, locate));
+    this.connections = new Connections(store);
     this.host = withSubflows(
       {
         connection: async (name) => {

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ConnectionRow, Store } from '../../store/types.ts';
+import type { Connections } from '../../app/connections.ts';
+import type { ConnectionRow } from '../../store/types.ts';
 import { readJson } from '../body.ts';
 import { notFound } from '../errors.ts';
 
@@ -16,11 +17,11 @@ const ConnectionBody = z
 const json = (c: ConnectionRow) => ({ name: c.name, type: c.type, settings: c.settings, secrets: c.secretNames, created_at: new Date(c.createdAt).toISOString(), updated_at: new Date(c.updatedAt).toISOString() });
 
 /** Connections: settings readable, secrets write-only (only their names come back). */
-export function connectionRoutes(store: Store): Hono {
+export function connectionRoutes(connections: Connections): Hono {
   const app = new Hono();
-  app.get('/', async (c) => c.json({ data: (await store.connections.list()).map(json) }));
+  app.get('/', async (c) => c.json({ data: (await connections.list()).map(json) }));
   app.get('/:name', async (c) => {
-    const row = await store.connections.get(c.req.param('name'));
+    const row = await connections.get(c.req.param('name'));
     if (!row) throw notFound(`connection "${c.req.param('name')}"`, 'connection_not_found');
     return c.json(json(row));
   });
@@ -28,11 +29,11 @@ export function connectionRoutes(store: Store): Hono {
     const name = c.req.param('name');
     if (!NAME.test(name)) throw notFound(`connection "${name}"`, 'connection_not_found');
     const body = await readJson(c, ConnectionBody);
-    const existed = !!(await store.connections.get(name));
-    return c.json(json(await store.connections.put({ name, ...body })), existed ? 200 : 201);
+    const { row, created } = await connections.put({ name, ...body });
+    return c.json(json(row), created ? 201 : 200);
   });
   app.delete('/:name', async (c) => {
-    if (!(await store.connections.delete(c.req.param('name')))) throw notFound(`connection "${c.req.param('name')}"`, 'connection_not_found');
+    if (!(await connections.delete(c.req.param('name')))) throw notFound(`connection "${c.req.param('name')}"`, 'connection_not_found');
     return c.body(null, 204);
   });
   return app;

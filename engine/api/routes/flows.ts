@@ -26,8 +26,6 @@ function draftTag(row: FlowRow): string {
 /** Routes under /api/flows: drafts in YAML or JSON, validation, draft runs, publishing, versions, diffs. */
 export function flowRoutes(ws: Workspace): Hono {
   const app = new Hono();
-  const store = ws.store;
-
   /**
    * `locate` comes from the text just parsed; otherwise a stored YAML row is parsed again, and only
    * when there are problems to place (parsing a 300-node flow costs ~50 ms).
@@ -68,30 +66,21 @@ export function flowRoutes(ws: Workspace): Hono {
     return src;
   };
 
-  const getFlow = async (name: string) => {
-    const row = await store.flows.get(name);
-    if (!row) throw notFound(`flow "${name}"`, 'flow_not_found');
-    return row;
-  };
-
   app.get('/', async (c) => {
-    const flows = await store.flows.list();
-    const versions = await Promise.all(flows.map((f) => store.versions.list(f.name)));
-    return c.json({ data: flows.map((f, i) => ({ name: f.name, updated_at: new Date(f.updatedAt).toISOString(), versions: versions[i].length })) });
+    const flows = await ws.flows.list();
+    return c.json({ data: flows.map(({ flow, versions }) => ({ name: flow.name, updated_at: new Date(flow.updatedAt).toISOString(), versions })) });
   });
 
   app.post('/', async (c) => {
     const src = await readBody(c);
     const name = flowName(src.definition);
     if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400, path: ['name'] });
-    if (await store.flows.get(name)) throw new WeirError('flow_exists', `flow "${name}" already exists (PUT /api/flows/${name} replaces it)`, { status: 409 });
-    // Validated before anything is stored: a draft the server could not serve back is refused.
-    const checked = await ws.validateDraft(src.definition, placer(src));
-    return c.json(await flowJson(await store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), checked), 201);
+    const { row, checked } = await ws.flows.create(name, src, placer(src));
+    return c.json(await flowJson(row, checked), 201);
   });
 
   app.get('/:name', async (c) => {
-    const row = await getFlow(c.req.param('name'));
+    const row = await ws.flows.get(c.req.param('name'));
     if ((c.req.header('accept') ?? '').includes('yaml')) return c.body(row.format === 'yaml' ? row.source : writeFlowYaml(row.definition), 200, { 'content-type': 'application/yaml; charset=utf-8' });
     return c.json(await flowJson(row));
   });
@@ -100,7 +89,7 @@ export function flowRoutes(ws: Workspace): Hono {
     const name = c.req.param('name');
     if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400 });
     // The studio saves JSON: written into the stored YAML, the draft keeps its comments.
-    const before = await store.flows.get(name);
+    const before = await ws.flows.find(name);
     // An editor sends the tag of the draft it loaded: a save over someone else's newer save is refused.
     const ifMatch = c.req.header('if-match');
     if (ifMatch && !(before && (ifMatch === '*' || ifMatch === draftTag(before)))) {
@@ -109,8 +98,8 @@ export function flowRoutes(ws: Workspace): Hono {
     const src = await readBody(c, before);
     if (flowName(src.definition) !== name) throw new WeirError('name_mismatch', `the flow is named "${flowName(src.definition)}" but the URL says "${name}"`, { status: 400, path: ['name'] });
     const existed = !!before;
-    const checked = await ws.validateDraft(src.definition, placer(src));
-    return c.json(await flowJson(await store.flows.put({ name, source: src.source, format: src.format, definition: src.definition }), checked), existed ? 200 : 201);
+    const { row, checked } = await ws.flows.save(name, src, placer(src));
+    return c.json(await flowJson(row, checked), existed ? 200 : 201);
   });
 
   app.delete('/:name', async (c) => {
@@ -120,36 +109,30 @@ export function flowRoutes(ws: Workspace): Hono {
   });
 
   app.post('/:name/validate', async (c) => {
-    const v = await ws.validate((await getFlow(c.req.param('name'))).definition);
+    const v = await ws.validate((await ws.flows.get(c.req.param('name'))).definition);
     return c.json({ valid: v.ok, problems: v.problems });
   });
 
-  app.post('/:name/runs', async (c) => runDraft(c, ws, (await getFlow(c.req.param('name'))).name));
+  app.post('/:name/runs', async (c) => runDraft(c, ws, (await ws.flows.get(c.req.param('name'))).name));
 
   app.post('/:name/publish', async (c) => {
     const body = await readJson(c, z.object({ message: z.string().max(2000).default(''), author: z.string().max(200).default('admin') }).strict());
-    const { version, created } = await ws.publish((await getFlow(c.req.param('name'))).name, body.message, body.author);
+    const { version, created } = await ws.publish((await ws.flows.get(c.req.param('name'))).name, body.message, body.author);
     return c.json({ ...versionJson(version), created }, created ? 201 : 200);
   });
 
-  app.get('/:name/versions', async (c) => c.json({ data: (await store.versions.list((await getFlow(c.req.param('name'))).name)).map(versionJson) }));
-
-  const getVersion = async (flow: string, n: number | undefined) => {
-    const v = n === undefined ? undefined : await store.versions.get(flow, n);
-    if (!v) throw notFound(`version ${n} of flow "${flow}"`, 'version_not_found');
-    return v;
-  };
+  app.get('/:name/versions', async (c) => c.json({ data: (await ws.flows.versions(c.req.param('name'))).map(versionJson) }));
 
   app.get('/:name/versions/:n', async (c) => {
-    const v = await getVersion(c.req.param('name'), intParam(c.req.param('n'), 'version'));
+    const v = await ws.flows.version(c.req.param('name'), intParam(c.req.param('n'), 'version'));
     return c.json({ ...versionJson(v), definition: v.definition, source: v.source });
   });
 
   app.get('/:name/diff', async (c) => {
     const flow = c.req.param('name');
-    const from = await getVersion(flow, intParam(c.req.query('from'), 'from'));
+    const from = await ws.flows.version(flow, intParam(c.req.query('from'), 'from'));
     const toParam = c.req.query('to');
-    const to = toParam === 'draft' ? (await getFlow(flow)).definition : (await getVersion(flow, intParam(toParam, 'to'))).definition;
+    const to = toParam === 'draft' ? (await ws.flows.get(flow)).definition : (await ws.flows.version(flow, intParam(toParam, 'to'))).definition;
     return c.json({ from: from.number, to: toParam === 'draft' ? 'draft' : Number(toParam), ...diffFlows(from.definition, to) });
   });
 

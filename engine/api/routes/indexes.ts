@@ -75,11 +75,10 @@ function queryNumber(c: Context, name: string, o: { int?: boolean; min: number; 
 export function indexRoutes(ws: Workspace): Hono {
   const app = new Hono();
   const data = ws.data;
-  const store = ws.store;
 
   const indexJson = async (row: DataIndexRow) => {
-    const s = await store.data.stats(row.name);
-    const last = (await store.data.listJobs(row.name, 1))[0];
+    const s = await data.stats(row.name);
+    const last = await data.lastJob(row.name);
     return {
       name: row.name, embedding_model: row.embeddingModel, dimensions: row.dims, chunk_tokens: row.chunkTokens, overlap_tokens: row.overlapTokens,
       documents: s.documents, chunks: s.chunks, tokens: s.tokens, source_bytes: s.bytes, disk_bytes: await data.diskBytes(row.name),
@@ -105,7 +104,7 @@ export function indexRoutes(ws: Workspace): Hono {
 
   app.get('/:name/documents', async (c) => {
     const name = (await data.get(c.req.param('name'))).name;
-    return c.json({ data: (await store.data.listDocuments(name)).map(documentJson) });
+    return c.json({ data: (await data.documents(name)).map(documentJson) });
   });
 
   app.post('/:name/documents', async (c) => {
@@ -121,9 +120,9 @@ export function indexRoutes(ws: Workspace): Hono {
   // Document names are relative paths (folders added whole), so they may hold slashes.
   app.get('/:name/documents/:document{.+}', async (c) => {
     const name = (await data.get(c.req.param('name'))).name;
-    const doc = await store.data.getDocument(name, c.req.param('document'));
-    if (!doc) throw new WeirError('document_not_found', `document "${c.req.param('document')}" not found in index "${name}"`, { status: 404 });
-    return c.json({ ...documentJson(doc), chunk_list: (await store.data.documentChunks(name, doc.name)).map(chunkJson) });
+    const found = await data.document(name, c.req.param('document'));
+    if (!found) throw new WeirError('document_not_found', `document "${c.req.param('document')}" not found in index "${name}"`, { status: 404 });
+    return c.json({ ...documentJson(found.document), chunk_list: found.chunks.map(chunkJson) });
   });
 
   app.delete('/:name/documents/:document{.+}', async (c) => {

@@ -64,7 +64,7 @@ export function openAiRoutes(ws: Workspace, adminToken: string): Hono {
 
   app.get('/models', async (c) => {
     const who = await caller(c, ws, adminToken);
-    const rows = who.admin ? (await ws.store.deployments.list()).filter((d) => d.kind === 'model') : [(await ws.deployments.cached(who.deployment))!];
+    const rows = who.admin ? (await ws.deployments.list()).filter((d) => d.kind === 'model') : [(await ws.deployments.cached(who.deployment))!];
     return c.json({ object: 'list', data: rows.map(modelObject) });
   });
 

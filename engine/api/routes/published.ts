@@ -22,7 +22,6 @@ export function runFailure(r: RunResult): WeirError {
 /** Published endpoints, authorised by a deployment key: score (JSON or SSE), async runs, OpenAPI. */
 export function publishedRoutes(ws: Workspace): Hono {
   const app = new Hono();
-  const store = ws.store;
 
   const resolve = async (c: Context): Promise<{ d: DeploymentRow; v: VersionRow; keyId: string }> => {
     const name = c.req.param('name')!;

@@ -16,10 +16,9 @@ const STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'inte
  */
 export function runRoutes(ws: Workspace, adminToken: string): Hono {
   const app = new Hono();
-  const store = ws.store;
 
   const allowed = async (c: Context, id: string) => {
-    const run = await store.runs.get(id);
+    const run = await ws.runs.get(id);
     if (isAdmin(c, adminToken)) {
       if (!run) throw notFound(`run ${id}`, 'run_not_found');
       return run;
@@ -42,7 +41,7 @@ export function runRoutes(ws: Workspace, adminToken: string): Hono {
     const beforeMs = before === undefined ? undefined : Date.parse(before);
     if (before !== undefined && Number.isNaN(beforeMs)) throw new WeirError('invalid_request', 'before must be an ISO date-time', { status: 400, path: ['before'] });
     const pageSize = limit === undefined ? 50 : Math.min(Math.max(limit, 1), 500);
-    const rows = await store.runs.list({ flow: c.req.query('flow'), deployment: c.req.query('deployment'), status: status as StoredRunStatus | undefined, before: beforeMs, beforeId: c.req.query('before_id'), limit: pageSize });
+    const rows = await ws.runs.list({ flow: c.req.query('flow'), deployment: c.req.query('deployment'), status: status as StoredRunStatus | undefined, before: beforeMs, beforeId: c.req.query('before_id'), limit: pageSize });
     const last = rows[rows.length - 1];
     // The next page starts after the last run shown, by (start time, id): no run is skipped or repeated.
     const next = rows.length === pageSize && last ? { before: new Date(last.startedAt).toISOString(), before_id: last.id } : null;
@@ -51,7 +50,7 @@ export function runRoutes(ws: Workspace, adminToken: string): Hono {
 
   app.get('/:id', async (c) => {
     const run = await allowed(c, c.req.param('id'));
-    return c.json(runJson(run, await store.runs.trace(run.id)));
+    return c.json(runJson(run, await ws.runs.trace(run.id)));
   });
 
   app.delete('/:id', async (c) => {

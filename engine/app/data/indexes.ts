@@ -22,7 +22,7 @@ import { EMBED_BATCH, embedUnique } from '../../data/embed-batches.ts';
 import { WeirError } from '../../errors.ts';
 import type { LoadedModel } from '../../models/types.ts';
 import type { IndexQuery, RetrievedChunk } from '../../node-definition.ts';
-import type { DataChunkRow, DataIndexRow } from '../../store/data-types.ts';
+import type { DataChunkRow, DataDocumentRow, DataIndexRow, DataIndexStats, DataJobRow } from '../../store/data-types.ts';
 import type { Store } from '../../store/types.ts';
 import { IngestJobs, type IncomingFile } from './ingest-jobs.ts';
 import type { JobProgress, JobView } from './ingest-progress.ts';
@@ -125,6 +125,25 @@ export class DataIndexes {
 
   list(): Promise<DataIndexRow[]> {
     return this.store.data.listIndexes();
+  }
+
+  stats(name: string): Promise<DataIndexStats> {
+    return this.store.data.stats(name);
+  }
+
+  /** The newest job of an index, if it ever had one. */
+  async lastJob(name: string): Promise<DataJobRow | undefined> {
+    return (await this.store.data.listJobs(name, 1))[0];
+  }
+
+  documents(name: string): Promise<DataDocumentRow[]> {
+    return this.store.data.listDocuments(name);
+  }
+
+  /** One document with its chunks in order, or undefined when the index has no such document. */
+  async document(name: string, document: string): Promise<{ document: DataDocumentRow; chunks: DataChunkRow[] } | undefined> {
+    const doc = await this.store.data.getDocument(name, document);
+    return doc && { document: doc, chunks: await this.store.data.documentChunks(name, doc.name) };
   }
 
   /** Bytes on disk: the vector file and the kept files (the store's share is not split per index). */
