@@ -1,7 +1,7 @@
 /**
  * Pure rules every Store implementation shares (sqlite/, postgres/), so the two cannot drift:
- * what a deployment key looks like and how it is hashed, how an interrupted run is marked, and how
- * a connection's secrets are merged.
+ * what a deployment key looks like and how it is hashed, how an interrupted run or job is marked, and
+ * how a connection's secrets are merged.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -25,6 +25,15 @@ export function newKey(): { id: string; secret: string; prefix: string; hash: st
 
 /** The error a run left `queued` or `running` by a stopped process is finished with. */
 export const INTERRUPTED_ERROR = { code: 'interrupted', message: 'the server stopped before this run finished' };
+
+/** The error of a job whose owner stopped (its lease expired) on its last allowed attempt. */
+export const JOB_INTERRUPTED_ERROR = { code: 'interrupted', message: 'the instance working on this job stopped before it finished' };
+
+/** The error of a job still active past its timeout (timeoutMs after its claim). */
+export const JOB_TIMEOUT_ERROR = { code: 'job_timeout', message: 'the job did not finish within its timeout' };
+
+/** Default and largest page of a jobs list. */
+export const JOBS_LIST_LIMIT = { default: 50, max: 500 } as const;
 
 /**
  * A connection's secrets after a put: the existing ones (decrypted only when some are kept) with

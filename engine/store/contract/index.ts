@@ -10,6 +10,7 @@ import { connectionsContract } from './connections.ts';
 import { dataContract } from './data.ts';
 import { deploymentsContract, keysContract, usageContract } from './deployments-keys.ts';
 import { flowsContract, versionsContract } from './flows-versions.ts';
+import { jobsContract } from './jobs.ts';
 import { lifecycleContract } from './lifecycle.ts';
 import { runsContract } from './runs.ts';
 
@@ -81,5 +82,6 @@ export function storeContract(factory: StoreFactory): void {
     runsContract(ctx);
     connectionsContract(ctx);
     dataContract(ctx);
+    jobsContract(ctx);
   });
 }

@@ -27,6 +27,7 @@ import { dataRepo } from './data-repo.ts';
 import { isTransient, LOCK, unwrapError, unwrapped } from './db.ts';
 import { deploymentsRepo } from './deployments-repo.ts';
 import { flowsRepo } from './flows-repo.ts';
+import { jobsRepo } from './jobs-repo.ts';
 import { keysRepo } from './keys-repo.ts';
 import { modelsRepo } from './models-repo.ts';
 import { runsRepo } from './runs-repo.ts';
@@ -131,6 +132,7 @@ export async function openPostgresStore(opts: OpenStoreOptions & { databaseUrl: 
     connections: unwrapped(connectionsRepo(db, key)),
     usage: unwrapped(usageRepo(db)),
     data: unwrapped(dataRepo(db)),
+    jobs: unwrapped(jobsRepo(db)),
     dir: opts.dataDir,
     // Writes what is queued, then ends the pool; a second call waits for the first.
     close: () =>

@@ -25,7 +25,7 @@ import {
 import type { SerializedError } from '../../errors.ts';
 import type { Usage } from '../../node-definition.ts';
 import type { ModelEntry } from '../../models/types.ts';
-import type { ModelDeploymentOptions, StoredRunStatus, TrafficSplit } from '../types.ts';
+import type { JobError, JobStatus, ModelDeploymentOptions, StoredRunStatus, TrafficSplit } from '../types.ts';
 import type { DataJobOptions } from '../data-types.ts';
 import { toJsonText } from '../sqlite/json.ts';
 
@@ -323,3 +323,33 @@ export type KeyRecord = typeof deploymentKeys.$inferSelect;
 export type RunRecord = typeof runs.$inferSelect;
 export type NodeTraceRecord = typeof nodeTraces.$inferSelect;
 export type ConnectionRecord = typeof connections.$inferSelect;
+
+/**
+ * The local job queue (used when no Redis is configured): a job is claimed by one instance at a
+ * time under a lease it renews; see the `jobs` port in ../types.ts for the rules.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    /** Given by the caller, so enqueueing twice makes one job. */
+    id: text('id').primaryKey(),
+    queue: text('queue').notNull(),
+    payload: userJson('payload'),
+    status: text('status').$type<JobStatus>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    /** The instance holding the job. */
+    owner: text('owner'),
+    leaseUntil: int8('lease_until'),
+    runAfter: int8('run_after').notNull(),
+    timeoutMs: int8('timeout_ms').notNull(),
+    result: userJson('result'),
+    error: userJson('error').$type<JobError | null>(),
+    createdAt: int8('created_at').notNull(),
+    startedAt: int8('started_at'),
+    finishedAt: int8('finished_at'),
+  },
+  (t) => [index('jobs_queue_status_run_after').on(t.queue, t.status, t.runAfter), index('jobs_status_lease_until').on(t.status, t.leaseUntil)],
+);
+
+export type JobRecord = typeof jobs.$inferSelect;

@@ -14,6 +14,7 @@ import { dataRepo } from './data-repo.ts';
 import { narrowToOwner, privateDatabaseFiles } from '../file-modes.ts';
 import { deploymentsRepo } from './deployments-repo.ts';
 import { flowsRepo } from './flows-repo.ts';
+import { jobsRepo } from './jobs-repo.ts';
 import { keysRepo } from './keys-repo.ts';
 import { modelsRepo } from './models-repo.ts';
 import { runsRepo } from './runs-repo.ts';
@@ -74,6 +75,7 @@ export function openSqliteStore(opts: OpenStoreOptions): Store {
       connections: toAsync(connectionsRepo(db, key)),
       usage: toAsync(usageRepo(db)),
       data: toAsync(dataRepo(db)),
+      jobs: toAsync(jobsRepo(db)),
       dir: opts.dataDir,
       close: async () => {
         if (closed) return;

@@ -7,7 +7,7 @@ import { blob, customType, index, integer, primaryKey, real, sqliteTable, text, 
 import type { SerializedError } from '../../errors.ts';
 import type { Usage } from '../../node-definition.ts';
 import type { ModelEntry } from '../../models/types.ts';
-import type { ModelDeploymentOptions, StoredRunStatus, TrafficSplit } from '../types.ts';
+import type { JobError, JobStatus, ModelDeploymentOptions, StoredRunStatus, TrafficSplit } from '../types.ts';
 import { toJsonText } from './json.ts';
 import type { DataJobOptions } from '../data-types.ts';
 
@@ -291,3 +291,33 @@ export const dataJobFiles = sqliteTable(
 export type DataIndexRecord = typeof dataIndexes.$inferSelect;
 export type DataDocumentRecord = typeof dataDocuments.$inferSelect;
 export type DataChunkRecord = typeof dataChunks.$inferSelect;
+
+/**
+ * The local job queue (used when no Redis is configured): a job is claimed by one instance at a
+ * time under a lease it renews; see the `jobs` port in ../types.ts for the rules.
+ */
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    /** Given by the caller, so enqueueing twice makes one job. */
+    id: text('id').primaryKey(),
+    queue: text('queue').notNull(),
+    payload: userJson('payload'),
+    status: text('status').$type<JobStatus>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    /** The instance holding the job. */
+    owner: text('owner'),
+    leaseUntil: integer('lease_until'),
+    runAfter: integer('run_after').notNull(),
+    timeoutMs: integer('timeout_ms').notNull(),
+    result: userJson('result'),
+    error: userJson('error').$type<JobError | null>(),
+    createdAt: integer('created_at').notNull(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('jobs_queue_status_run_after').on(t.queue, t.status, t.runAfter), index('jobs_status_lease_until').on(t.status, t.leaseUntil)],
+);
+
+export type JobRecord = typeof jobs.$inferSelect;
