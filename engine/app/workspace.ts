@@ -11,7 +11,7 @@ import { MemoryBus } from '../bus/memory-bus.ts';
 import type { Bus } from '../bus/types.ts';
 import { Changes } from './changes.ts';
 import { Connections } from './connections.ts';
-import { Deployments } from './deployments.ts';
+import { CACHE_MAX_AGE_MS, Deployments } from './deployments.ts';
 import { ModelCatalog } from '../models/catalog.ts';
 import { flowHash } from './flow-source.ts';
 import { Flows } from './flows.ts';
@@ -110,14 +110,18 @@ export class Workspace {
     return (name) => found.get(name);
   }
 
-  /** Latest published version of a flow, read once; publish and delete keep it current. */
-  readonly #latest = new Map<string, VersionRow | null>();
+  /**
+   * Latest published version of a flow (what sub-flows run). Publish and delete drop it on every
+   * instance; like the deployments' cache it is trusted at most CACHE_MAX_AGE_MS, should a message be lost.
+   */
+  readonly #latest = new Map<string, { value: VersionRow | undefined; at: number }>();
   async #latestVersion(name: string): Promise<VersionRow | undefined> {
-    if (!this.#latest.has(name)) {
-      const versions = await this.store.versions.list(name);
-      this.#latest.set(name, versions.length ? versions[versions.length - 1] : null);
-    }
-    return this.#latest.get(name) ?? undefined;
+    const hit = this.#latest.get(name);
+    if (hit && Date.now() - hit.at < CACHE_MAX_AGE_MS) return hit.value;
+    const versions = await this.store.versions.list(name);
+    const value = versions[versions.length - 1];
+    this.#latest.set(name, { value, at: Date.now() });
+    return value;
   }
 
   async validate(definition: unknown, locate?: Parameters<typeof validateFlow>[2]): Promise<ValidationResult> {
