@@ -29,6 +29,12 @@ describe('credentials', () => {
     }
   });
 
+  it('an Authorization header of another scheme (a proxy\'s Basic) is not read as the key; api-key still is', async () => {
+    const headers = { authorization: 'Basic dXNlcjpwYXNz', 'api-key': 'the-admin-token' };
+    expect(await (await app.request('/presented', { headers })).json()).toEqual({ key: 'the-admin-token' });
+    expect((await app.request('/admin', { headers })).status).toBe(200);
+  });
+
   it('a deployment key answers with the id of the key that was used, for metering', async () => {
     const res = await app.request('/deployments/prod', { headers: { authorization: 'Bearer weir_live' } });
     expect(res.status).toBe(200);
