@@ -130,6 +130,10 @@ export function flowRoutes(ws: Workspace): Hono {
 
   app.get('/:name/diff', async (c) => {
     const flow = c.req.param('name');
+    // Both ends are required: without one the answer was a 404 for "version undefined".
+    for (const q of ['from', 'to']) {
+      if (!c.req.query(q)) throw new WeirError('invalid_request', `${q} is required: a version number${q === 'to' ? ' or draft' : ''}`, { status: 400, path: [q] });
+    }
     const from = await ws.flows.version(flow, intParam(c.req.query('from'), 'from'));
     const toParam = c.req.query('to');
     const to = toParam === 'draft' ? (await ws.flows.get(flow)).definition : (await ws.flows.version(flow, intParam(toParam, 'to'))).definition;
