@@ -67,6 +67,7 @@ describe('indexes API edges', () => {
     err(await api.call('GET', '/api/indexes/ix/search?q=tea&k=abc'), 400, 'invalid_request', 'k must be an integer from 1 to 100, got "abc"', 'k');
     err(await api.call('GET', '/api/indexes/ix/search?q=tea&threshold=1.5'), 400, 'invalid_request', 'threshold must be a number from -1 to 1, got "1.5"', 'threshold');
     err(await api.call('GET', '/api/indexes/ix/search?q=tea&threshold=-1.01'), 400, 'invalid_request', undefined, 'threshold');
+    expect((await api.call('GET', '/api/indexes/ix/search?q=tea&mode=keyword&top_k=100&threshold=1')).status).toBe(200);
     const ok = await api.call('GET', `/api/indexes/ix/search?q=${'a'.repeat(10_000)}&top_k=&threshold=0.5&mode=keyword`);
     expect(ok.status).toBe(200);
     const hit = await api.call('GET', '/api/indexes/ix/search?q=green%20tea&mode=keyword&top_k=1&threshold=-1');
@@ -103,6 +104,10 @@ describe('indexes API edges', () => {
     const nf = await multipart('ix', noFiles);
     err(nf, 400, 'no_files', undefined, 'files');
     expect(nf.json.error.message).toMatch(/^the form has no files; supported types: .*\.md/);
+    expect(nf.json.error.message).toMatch(/\.\w+, \.\w+/);
+    const noType = await api.app.request('/api/indexes/ix/documents', { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(noType.status).toBe(415);
+    expect(((await noType.json()) as any).error.message).toMatch(/got "no content type"$/);
     const unknown = new FormData();
     unknown.append('files', new Blob(['x']), 'a.md');
     unknown.append('colour', 'red');
@@ -120,6 +125,14 @@ describe('indexes API edges', () => {
     expect(r.status).toBe(202);
     expect(r.headers.get('location')).toBe(`/api/indexes/ix/jobs/${r.json.id}`);
     expect(r.json).toMatchObject({ index: 'ix', kind: 'add' });
+    expect(r.json.files.total).toBe(1);
+    const two = new FormData();
+    two.append('files', new Blob(['Milk is warmed to 60 degrees.']), 'milk.md');
+    two.append('files', new Blob(['Cocoa wants hot milk.']), 'cocoa.md');
+    const both = await multipart('ix', two, '?wait=true');
+    expect(both.status).toBe(200);
+    expect(both.json.files).toMatchObject({ total: 2, done: 2 });
+    for (const d of ['milk.md', 'cocoa.md']) expect((await api.call('DELETE', `/api/indexes/ix/documents/${d}`)).status).toBe(204);
     const done = await api.ws.data.jobs.wait(r.json.id);
     expect(done.status).toBe('succeeded');
     const job = await api.call('GET', `/api/indexes/ix/jobs/${r.json.id}`);
