@@ -208,6 +208,11 @@ export const dataIndexes = pgTable('data_indexes', {
   createdAt: int8('created_at').notNull(),
   /** When documents were last added or removed. */
   builtAt: int8('built_at'),
+  /**
+   * Counts the commits that changed the index's chunks or vectors. Each instance's vector cache
+   * remembers the revision it holds: a different one in the row means it missed a change.
+   */
+  revision: int8('revision').notNull().default(0),
 });
 
 export const dataDocuments = pgTable(
@@ -269,6 +274,25 @@ export const dataChunks = pgTable(
     index('data_chunks_index_hash').on(t.index, t.hash),
     index('data_chunks_tsv').using('gin', t.tsv),
   ],
+);
+
+/**
+ * Each chunk's embedding: `dims` float32 values, little-endian, as bytea (2 KB for 512-d): the same
+ * bytes as on SQLite. Nothing in SQL computes with them (search is the instances' HNSW caches, and
+ * no pgvector here), so the opaque form is the compact one, read back as a Buffer without parsing
+ * (real[] would be 512 decimal strings to parse per row). A table of its own, as on SQLite; a chunk
+ * written before vectors were stored has no row here.
+ */
+export const dataVectors = pgTable(
+  'data_vectors',
+  {
+    chunk: bigint('chunk', { mode: 'number' })
+      .primaryKey()
+      .references(() => dataChunks.id, { onDelete: 'cascade' }),
+    index: text('index').notNull(),
+    vector: bytea('vector').notNull(),
+  },
+  (t) => [index('data_vectors_index_chunk').on(t.index, t.chunk)],
 );
 
 /**

@@ -192,6 +192,11 @@ export const dataIndexes = sqliteTable('data_indexes', {
   createdAt: integer('created_at').notNull(),
   /** When documents were last added or removed. */
   builtAt: integer('built_at'),
+  /**
+   * Counts the commits that changed the index's chunks or vectors. Each instance's vector cache
+   * remembers the revision it holds: a different one in the row means it missed a change.
+   */
+  revision: integer('revision').notNull().default(0),
 });
 
 export const dataDocuments = sqliteTable(
@@ -291,6 +296,24 @@ export const dataJobFiles = sqliteTable(
 export type DataIndexRecord = typeof dataIndexes.$inferSelect;
 export type DataDocumentRecord = typeof dataDocuments.$inferSelect;
 export type DataChunkRecord = typeof dataChunks.$inferSelect;
+
+/**
+ * Each chunk's embedding: `dims` float32 values, little-endian (2 KB for 512-d). The store holds the
+ * vectors; each instance's HNSW index is a cache of them. A table of its own, so the chunk rows that
+ * full-text search and chunk fetches read stay as small as the text. A chunk written before vectors
+ * were stored has no row here.
+ */
+export const dataVectors = sqliteTable(
+  'data_vectors',
+  {
+    chunk: integer('chunk')
+      .primaryKey()
+      .references(() => dataChunks.id, { onDelete: 'cascade' }),
+    index: text('index').notNull(),
+    vector: blob('vector', { mode: 'buffer' }).$type<Buffer>().notNull(),
+  },
+  (t) => [index('data_vectors_index_chunk').on(t.index, t.chunk)],
+);
 
 /**
  * The local job queue (used when no Redis is configured): a job is claimed by one instance at a
