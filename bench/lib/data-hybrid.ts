@@ -1,13 +1,17 @@
 /** Part 3 of bench/data.ts: DataIndexes.search latency (hybrid, keyword, vector) on a large index. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { hashText } from '../../engine/data/chunking.ts';
 import { VectorIndex } from '../../engine/data/vector-index.ts';
 import type { LoadedModel } from '../../engine/models/types.ts';
 import { DataIndexes, type SearchMode } from '../../engine/app/data/indexes.ts';
 import type { Store } from '../../engine/store/types.ts';
 import { TextGen, TOPIC_NAMES } from './corpus.ts';
-import { CHUNKS, CHUNK_TOKENS, DIST_LABEL, EMBEDDER, OVERLAP_TOKENS, SEARCHES } from './data-settings.ts';
+import { CHUNKS, CHUNK_TOKENS, DIMS, DIST_LABEL, EMBEDDER, OVERLAP_TOKENS, SEARCHES, SEEDS } from './data-settings.ts';
 import type { Built } from './hnsw-recall.ts';
 import { ms, print, round } from './report.ts';
+import { clusteredVectors } from './vectors.ts';
 
 
 export const HYBRID_INDEX = 'bench-hybrid';
@@ -18,15 +22,19 @@ export const PROBE_GUARD_MS = 500;
 
 export async function hybridRows(store: Store, dataDir: string, embedder: (id: string) => Promise<LoadedModel>): Promise<{ ids: number[]; seconds: number; dir: string }> {
   const indexes = new DataIndexes(store, dataDir, embedder);
+  // The vectors the worker builds the graph from (same seed): the store holds them too.
+  const vectors = clusteredVectors(CHUNKS, DIMS, SEEDS.hybridVectors);
   const t = performance.now();
-  const ids = await writeRows(store, indexes, HYBRID_INDEX, CHUNKS, 41);
+  const ids = await writeRows(store, indexes, HYBRID_INDEX, CHUNKS, 41, vectors);
   const seconds = (performance.now() - t) / 1000;
-  // Where DataIndexes keeps this index's vectors: the build writes them there under these ids.
+  await indexes.jobs.close();
+  await indexes.close();
+  // Where DataIndexes keeps this index's saved graph: the build writes it there under these ids.
   return { ids, seconds, dir: indexes.dirOf(HYBRID_INDEX) };
 }
 
-/** An index of `count` generated chunks, 100 to a document, written straight to the store. */
-export async function writeRows(store: Store, indexes: DataIndexes, name: string, count: number, seed: number): Promise<number[]> {
+/** An index of `count` generated chunks with `vectors` (by position), 100 to a document, written straight to the store. */
+export async function writeRows(store: Store, indexes: DataIndexes, name: string, count: number, seed: number, vectors: Float32Array[]): Promise<number[]> {
   await indexes.create({ name, embeddingModel: EMBEDDER, chunkTokens: CHUNK_TOKENS, overlapTokens: OVERLAP_TOKENS });
   const g = new TextGen(seed);
   const ids: number[] = [];
@@ -39,7 +47,7 @@ export async function writeRows(store: Store, indexes: DataIndexes, name: string
     const chunks = Array.from({ length: n }, (_, i) => {
       if (i % 5 === 0) heading = g.heading(g.rand() < 0.8 ? topic : g.pick(TOPIC_NAMES));
       const text = g.paragraph(topic, 3, 7);
-      const c = { idx: i, text, title, headingPath: [title, heading], page: null, start: at, end: at + text.length, tokens: Math.round(text.length / 4), hash: hashText(text) };
+      const c = { idx: i, text, title, headingPath: [title, heading], page: null, start: at, end: at + text.length, tokens: Math.round(text.length / 4), hash: hashText(text), vector: vectors[ids.length + i] };
       at += text.length + 2;
       return c;
     });
@@ -51,13 +59,27 @@ export async function writeRows(store: Store, indexes: DataIndexes, name: string
 
 export async function measureHybrid(store: Store, dataDir: string, embedder: (id: string) => Promise<LoadedModel>, build: Built, rowsS: number): Promise<void> {
   print({ bench: 'hybrid', phase: 'index', chunks: CHUNKS, documents: Math.ceil(CHUNKS / CHUNKS_PER_DOC), rows_s: round(rowsS, 1), vectors: DIST_LABEL.clustered, M: build.result.M, ef_construction: build.result.efConstruction, ef: build.result.ef, vector_build_s: round(build.result.seconds) });
-  // A DataIndexes that has never seen the index: it opens what is on disk, as after a restart.
+  // A DataIndexes that has never seen the index: it opens the graph saved on disk and checks it
+  // against the store, as after a restart; another, in an empty data folder, builds it from the
+  // store's vectors, as a new instance of a cluster does.
   const indexes = new DataIndexes(store, dataDir, embedder);
+  const row = await indexes.get(HYBRID_INDEX);
+  let t = performance.now();
+  await indexes.vectors(row);
+  const openS = (performance.now() - t) / 1000;
+  const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'weir-bench-cold-'));
+  const cold = new DataIndexes(store, elsewhere, embedder);
+  t = performance.now();
+  const built = await cold.vectors(row);
+  const coldS = (performance.now() - t) / 1000;
+  print({ bench: 'hybrid', phase: 'cache', chunks: CHUNKS, open_saved_s: round(openS, 2), build_from_store_s: round(coldS, 1), built_vectors: built.count });
+  await cold.jobs.close();
+  await cold.close();
+  rmSync(elsewhere, { recursive: true, force: true });
   const model = await embedder(EMBEDDER);
   const g = new TextGen(77);
   const queries = Array.from({ length: SEARCHES }, () => g.query());
   let modes: SearchMode[] = ['hybrid', 'keyword', 'vector'];
-  let t: number;
   // A keyword query that takes minutes would hold this run for hours, and one running cannot be
   // stopped: first time one single-word query (cheap for any sane plan; with a plan that evaluates
   // the MATCH once per chunk of the index it already takes seconds).
@@ -104,4 +126,6 @@ export async function measureHybrid(store: Store, dataDir: string, embedder: (id
     parts.document_names.push(performance.now() - t);
   }
   print({ bench: 'hybrid', phase: 'parts', chunks: CHUNKS, queries: queries.length, wide_k: 20, ...Object.fromEntries(Object.entries(parts).filter(([, xs]) => xs.length).map(([k, xs]) => [k, ms(xs)])) });
+  await indexes.jobs.close();
+  await indexes.close();
 }

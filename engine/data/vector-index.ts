@@ -8,7 +8,7 @@
  * the binary's size and sha256, and open() checks them before hnswlib reads a byte: hnswlib trusts the
  * sizes inside its file, and a damaged file can make it allocate garbage or crash the process.
  */
-import { chmodSync, existsSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../store/file-modes.ts';
 import path from 'node:path';
 import hnswlib from 'hnswlib-node';
@@ -116,6 +116,18 @@ export class VectorIndex {
       throw corrupt(err instanceof Error ? err.message : String(err), err);
     }
     return VectorIndex.#opened(dir, h, hnsw, corrupt);
+  }
+
+  /** Removes what save() wrote in `dir` (every generation, and temporary files a crash left); the rest of `dir` stays. */
+  static removeFiles(dir: string): void {
+    rmSync(path.join(dir, HEADER), { force: true });
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return; // no directory, nothing to remove
+    }
+    for (const name of names) if (/^vectors\.\d+\.hnsw(\.tmp-\d+)?$/.test(name) || name.startsWith(`${HEADER}.tmp-`)) rmSync(path.join(dir, name), { force: true });
   }
 
   /** The header and its binary, checked for presence and size before a byte of it is trusted. */

@@ -10,6 +10,11 @@ export interface DataIndexRow {
   createdAt: number;
   /** When documents were last added or removed; null for an empty new index. */
   builtAt: number | null;
+  /**
+   * Counts the commits that changed the index's chunks or vectors (put, delete, reset, setVectors):
+   * a vector cache that holds another revision has missed a change.
+   */
+  revision: number;
 }
 
 export interface DataDocumentRow {
@@ -40,9 +45,20 @@ export interface DataChunkInput {
   hash: string;
   /** Record fields (json, jsonl, csv rows). */
   metadata?: Record<string, string | number | boolean> | null;
+  /**
+   * The chunk's embedding, the index's `dims` finite numbers (stored as float32). null stores the
+   * chunk without one, as chunks written before the store kept vectors are: only tests do that.
+   */
+  vector: Float32Array | number[] | null;
 }
 
-export interface DataChunkRow extends DataChunkInput {
+/** A chunk's stored vector. */
+export interface ChunkVector {
+  id: number;
+  vector: Float32Array;
+}
+
+export interface DataChunkRow extends Omit<DataChunkInput, 'vector'> {
   id: number;
   index: string;
   document: number;
@@ -95,29 +111,46 @@ export interface DataIndexStats {
 }
 
 export interface DataStore {
-  createIndex(row: Omit<DataIndexRow, 'createdAt' | 'builtAt'>): Promise<DataIndexRow>;
+  createIndex(row: Omit<DataIndexRow, 'createdAt' | 'builtAt' | 'revision'>): Promise<DataIndexRow>;
   getIndex(name: string): Promise<DataIndexRow | undefined>;
   listIndexes(): Promise<DataIndexRow[]>;
-  /** Removes the index with its documents and chunks (their full text too). */
+  /** Removes the index with its documents and chunks (their full text and vectors too). */
   deleteIndex(name: string): Promise<boolean>;
   stats(name: string): Promise<DataIndexStats>;
   listDocuments(index: string): Promise<DataDocumentRow[]>;
   getDocument(index: string, name: string): Promise<DataDocumentRow | undefined>;
   /**
-   * Stores a document and its chunks in one transaction, replacing a document of the same name.
-   * Returns the new chunk ids in order, and the ids of the chunks it replaced (for the vector index).
+   * Stores a document and its chunks with their vectors in one transaction, replacing a document of
+   * the same name. Returns the new chunk ids in order, the ids of the chunks it replaced, and the
+   * index's revision after it. Refuses (`invalid_vector`) a vector that is not `dims` finite numbers.
    */
-  putDocument(index: string, doc: Pick<DataDocumentRow, 'name' | 'format' | 'title' | 'hash' | 'bytes'> & { tags?: string[] }, chunks: DataChunkInput[]): Promise<{ document: DataDocumentRow; chunkIds: number[]; replacedChunkIds: number[] }>;
-  /** Removes a document; returns the ids of its chunks, or undefined when there was none. */
-  deleteDocument(index: string, name: string): Promise<number[] | undefined>;
+  putDocument(index: string, doc: Pick<DataDocumentRow, 'name' | 'format' | 'title' | 'hash' | 'bytes'> & { tags?: string[] }, chunks: DataChunkInput[]): Promise<{ document: DataDocumentRow; chunkIds: number[]; replacedChunkIds: number[]; revision: number }>;
+  /** Removes a document; returns the ids of its chunks and the index's revision after, or undefined when there was none. */
+  deleteDocument(index: string, name: string): Promise<{ chunkIds: number[]; revision: number } | undefined>;
   chunks(ids: number[]): Promise<DataChunkRow[]>;
   /** A document's chunks in order. */
   documentChunks(index: string, document: string): Promise<DataChunkRow[]>;
-  /** Every chunk id of an index with its text hash (to check the vector file against). */
+  /** Every chunk id of an index with its text hash. */
   chunkHashes(index: string): Promise<{ id: number; hash: string }[]>;
+  /** Ids of the chunks of `index` that have a vector, ascending (a cache checks itself against them). */
+  vectorIds(index: string): Promise<number[]>;
   /**
-   * Re-index: the index takes the new embedding settings and loses every chunk (documents stay,
-   * with 0 chunks, to be read again from their files).
+   * At most `limit` vectors of `index` with chunk ids above `after`, ascending: a cache is built page
+   * by page, so a big index is never read in one go.
+   */
+  vectorPage(index: string, after: number, limit: number): Promise<ChunkVector[]>;
+  /** The vectors of those of `ids` that are chunks of `index` and have one, ascending. */
+  chunkVectors(index: string, ids: number[]): Promise<ChunkVector[]>;
+  /** At most `limit` chunks of `index` that have no vector, with ids above `after`, ascending. */
+  unembeddedChunks(index: string, after: number, limit: number): Promise<{ id: number; hash: string; text: string }[]>;
+  /**
+   * Stores the vectors of chunks of `index` (replacing any they had; ids of no chunk of the index are
+   * skipped) in one transaction; returns the index's revision after it.
+   */
+  setVectors(index: string, items: { id: number; vector: Float32Array | number[] }[]): Promise<number>;
+  /**
+   * Re-index: the index takes the new embedding settings and loses every chunk and vector (documents
+   * stay, with 0 chunks, to be read again from their files).
    */
   resetIndex(name: string, settings: Pick<DataIndexRow, 'embeddingModel' | 'dims' | 'chunkTokens' | 'overlapTokens'>): Promise<void>;
   /** Records a job and its files (all pending) in one transaction. */

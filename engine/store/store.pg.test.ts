@@ -110,7 +110,7 @@ describe('postgres store, several instances at once', () => {
     await a.data.createIndex({ name: 'docs', embeddingModel: 'use-lite', dims: 512, chunkTokens: 256, overlapTokens: 32 });
     const put = (s: Store, i: number) =>
       s.data.putDocument('docs', { name: 'same.md', format: 'md', title: 't', hash: `h${i}`, bytes: 10 }, [
-        { idx: 0, text: `text ${i}`, title: 't', headingPath: [], start: 0, end: 6, tokens: 2, hash: `c${i}` },
+        { idx: 0, text: `text ${i}`, title: 't', headingPath: [], start: 0, end: 6, tokens: 2, hash: `c${i}`, vector: null },
       ]);
     await Promise.all(Array.from({ length: 8 }, (_, i) => put(i % 2 ? b : a, i)));
     expect(await a.data.listDocuments('docs')).toHaveLength(1);

@@ -1,30 +1,35 @@
 /**
  * Data indexes ("add your data"): files → loader → structure-first chunks (in the embedding model's
- * tokens) → embeddings in batches → chunk rows + full text in the store, vectors in a per-index
- * HNSW file under <data dir>/indexes/<name>/. Search is vector, keyword (FTS5/BM25) or hybrid (RRF).
+ * tokens) → embeddings in batches → chunk rows, their full text and their vectors in the store.
+ * Search is vector (HNSW), keyword (FTS5/BM25, or tsvector on Postgres) or hybrid (RRF).
  *
  * Files are added by jobs (ingest-jobs.ts); this class owns the indexes, their vectors and search.
- * Loading, chunking and embedding run in the compute pool's threads; vectors are added in slices and
- * saved and opened off the event loop (see VectorIndex), so a big index never holds the server.
+ * Loading, chunking and embedding run in the compute pool's threads; vectors are added to a graph in
+ * slices and its file saved and opened off the event loop (see VectorIndex), so a big index never
+ * holds the server.
  *
- * The store is the record; the vector file follows it. Whenever an index's vectors are loaded by the
- * process allowed to write them, they are checked against the store's chunks: chunks without a
- * vector (a crash before the file was saved) are embedded, vectors of deleted chunks removed.
+ * The store is the truth, vectors included: each instance's HNSW graph of an index is a cache of the
+ * store's vectors (vector-caches.ts), built from them (never by embedding again), checked against the
+ * index's revision at every search, and kept current by notices other instances send when they
+ * commit (index-notices.ts). A document added through one instance is found by a search on any other
+ * at once. The graph is saved beside the index's files so a restart need not rebuild it.
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { VectorIndex, reciprocalRankFusion, type ScoredId } from '../../data/vector-index.ts';
+import { reciprocalRankFusion, type ScoredId, type VectorIndex } from '../../data/vector-index.ts';
 import { StagedFiles } from '../../data/staged-files.ts';
 import { tryLock } from '../../data/write-lock.ts';
 import { MemoryBus } from '../../bus/memory-bus.ts';
 import type { Bus, Lock } from '../../bus/types.ts';
-import { EMBED_BATCH, embedUnique } from '../../data/embed-batches.ts';
+import { EMBED_BATCH } from '../../data/embed-batches.ts';
 import { WeirError } from '../../errors.ts';
 import type { LoadedModel } from '../../models/types.ts';
 import type { IndexQuery, RetrievedChunk } from '../../node-definition.ts';
 import type { DataChunkRow, DataDocumentRow, DataIndexRow, DataIndexStats, DataJobRow } from '../../store/data-types.ts';
 import type { Store } from '../../store/types.ts';
+import { announcingStore, IndexNotices } from './index-notices.ts';
 import { IngestJobs, type IncomingFile } from './ingest-jobs.ts';
+import { VectorCaches } from './vector-caches.ts';
 import type { JobProgress, JobView } from './ingest-progress.ts';
 import type { DataJobOptions } from '../../store/data-types.ts';
 
@@ -41,15 +46,6 @@ export type SearchHit = RetrievedChunk & { metadata?: Record<string, string | nu
 
 export type Embedder = (model: string) => Promise<LoadedModel>;
 
-interface LoadedVectors {
-  vectors: VectorIndex;
-  /** index.json's mtime when read or written here: another process's save changes it. */
-  mtime: number;
-  checkedAt: number;
-}
-
-/** How often a reader looks for vectors saved by another process (weir data add). */
-const FRESHNESS_MS = 1000;
 /**
  * How long an instance's write lock on an index outlives the instance (a SIGKILL): the holder
  * extends it every third of that while it writes.
@@ -57,21 +53,45 @@ const FRESHNESS_MS = 1000;
 export const SHARED_LOCK_TTL_MS = 30_000;
 
 export class DataIndexes {
-  readonly #loaded = new Map<string, LoadedVectors>();
-  /** Opens in progress: callers meanwhile wait for the same one. */
-  readonly #opening = new Map<string, Promise<VectorIndex>>();
+  /**
+   * The store, with every commit to an index's chunks or vectors announced (to this instance's
+   * cache, and on the bus to the others), whoever makes it: jobs write through this.
+   */
+  readonly store: Store;
   /** Indexes whose write lock this process holds (a job runs, or a document is being deleted). */
   readonly #writing = new Map<string, () => void>();
+  readonly #caches: VectorCaches;
+  readonly #notices: IndexNotices;
   readonly jobs: IngestJobs;
 
-  /** `bus` carries the write lock instances share (Redis); the in-process one when alone. */
+  /** `bus` carries the write lock and the vector notices instances share (Redis); the in-process one when alone. */
   constructor(
-    readonly store: Store,
+    store: Store,
     readonly dir: string,
     readonly embedder: Embedder,
     private readonly bus: Bus = new MemoryBus(),
   ) {
+    this.#notices = new IndexNotices(bus, (n) => this.#caches.apply(n));
+    this.store = announcingStore(store, (c) => {
+      this.#caches.committed(c);
+      this.#notices.publish(c);
+    });
+    this.#caches = new VectorCaches(this.store.data, {
+      dirOf: (name) => this.dirOf(name),
+      embedder: (model) => this.embedder(model),
+      writing: (name) => this.#writing.has(name),
+      tryLock: (name) =>
+        this.lock(name).catch((err: unknown) => {
+          if (!(err instanceof WeirError && err.code === 'index_busy')) console.error(`could not take the write lock of data index "${name}":`, (err as Error).message);
+          return undefined;
+        }),
+    });
     this.jobs = new IngestJobs(this);
+  }
+
+  /** Stops listening to other instances' changes to indexes (jobs stop with `jobs.close()`). */
+  async close(): Promise<void> {
+    await this.#notices.close();
   }
 
   /** Adds files and waits until they are indexed (the job's final view, with each file's outcome). */
@@ -95,7 +115,7 @@ export class DataIndexes {
     const settings = await this.settings(o.embeddingModel ?? DEFAULT_EMBEDDING_MODEL, o.chunkTokens ?? DEFAULT_CHUNK_TOKENS, o.overlapTokens ?? DEFAULT_OVERLAP_TOKENS);
     rmSync(this.dirOf(o.name), { recursive: true, force: true });
     const row = await this.store.data.createIndex({ name: o.name, ...settings });
-    this.#loaded.delete(o.name);
+    this.#caches.forget(o.name);
     return row;
   }
 
@@ -146,15 +166,15 @@ export class DataIndexes {
     return doc && { document: doc, chunks: await this.store.data.documentChunks(name, doc.name) };
   }
 
-  /** Bytes on disk: the vector file and the kept files (the store's share is not split per index). */
+  /** Bytes on disk here: the saved vector graph and the kept files (the store's share is not split per index). */
   async diskBytes(name: string): Promise<number> {
     let n = 0;
     const dir = this.dirOf(name);
     const add = (f: string) => {
       if (existsSync(f)) n += statSync(f).size;
     };
-    const loaded = this.#loaded.get(name);
-    if (loaded) add(loaded.vectors.file);
+    const loaded = this.#caches.loaded(name);
+    if (loaded) add(loaded.file);
     for (const d of await this.store.data.listDocuments(name)) add(path.join(dir, 'files', d.hash));
     return n;
   }
@@ -165,8 +185,9 @@ export class DataIndexes {
     await this.jobs.stopIndex(name);
     const lock = this.#writing.has(name) ? undefined : await this.lock(name);
     try {
-      this.#loaded.delete(name);
+      // Every instance drops its cache (the store announces the delete).
       const removed = await this.store.data.deleteIndex(name);
+      this.#caches.forget(name);
       rmSync(this.dirOf(name), { recursive: true, force: true });
       return removed;
     } finally {
@@ -212,14 +233,17 @@ export class DataIndexes {
   }
 
   async deleteDocument(name: string, document: string): Promise<boolean> {
-    const index = await this.get(name);
+    await this.get(name);
     const ownLock = this.#writing.has(name) ? undefined : await this.lock(name);
     try {
-      const loaded = await this.vectors(index);
-      const ids = await this.store.data.deleteDocument(name, document);
-      if (!ids) return false;
-      await loaded.removeGradually(ids);
-      await this.saveVectors(name);
+      const deleted = await this.store.data.deleteDocument(name, document);
+      if (!deleted) return false;
+      // A cache loaded here is this writer's to bring forward; others read the notice.
+      const loaded = this.#caches.loaded(name);
+      if (loaded) {
+        await loaded.removeGradually(deleted.chunkIds);
+        await this.saveVectors(name);
+      }
       if (ownLock) this.files(name).prune(await this.store.data.referencedHashes(name));
       return true;
     } finally {
@@ -228,85 +252,22 @@ export class DataIndexes {
   }
 
   /**
-   * The index's vectors, loaded once and kept. A process holding the write lock checks them
-   * against the store first; a reader picks up a newer file another process saved.
+   * The index's vectors (a cache of the store's), current with the revision of `index`: a row read
+   * just before, as every search and job does.
    */
   async vectors(index: DataIndexRow): Promise<VectorIndex> {
-    const header = path.join(this.dirOf(index.name), 'index.json');
-    const cached = this.#loaded.get(index.name);
-    const now = Date.now();
-    if (cached && (cached.vectors.dims !== index.dims)) this.#loaded.delete(index.name);
-    else if (cached && (this.#writing.has(index.name) || now - cached.checkedAt < FRESHNESS_MS)) return cached.vectors;
-    else if (cached) {
-      cached.checkedAt = now;
-      if (mtimeOf(header) === cached.mtime) return cached.vectors;
-    }
-    let opening = this.#opening.get(index.name);
-    if (!opening) {
-      opening = this.#open(index).finally(() => this.#opening.delete(index.name));
-      this.#opening.set(index.name, opening);
-    }
-    return opening;
+    await this.#notices.listen();
+    return this.#caches.current(index);
   }
 
-  async #open(index: DataIndexRow): Promise<VectorIndex> {
-    const dir = this.dirOf(index.name);
-    const header = path.join(dir, 'index.json');
-    const mtime = mtimeOf(header);
-    const vectors = existsSync(header) ? await VectorIndex.openAsync(dir) : VectorIndex.create(dir, index.dims);
-    const entry = { vectors, mtime, checkedAt: Date.now() };
-    this.#loaded.set(index.name, entry);
-    if (this.#writing.has(index.name)) {
-      if (await this.#reconcile(index, vectors)) await this.saveVectors(index.name);
-    } else {
-      // Not writing: repair only when no other process is (it will have the newest state).
-      const got = tryLock(dir);
-      if ('release' in got) {
-        this.#writing.set(index.name, got.release);
-        try {
-          if (await this.#reconcile(index, vectors)) await this.saveVectors(index.name);
-        } finally {
-          this.#writing.delete(index.name);
-          got.release();
-        }
-      }
-    }
-    return vectors;
+  /** Saves an index's vector graph beside its files (off the event loop: see VectorIndex.saveAsync); the caller writes the index. */
+  saveVectors(name: string): Promise<void> {
+    return this.#caches.save(name);
   }
 
-  /** Saves an index's vectors (in the background of the event loop: see VectorIndex.saveAsync). */
-  async saveVectors(name: string): Promise<void> {
-    const entry = this.#loaded.get(name);
-    if (!entry) return;
-    await entry.vectors.saveAsync();
-    entry.mtime = mtimeOf(path.join(this.dirOf(name), 'index.json'));
-  }
-
-  /** Drops vectors loaded for an index (after a re-index changed its model). */
+  /** Drops the vectors cached for an index (after a re-index changed its model). */
   forgetVectors(name: string): void {
-    this.#loaded.delete(name);
-    rmSync(path.join(this.dirOf(name), 'index.json'), { force: true });
-  }
-
-  /** Makes the vectors match the store's chunks. Returns whether anything changed. */
-  async #reconcile(index: DataIndexRow, vectors: VectorIndex): Promise<boolean> {
-    const rows = await this.store.data.chunkHashes(index.name);
-    const inStore = new Set(rows.map((r) => r.id));
-    const extra = vectors.ids().filter((id) => !inStore.has(id));
-    await vectors.removeGradually(extra);
-    const missing = rows.filter((r) => !vectors.has(r.id));
-    if (!missing.length) return extra.length > 0;
-    const known = new Map<string, number[]>();
-    for (const r of rows) if (vectors.has(r.id) && !known.has(r.hash)) known.set(r.hash, vectors.vector(r.id)!);
-    const model = await this.embedder(index.embeddingModel);
-    const todo = missing.filter((r) => !known.has(r.hash));
-    for (let i = 0; i < todo.length; i += EMBED_BATCH * 8) {
-      const chunks = await this.store.data.chunks(todo.slice(i, i + EMBED_BATCH * 8).map((r) => r.id));
-      const fresh = await embedUnique(model, chunks, known);
-      for (const [h, v] of fresh) known.set(h, v);
-    }
-    await vectors.addGradually(missing.map((r) => ({ id: r.id, vector: known.get(r.hash)! })));
-    return true;
+    this.#caches.forget(name);
   }
 
   async search(name: string, query: string | number[], o: SearchOptions = {}): Promise<SearchHit[]> {
@@ -355,14 +316,6 @@ export class DataIndexes {
       .filter((d) => (!sources || sources.has(d.name)) && (!o.tags?.length || o.tags.some((t) => d.tags.includes(t))))
       .map((d) => d.id);
     return { documents, chunkIds: new Set(await this.store.data.chunkIdsOfDocuments(documents)) };
-  }
-}
-
-function mtimeOf(file: string): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return 0;
   }
 }
 

@@ -1,10 +1,10 @@
 /**
  * One file of an ingestion job, in two steps. `read` loads, chunks and embeds it; several files are
  * read at once, so the compute pool's threads all have work (loading and chunking run in a thread,
- * embedding batches on every thread). `commit` writes it: the document in one transaction, then its
- * vectors. Files are committed one at a time in job order, on the main thread, which is what keeps a
- * crash resumable (at most the file being committed is done but not marked) and the index at one
- * writer.
+ * embedding batches on every thread). `commit` writes it: the document with its chunks and their
+ * vectors in one transaction, then the vectors into this instance's cache. Files are committed one
+ * at a time in job order, on the main thread, which is what keeps a crash resumable (at most the
+ * file being committed is done but not marked) and the index at one writer.
  */
 import type { Chunk } from '../../data/chunking.ts';
 import { chunkDocument } from '../../data/chunking.ts';
@@ -57,12 +57,11 @@ export class FileReader {
     if (job.kind === 'add' && existing?.hash === file.hash && existing.chunks > 0) return { status: 'unchanged', chunks: existing.chunks };
     const { doc, chunks } = await this.#load(file);
     // Content already in the index (another document, or this one before a change) is not
-    // embedded again; neither is content another file in flight is embedding.
+    // embedded again: its vector is in the store. Neither is content another file in flight is embedding.
     const known = new Map<string, number[]>();
-    for (const [hash, id] of await store.data.chunkIdsByHash(index.name, [...new Set(chunks.map((c) => c.hash))])) {
-      const v = this.c.vectors.vector(id);
-      if (v) known.set(hash, v);
-    }
+    const same = await store.data.chunkIdsByHash(index.name, [...new Set(chunks.map((c) => c.hash))]);
+    const hashOf = new Map([...same].map(([hash, id]) => [id, hash]));
+    for (const r of await store.data.chunkVectors(index.name, [...same.values()])) known.set(hashOf.get(r.id)!, Array.from(r.vector));
     const fresh = await embedUnique(model, chunks, known, {
       signal,
       pending: this.#pending,
@@ -96,7 +95,7 @@ export class FileReader {
     return { doc: out.doc, chunks };
   }
 
-  /** Writes a read file: its document and chunks in one transaction, then its vectors. */
+  /** Writes a read file: its document, chunks and vectors in one transaction, then adds the vectors to the cache. */
   async commit(file: DataJobFileRow, read: ReadFile): Promise<FileOutcome> {
     try {
       if (read.status === 'unchanged') return { status: 'unchanged', chunks: read.chunks, errorCode: null, errorMessage: null };
@@ -107,8 +106,12 @@ export class FileReader {
       const { chunkIds, replacedChunkIds } = await store.data.putDocument(
         index.name,
         { name: file.name, format: doc.format, title: doc.title, hash: file.hash, bytes: file.bytes, tags },
-        chunks.map((c) => ({ idx: c.index, text: c.text, title: c.title, headingPath: c.headingPath, page: c.page ?? null, start: c.start, end: c.end, tokens: c.tokens, hash: c.hash, metadata: c.metadata ?? null })),
+        chunks.map((c) => ({
+          idx: c.index, text: c.text, title: c.title, headingPath: c.headingPath, page: c.page ?? null, start: c.start, end: c.end, tokens: c.tokens, hash: c.hash, metadata: c.metadata ?? null,
+          vector: read.vectors.get(c.hash)!,
+        })),
       );
+      // The store announced the commit; this writer brings its own cache forward.
       await this.c.vectors.removeGradually(replacedChunkIds);
       await this.c.vectors.addGradually(chunkIds.map((id, i) => ({ id, vector: read.vectors.get(chunks[i].hash)! })));
       return { status: read.replaces ? 'replaced' : 'added', chunks: chunks.length, errorCode: null, errorMessage: null };

@@ -4,8 +4,11 @@ import type { StoreContext } from './index.ts';
 
 const INDEX = { name: 'docs', embeddingModel: 'use-lite', dims: 512, chunkTokens: 256, overlapTokens: 32 };
 
+/** A vector of `dims` values that differs with `seed` (not a float32 value exactly: the store rounds it). */
+const vectorOf = (seed: number, dims = INDEX.dims) => Array.from({ length: dims }, (_, i) => Math.sin(seed * 7.13 + i * 0.37) / 3);
 const chunk = (idx: number, text: string, extra: Partial<DataChunkInput> = {}): DataChunkInput => ({
-  idx, text, title: 'Guide', headingPath: ['Guide', `Part ${idx}`], start: idx * 100, end: idx * 100 + text.length, tokens: text.split(' ').length, hash: `h-${text}`, ...extra,
+  idx, text, title: 'Guide', headingPath: ['Guide', `Part ${idx}`], start: idx * 100, end: idx * 100 + text.length, tokens: text.split(' ').length, hash: `h-${text}`,
+  vector: vectorOf(idx + text.length), ...extra,
 });
 const doc = (name: string, hash = `file-${name}`) => ({ name, format: 'md', title: name, hash, bytes: 1000 });
 
@@ -33,6 +36,7 @@ export function dataContract(ctx: StoreContext): void {
         ['Boats moor at the old mill.', 2, ['Guide', 'Part 1']],
       ]);
       expect((await data.documentChunks('docs', 'river.md')).map((c) => c.id)).toEqual(first.chunkIds);
+      expect(first.revision).toBe(1);
       const second = await data.putDocument('docs', doc('river.md', 'changed'), [chunk(0, 'The river Aln is calm in summer.')]);
       expect(second.replacedChunkIds).toEqual(first.chunkIds);
       expect(await data.chunks(first.chunkIds)).toEqual([]);
@@ -54,7 +58,7 @@ export function dataContract(ctx: StoreContext): void {
       expect(hits[0].score).toBeGreaterThan(hits[1].score);
       // Stemming: "flooding" finds "floods".
       expect((await data.keywordSearch('docs', 'flooding', 10)).map((h) => h.id)).toEqual([river.chunkIds[0]]);
-      expect(await data.deleteDocument('docs', 'river.md')).toEqual(river.chunkIds);
+      expect(await data.deleteDocument('docs', 'river.md')).toEqual({ chunkIds: river.chunkIds, revision: 3 });
       expect(await data.keywordSearch('docs', 'floods', 10)).toEqual([]);
       expect(await data.deleteDocument('docs', 'river.md')).toBeUndefined();
     });

@@ -13,6 +13,7 @@ import { flowsContract, versionsContract } from './flows-versions.ts';
 import { jobsContract } from './jobs.ts';
 import { lifecycleContract } from './lifecycle.ts';
 import { runsContract } from './runs.ts';
+import { vectorsContract } from './vectors.ts';
 
 /** What a contract test sees: a fresh empty store of its own. */
 export interface StoreContext {
@@ -82,6 +83,7 @@ export function storeContract(factory: StoreFactory): void {
     runsContract(ctx);
     connectionsContract(ctx);
     dataContract(ctx);
+    vectorsContract(ctx);
     jobsContract(ctx);
   });
 }

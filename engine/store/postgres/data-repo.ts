@@ -18,11 +18,12 @@
  * - Diacritics count ("café" does not find "cafe"); FTS5 folds them (remove_diacritics 2). Folding
  *   needs the unaccent extension, which not every managed Postgres lets a user create.
  */
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { WeirError } from '../../errors.ts';
-import type { DataChunkRow, DataDocumentRow, DataJobFileRow, DataJobRow, DataStore } from '../data-types.ts';
+import type { ChunkVector, DataChunkRow, DataDocumentRow, DataJobFileRow, DataJobRow, DataStore } from '../data-types.ts';
+import { decodeVector, encodeVector } from '../vector-bytes.ts';
 import { bytewise, pgCode, UNIQUE_VIOLATION, type Db } from './db.ts';
-import { dataChunks, dataDocuments, dataIndexes, dataJobFiles, dataJobs, FTS_CONFIG } from './schema.ts';
+import { dataChunks, dataDocuments, dataIndexes, dataJobFiles, dataJobs, dataVectors, FTS_CONFIG } from './schema.ts';
 
 /**
  * User text becomes a tsquery of its words OR-ed together: `river | flood`. Only letters and digits
@@ -36,6 +37,8 @@ export function tsQueryText(text: string): string | undefined {
 
 /** Rows per multi-row insert: a statement holds at most 65535 parameters (chunks have 12 columns). */
 const ROWS_PER_INSERT = 1000;
+/** Vectors per insert: ~2 KB each (512-d), so a statement stays a few MB. */
+const VECTORS_PER_INSERT = 500;
 
 /** Every chunk column but the search vector. */
 const chunkColumns = {
@@ -61,7 +64,17 @@ export function dataRepo(db: Db): DataStore {
   type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
   const chunkIdsOf = async (q: Db | Tx, document: number) =>
     (await q.select({ id: dataChunks.id }).from(dataChunks).where(eq(dataChunks.document, document)).orderBy(asc(dataChunks.idx))).map((r) => r.id);
-  const touch = (q: Db | Tx, index: string) => q.update(dataIndexes).set({ builtAt: Date.now() }).where(eq(dataIndexes.name, index));
+  /** Marks a commit to the index: its build time, and the next revision (returned). */
+  const touch = async (q: Db | Tx, index: string) =>
+    (await q.update(dataIndexes).set({ builtAt: Date.now(), revision: sql`${dataIndexes.revision} + 1` }).where(eq(dataIndexes.name, index)).returning({ revision: dataIndexes.revision }))[0]?.revision ?? 0;
+  const vectorRows = (rows: { id: number; vector: Buffer }[]): ChunkVector[] => rows.map((r) => ({ id: r.id, vector: decodeVector(r.vector) }));
+  const vectorColumns = { id: dataVectors.chunk, vector: dataVectors.vector };
+  const insertVectors = async (tx: Tx, index: string, rows: { chunk: number; vector: Buffer }[]) => {
+    for (let i = 0; i < rows.length; i += VECTORS_PER_INSERT) {
+      const part = rows.slice(i, i + VECTORS_PER_INSERT).map((r) => ({ ...r, index }));
+      await tx.insert(dataVectors).values(part).onConflictDoUpdate({ target: dataVectors.chunk, set: { vector: sql`excluded.vector` } });
+    }
+  };
   const findDocument = async (q: Db | Tx, index: string, name: string) =>
     (await q.select().from(dataDocuments).where(and(eq(dataDocuments.index, index), eq(dataDocuments.name, name))))[0];
   /**
@@ -69,6 +82,12 @@ export function dataRepo(db: Db): DataStore {
    * the same document name at once replace each other in turn instead of one failing on the unique index.
    */
   const lockIndex = (tx: Tx, index: string) => tx.execute(sql`select 1 from ${dataIndexes} where ${dataIndexes.name} = ${index} for no key update`);
+  /** Locks the index's row (as lockIndex) and returns its dimensions; index_not_found when it has none. */
+  const lockDims = async (tx: Tx, index: string) => {
+    const r = await tx.execute<{ dims: number }>(sql`select ${dataIndexes.dims} as dims from ${dataIndexes} where ${dataIndexes.name} = ${index} for no key update`);
+    if (!r.rows.length) throw new WeirError('index_not_found', `data index "${index}" not found`, { status: 404 });
+    return Number(r.rows[0].dims);
+  };
 
   return {
     createIndex: async (row) => {
@@ -81,7 +100,7 @@ export function dataRepo(db: Db): DataStore {
     },
     getIndex: async (name) => (await db.select().from(dataIndexes).where(eq(dataIndexes.name, name)))[0],
     listIndexes: () => db.select().from(dataIndexes).orderBy(asc(bytewise(dataIndexes.name))),
-    // Documents go by foreign-key cascade, their chunks (and so their full text) with them.
+    // Documents go by foreign-key cascade, their chunks (and so their full text and vectors) with them.
     deleteIndex: (name) =>
       db.transaction(async (tx) => {
         await tx.delete(dataChunks).where(eq(dataChunks.index, name));
@@ -102,7 +121,9 @@ export function dataRepo(db: Db): DataStore {
     getDocument: (index, name) => findDocument(db, index, name),
     putDocument: (index, doc, chunks) =>
       db.transaction(async (tx) => {
-        await lockIndex(tx, index);
+        const dims = await lockDims(tx, index);
+        // Checked before anything is written: a bad vector fails the whole document.
+        const vectors = chunks.map((c) => (c.vector === null ? null : encodeVector(c.vector, dims)));
         const old = await findDocument(tx, index, doc.name);
         const replacedChunkIds = old ? await chunkIdsOf(tx, old.id) : [];
         if (old) await tx.delete(dataDocuments).where(eq(dataDocuments.id, old.id));
@@ -112,23 +133,22 @@ export function dataRepo(db: Db): DataStore {
           const part = chunks.slice(i, i + ROWS_PER_INSERT);
           const ids = await tx
             .insert(dataChunks)
-            .values(part.map((c) => ({ ...c, page: c.page ?? null, metadata: c.metadata ?? null, index, document: document.id })))
+            .values(part.map(({ vector: _, ...c }) => ({ ...c, page: c.page ?? null, metadata: c.metadata ?? null, index, document: document.id })))
             .returning({ id: dataChunks.id });
           // Identity values are drawn row by row in the order given, so ascending ids are that order.
           chunkIds.push(...ids.map((r) => r.id).sort((a, b) => a - b));
         }
-        await touch(tx, index);
-        return { document: document as DataDocumentRow, chunkIds, replacedChunkIds };
+        await insertVectors(tx, index, chunkIds.flatMap((chunk, i) => (vectors[i] ? [{ chunk, vector: vectors[i] }] : [])));
+        return { document: document as DataDocumentRow, chunkIds, replacedChunkIds, revision: await touch(tx, index) };
       }),
     deleteDocument: (index, name) =>
       db.transaction(async (tx) => {
         await lockIndex(tx, index);
         const doc = await findDocument(tx, index, name);
         if (!doc) return undefined;
-        const ids = await chunkIdsOf(tx, doc.id);
+        const chunkIds = await chunkIdsOf(tx, doc.id);
         await tx.delete(dataDocuments).where(eq(dataDocuments.id, doc.id));
-        await touch(tx, index);
-        return ids;
+        return { chunkIds, revision: await touch(tx, index) };
       }),
     chunks: async (ids) =>
       ids.length
@@ -139,11 +159,37 @@ export function dataRepo(db: Db): DataStore {
       return doc ? ((await db.select(chunkColumns).from(dataChunks).where(eq(dataChunks.document, doc.id)).orderBy(asc(dataChunks.idx))) as DataChunkRow[]) : [];
     },
     chunkHashes: (index) => db.select({ id: dataChunks.id, hash: dataChunks.hash }).from(dataChunks).where(eq(dataChunks.index, index)).orderBy(asc(dataChunks.id)),
+    vectorIds: async (index) => (await db.select({ id: dataVectors.chunk }).from(dataVectors).where(eq(dataVectors.index, index)).orderBy(asc(dataVectors.chunk))).map((r) => r.id),
+    vectorPage: async (index, after, limit) =>
+      vectorRows(await db.select(vectorColumns).from(dataVectors).where(and(eq(dataVectors.index, index), gt(dataVectors.chunk, after))).orderBy(asc(dataVectors.chunk)).limit(limit)),
+    chunkVectors: async (index, ids) =>
+      ids.length
+        ? vectorRows(await db.select(vectorColumns).from(dataVectors).where(and(eq(dataVectors.index, index), sql`${dataVectors.chunk} = any(${list(ids, 'int8')})`)).orderBy(asc(dataVectors.chunk)))
+        : [],
+    unembeddedChunks: (index, after, limit) =>
+      db
+        .select({ id: dataChunks.id, hash: dataChunks.hash, text: dataChunks.text })
+        .from(dataChunks)
+        .where(and(eq(dataChunks.index, index), gt(dataChunks.id, after), sql`not exists (select 1 from ${dataVectors} where ${dataVectors.chunk} = ${dataChunks.id})`))
+        .orderBy(asc(dataChunks.id))
+        .limit(limit),
+    setVectors: (index, items) =>
+      db.transaction(async (tx) => {
+        const dims = await lockDims(tx, index);
+        const encoded = new Map(items.map((it) => [it.id, encodeVector(it.vector, dims, it.id)]));
+        const present = encoded.size
+          ? await tx.select({ id: dataChunks.id }).from(dataChunks).where(and(eq(dataChunks.index, index), sql`${dataChunks.id} = any(${list([...encoded.keys()], 'int8')})`)).orderBy(asc(dataChunks.id))
+          : [];
+        await insertVectors(tx, index, present.map(({ id }) => ({ chunk: id, vector: encoded.get(id)! })));
+        return touch(tx, index);
+      }),
+    // The chunks' vectors go with them (foreign-key cascade).
     resetIndex: (name, settings) =>
       db.transaction(async (tx) => {
-        await tx.update(dataIndexes).set({ ...settings, builtAt: Date.now() }).where(eq(dataIndexes.name, name));
+        await tx.update(dataIndexes).set(settings).where(eq(dataIndexes.name, name));
         await tx.delete(dataChunks).where(eq(dataChunks.index, name));
         await tx.update(dataDocuments).set({ chunks: 0 }).where(eq(dataDocuments.index, name));
+        await touch(tx, name);
       }),
     createJob: (job, files) =>
       db.transaction(async (tx) => {

@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { WeirError } from '../../errors.ts';
-import type { DataChunkRow, DataJobFileRow, DataJobRow, DataStore } from '../data-types.ts';
+import type { ChunkVector, DataChunkRow, DataJobFileRow, DataJobRow, DataStore } from '../data-types.ts';
+import { decodeVector, encodeVector } from '../vector-bytes.ts';
 import type { Sync } from './async.ts';
 import { IMMEDIATE, sqliteCode, type Db } from './db.ts';
-import { dataChunks, dataDocuments, dataIndexes, dataJobFiles, dataJobs } from './schema.ts';
+import { dataChunks, dataDocuments, dataIndexes, dataJobFiles, dataJobs, dataVectors } from './schema.ts';
 
 /**
  * User text becomes an FTS5 query of its words OR-ed together, each quoted: FTS5's own syntax
@@ -25,7 +26,16 @@ function inChunks<T, R>(items: T[], f: (part: T[]) => R[]): R[] {
 
 export function dataRepo(db: Db): Sync<DataStore> {
   const chunkIdsOf = (document: number) => db.select({ id: dataChunks.id }).from(dataChunks).where(eq(dataChunks.document, document)).orderBy(asc(dataChunks.idx)).all().map((r) => r.id);
-  const touch = (index: string) => db.update(dataIndexes).set({ builtAt: Date.now() }).where(eq(dataIndexes.name, index)).run();
+  /** Marks a commit to the index: its build time, and the next revision (returned). */
+  const touch = (index: string) =>
+    db.update(dataIndexes).set({ builtAt: Date.now(), revision: sql`${dataIndexes.revision} + 1` }).where(eq(dataIndexes.name, index)).returning({ revision: dataIndexes.revision }).get()?.revision ?? 0;
+  const dimsOf = (index: string) => {
+    const row = db.select({ dims: dataIndexes.dims }).from(dataIndexes).where(eq(dataIndexes.name, index)).get();
+    if (!row) throw new WeirError('index_not_found', `data index "${index}" not found`, { status: 404 });
+    return row.dims;
+  };
+  const vectorRows = (rows: { id: number; vector: Buffer }[]): ChunkVector[] => rows.map((r) => ({ id: r.id, vector: decodeVector(r.vector) }));
+  const vectorColumns = { id: dataVectors.chunk, vector: dataVectors.vector };
 
   return {
     createIndex: (row) => {
@@ -38,7 +48,7 @@ export function dataRepo(db: Db): Sync<DataStore> {
     },
     getIndex: (name) => db.select().from(dataIndexes).where(eq(dataIndexes.name, name)).get(),
     listIndexes: () => db.select().from(dataIndexes).orderBy(asc(dataIndexes.name)).all(),
-    // Documents go by foreign-key cascade, their chunks with them, and the FTS rows by trigger.
+    // Documents go by foreign-key cascade, their chunks with them (and their vectors), and the FTS rows by trigger.
     deleteIndex: (name) =>
       db.transaction(() => {
         db.delete(dataChunks).where(eq(dataChunks.index, name)).run();
@@ -53,24 +63,28 @@ export function dataRepo(db: Db): Sync<DataStore> {
     getDocument: (index, name) => db.select().from(dataDocuments).where(and(eq(dataDocuments.index, index), eq(dataDocuments.name, name))).get(),
     putDocument: (index, doc, chunks) =>
       db.transaction(() => {
+        const dims = dimsOf(index);
+        // Checked before anything is written: a bad vector fails the whole document.
+        const vectors = chunks.map((c) => (c.vector === null ? null : encodeVector(c.vector, dims)));
         const old = db.select().from(dataDocuments).where(and(eq(dataDocuments.index, index), eq(dataDocuments.name, doc.name))).get();
         const replacedChunkIds = old ? chunkIdsOf(old.id) : [];
         if (old) db.delete(dataDocuments).where(eq(dataDocuments.id, old.id)).run();
         const document = db.insert(dataDocuments).values({ ...doc, index, chunks: chunks.length, addedAt: Date.now() }).returning().get();
-        const chunkIds = chunks.map(
-          (c) => db.insert(dataChunks).values({ ...c, page: c.page ?? null, index, document: document.id }).returning({ id: dataChunks.id }).get().id,
-        );
-        touch(index);
-        return { document, chunkIds, replacedChunkIds };
+        const chunkIds = chunks.map(({ vector: _, ...c }, i) => {
+          const id = db.insert(dataChunks).values({ ...c, page: c.page ?? null, index, document: document.id }).returning({ id: dataChunks.id }).get().id;
+          const vector = vectors[i];
+          if (vector) db.insert(dataVectors).values({ chunk: id, index, vector }).run();
+          return id;
+        });
+        return { document, chunkIds, replacedChunkIds, revision: touch(index) };
       }, IMMEDIATE),
     deleteDocument: (index, name) =>
       db.transaction(() => {
         const doc = db.select().from(dataDocuments).where(and(eq(dataDocuments.index, index), eq(dataDocuments.name, name))).get();
         if (!doc) return undefined;
-        const ids = chunkIdsOf(doc.id);
+        const chunkIds = chunkIdsOf(doc.id);
         db.delete(dataDocuments).where(eq(dataDocuments.id, doc.id)).run();
-        touch(index);
-        return ids;
+        return { chunkIds, revision: touch(index) };
       }, IMMEDIATE),
     chunks: (ids) => inChunks(ids, (part) => db.select().from(dataChunks).where(inArray(dataChunks.id, part)).all() as DataChunkRow[]),
     documentChunks: (index, name) => {
@@ -78,11 +92,37 @@ export function dataRepo(db: Db): Sync<DataStore> {
       return doc ? (db.select().from(dataChunks).where(eq(dataChunks.document, doc.id)).orderBy(asc(dataChunks.idx)).all() as DataChunkRow[]) : [];
     },
     chunkHashes: (index) => db.select({ id: dataChunks.id, hash: dataChunks.hash }).from(dataChunks).where(eq(dataChunks.index, index)).all(),
+    vectorIds: (index) => db.select({ id: dataVectors.chunk }).from(dataVectors).where(eq(dataVectors.index, index)).orderBy(asc(dataVectors.chunk)).all().map((r) => r.id),
+    vectorPage: (index, after, limit) =>
+      vectorRows(db.select(vectorColumns).from(dataVectors).where(and(eq(dataVectors.index, index), gt(dataVectors.chunk, after))).orderBy(asc(dataVectors.chunk)).limit(limit).all()),
+    chunkVectors: (index, ids) =>
+      vectorRows(inChunks(ids, (part) => db.select(vectorColumns).from(dataVectors).where(and(eq(dataVectors.index, index), inArray(dataVectors.chunk, part))).all())).sort((a, b) => a.id - b.id),
+    unembeddedChunks: (index, after, limit) =>
+      db
+        .select({ id: dataChunks.id, hash: dataChunks.hash, text: dataChunks.text })
+        .from(dataChunks)
+        .where(and(eq(dataChunks.index, index), gt(dataChunks.id, after), sql`not exists (select 1 from ${dataVectors} where ${dataVectors.chunk} = ${dataChunks.id})`))
+        .orderBy(asc(dataChunks.id))
+        .limit(limit)
+        .all(),
+    setVectors: (index, items) =>
+      db.transaction(() => {
+        const dims = dimsOf(index);
+        const encoded = new Map(items.map((it) => [it.id, encodeVector(it.vector, dims, it.id)]));
+        const present = inChunks([...encoded.keys()], (part) => db.select({ id: dataChunks.id }).from(dataChunks).where(and(eq(dataChunks.index, index), inArray(dataChunks.id, part))).all());
+        for (const { id } of present) {
+          const vector = encoded.get(id)!;
+          db.insert(dataVectors).values({ chunk: id, index, vector }).onConflictDoUpdate({ target: dataVectors.chunk, set: { vector } }).run();
+        }
+        return touch(index);
+      }, IMMEDIATE),
+    // The chunks' vectors go with them (foreign-key cascade).
     resetIndex: (name, settings) =>
       db.transaction(() => {
-        db.update(dataIndexes).set({ ...settings, builtAt: Date.now() }).where(eq(dataIndexes.name, name)).run();
+        db.update(dataIndexes).set(settings).where(eq(dataIndexes.name, name)).run();
         db.delete(dataChunks).where(eq(dataChunks.index, name)).run();
         db.update(dataDocuments).set({ chunks: 0 }).where(eq(dataDocuments.index, name)).run();
+        touch(name);
       }, IMMEDIATE),
     createJob: (job, files) =>
       db.transaction(() => {
