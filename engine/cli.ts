@@ -4,7 +4,7 @@ import { builtinNodes } from '../nodes/index.ts';
 import { HELP, runCommand, validateCommand, type Io } from './cli/commands.ts';
 import { dataCommand } from './cli/data-command.ts';
 import { modelsCommand } from './cli/models-command.ts';
-import { serveCommand } from './cli/serve-command.ts';
+import { serveCommand, workerCommand } from './cli/serve-command.ts';
 import { WeirError } from './errors.ts';
 import { NodeRegistry } from './registry.ts';
 
@@ -17,8 +17,12 @@ export async function main(argv: string[], io: Io, registry = new NodeRegistry(b
       return command ? 0 : 2;
     }
     if (command === 'serve') {
-      const { values } = parseArgs({ args: rest, options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, 'data-dir': { type: 'string' } } });
-      return await serveCommand({ port: values.port, host: values.host, dataDir: values['data-dir'] }, registry, io);
+      const { values } = parseArgs({ args: rest, options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, workers: { type: 'string' } } });
+      return await serveCommand({ port: values.port, host: values.host, dataDir: values['data-dir'], workers: values.workers }, registry, io);
+    }
+    if (command === 'worker') {
+      const { values } = parseArgs({ args: rest, options: { 'data-dir': { type: 'string' }, workers: { type: 'string' } } });
+      return await workerCommand({ dataDir: values['data-dir'], workers: values.workers }, registry, io);
     }
     if (command === 'models') return await modelsCommand(rest, io, {});
     if (command === 'data') return await dataCommand(rest, io, registry, { isTty: Boolean(process.stdout.isTTY) });

@@ -8,9 +8,11 @@ import { createApp } from './api/app.ts';
 import { FLOW_FILE } from './flow/load.ts';
 import type { NodeRegistry } from './registry.ts';
 import { readFlowSource } from './app/flow-source.ts';
-import { Workspace } from './app/workspace.ts';
+import { DEFAULT_WORKERS, Workspace } from './app/workspace.ts';
 import { openBus } from './bus/open-bus.ts';
+import { openQueue } from './queue/open-queue.ts';
 import { openStore } from './store/open.ts';
+import { WeirError } from './errors.ts';
 import type { Store } from './store/types.ts';
 
 export interface ServerOptions {
@@ -33,6 +35,8 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Largest document upload, in bytes; 256 MiB by default. */
   maxUploadBytes?: number;
+  /** Background jobs (async runs, ingestion jobs) this instance runs at once, of each kind; 0: none. */
+  workers?: number;
 }
 
 export interface RunningServer {
@@ -70,23 +74,88 @@ async function seedExamples(ws: Workspace, dir: string | null): Promise<string[]
   return names;
 }
 
+/** --workers, else WEIR_WORKERS, else the default. */
+function workersOf(given: number | undefined): number {
+  if (given !== undefined) return given;
+  const raw = process.env.WEIR_WORKERS;
+  if (raw === undefined || raw === '') return DEFAULT_WORKERS.runs;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 256) throw new WeirError('invalid_argument', `WEIR_WORKERS=${raw}: expected a whole number from 0 to 256`);
+  return n;
+}
+
+/** The bus and the job queue: on Redis when instances share one, else this process's own. */
+async function openShared(store: Store, redisUrl: string | undefined) {
+  const bus = await openBus(redisUrl).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
+  const queue = await openQueue(store, redisUrl).catch(async (err: unknown) => {
+    await bus.close().catch(() => {});
+    await store.close();
+    throw err;
+  });
+  return { bus, queue };
+}
+
+/** N workers: N async runs at once, and up to DEFAULT_WORKERS.ingest ingestion jobs (they share the compute pool). */
+const workerSlots = (n: number) => ({ runs: n, ingest: Math.min(n, DEFAULT_WORKERS.ingest) });
+
+async function markDraftsInterrupted(store: Store): Promise<number> {
+  const left = (await store.runs.list({ status: 'running', limit: 10_000 })).filter((r) => r.mode !== 'async');
+  return left.length ? store.runs.markInterrupted(left.map((r) => r.id)) : 0;
+}
+
+export interface RunningWorker {
+  workspace: Workspace;
+  close(): Promise<void>;
+}
+
+/**
+ * `weir worker`: an instance that only takes background jobs (async runs, ingestion), on the store
+ * and Redis the servers share; no HTTP.
+ */
+export async function startWorker(opts: Pick<ServerOptions, 'registry' | 'dataDir' | 'masterKey' | 'databaseUrl' | 'redisUrl' | 'workers'>): Promise<RunningWorker> {
+  const dataDir = path.resolve(opts.dataDir ?? process.env.WEIR_HOME ?? '.weir');
+  const databaseUrl = opts.databaseUrl ?? process.env.WEIR_DATABASE_URL;
+  const workers = workersOf(opts.workers);
+  const store = await openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY, ...(databaseUrl ? { databaseUrl } : {}) });
+  const { bus, queue } = await openShared(store, (opts.redisUrl ?? process.env.WEIR_REDIS_URL) || undefined);
+  const ws = new Workspace(store, opts.registry, { bus, queue, workers: workerSlots(workers) });
+  const shut = async () => {
+    await ws.close();
+    await ws.models.close();
+    await store.runs.flush();
+    await store.close();
+    await bus.close();
+  };
+  try {
+    await ws.workers;
+    await ws.changes.start();
+    void ws.models.loadAll().catch((err: unknown) => console.error('loading model deployments failed:', (err as Error).message));
+  } catch (err) {
+    await shut().catch(() => {});
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return { workspace: ws, close: () => (closing ??= shut()) };
+}
+
 /** Starts the Weir server: store, API and published endpoints on one port. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const dataDir = path.resolve(opts.dataDir ?? process.env.WEIR_HOME ?? '.weir');
   const databaseUrl = opts.databaseUrl ?? process.env.WEIR_DATABASE_URL;
+  const workers = workersOf(opts.workers);
   const store = await openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY, ...(databaseUrl ? { databaseUrl } : {}) });
   const redisUrl = opts.redisUrl ?? process.env.WEIR_REDIS_URL;
-  const bus = await openBus(redisUrl || undefined).catch(async (err: unknown) => {
-    await store.close();
-    throw err;
-  });
-  const ws = new Workspace(store, opts.registry, { bus });
+  const { bus, queue } = await openShared(store, redisUrl || undefined);
+  const ws = new Workspace(store, opts.registry, { bus, queue, workers: workerSlots(workers) });
   let started: { interruptedAtStart: number; resumedJobs: number; seeded: string[]; given: string | undefined; adminToken: string; host: string; server: ServerType };
   try {
-    // On its own database an instance starting knows every unfinished run was its previous process's.
-    // On a shared one its peers may be running them: those of an instance that died stay `running`
-    // until the job queue (#14 item 3) hands them on or marks them.
-    const interruptedAtStart = databaseUrl ? 0 : await store.runs.markInterrupted();
+    // On its own database an instance starting knows every unfinished draft run was its previous
+    // process's. Async runs are jobs: the queue runs them again or marks them (run-jobs.ts).
+    const interruptedAtStart = databaseUrl ? 0 : await markDraftsInterrupted(store);
+    await ws.workers;
     await ws.changes.start();
     // Model deployments load again in the background; calls wait for (or report) their state.
     void ws.models.loadAll().catch((err: unknown) => console.error('loading model deployments failed:', (err as Error).message));
@@ -131,10 +200,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     port, adminToken, generatedToken: !given, interruptedAtStart, resumedJobs, seeded, store, workspace: ws,
     close: () =>
       (closing ??= (async () => {
-        // Stop accepting, let running runs finish up to the grace period, then record the rest as interrupted.
+        // Stop accepting and taking jobs, let running runs finish up to the grace period, then hand
+        // the async runs left back to the queue and record the draft runs left as interrupted.
         const stopped = new Promise<void>((r) => server.close(() => r()));
+        await ws.queue.pause();
         const grace = new Promise((r) => setTimeout(r, opts.shutdownGraceMs ?? 10_000).unref());
         await Promise.race([ws.runs.waitAll(), grace]);
+        await ws.queue.close();
         const unfinished = ws.runs.liveIds();
         await ws.runs.stopAll();
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -166,6 +166,10 @@ describe('command-line mistakes', () => {
     [['run', 'flows/hello.flow.yaml', '--frob'], '--frob'],
     [['run', 'flows/hello.flow.yaml', '--concurrency', '0'], '--concurrency'],
     [['run', 'flows/hello.flow.yaml', '--timeout', 'soon'], '--timeout'],
+    [['serve', '--workers', 'many'], '--workers many'],
+    [['serve', '--workers=-1'], '--workers -1'],
+    [['worker', '--workers', '0'], 'would do nothing'],
+    [['worker', '--workers', '2.5'], '--workers 2.5'],
   ])('weir %j exits 2 with one line and no stack trace', async (args, reason) => {
     const r = await weir(...args);
     expect(r.code).toBe(2);

@@ -16,6 +16,11 @@ export function runningRow(id: string, meta: RunMeta, inputs: unknown, startedAt
   return { id, ...meta, status: 'running', inputs, outputs: null, error: null, usage: null, startedAt, endedAt: null, durationMs: null };
 }
 
+/** A run that ends without having run to its end here (cancelled in the queue, interrupted, failed by its job). */
+export function endedRow(row: RunRow, status: RunRow['status'], error: { code: string; message: string }, now = Date.now()): RunRow {
+  return { ...row, status, error, outputs: null, endedAt: now, durationMs: Math.max(0, now - row.startedAt) };
+}
+
 export function finishedRow(r: RunResult, meta: RunMeta, inputs: unknown): RunRow {
   return {
     id: r.runId, ...meta, status: r.status, inputs,

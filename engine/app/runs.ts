@@ -9,7 +9,14 @@ import { MemoryBus } from '../bus/memory-bus.ts';
 import type { Bus } from '../bus/types.ts';
 import { CANCEL_CHANNEL, followRemote, isActive, RunEventLog, type EventLogOptions } from './run-events.ts';
 import { UsageMeter } from './usage-meter.ts';
-import { finishedRow, runningRow, traceRows, type RunMeta } from './run-records.ts';
+import { CLOSING, JOB_LOST } from '../queue/types.ts';
+import { endedRow, finishedRow, runningRow, traceRows, type RunMeta } from './run-records.ts';
+
+/**
+ * Why the job queue stops a run it will run again (here or elsewhere): the run is not recorded as
+ * ended, its next try records it.
+ */
+const HANDED_ON = new Set([CLOSING, JOB_LOST]);
 
 /** A follower of a run on another instance reads its stored status this often, in case that instance died. */
 const FOLLOW_POLL_MS = 1000;
@@ -29,7 +36,14 @@ export interface StartOptions extends RunMeta {
   keyId?: string | null;
   /** Store node traces for this run (sync calls are sampled per deployment). */
   keepTrace?: boolean;
+  /**
+   * Aborting it cancels the run. Aborted with a WeirError `closing` or `job_lost` (the job queue
+   * handing the run back at a shutdown, or another instance having taken it), the run ends without
+   * being recorded: it stays `running` for its next try.
+   */
   signal?: AbortSignal;
+  /** A run the job queue starts: its id, and the last event seq stored by an earlier try (0 for none). */
+  queued?: { runId: string; afterSeq: number };
 }
 
 export interface RunServiceOptions {
@@ -81,7 +95,7 @@ export class RunService {
    * `recorded` settles once an async or draft run is stored as running: answer the caller after it.
    */
   start(o: StartOptions): { runId: string; done: Promise<RunResult>; recorded: Promise<void> } {
-    const runId = newRunId();
+    const runId = o.queued?.runId ?? newRunId();
     const meta: RunMeta = { flow: o.flow, version: o.version, deployment: o.deployment, mode: o.mode };
     const tracked = o.mode !== 'sync';
     let recorded = Promise.resolve();
@@ -94,7 +108,7 @@ export class RunService {
           for (const l of live.listeners) l(e);
         }
       : o.onEvent;
-    const handle = startRun(o.plan, o.inputs, { runId, host: o.host, onEvent, signal: o.signal });
+    const handle = startRun(o.plan, o.inputs, { runId, host: o.host, onEvent, signal: o.signal, afterSeq: o.queued?.afterSeq });
     if (live) {
       live.handle = handle;
       this.#live.set(runId, live);
@@ -109,6 +123,11 @@ export class RunService {
       await recorded;
       // After shutdown the store is closing: the run stays `running` there and is marked interrupted.
       if (this.#stopped) return r;
+      if (live && r.status !== 'succeeded' && HANDED_ON.has((o.signal?.reason as WeirError | undefined)?.code ?? '')) {
+        await live.log.stop();
+        this.#live.delete(runId);
+        return r;
+      }
       const record = { run: finishedRow(r, meta, o.inputs ?? {}), trace: o.keepTrace === false ? undefined : traceRows(r) };
       if (live) {
         try {
@@ -139,7 +158,11 @@ export class RunService {
    */
   async cancelAnywhere(runId: string): Promise<boolean> {
     if (this.cancel(runId)) return true;
-    if ((await this.store.runs.get(runId))?.status !== 'running') return false;
+    const row = await this.store.runs.get(runId);
+    if (!row || !isActive(row.status)) return false;
+    // Still waiting in the job queue: recorded as cancelled, so no worker starts it (and should
+    // one have started it meanwhile, the request below reaches it).
+    if (row.status === 'queued') await this.store.runs.finish({ run: endedRow(row, 'cancelled', { code: 'run_cancelled', message: 'cancelled through the API before it started' }) });
     await this.#bus.publish(CANCEL_CHANNEL, { runId });
     return true;
   }

@@ -18,9 +18,22 @@ import { Flows } from './flows.ts';
 import { DataIndexes } from './data/indexes.ts';
 import { ModelDeployments } from './model-deployments.ts';
 import { RunService } from './runs.ts';
+import { RUNS_QUEUE, RunJobs } from './run-jobs.ts';
+import { StoreQueue } from '../queue/store-queue.ts';
+import type { WorkQueue } from '../queue/types.ts';
 import { servedVersion } from './traffic.ts';
 
 const MAX_CACHED_PLANS = 256;
+
+/**
+ * Background jobs this process runs at once: `runs` async runs, `ingest` ingestion jobs (0: none of
+ * that kind — `weir serve --workers 0` only serves, `weir data` only ingests).
+ */
+export interface Workers {
+  runs: number;
+  ingest: number;
+}
+export const DEFAULT_WORKERS: Workers = { runs: 4, ingest: 2 };
 
 /** Throws (422, with the problems) when any problem keeps a draft from being stored. */
 function refuseUnstorable(problems: Problem[], definition: unknown): void {
@@ -49,13 +62,20 @@ export class Workspace {
   /** Drafts and versions as the API reads and saves them. */
   readonly flows: Flows;
   readonly connections: Connections;
+  /** Background work (async runs, ingestion) any instance's workers take. */
+  readonly queue: WorkQueue;
+  readonly runJobs: RunJobs;
   readonly #plans = new Map<string, Plan>();
   /** Versions are immutable, so each is read from the store once. */
   readonly #versions = new Map<string, VersionRow>();
 
-  /** `bus` is shared with the other instances (Redis); without one, this process is alone. */
-  constructor(readonly store: Store, readonly registry: NodeRegistry, opts: { bus?: Bus } = {}) {
+  /**
+   * `bus` and `queue` are shared with the other instances (Redis); without them, this process is
+   * alone and its queue lives in the store. The workspace closes the queue.
+   */
+  constructor(readonly store: Store, readonly registry: NodeRegistry, opts: { bus?: Bus; queue?: WorkQueue; workers?: Workers; runTimeoutMs?: number } = {}) {
     const bus = opts.bus ?? new MemoryBus();
+    this.queue = opts.queue ?? new StoreQueue(store);
     this.runs = new RunService(store, { bus });
     this.catalog = new ModelCatalog(() => store.models.list());
     this.models = new ModelDeployments(store, this.catalog);
@@ -65,7 +85,7 @@ export class Workspace {
       if (c.kind === 'flow') this.#forgetFlow(c.name);
       if (c.kind === 'all') this.#latest.clear();
     });
-    this.data = new DataIndexes(store, store.dir, (model) => this.models.use(model), bus);
+    this.data = new DataIndexes(store, store.dir, (model) => this.models.use(model), bus, this.queue);
     this.flows = new Flows(store, (definition, locate) => this.validateDraft(definition, locate));
     this.connections = new Connections(store);
     this.host = withSubflows(
@@ -83,6 +103,20 @@ export class Workspace {
         return v ? this.versionPlan(v) : this.draftPlan(name);
       },
     );
+    this.runJobs = new RunJobs(this, opts.runTimeoutMs ? { ...RUNS_QUEUE, timeoutMs: opts.runTimeoutMs } : RUNS_QUEUE);
+    this.workers = this.#startWorkers(opts.workers ?? DEFAULT_WORKERS).catch((err: unknown) => {
+      console.error('could not start taking background jobs:', (err as Error).message);
+      throw err;
+    });
+    this.workers.catch(() => {});
+  }
+
+  /** Settles once this process takes background jobs (rejects if it could not). */
+  readonly workers: Promise<void>;
+
+  async #startWorkers(o: Workers): Promise<void> {
+    if (o.runs > 0) await this.queue.work(this.runJobs.spec, (job) => this.runJobs.handle(job), { concurrency: o.runs, onGiveUp: (g) => this.runJobs.giveUp(g) });
+    if (o.ingest > 0) await this.data.jobs.work(o.ingest);
   }
 
   /** Sub-flows run their latest published version, or their draft when never published. */
@@ -212,6 +246,8 @@ export class Workspace {
 
   /** Stops runs and jobs and writes the usage counted so far; close the store after this. */
   async close(): Promise<void> {
+    // Jobs first: what they run is handed back to the queue, not recorded as cancelled.
+    await this.queue.close();
     const jobs = this.data.jobs.close();
     // Disposal finishes in the background; the server awaits `models.close()` itself.
     void this.models.close();

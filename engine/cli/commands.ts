@@ -88,7 +88,8 @@ export async function runCommand(args: RunArgs, registry: NodeRegistry, io: Io):
 export const HELP = `weir — build, run and deploy LLM flows
 
 usage:
-  weir serve [--port 8787] [--host 127.0.0.1] [--data-dir .weir]
+  weir serve [--port 8787] [--host 127.0.0.1] [--data-dir .weir] [--workers 4]
+  weir worker [--data-dir .weir] [--workers 4]      (background jobs only, on WEIR_DATABASE_URL + WEIR_REDIS_URL)
   weir run <flow.yaml> [--input key=value …] [--inputs file.json] [--trace] [--json]
                        [--concurrency N] [--timeout 30s]
   weir validate <flow.yaml …>

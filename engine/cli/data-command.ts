@@ -42,7 +42,8 @@ export async function dataCommand(args: string[], io: Io, registry: NodeRegistry
   if (!sub) throw new WeirError('invalid_argument', USAGE);
   const dataDir = path.resolve(values['data-dir'] ?? process.env.WEIR_HOME ?? '.weir');
   const store = await openStore({ dataDir, masterKey: process.env.WEIR_MASTER_KEY, databaseUrl: process.env.WEIR_DATABASE_URL });
-  const ws = new Workspace(store, registry);
+  // This process works on its own ingestion jobs (a server sharing the store may take some too), never on runs.
+  const ws = new Workspace(store, registry, { workers: { runs: 0, ingest: 1 } });
   const int = (flag: 'chunk-tokens' | 'overlap-tokens' | 'top-k') => {
     const raw = values[flag];
     if (raw === undefined) return undefined;
@@ -131,6 +132,8 @@ export async function dataCommand(args: string[], io: Io, registry: NodeRegistry
         throw new WeirError('invalid_argument', `unknown data command "${sub}" (${USAGE})`);
     }
   } finally {
+    // A job cut short (Ctrl-C) is handed back to the queue: the next `add` (or a server) resumes it.
+    await ws.queue.close();
     await ws.data.jobs.close();
     await ws.models.close();
     await store.close();
@@ -185,7 +188,6 @@ function stage(ws: Workspace, index: string, paths: string[]): { name: string; h
 
 /** Shows a job to its end: a redrawn bar on a terminal, a line per file otherwise. */
 async function follow(ws: Workspace, id: string, io: Io, isTty = false): Promise<JobView> {
-  const live = ws.data.jobs.follow(id);
   let last = '';
   const bar = (v: JobView) => {
     const width = 24;
@@ -208,8 +210,11 @@ async function follow(ws: Workspace, id: string, io: Io, isTty = false): Promise
       last = line;
     }
   };
-  live?.on('event', onEvent);
-  const done = await ws.data.jobs.wait(id);
+  let live: JobProgress | undefined;
+  const done = await ws.data.jobs.wait(id, (p) => {
+    live = p;
+    p.on('event', onEvent);
+  });
   live?.off('event', onEvent);
   if (isTty) io.out('\r\x1b[K');
   io.out(`${bar(done)}\n${done.status}: ${done.files.done - done.files.failed} file(s) indexed, ${done.files.failed} skipped, ${done.chunks} chunks\n`);

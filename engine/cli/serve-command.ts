@@ -1,5 +1,5 @@
 import type { NodeRegistry } from '../registry.ts';
-import { startServer } from '../server.ts';
+import { startServer, startWorker } from '../server.ts';
 import { WeirError } from '../errors.ts';
 import type { Io } from './commands.ts';
 
@@ -7,15 +7,25 @@ export interface ServeArgs {
   port?: string;
   host?: string;
   dataDir?: string;
+  workers?: string;
+}
+
+/** --workers N: background jobs of each kind this instance runs at once (0: it only serves). */
+export function workersArg(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 256) throw new WeirError('invalid_argument', `--workers ${raw}: expected a whole number from 0 to 256`);
+  return n;
 }
 
 /** `weir serve`: runs until SIGTERM/SIGINT, then shuts down gracefully. */
 export async function serveCommand(args: ServeArgs, registry: NodeRegistry, io: Io): Promise<number> {
   const port = args.port === undefined ? Number(process.env.PORT ?? 8787) : Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new WeirError('invalid_argument', `--port ${args.port}: expected a port number`);
+  const workers = workersArg(args.workers);
   let server;
   try {
-    server = await startServer({ registry, port, host: args.host, dataDir: args.dataDir });
+    server = await startServer({ registry, port, host: args.host, dataDir: args.dataDir, workers });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new WeirError('port_in_use', `port ${port} is already in use (try --port)`);
@@ -30,15 +40,30 @@ export async function serveCommand(args: ServeArgs, registry: NodeRegistry, io: 
   // The token rides in the query once; the studio keeps it and takes it out of the address bar.
   const studio = server.generatedToken ? `${server.url}/?token=${encodeURIComponent(server.adminToken)}` : `${server.url}/`;
   io.out(`open the studio: ${studio}\n`);
-  await new Promise<void>((resolve) => {
+  await untilSignalled(io, () => server.close());
+  return 0;
+}
+
+/** Runs until SIGTERM/SIGINT, then `close` (a graceful shutdown). */
+function untilSignalled(io: Io, close: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
       io.out('shutting down…\n');
-      server.close().then(resolve, resolve);
+      close().then(resolve, resolve);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+}
+
+/** `weir worker`: takes background jobs from the shared queue until SIGTERM/SIGINT; serves nothing. */
+export async function workerCommand(args: Pick<ServeArgs, 'dataDir' | 'workers'>, registry: NodeRegistry, io: Io): Promise<number> {
+  const workers = workersArg(args.workers);
+  if (workers === 0) throw new WeirError('invalid_argument', '--workers 0: a worker with no workers would do nothing');
+  const worker = await startWorker({ registry, dataDir: args.dataDir, workers });
+  io.out(`Weir worker taking background jobs (${worker.workspace.queue.kind === 'bullmq' ? 'BullMQ on Redis' : 'the queue in the store'})\n`);
+  await untilSignalled(io, () => worker.close());
   return 0;
 }

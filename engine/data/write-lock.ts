@@ -8,7 +8,8 @@ import path from 'node:path';
 
 const LOCK = 'write.lock';
 
-function alive(pid: number): boolean {
+/** Is the process with this pid alive (on this host)? */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

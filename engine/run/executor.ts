@@ -22,6 +22,8 @@ export interface RunOptions {
   /** Keep node inputs and outputs in the trace (default true). */
   traceValues?: boolean;
   host?: RunHost;
+  /** Events are numbered after this one (a run tried again continues its stored events' numbering). */
+  afterSeq?: number;
 }
 
 export interface RunResult {
@@ -83,6 +85,7 @@ class Execution {
 
   constructor(readonly plan: Plan, inputs: Record<string, unknown>, readonly opts: RunOptions) {
     this.runId = opts.runId ?? newRunId();
+    this.seq = opts.afterSeq ?? 0;
     const n = plan.nodes.length;
     this.state = new Uint8Array(n);
     this.remaining = plan.depCounts.slice();
@@ -122,8 +125,10 @@ class Execution {
   start(): void {
     const outer = this.opts.signal;
     if (outer) {
-      if (outer.aborted) return this.abort(new RunCancelledError());
-      this.#onOuterAbort = () => this.abort(new RunCancelledError());
+      // The caller's deadline (an async run's job timeout) fails the run; any other abort cancels it.
+      const reason = () => (outer.reason instanceof RunDeadlineError ? outer.reason : new RunCancelledError());
+      if (outer.aborted) return this.abort(reason());
+      this.#onOuterAbort = () => this.abort(reason());
       outer.addEventListener('abort', this.#onOuterAbort, { once: true });
     }
     if (this.opts.deadlineMs) {

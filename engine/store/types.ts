@@ -287,9 +287,16 @@ export interface Store {
      * For jobs whose owner is gone or too slow. An active job past its timeout (startedAt + timeoutMs
      * <= now) is `failed` with `job_timeout` (not retried). An active job whose lease has expired
      * (leaseUntil < now: its owner stopped heartbeating) is queued again while attempts < maxAttempts,
-     * otherwise marked `interrupted` (error code `interrupted`). Returns how many of each.
+     * otherwise marked `interrupted` (error code `interrupted`). Returns how many of each, and the
+     * jobs that ended (timed out or interrupted) so their records can be marked. With `queues`, only
+     * jobs of those (an instance reclaims only what it can mark).
      */
-    reclaimExpired(now?: number): Promise<{ requeued: number; interrupted: number; timedOut: number }>;
+    reclaimExpired(now?: number, queues?: string[]): Promise<{ requeued: number; interrupted: number; timedOut: number; ended: JobRow[] }>;
+    /**
+     * Hands an active job back (a graceful shutdown): queued again at once, without counting the
+     * attempt, if `owner` still holds it. False otherwise.
+     */
+    release(id: string, owner: string, now?: number): Promise<boolean>;
     get(id: string): Promise<JobRow | undefined>;
     /** Jobs of a queue, newest first (limit: default 50, at most 500). */
     list(queue: string, filter?: { status?: JobStatus; limit?: number }): Promise<JobRow[]>;

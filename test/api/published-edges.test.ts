@@ -79,7 +79,7 @@ describe('published endpoints edges', () => {
     const r = await api.call('POST', '/deployments/echo-prod/runs', { text: 'a' }, auth(key));
     expect(r.status).toBe(202);
     const id = r.json.run_id;
-    expect(r.json).toEqual({ run_id: id, status: 'running', version: 1, poll: `/api/runs/${id}`, events: `/api/runs/${id}/events` });
+    expect(r.json).toEqual({ run_id: id, status: 'queued', version: 1, poll: `/api/runs/${id}`, events: `/api/runs/${id}/events` });
     expect(r.headers.get('x-request-id')).toBe(id);
     expect(r.headers.get('weir-version')).toBe('1');
     expect(r.headers.get('location')).toBe(`/api/runs/${id}`);

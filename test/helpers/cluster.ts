@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readAnswer } from './api.ts';
 import { ensureBuilt } from './cli.ts';
-import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { startServerProcess, startWorkerProcess, type ServerProcess } from './server-process.ts';
 import { freePort, portIsFree } from './services/free-port.ts';
 import { startPostgres, type RunningService } from './services/postgres.ts';
 import { startRedis } from './services/redis.ts';
@@ -13,6 +13,8 @@ import { startRedis } from './services/redis.ts';
 export type Answer = Awaited<ReturnType<typeof readAnswer>>;
 
 export interface AddOptions {
+  /** Extra environment of this instance (WEIR_WORKERS=0: it only serves). */
+  env?: Record<string, string>;
   /**
    * Connect this instance to Redis through a relay the test can cut (`cutBus`): then the pub/sub
    * messages meant for it are dropped while its other Redis commands still work — a lost message.
@@ -38,6 +40,8 @@ export interface Cluster {
   restart(i: number): Promise<void>;
   /** Starts one more instance on the same Postgres and Redis; resolves with its index. */
   add(opts?: AddOptions): Promise<number>;
+  /** Starts a `weir worker` process (background jobs only) on the same Postgres and Redis; stopped with the cluster. */
+  worker(env?: Record<string, string>): Promise<ServerProcess>;
   /** From now on, pub/sub messages for instance `i` (added with cuttableBus) are dropped; resolves with a counter of dropped bytes. */
   cutBus(i: number): { droppedBytes(): number };
   /** stdout and stderr of instance `i` (its current process). */
@@ -76,7 +80,7 @@ async function listenPort(): Promise<number> {
  * own 127.0.0.1 port with its own WEIR_HOME, sharing the database, Redis, master key and admin token.
  * The instances start concurrently: migrations are advisory-locked, so they race as in production.
  */
-export async function startCluster(opts: { instances: number }): Promise<Cluster> {
+export async function startCluster(opts: { instances: number; env?: (i: number) => Record<string, string> }): Promise<Cluster> {
   ensureBuilt();
   const services: RunningService[] = [];
   const instances: Instance[] = [];
@@ -110,16 +114,15 @@ export async function startCluster(opts: { instances: number }): Promise<Cluster
     inst.process = undefined;
   };
 
-  const create = async (link: boolean): Promise<Instance> => {
+  const workers: ServerProcess[] = [];
+  const dirs: string[] = [];
+  const sharedEnv = () => ({ WEIR_DATABASE_URL: pg.url, WEIR_REDIS_URL: redis.url, WEIR_MASTER_KEY: masterKey });
+  const create = async (link: boolean, env: Record<string, string> = {}): Promise<Instance> => {
     const busLink = link ? await startBusLink(redis.url) : undefined;
     const inst: Instance = {
       dir: await mkdtemp(path.join(os.tmpdir(), 'weir-cluster-')),
       port: await listenPort(),
-      env: {
-        WEIR_DATABASE_URL: pg.url,
-        WEIR_REDIS_URL: busLink?.url ?? redis.url,
-        WEIR_MASTER_KEY: masterKey,
-      },
+      env: { ...sharedEnv(), ...(busLink ? { WEIR_REDIS_URL: busLink.url } : {}), ...env },
       process: undefined,
       link: busLink,
     };
@@ -143,11 +146,21 @@ export async function startCluster(opts: { instances: number }): Promise<Cluster
   };
 
   const stopAll = async () => {
-    await Promise.all(instances.map((inst) => stopInstance(inst).catch(() => {})));
+    await Promise.all([
+      ...instances.map((inst) => stopInstance(inst).catch(() => {})),
+      ...workers.map(async (w) => {
+        if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+        w.child.kill('SIGTERM');
+        const t = setTimeout(() => w.child.kill('SIGKILL'), STOP_GRACE_MS);
+        await w.exited;
+        clearTimeout(t);
+      }),
+    ]);
     for (const inst of instances) {
       await inst.link?.close();
       await rm(inst.dir, { recursive: true, force: true });
     }
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
     for (const s of services.reverse()) await s.stop().catch(() => {});
   };
 
@@ -160,7 +173,7 @@ export async function startCluster(opts: { instances: number }): Promise<Cluster
   }
   const [pg, redis] = services;
   try {
-    for (let i = 0; i < opts.instances; i++) await create(false);
+    for (let i = 0; i < opts.instances; i++) await create(false, opts.env?.(i));
     await Promise.all(instances.map((inst) => launch(inst, true)));
   } catch (err) {
     await stopAll();
@@ -197,9 +210,16 @@ export async function startCluster(opts: { instances: number }): Promise<Cluster
       await launch(inst, false);
     },
     async add(addOpts = {}) {
-      const inst = await create(addOpts.cuttableBus ?? false);
+      const inst = await create(addOpts.cuttableBus ?? false, addOpts.env);
       await launch(inst, true);
       return instances.indexOf(inst);
+    },
+    async worker(env = {}) {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'weir-worker-'));
+      dirs.push(dir);
+      const w = await startWorkerProcess(dir, { env: { ...sharedEnv(), ...env }, startTimeoutMs: 60_000 });
+      workers.push(w);
+      return w;
     },
     cutBus(i) {
       const link = instance(i).link;

@@ -29,11 +29,21 @@ export async function startServerProcess(dataDir: string, adminToken?: string, o
   // Without a token the server makes one for this start and prints it, as for a newcomer.
   const { WEIR_ADMIN_TOKEN: _unset, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = adminToken === undefined ? inherited : { ...inherited, WEIR_ADMIN_TOKEN: adminToken };
+  return spawnWeir(['serve', '--port', String(opts.port ?? 0), '--data-dir', dataDir, ...(opts.args ?? [])], env, /running at (http:\/\/\S+)/, opts);
+}
+
+/** Starts `weir worker` (background jobs only) on a data folder; `url` is empty. */
+export async function startWorkerProcess(dataDir: string, opts: Pick<ServerProcessOptions, 'env' | 'args' | 'startTimeoutMs'> = {}): Promise<ServerProcess> {
+  return spawnWeir(['worker', '--data-dir', dataDir, ...(opts.args ?? [])], { ...process.env }, /Weir worker taking background jobs()/, opts);
+}
+
+/** Runs the built CLI with `args`; resolves once its output matches `ready` (group 1: the URL, if any). */
+async function spawnWeir(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, opts: Omit<ServerProcessOptions, 'port' | 'args'>): Promise<ServerProcess> {
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const child = spawn(process.execPath, ['bin/weir.js', 'serve', '--port', String(opts.port ?? 0), '--data-dir', dataDir, ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, ['bin/weir.js', ...args], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,7 +59,7 @@ export async function startServerProcess(dataDir: string, adminToken?: string, o
       reject(new Error(`server did not start: ${out}`));
     }, opts.startTimeoutMs ?? 20_000);
     const check = () => {
-      const m = /running at (http:\/\/\S+)/.exec(out);
+      const m = ready.exec(out);
       if (m) {
         clearTimeout(t);
         resolve(m[1]);
@@ -68,6 +78,19 @@ export async function startServerProcess(dataDir: string, adminToken?: string, o
   });
   return { child, url, output: () => out, exited };
 }
+
+/** A flow `fetch` that calls slowUpstream's /slow for `ms` milliseconds (through a connection named `upstream`). */
+export const SLOW_FLOW = `weir: 1
+name: fetch
+inputs: { ms: { type: integer, default: 0 } }
+outputs:
+  slept: \${call.output.body.slept}
+nodes:
+  - name: call
+    type: http
+    inputs: { ms: \${inputs.ms} }
+    config: { url: "/slow?ms={{ ms }}", connection: upstream }
+`;
 
 /** A real upstream HTTP API on loopback whose /slow answers after `ms` (query) milliseconds. */
 export async function slowUpstream(): Promise<{ url: string; server: Server; close: () => Promise<void> }> {

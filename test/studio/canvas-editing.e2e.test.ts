@@ -54,6 +54,8 @@ it('copies and pastes a selection with fresh names and references between the co
   await expect.poll(() => nodeDoc('clip', 'count_2')).toMatchObject({ inputs: { text: '${greet.output}' }, config: hello.nodes[2].config });
 
   // Delete (the key) removes the node and every edge it had; what read it loses that binding.
+  // The duplicate's box can go a render before its edge does: count edges once it is drawn.
+  await expect.poll(() => edgesBetween(page, 'greet', 'count_2').count()).toBe(1);
   const edges = await page.locator('.react-flow__edge').count();
   await node(page, 'greet_2').click();
   await page.keyboard.press('Delete');

@@ -179,23 +179,11 @@ export function indexRoutes(ws: Workspace): Hono {
   app.get('/:name/jobs/:id/events', async (c) => {
     const view = await jobOf(c);
     const feed = new SseFeed();
-    const live = data.jobs.follow(view.id);
-    if (!live) {
-      feed.push({ event: 'progress', data: view });
-      feed.push({ event: 'done', data: view });
-      feed.end();
-      return feed.respond(c);
-    }
-    const listener = (e: JobEvent) => {
+    const stop = data.jobs.watch(view.id, (e: JobEvent) => {
       feed.push(e);
-      if (e.event === 'done') {
-        live.off('event', listener);
-        feed.end();
-      }
-    };
-    feed.push({ event: 'progress', data: live.view() });
-    live.on('event', listener);
-    return feed.respond(c, () => live.off('event', listener));
+      if (e.event === 'done') feed.end();
+    });
+    return feed.respond(c, stop);
   });
 
   app.post('/:name/chat-flow', async (c) => {

@@ -73,13 +73,15 @@ export function publishedRoutes(ws: Workspace): Hono {
     });
   });
 
-  /** Long runs: recorded before they start; poll /api/runs/{id} or follow /api/runs/{id}/events. */
+  /**
+   * Long runs: recorded as queued, then run by any instance's workers (the job queue); poll
+   * /api/runs/{id} or follow /api/runs/{id}/events.
+   */
   app.post('/:name/runs', async (c) => {
     const { d, v, keyId } = await resolve(c);
     const inputs = await readJsonObject(c);
-    const { runId, recorded } = ws.runs.start({ plan: await ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'async', keyId });
-    await recorded;
-    return c.json({ run_id: runId, status: 'running', version: v.number, poll: `/api/runs/${runId}`, events: `/api/runs/${runId}/events` }, 202, { 'x-request-id': runId, 'weir-version': String(v.number), location: `/api/runs/${runId}` });
+    const runId = await ws.runJobs.submit({ plan: await ws.versionPlan(v), version: v, deployment: d.name, inputs, keyId });
+    return c.json({ run_id: runId, status: 'queued', version: v.number, poll: `/api/runs/${runId}`, events: `/api/runs/${runId}/events` }, 202, { 'x-request-id': runId, 'weir-version': String(v.number), location: `/api/runs/${runId}` });
   });
 
   app.get('/:name/openapi.json', async (c) => {

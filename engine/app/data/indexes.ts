@@ -30,6 +30,7 @@ import type { Store } from '../../store/types.ts';
 import { announcingStore, IndexNotices } from './index-notices.ts';
 import { IngestJobs, type IncomingFile } from './ingest-jobs.ts';
 import { VectorCaches } from './vector-caches.ts';
+import type { WorkQueue } from '../../queue/types.ts';
 import type { JobProgress, JobView } from './ingest-progress.ts';
 import type { DataJobOptions } from '../../store/data-types.ts';
 
@@ -64,12 +65,17 @@ export class DataIndexes {
   readonly #notices: IndexNotices;
   readonly jobs: IngestJobs;
 
-  /** `bus` carries the write lock and the vector notices instances share (Redis); the in-process one when alone. */
+  /**
+   * `bus` carries the write lock and the vector notices instances share (Redis); the in-process one
+   * when alone. `queue`: the workspace's (it starts the workers); without one, jobs go to a queue in
+   * the store that this object works itself.
+   */
   constructor(
     store: Store,
     readonly dir: string,
     readonly embedder: Embedder,
     private readonly bus: Bus = new MemoryBus(),
+    queue?: WorkQueue,
   ) {
     this.#notices = new IndexNotices(bus, (n) => this.#caches.apply(n));
     this.store = announcingStore(store, (c) => {
@@ -86,7 +92,7 @@ export class DataIndexes {
           return undefined;
         }),
     });
-    this.jobs = new IngestJobs(this);
+    this.jobs = new IngestJobs(this, queue);
   }
 
   /** Stops listening to other instances' changes to indexes (jobs stop with `jobs.close()`). */

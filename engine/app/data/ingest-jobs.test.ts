@@ -10,7 +10,7 @@ import { openStore } from '../../store/open.ts';
 import type { Store } from '../../store/types.ts';
 import { ADMIN, makeApi, type Api } from '../../../test/helpers/api.ts';
 import { DataIndexes } from './indexes.ts';
-import type { JobEvent } from './ingest-progress.ts';
+import type { JobEvent, JobProgress } from './ingest-progress.ts';
 import { ModelDeployments } from '../model-deployments.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -86,7 +86,8 @@ describe('ingestion jobs with files read side by side', () => {
     await indexes.create({ name: 'stopped' });
     const files = Array.from({ length: 30 }, (_, i) => file(100 + i));
     const job = await indexes.jobs.enqueue('stopped', files);
-    const live = indexes.jobs.follow(job.id)!;
+    // Live once a worker has taken it from the queue.
+    const live = await new Promise<JobProgress>((resolve) => void indexes.jobs.wait(job.id, resolve));
     await new Promise<void>((resolve) => live.on('event', (e: JobEvent) => e.event === 'file' && resolve()));
     await indexes.jobs.cancel(job.id);
     const view = await indexes.jobs.wait(job.id);

@@ -24,13 +24,19 @@ import type { LoadedModel } from '../../models/types.ts';
 import type { Store } from '../../store/types.ts';
 import { FileReader, type FileOutcome, type ReadFile } from './ingest-file.ts';
 import { checkNames, checkOptions, documentName, MAX_FILES_PER_JOB } from './ingest-input.ts';
-import { JobProgress, type JobView } from './ingest-progress.ts';
+import { JobProgress, type JobEvent, type JobView } from './ingest-progress.ts';
+import type { GivenUp, JobContext, QueueSpec, WorkQueue } from '../../queue/types.ts';
+import { StoreQueue } from '../../queue/store-queue.ts';
 
 export { documentName, MAX_FILES_PER_JOB } from './ingest-input.ts';
 
 /** Vectors are saved at least this often during a long job, so other processes see progress. */
 const SAVE_EVERY_MS = 10_000;
 const LOCK_RETRY_MS = 500;
+/** How often a waiter reads the state of a job no worker of this process runs. */
+const WAIT_POLL_MS = 100;
+/** How often a job watched from an instance that does not run it is read from the store. */
+const WATCH_POLL_MS = 500;
 /**
  * Files read ahead of the one being committed: one more than the pool's threads keeps each thread
  * busy while a file is loaded or committed; the byte cap keeps big files from piling up in memory.
@@ -63,6 +69,17 @@ export interface IndexAccess {
   forgetVectors(name: string): void;
 }
 
+/** Longest one ingestion job may run (a big folder on a slow embedder takes hours). */
+const INGEST_TIMEOUT_MS = 24 * 3600_000;
+
+/**
+ * Ingestion jobs on the job queue. A try cut short (its instance died, or a shutdown handed it
+ * back) resumes at the job's first pending file, so trying again is cheap and safe: three tries.
+ */
+export const INGEST_QUEUE: QueueSpec = { name: 'ingest', maxAttempts: 3, timeoutMs: INGEST_TIMEOUT_MS };
+const queueId = (jobId: string) => `ingest-${jobId}`;
+const OWN_WORKERS = 2;
+
 export class IngestJobs {
   /** Jobs queued or running in this process. */
   readonly #live = new Map<string, JobProgress>();
@@ -70,11 +87,28 @@ export class IngestJobs {
   /** Per index: the tail of its job chain. */
   readonly #tails = new Map<string, Promise<void>>();
   readonly #cancelled = new Set<string>();
+  /** Jobs the queue stopped here (shutdown, lost lease, timeout): left unfinished for their next try. */
+  readonly #handedBack = new Set<string>();
   /** Running jobs' signals: a cancel or a shutdown drops their queued work at once. */
   readonly #aborts = new Map<string, AbortController>();
   #stopping = false;
 
-  constructor(private readonly indexes: IndexAccess) {}
+  readonly #ownQueue: WorkQueue | undefined;
+  private readonly queue: WorkQueue;
+
+  /** Without a queue, a queue in the store that these jobs work themselves (tests, benches). */
+  constructor(
+    private readonly indexes: IndexAccess,
+    queue?: WorkQueue,
+  ) {
+    this.queue = queue ?? (this.#ownQueue = new StoreQueue(indexes.store));
+    if (this.#ownQueue) this.work(OWN_WORKERS).catch((err: unknown) => console.error('could not take ingestion jobs:', (err as Error).message));
+  }
+
+  /** This process's workers take ingestion jobs, `concurrency` at once. */
+  work(concurrency: number): Promise<void> {
+    return this.queue.work(INGEST_QUEUE, (job) => this.handle(job), { concurrency, onGiveUp: (g) => this.giveUp(g) });
+  }
 
   get #store() {
     return this.indexes.store;
@@ -101,15 +135,53 @@ export class IngestJobs {
     if (files.length > MAX_FILES_PER_JOB) throw new WeirError('too_many_files', `at most ${MAX_FILES_PER_JOB} files per job, got ${files.length}`, { status: 413, path: ['files'] });
     checkNames(files);
     const job = await this.#store.data.createJob({ id: newRunId(), index, kind: 'add', options: checkOptions(options) }, files);
-    return (await this.#schedule(job)).view();
+    return this.#submit(job);
+  }
+
+  /** Queues a recorded job for any instance's workers. */
+  async #submit(job: DataJobRow): Promise<JobView> {
+    try {
+      await this.queue.add(INGEST_QUEUE, queueId(job.id), { jobId: job.id });
+    } catch (err) {
+      await this.#store.data.updateJob(job.id, { status: 'failed', error: `the job could not be queued: ${(err as Error).message}`, finishedAt: Date.now() });
+      throw new WeirError('queue_unavailable', `the ingestion job could not be queued: ${(err as Error).message}`, { status: 503, cause: err });
+    }
+    return this.get(job.id);
+  }
+
+  /** A worker's turn: runs the job here until it ends, or until the queue's signal stops it. */
+  async handle(ctx: JobContext): Promise<unknown> {
+    const { jobId } = ctx.payload as { jobId: string };
+    const job = await this.#store.data.getJob(jobId);
+    if (!job || (job.status !== 'queued' && job.status !== 'running')) return { skipped: job?.status ?? 'missing' };
+    const progress = this.#live.get(jobId) ?? (await this.#schedule(job));
+    const stop = () => {
+      this.#handedBack.add(jobId);
+      this.#aborts.get(jobId)?.abort(ctx.signal.reason);
+    };
+    if (ctx.signal.aborted) stop();
+    ctx.signal.addEventListener('abort', stop, { once: true });
+    try {
+      await this.#runs.get(jobId);
+    } finally {
+      ctx.signal.removeEventListener('abort', stop);
+      this.#handedBack.delete(jobId);
+    }
+    return { status: progress.view().status };
+  }
+
+  /** The queue gave the job up (its instances died three times, or it ran past its timeout). */
+  async giveUp(g: GivenUp): Promise<void> {
+    const { jobId } = g.payload as { jobId: string };
+    const job = await this.#store.data.getJob(jobId);
+    if (!job || (job.status !== 'queued' && job.status !== 'running')) return;
+    await this.#store.data.updateJob(jobId, { status: 'failed', error: `${g.error.code}: ${g.error.message}`, finishedAt: Date.now() });
   }
 
   /** Adds files and waits for the job: what the CLI and the bench call. */
   async addFiles(index: string, files: IncomingFile[], options: DataJobOptions = {}, onProgress?: (p: JobProgress) => void): Promise<JobView> {
     const { id } = await this.enqueue(index, files, options);
-    const p = this.#live.get(id);
-    if (p) onProgress?.(p);
-    return this.wait(id);
+    return this.wait(id, onProgress);
   }
 
   /**
@@ -126,7 +198,7 @@ export class IngestJobs {
     const missing = docs.filter((d) => !files.has(d.hash)).map((d) => d.name);
     if (missing.length) throw new WeirError('file_missing', `the kept copies of ${missing.length} document(s) are gone (${missing.slice(0, 5).join(', ')}); add them again first`, { status: 422 });
     const job = await this.#store.data.createJob({ id: newRunId(), index, kind: 'reindex', options: { reindex: settings } }, docs.map((d) => ({ name: d.name, hash: d.hash, bytes: d.bytes })));
-    return (await this.#schedule(job)).view();
+    return this.#submit(job);
   }
 
   async #hasLiveJob(index: string): Promise<boolean> {
@@ -151,9 +223,67 @@ export class IngestJobs {
     return this.#live.get(id);
   }
 
-  async wait(id: string): Promise<JobView> {
-    await this.#runs.get(id);
-    return this.get(id);
+  /**
+   * Every event of a job to its `done`, wherever it runs: a job a worker of this process runs is
+   * followed live; one still queued or run by another instance is read from the store every
+   * WATCH_POLL_MS (a `progress` event when its view changed), until a worker here takes it or it ends.
+   * Returns the function that stops watching.
+   */
+  watch(id: string, listener: (e: JobEvent) => void): () => void {
+    let stopped = false;
+    let live: JobProgress | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = '';
+    const onLive = (e: JobEvent) => {
+      listener(e);
+      if (e.event === 'done') stop();
+    };
+    const stop = () => {
+      stopped = true;
+      clearTimeout(timer);
+      live?.off('event', onLive);
+    };
+    const look = async () => {
+      if (stopped) return;
+      live = this.#live.get(id);
+      if (live) {
+        listener({ event: 'progress', data: live.view() });
+        live.on('event', onLive);
+        return;
+      }
+      const view = await this.get(id);
+      if (stopped) return;
+      const text = JSON.stringify(view);
+      if (text !== last) listener({ event: 'progress', data: view });
+      last = text;
+      if (view.status !== 'queued' && view.status !== 'running') {
+        listener({ event: 'done', data: view });
+        return stop();
+      }
+      timer = setTimeout(() => void look().catch(() => stop()), WATCH_POLL_MS);
+    };
+    void look().catch(() => stop());
+    return stop;
+  }
+
+  /**
+   * Until the job has ended, wherever it runs. `onLive` gets its live progress if a worker of this
+   * process takes it.
+   */
+  async wait(id: string, onLive?: (p: JobProgress) => void): Promise<JobView> {
+    let told = false;
+    for (;;) {
+      const live = this.#live.get(id);
+      if (live && !told) {
+        told = true;
+        onLive?.(live);
+      }
+      await this.#runs.get(id);
+      const view = await this.get(id);
+      if (view.status !== 'queued' && view.status !== 'running') return view;
+      if (this.#stopping) return view;
+      await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
+    }
   }
 
   /** Stops a job at the next batch; files not yet read stay unread. */
@@ -179,16 +309,19 @@ export class IngestJobs {
     await Promise.all(ids.map((id) => this.#runs.get(id)));
   }
 
-  /** Picks up jobs a crash or shutdown left unfinished (in this or another process). */
+  /**
+   * Jobs a crash or shutdown left unfinished. Each is on the queue already (its next try is the
+   * queue's to give); adding it again is a no-op, and queues one recorded before there was a queue.
+   */
   async resume(): Promise<JobView[]> {
-    const jobs = (await this.#store.data.unfinishedJobs()).filter((j) => !this.#live.has(j.id));
-    const views: JobView[] = [];
-    for (const j of jobs) views.push((await this.#schedule(j)).view());
-    return views;
+    const jobs = await this.#store.data.unfinishedJobs();
+    for (const j of jobs) await this.queue.add(INGEST_QUEUE, queueId(j.id), { jobId: j.id });
+    return Promise.all(jobs.map((j) => this.get(j.id)));
   }
 
   /** Shutdown: running jobs stop at the next batch and stay unfinished, to resume at the next start. */
   async close(): Promise<void> {
+    await this.#ownQueue?.close();
     this.#stopping = true;
     for (const ctl of this.#aborts.values()) ctl.abort(new WeirError('closing', 'the server is shutting down', { status: 503 }));
     await Promise.all(this.#runs.values());
@@ -210,14 +343,14 @@ export class IngestJobs {
   }
 
   #checkStop(id: string): void {
-    if (this.#stopping || this.#cancelled.has(id)) throw new Stopped();
+    if (this.#stopping || this.#cancelled.has(id) || this.#handedBack.has(id)) throw new Stopped();
   }
 
   /** Waits for the index's write lock; undefined when the job was stopped, ended elsewhere or its index deleted. */
   async #acquire(progress: JobProgress): Promise<(() => void) | undefined> {
     const { id, index } = progress.job;
     for (let waited = false; ; waited = true) {
-      if (this.#stopping) return undefined;
+      if (this.#stopping || this.#handedBack.has(id)) return undefined;
       const row = await this.#store.data.getJob(id);
       if (!row || (row.status !== 'queued' && row.status !== 'running')) return undefined;
       if (this.#cancelled.has(id)) return () => {};

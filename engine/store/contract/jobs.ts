@@ -80,8 +80,8 @@ export function jobsContract(ctx: StoreContext): void {
       expect((await store.jobs.get('j'))?.leaseUntil).toBe(T0 + 1_000 + LEASE);
 
       // `a` stops heartbeating; its lease runs out, the job goes back to the queue and `b` takes it.
-      expect(await store.jobs.reclaimExpired(T0 + 1_000 + LEASE)).toEqual({ requeued: 0, interrupted: 0, timedOut: 0 });
-      expect(await store.jobs.reclaimExpired(T0 + 1_001 + LEASE)).toEqual({ requeued: 1, interrupted: 0, timedOut: 0 });
+      expect(await store.jobs.reclaimExpired(T0 + 1_000 + LEASE)).toEqual({ requeued: 0, interrupted: 0, timedOut: 0, ended: [] });
+      expect(await store.jobs.reclaimExpired(T0 + 1_001 + LEASE)).toEqual({ requeued: 1, interrupted: 0, timedOut: 0, ended: [] });
       expect(await store.jobs.claim('runs', 'b', LEASE, T0 + 2_000 + LEASE)).toMatchObject({ id: 'j', owner: 'b', attempts: 2 });
       // `a` comes back: it may neither keep, finish nor fail the job any more.
       expect(await store.jobs.heartbeat('j', 'a', LEASE, T0 + 2_001 + LEASE)).toBe(false);
@@ -116,19 +116,26 @@ export function jobsContract(ctx: StoreContext): void {
       await store.jobs.enqueue(job('j', { maxAttempts: 2 }), T0);
       await store.jobs.enqueue(job('other', { queue: 'ingest' }), T0 + 1);
       await store.jobs.claim('runs', 'a', LEASE, T0);
-      expect(await store.jobs.reclaimExpired(T0 + LEASE + 1)).toEqual({ requeued: 1, interrupted: 0, timedOut: 0 });
+      expect(await store.jobs.reclaimExpired(T0 + LEASE + 1)).toEqual({ requeued: 1, interrupted: 0, timedOut: 0, ended: [] });
       expect(await store.jobs.get('j')).toMatchObject({ status: 'queued', attempts: 1, owner: null, leaseUntil: null, runAfter: T0 + LEASE + 1, finishedAt: null });
       expect(await store.jobs.get('other')).toMatchObject({ status: 'queued', attempts: 0 });
+      // Reclaiming for other queues only leaves it be.
+      expect(await store.jobs.claim('ingest', 'a', LEASE, T0 + LEASE + 1)).toMatchObject({ id: 'other' });
+      expect(await store.jobs.reclaimExpired(T0 + 3 * LEASE, ['runs'])).toMatchObject({ requeued: 0 });
+      expect(await store.jobs.get('other')).toMatchObject({ status: 'active', owner: 'a' });
+      expect(await store.jobs.reclaimExpired(T0 + 3 * LEASE, ['ingest'])).toMatchObject({ requeued: 1 });
 
       expect(await store.jobs.claim('runs', 'b', LEASE, T0 + LEASE + 2)).toMatchObject({ id: 'j', attempts: 2 });
       const end = T0 + 2 * LEASE + 3;
-      expect(await store.jobs.reclaimExpired(end)).toEqual({ requeued: 0, interrupted: 1, timedOut: 0 });
+      const reclaimed = await store.jobs.reclaimExpired(end);
+      expect(reclaimed).toMatchObject({ requeued: 0, interrupted: 1, timedOut: 0 });
       const j = await store.jobs.get('j');
+      expect(reclaimed.ended).toEqual([j]);
       expect(j).toMatchObject({ status: 'interrupted', attempts: 2, leaseUntil: null, finishedAt: end });
       expect(j?.error?.code).toBe('interrupted');
       expect(j?.error?.message).toEqual(expect.any(String));
       expect(await store.jobs.complete('j', 'b', 'late', end + 1)).toBe(false);
-      expect(await store.jobs.reclaimExpired(end + 10 * LEASE)).toEqual({ requeued: 0, interrupted: 0, timedOut: 0 });
+      expect(await store.jobs.reclaimExpired(end + 10 * LEASE)).toEqual({ requeued: 0, interrupted: 0, timedOut: 0, ended: [] });
     });
 
     it('a job still active past its timeout is failed with job_timeout, heartbeats or not', async () => {
@@ -136,14 +143,29 @@ export function jobsContract(ctx: StoreContext): void {
       await store.jobs.enqueue(job('slow', { timeoutMs: 10_000 }), T0);
       await store.jobs.claim('runs', 'a', LEASE, T0);
       expect(await store.jobs.heartbeat('slow', 'a', LEASE, T0 + 9_000)).toBe(true);
-      expect(await store.jobs.reclaimExpired(T0 + 9_999)).toEqual({ requeued: 0, interrupted: 0, timedOut: 0 });
-      expect(await store.jobs.reclaimExpired(T0 + 10_000)).toEqual({ requeued: 0, interrupted: 0, timedOut: 1 });
+      expect(await store.jobs.reclaimExpired(T0 + 9_999)).toEqual({ requeued: 0, interrupted: 0, timedOut: 0, ended: [] });
+      const reclaimed = await store.jobs.reclaimExpired(T0 + 10_000);
+      expect(reclaimed).toMatchObject({ requeued: 0, interrupted: 0, timedOut: 1 });
       const j = await store.jobs.get('slow');
+      expect(reclaimed.ended).toEqual([j]);
       expect(j).toMatchObject({ status: 'failed', attempts: 1, leaseUntil: null, finishedAt: T0 + 10_000 });
       expect(j?.error?.code).toBe('job_timeout');
       // The worker learns at its next heartbeat that the job is no longer its own.
       expect(await store.jobs.heartbeat('slow', 'a', LEASE, T0 + 10_001)).toBe(false);
       expect(await store.jobs.complete('slow', 'a', 'late', T0 + 10_001)).toBe(false);
+    });
+
+    it('a job handed back is queued again at once without using an attempt, by its holder only', async () => {
+      const store = ctx.store;
+      await store.jobs.enqueue(job('j', { maxAttempts: 1 }), T0);
+      await store.jobs.claim('runs', 'a', LEASE, T0);
+      expect(await store.jobs.release('j', 'b', T0 + 1)).toBe(false);
+      expect(await store.jobs.release('j', 'a', T0 + 2)).toBe(true);
+      expect(await store.jobs.get('j')).toMatchObject({ status: 'queued', attempts: 0, owner: null, leaseUntil: null, runAfter: T0 + 2 });
+      expect(await store.jobs.release('j', 'a', T0 + 3)).toBe(false);
+      // Its one attempt is still there: a death now makes it interrupted, not retried.
+      expect(await store.jobs.claim('runs', 'b', LEASE, T0 + 3)).toMatchObject({ id: 'j', attempts: 1 });
+      expect(await store.jobs.reclaimExpired(T0 + LEASE + 4)).toMatchObject({ requeued: 0, interrupted: 1 });
     });
 
     it('prunes only finished jobs older than the retention', async () => {

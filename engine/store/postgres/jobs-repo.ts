@@ -72,13 +72,14 @@ export function jobsRepo(db: Db): Store['jobs'] {
         .where(held(id, owner));
       return (result.rowCount ?? 0) === 1;
     },
-    reclaimExpired: async (now = Date.now()) => {
-      const active = eq(jobs.status, 'active');
+    reclaimExpired: async (now = Date.now(), queues) => {
+      const active = and(eq(jobs.status, 'active'), queues ? inArray(jobs.queue, queues) : undefined)!;
       // A timeout is final: the job ran (or hung) as long as it may, running it again would not help.
       const timedOut = await db
         .update(jobs)
         .set({ status: 'failed', error: JOB_TIMEOUT_ERROR, leaseUntil: null, finishedAt: now })
-        .where(and(active, lte(sql`${jobs.startedAt} + ${jobs.timeoutMs}`, now)));
+        .where(and(active, lte(sql`${jobs.startedAt} + ${jobs.timeoutMs}`, now)))
+        .returning();
       const reclaimed = await db
         .update(jobs)
         .set({
@@ -90,10 +91,12 @@ export function jobsRepo(db: Db): Store['jobs'] {
           error: JOB_INTERRUPTED_ERROR,
         })
         .where(and(active, lt(jobs.leaseUntil, now)))
-        .returning({ status: jobs.status });
-      const requeued = reclaimed.filter((r) => r.status === 'queued').length;
-      return { requeued, interrupted: reclaimed.length - requeued, timedOut: timedOut.rowCount ?? 0 };
+        .returning();
+      const interrupted = reclaimed.filter((r) => r.status === 'interrupted');
+      return { requeued: reclaimed.length - interrupted.length, interrupted: interrupted.length, timedOut: timedOut.length, ended: [...timedOut, ...interrupted].map(toJob) };
     },
+    release: async (id, owner, now = Date.now()) =>
+      ((await db.update(jobs).set({ status: 'queued', owner: null, leaseUntil: null, runAfter: now, attempts: sql`${jobs.attempts} - 1` }).where(held(id, owner))).rowCount ?? 0) === 1,
     get,
     list: async (queue, filter = {}) => {
       const asked = filter.limit !== undefined && Number.isFinite(filter.limit) ? Math.trunc(filter.limit) : JOBS_LIST_LIMIT.default;

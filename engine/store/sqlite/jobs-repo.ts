@@ -75,15 +75,16 @@ export function jobsRepo(db: Db): Sync<Store['jobs']> {
           .run().changes === 1
       );
     },
-    reclaimExpired: (now = Date.now()) =>
+    reclaimExpired: (now = Date.now(), queues) =>
       db.transaction(() => {
-        const active = eq(jobs.status, 'active');
+        const active = and(eq(jobs.status, 'active'), queues ? inArray(jobs.queue, queues) : undefined)!;
         // A timeout is final: the job ran (or hung) as long as it may, running it again would not help.
         const timedOut = db
           .update(jobs)
           .set({ status: 'failed', error: JOB_TIMEOUT_ERROR, leaseUntil: null, finishedAt: now })
           .where(and(active, lte(sql`${jobs.startedAt} + ${jobs.timeoutMs}`, now)))
-          .run().changes;
+          .returning()
+          .all();
         const retry = sql`${jobs.attempts} < ${jobs.maxAttempts}`;
         const reclaimed = db
           .update(jobs)
@@ -96,11 +97,13 @@ export function jobsRepo(db: Db): Sync<Store['jobs']> {
             error: JOB_INTERRUPTED_ERROR,
           })
           .where(and(active, lt(jobs.leaseUntil, now)))
-          .returning({ status: jobs.status })
+          .returning()
           .all();
-        const requeued = reclaimed.filter((r) => r.status === 'queued').length;
-        return { requeued, interrupted: reclaimed.length - requeued, timedOut };
+        const interrupted = reclaimed.filter((r) => r.status === 'interrupted');
+        return { requeued: reclaimed.length - interrupted.length, interrupted: interrupted.length, timedOut: timedOut.length, ended: [...timedOut, ...interrupted].map(toJob) };
       }, IMMEDIATE),
+    release: (id, owner, now = Date.now()) =>
+      db.update(jobs).set({ status: 'queued', owner: null, leaseUntil: null, runAfter: now, attempts: sql`${jobs.attempts} - 1` }).where(held(id, owner)).run().changes === 1,
     get,
     list: (queue, filter = {}) => {
       const asked = filter.limit !== undefined && Number.isFinite(filter.limit) ? Math.trunc(filter.limit) : JOBS_LIST_LIMIT.default;
