@@ -65,7 +65,7 @@ export async function dataCommand(args: string[], io: Io, registry: NodeRegistry
           io.out(`resuming an unfinished job (${left.files.done}/${left.files.total} files done)\n`);
           await follow(ws, left.id, io, opts.isTty);
         }
-        const staged = stage(ws, index, rest);
+        const staged = await stage(ws, index, rest);
         io.out(`adding ${staged.length} file(s) to "${index}"\n`);
         const job = await ws.data.jobs.enqueueStaged(index, staged, { tags: values.tag, textField: values['text-field'] });
         const done = await follow(ws, job.id, io, opts.isTty);
@@ -152,9 +152,9 @@ function one(rest: string[], usage: string): string {
 const mb = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} KB`);
 
 /** Files and folders (walked, hidden entries skipped) staged one at a time, named relative to what was given. */
-function stage(ws: Workspace, index: string, paths: string[]): { name: string; hash: string; bytes: number }[] {
+async function stage(ws: Workspace, index: string, paths: string[]): Promise<{ name: string; hash: string; bytes: number }[]> {
   const staged = ws.data.files(index);
-  const out: { name: string; hash: string; bytes: number }[] = [];
+  const found: { file: string; name: string; bytes: number }[] = [];
   const seen = new Set<string>();
   const add = (file: string, name: string) => {
     const size = statSync(file).size;
@@ -162,7 +162,7 @@ function stage(ws: Workspace, index: string, paths: string[]): { name: string; h
     const n = name.split(path.sep).join('/');
     if (seen.has(n)) return;
     seen.add(n);
-    out.push({ name: n, hash: staged.put(readFileSync(file)), bytes: size });
+    found.push({ file, name: n, bytes: size });
   };
   const walk = (dir: string, base: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -182,7 +182,10 @@ function stage(ws: Workspace, index: string, paths: string[]): { name: string; h
     if (st.isDirectory()) walk(p, p);
     else add(p, path.basename(p));
   }
-  if (!out.length) throw new WeirError('no_files', `no files found in ${paths.join(', ')}`);
+  if (!found.length) throw new WeirError('no_files', `no files found in ${paths.join(', ')}`);
+  // One file in memory at a time, whatever the folder's size.
+  const out: { name: string; hash: string; bytes: number }[] = [];
+  for (const f of found) out.push({ name: f.name, hash: await staged.put(readFileSync(f.file)), bytes: f.bytes });
   return out;
 }
 

@@ -13,11 +13,34 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-export class StagedFiles {
+/**
+ * Where an index's uploaded files are kept, by content: a folder on the embedded store (below), the
+ * database on a server one (app/data/store-files.ts), where every instance's jobs read them.
+ */
+export interface KeptFiles {
+  /** Stores the bytes (once per content) and returns their hash. */
+  put(bytes: Uint8Array): Promise<string>;
+  has(hash: string): Promise<boolean>;
+  /** The bytes, or a 422 `file_missing` naming the document. */
+  read(hash: string, name: string): Promise<Uint8Array>;
+  /** Deletes kept files no longer referenced. */
+  prune(keep: Set<string>): Promise<void>;
+}
+
+/** A missing kept copy: the document must be added again. */
+export function fileMissing(name: string, where: string, cause?: unknown): WeirError {
+  return new WeirError('file_missing', `the stored copy of "${name}" is gone from ${where}; add the file again`, { status: 422, cause });
+}
+
+export class StagedFiles implements KeptFiles {
   constructor(readonly dir: string) {}
 
-  /** Stores the bytes (once per content) and returns their hash. */
-  put(bytes: Uint8Array): string {
+  async put(bytes: Uint8Array): Promise<string> {
+    return this.putSync(bytes);
+  }
+
+  /** put(), for a caller staging many files one at a time without awaiting each. */
+  putSync(bytes: Uint8Array): string {
     const hash = sha256(bytes);
     const file = path.join(this.dir, hash);
     if (!existsSync(file)) {
@@ -31,20 +54,20 @@ export class StagedFiles {
     return hash;
   }
 
-  has(hash: string): boolean {
+  async has(hash: string): Promise<boolean> {
     return existsSync(path.join(this.dir, hash));
   }
 
-  read(hash: string, name: string): Uint8Array {
+  async read(hash: string, name: string): Promise<Uint8Array> {
     try {
       return readFileSync(path.join(this.dir, hash));
     } catch (err) {
-      throw new WeirError('file_missing', `the stored copy of "${name}" is gone from ${this.dir}; add the file again`, { status: 422, cause: err });
+      throw fileMissing(name, this.dir, err);
     }
   }
 
   /** Deletes stored files no longer referenced (and temp files of crashed writes). */
-  prune(keep: Set<string>): void {
+  async prune(keep: Set<string>): Promise<void> {
     if (!existsSync(this.dir)) return;
     for (const f of readdirSync(this.dir)) if (!keep.has(f)) unlinkSync(path.join(this.dir, f));
   }

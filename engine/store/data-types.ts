@@ -170,6 +170,16 @@ export interface DataStore {
   /** Full-text search (FTS5, BM25) within one index: best first, score higher is better. */
   keywordSearch(index: string, query: string, k: number, documents?: number[]): Promise<{ id: number; score: number }[]>;
   chunkIdsOfDocuments(documents: number[]): Promise<number[]>;
+  /**
+   * Uploaded files of an index kept by content (`hash`: the SHA-256 of `bytes`): on a server
+   * database, the copy every instance's jobs read. Putting a hash already kept changes nothing.
+   */
+  putFile(index: string, hash: string, bytes: Uint8Array): Promise<void>;
+  readFile(index: string, hash: string): Promise<Uint8Array | undefined>;
+  /** Which of `hashes` are kept for the index. */
+  hasFiles(index: string, hashes: string[]): Promise<Set<string>>;
+  /** Deletes the index's kept files whose hash is not in `keep`; returns how many. */
+  pruneFiles(index: string, keep: Set<string>): Promise<number>;
   /** Names of documents by id (for search hits, without listing the whole index). */
   documentNames(ids: number[]): Promise<Map<number, string>>;
 }

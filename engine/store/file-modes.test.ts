@@ -66,7 +66,7 @@ describe('data index file modes', () => {
   it('keeps uploaded documents and saved vectors readable by their owner only', async () => {
     const dir = temp.tempDir();
     const staged = new StagedFiles(join(dir, 'files'));
-    const hash = staged.put(new TextEncoder().encode('a private document'));
+    const hash = await staged.put(new TextEncoder().encode('a private document'));
     expect(mode(join(dir, 'files')).toString(8)).toBe('700');
     expect(mode(join(dir, 'files', hash)).toString(8)).toBe('600');
 

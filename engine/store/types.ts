@@ -254,6 +254,8 @@ export interface Store {
   data: DataStore;
   /** The data folder: the database, the master key and the data indexes' files live here. */
   dir: string;
+  /** Which database: an embedded one (this process and the CLI on this machine) or a server one (instances share it). */
+  readonly kind: 'sqlite' | 'postgres';
   usage: {
     /** Adds `requests` calls (default 1) and their usage to the minute of `at`. */
     record(deployment: string, keyId: string | null, usage: Usage, at?: number, requests?: number): Promise<void>;

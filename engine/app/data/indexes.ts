@@ -17,7 +17,8 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { reciprocalRankFusion, type ScoredId, type VectorIndex } from '../../data/vector-index.ts';
-import { StagedFiles } from '../../data/staged-files.ts';
+import { StagedFiles, type KeptFiles } from '../../data/staged-files.ts';
+import { StoreFiles } from './store-files.ts';
 import { tryLock } from '../../data/write-lock.ts';
 import { MemoryBus } from '../../bus/memory-bus.ts';
 import type { Bus, Lock } from '../../bus/types.ts';
@@ -109,8 +110,9 @@ export class DataIndexes {
     return path.join(this.dir, 'indexes', name);
   }
 
-  files(name: string): StagedFiles {
-    return new StagedFiles(path.join(this.dirOf(name), 'files'));
+  /** An index's kept upload files: in its folder on the embedded store, in the database on a server one (every instance reads them). */
+  files(name: string): KeptFiles {
+    return this.store.kind === 'postgres' ? new StoreFiles(this.store.data, name) : new StagedFiles(path.join(this.dirOf(name), 'files'));
   }
 
   async create(o: { name: string; embeddingModel?: string; chunkTokens?: number; overlapTokens?: number }): Promise<DataIndexRow> {
@@ -250,7 +252,7 @@ export class DataIndexes {
         await loaded.removeGradually(deleted.chunkIds);
         await this.saveVectors(name);
       }
-      if (ownLock) this.files(name).prune(await this.store.data.referencedHashes(name));
+      if (ownLock) await this.files(name).prune(await this.store.data.referencedHashes(name));
       return true;
     } finally {
       ownLock?.();

@@ -10,7 +10,7 @@ import type { Chunk } from '../../data/chunking.ts';
 import { chunkDocument } from '../../data/chunking.ts';
 import { embedUnique, type Pending } from '../../data/embed-batches.ts';
 import type { LoadedDocument } from '../../data/loaders/types.ts';
-import type { StagedFiles } from '../../data/staged-files.ts';
+import type { KeptFiles } from '../../data/staged-files.ts';
 import type { VectorIndex } from '../../data/vector-index.ts';
 import type { LoadedModel } from '../../models/types.ts';
 import { unreadable } from '../../data/loaders/common.ts';
@@ -41,7 +41,7 @@ export class FileReader {
   constructor(
     private readonly c: {
       store: Store;
-      files: StagedFiles;
+      files: KeptFiles;
       index: DataIndexRow;
       model: LoadedModel;
       vectors: VectorIndex;
@@ -74,7 +74,7 @@ export class FileReader {
   /** Loads and chunks in a compute thread; chunks here when the model's tokenizer lives only here. */
   async #load(file: DataJobFileRow): Promise<{ doc: Pick<LoadedDocument, 'title' | 'format'>; chunks: Chunk[] }> {
     const { index, job, model, signal } = this.c;
-    const bytes = this.c.files.read(file.hash, file.name);
+    const bytes = await this.c.files.read(file.hash, file.name);
     const tokenizer = workerTokenizerOf(model);
     const deadline = AbortSignal.timeout(LOAD_DEADLINE_MS);
     const out = await compute(

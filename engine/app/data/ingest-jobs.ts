@@ -18,7 +18,7 @@ import { newRunId } from '../../run/run-id.ts';
 import { inBackground } from '../../sandbox/compute/compute-pool.ts';
 import { computePool } from '../../sandbox/compute/shared-pool.ts';
 import type { DataIndexRow, DataJobOptions, DataJobRow } from '../../store/data-types.ts';
-import type { StagedFiles } from '../../data/staged-files.ts';
+import type { KeptFiles } from '../../data/staged-files.ts';
 import type { VectorIndex } from '../../data/vector-index.ts';
 import type { LoadedModel } from '../../models/types.ts';
 import type { Store } from '../../store/types.ts';
@@ -61,7 +61,7 @@ export interface IndexAccess {
   readonly store: Store;
   get(name: string): Promise<DataIndexRow>;
   settings(embeddingModel: string, chunkTokens: number, overlapTokens: number): Promise<Pick<DataIndexRow, 'embeddingModel' | 'dims' | 'chunkTokens' | 'overlapTokens'>>;
-  files(name: string): StagedFiles;
+  files(name: string): KeptFiles;
   lock(name: string): Promise<() => void>;
   embedder(model: string): Promise<LoadedModel>;
   vectors(index: DataIndexRow): Promise<VectorIndex>;
@@ -122,7 +122,9 @@ export class IngestJobs {
     checkNames(named);
     checkOptions(options);
     const staged = this.indexes.files(index);
-    return this.enqueueStaged(index, named.map((f) => ({ name: f.name, hash: staged.put(f.bytes), bytes: f.bytes.byteLength })), options);
+    const kept = [];
+    for (const f of named) kept.push({ name: f.name, hash: await staged.put(f.bytes), bytes: f.bytes.byteLength });
+    return this.enqueueStaged(index, kept, options);
   }
 
   /**
@@ -195,7 +197,8 @@ export class IngestJobs {
     const settings = await this.indexes.settings(s.embeddingModel, s.chunkTokens ?? row.chunkTokens, s.overlapTokens ?? row.overlapTokens);
     const docs = await this.#store.data.listDocuments(index);
     const files = this.indexes.files(index);
-    const missing = docs.filter((d) => !files.has(d.hash)).map((d) => d.name);
+    const missing: string[] = [];
+    for (const d of docs) if (!(await files.has(d.hash))) missing.push(d.name);
     if (missing.length) throw new WeirError('file_missing', `the kept copies of ${missing.length} document(s) are gone (${missing.slice(0, 5).join(', ')}); add them again first`, { status: 422 });
     const job = await this.#store.data.createJob({ id: newRunId(), index, kind: 'reindex', options: { reindex: settings } }, docs.map((d) => ({ name: d.name, hash: d.hash, bytes: d.bytes })));
     return this.#submit(job);
@@ -394,7 +397,7 @@ export class IngestJobs {
           await this.indexes.saveVectors(name);
           // A shutdown leaves the job as it is: the next start resumes it.
           if (status !== 'running') await this.#store.data.updateJob(id, { status, error, finishedAt: Date.now() });
-          this.indexes.files(name).prune(await this.#store.data.referencedHashes(name));
+          await this.indexes.files(name).prune(await this.#store.data.referencedHashes(name));
         }
       } finally {
         release();

@@ -74,6 +74,29 @@ export function dataContract(ctx: StoreContext): void {
       expect((await data.keywordSearch('docs', 'quotes "stars"', 5)).length).toBe(1);
     });
 
+    it('keeps uploaded files by content per index, byte for byte, prunes what is not kept, and drops them with the index', async () => {
+      const data = ctx.store.data;
+      await data.createIndex(INDEX);
+      await data.createIndex({ ...INDEX, name: 'other' });
+      const bytes = new Uint8Array(70_000).map((_, i) => (i * 31) % 256);
+      await data.putFile('docs', 'h1', bytes);
+      await data.putFile('docs', 'h1', new Uint8Array([1])); // the same hash again: kept as first stored
+      await data.putFile('docs', 'h2', new Uint8Array([]));
+      await data.putFile('other', 'h3', new Uint8Array([7, 8]));
+      expect(Buffer.from((await data.readFile('docs', 'h1'))!).equals(Buffer.from(bytes))).toBe(true);
+      expect([...((await data.readFile('docs', 'h2')) ?? [9])]).toEqual([]);
+      expect(await data.readFile('docs', 'h3')).toBeUndefined();
+      expect([...(await data.hasFiles('docs', ['h1', 'h2', 'h3', 'nope']))].sort()).toEqual(['h1', 'h2']);
+      expect(await data.hasFiles('docs', [])).toEqual(new Set());
+      expect(await data.pruneFiles('docs', new Set(['h2']))).toBe(1);
+      expect([...(await data.hasFiles('docs', ['h1', 'h2']))]).toEqual(['h2']);
+      expect([...(await data.hasFiles('other', ['h3']))]).toEqual(['h3']);
+      await data.deleteIndex('docs');
+      await data.createIndex(INDEX);
+      expect(await data.readFile('docs', 'h2')).toBeUndefined();
+      expect([...(await data.hasFiles('other', ['h3']))]).toEqual(['h3']);
+    });
+
     it('knows which chunk texts an index already has, and deleting the index removes everything', async () => {
       const data = ctx.store.data;
       await data.createIndex(INDEX);

@@ -23,7 +23,7 @@ import { WeirError } from '../../errors.ts';
 import type { ChunkVector, DataChunkRow, DataDocumentRow, DataJobFileRow, DataJobRow, DataStore } from '../data-types.ts';
 import { decodeVector, encodeVector } from '../vector-bytes.ts';
 import { bytewise, pgCode, UNIQUE_VIOLATION, type Db } from './db.ts';
-import { dataChunks, dataDocuments, dataIndexes, dataJobFiles, dataJobs, dataVectors, FTS_CONFIG } from './schema.ts';
+import { dataChunks, dataDocuments, dataFiles, dataIndexes, dataJobFiles, dataJobs, dataVectors, FTS_CONFIG } from './schema.ts';
 
 /**
  * User text becomes a tsquery of its words OR-ed together: `river | flood`. Only letters and digits
@@ -260,5 +260,22 @@ export function dataRepo(db: Db): DataStore {
               .orderBy(asc(dataChunks.document), asc(dataChunks.idx))
           ).map((r) => r.id)
         : [],
+    putFile: async (index, hash, bytes) => {
+      await db.insert(dataFiles).values({ index, hash, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), createdAt: Date.now() }).onConflictDoNothing();
+    },
+    readFile: async (index, hash) => {
+      const [r] = await db.select({ bytes: dataFiles.bytes }).from(dataFiles).where(and(eq(dataFiles.index, index), eq(dataFiles.hash, hash)));
+      return r && new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+    },
+    hasFiles: async (index, hashes) => {
+      if (!hashes.length) return new Set();
+      const rows = await db.select({ hash: dataFiles.hash }).from(dataFiles).where(and(eq(dataFiles.index, index), sql`${dataFiles.hash} = any(${list(hashes, 'text')})`));
+      return new Set(rows.map((r) => r.hash));
+    },
+    pruneFiles: async (index, keep) => {
+      const gone = (await db.select({ hash: dataFiles.hash }).from(dataFiles).where(eq(dataFiles.index, index))).map((r) => r.hash).filter((h) => !keep.has(h));
+      if (gone.length) await db.delete(dataFiles).where(and(eq(dataFiles.index, index), sql`${dataFiles.hash} = any(${list(gone, 'text')})`));
+      return gone.length;
+    },
   };
 }

@@ -134,6 +134,7 @@ export async function openPostgresStore(opts: OpenStoreOptions & { databaseUrl: 
     data: unwrapped(dataRepo(db)),
     jobs: unwrapped(jobsRepo(db)),
     dir: opts.dataDir,
+    kind: 'postgres',
     // Writes what is queued, then ends the pool; a second call waits for the first.
     close: () =>
       (closing ??= (async () => {

@@ -295,6 +295,20 @@ export const dataVectors = pgTable(
   (t) => [index('data_vectors_index_chunk').on(t.index, t.chunk)],
 );
 
+/** Uploaded files of an index, kept by content (SHA-256): every instance reads a job's files from here. */
+export const dataFiles = pgTable(
+  'data_files',
+  {
+    index: text('index')
+      .notNull()
+      .references(() => dataIndexes.name, { onDelete: 'cascade' }),
+    hash: text('hash').notNull(),
+    bytes: bytea('bytes').notNull(),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.index, t.hash] })],
+);
+
 /**
  * An ingestion job: files staged in the index's folder, processed in order. Recorded before it
  * starts, each file's outcome as it ends, so a job cut short by a crash resumes at its first

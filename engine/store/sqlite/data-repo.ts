@@ -4,7 +4,7 @@ import type { ChunkVector, DataChunkRow, DataJobFileRow, DataJobRow, DataStore }
 import { decodeVector, encodeVector } from '../vector-bytes.ts';
 import type { Sync } from './async.ts';
 import { IMMEDIATE, sqliteCode, type Db } from './db.ts';
-import { dataChunks, dataDocuments, dataIndexes, dataJobFiles, dataJobs, dataVectors } from './schema.ts';
+import { dataChunks, dataDocuments, dataFiles, dataIndexes, dataJobFiles, dataJobs, dataVectors } from './schema.ts';
 
 /**
  * User text becomes an FTS5 query of its words OR-ed together, each quoted: FTS5's own syntax
@@ -172,5 +172,19 @@ export function dataRepo(db: Db): Sync<DataStore> {
       new Map(inChunks(ids, (part) => db.select({ id: dataDocuments.id, name: dataDocuments.name }).from(dataDocuments).where(inArray(dataDocuments.id, part)).all()).map((d) => [d.id, d.name])),
     chunkIdsOfDocuments: (documents) =>
       inChunks(documents, (part) => db.select({ id: dataChunks.id }).from(dataChunks).where(inArray(dataChunks.document, part)).all().map((r) => r.id)),
+    putFile: (index, hash, bytes) => {
+      db.insert(dataFiles).values({ index, hash, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), createdAt: Date.now() }).onConflictDoNothing().run();
+    },
+    readFile: (index, hash) => {
+      const r = db.select({ bytes: dataFiles.bytes }).from(dataFiles).where(and(eq(dataFiles.index, index), eq(dataFiles.hash, hash))).get();
+      return r && new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+    },
+    hasFiles: (index, hashes) =>
+      new Set(inChunks(hashes, (part) => db.select({ hash: dataFiles.hash }).from(dataFiles).where(and(eq(dataFiles.index, index), inArray(dataFiles.hash, part))).all().map((r) => r.hash))),
+    pruneFiles: (index, keep) => {
+      const gone = db.select({ hash: dataFiles.hash }).from(dataFiles).where(eq(dataFiles.index, index)).all().map((r) => r.hash).filter((h) => !keep.has(h));
+      for (const part of inChunks(gone, (p) => [p])) db.delete(dataFiles).where(and(eq(dataFiles.index, index), inArray(dataFiles.hash, part))).run();
+      return gone.length;
+    },
   };
 }

@@ -77,6 +77,7 @@ export function openSqliteStore(opts: OpenStoreOptions): Store {
       data: toAsync(dataRepo(db)),
       jobs: toAsync(jobsRepo(db)),
       dir: opts.dataDir,
+    kind: 'sqlite',
       close: async () => {
         if (closed) return;
         closed = true;

@@ -316,6 +316,24 @@ export const dataVectors = sqliteTable(
 );
 
 /**
+ * Uploaded files of an index, kept by content (SHA-256): on a server database every instance reads a
+ * job's files (and re-indexing its documents' files) from here. The embedded store keeps them in the
+ * index's folder instead (see DataIndexes.files); the table is here so both dialects pass one contract.
+ */
+export const dataFiles = sqliteTable(
+  'data_files',
+  {
+    index: text('index')
+      .notNull()
+      .references(() => dataIndexes.name, { onDelete: 'cascade' }),
+    hash: text('hash').notNull(),
+    bytes: blob('bytes', { mode: 'buffer' }).$type<Buffer>().notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.index, t.hash] })],
+);
+
+/**
  * The local job queue (used when no Redis is configured): a job is claimed by one instance at a
  * time under a lease it renews; see the `jobs` port in ../types.ts for the rules.
  */
