@@ -212,6 +212,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await stopped;
         await ws.data.jobs.close();
+        await ws.data.close();
         // After the connections: no stream is still reading from a model being disposed.
         await ws.models.close();
         await store.runs.flush(); // queued sync runs first: they are finished, not interrupted

@@ -253,6 +253,7 @@ export class Workspace {
     void this.models.close();
     await this.runs.stopAll();
     await jobs;
+    await this.data.close();
     await this.changes.close();
   }
 

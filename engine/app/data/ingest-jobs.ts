@@ -30,8 +30,11 @@ import { StoreQueue } from '../../queue/store-queue.ts';
 
 export { documentName, MAX_FILES_PER_JOB } from './ingest-input.ts';
 
-/** Vectors are saved at least this often during a long job, so other processes see progress. */
-const SAVE_EVERY_MS = 10_000;
+/**
+ * The vector cache's file is saved at least this often during a long job (other instances see each
+ * document as it is committed; the file only spares a restart re-reading what changed since).
+ */
+const SAVE_EVERY_MS = 30_000;
 const LOCK_RETRY_MS = 500;
 /** How often a waiter reads the state of a job no worker of this process runs. */
 const WAIT_POLL_MS = 100;
