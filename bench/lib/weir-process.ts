@@ -14,8 +14,8 @@ export interface Child {
 }
 
 /** Spawns `node <args>` from the repo root and waits for its "running at <url>" line. */
-export function startChild(args: string[], env: Record<string, string> = {}): Promise<Child> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export function startChild(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Child> {
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {

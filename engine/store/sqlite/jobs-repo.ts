@@ -20,6 +20,12 @@ export function jobsRepo(db: Db): Sync<Store['jobs']> {
     const r = byId.get({ id });
     return r && toJob(r);
   };
+  const readyOne = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.queue, sql.placeholder('queue')), eq(jobs.status, 'queued'), lte(jobs.runAfter, sql.placeholder('now'))))
+    .limit(1)
+    .prepare();
   const held = (id: string, owner: string): SQL => and(eq(jobs.id, id), eq(jobs.status, 'active'), eq(jobs.owner, owner))!;
 
   return {
@@ -37,6 +43,9 @@ export function jobsRepo(db: Db): Sync<Store['jobs']> {
         return inserted[0] ? { job: toJob(inserted[0]), created: true } : { job: get(job.id)!, created: false };
       }, IMMEDIATE),
     claim: (queue, owner, leaseMs, now = Date.now()) =>
+      // Idle workers poll: a plain read first, so an empty queue never takes the write lock (the
+      // run writer's group commits would wait behind it).
+      readyOne.get({ queue, now }) &&
       db.transaction(() => {
         const next = db
           .select({ id: jobs.id })
