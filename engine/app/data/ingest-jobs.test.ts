@@ -10,6 +10,7 @@ import { openStore } from '../../store/open.ts';
 import type { Store } from '../../store/types.ts';
 import { ADMIN, makeApi, type Api } from '../../../test/helpers/api.ts';
 import { DataIndexes } from './indexes.ts';
+import { StoreQueue } from '../../queue/store-queue.ts';
 import type { JobEvent, JobProgress } from './ingest-progress.ts';
 import { ModelDeployments } from '../model-deployments.ts';
 
@@ -95,6 +96,27 @@ describe('ingestion jobs with files read side by side', () => {
     expect(view.files.done).toBeLessThan(30);
     // What was committed is whole: each done file's chunks are all stored and searchable.
     for (const r of view.results) expect(await store.data.documentChunks('stopped', r.name)).toHaveLength(r.chunks!);
+  });
+
+  it('stops a job cancelled through another instance after the file it is on', async () => {
+    await indexes.create({ name: 'elsewhere' });
+    // Another instance on the same store, serving only (its queue has no workers).
+    const queue = new StoreQueue(store);
+    const other = new DataIndexes(store, dir, (id) => deployments.use(id), undefined, queue);
+    try {
+      const job = await indexes.jobs.enqueue('elsewhere', Array.from({ length: 30 }, (_, i) => file(200 + i)));
+      const live = await new Promise<JobProgress>((resolve) => void indexes.jobs.wait(job.id, resolve));
+      await new Promise<void>((resolve) => live.on('event', (e: JobEvent) => e.event === 'file' && resolve()));
+      expect(other.jobs.follow(job.id)).toBeUndefined();
+      await other.jobs.cancel(job.id);
+      const view = await indexes.jobs.wait(job.id);
+      expect(view.status).toBe('cancelled');
+      expect(view.files.done).toBeLessThan(30);
+      expect((await other.jobs.get(job.id)).status).toBe('cancelled');
+    } finally {
+      await other.close();
+      await queue.close();
+    }
   });
 });
 

@@ -299,7 +299,8 @@ export class IngestJobs {
     this.#cancelled.add(id);
     this.#aborts.get(id)?.abort(new WeirError('cancelled', 'the job was cancelled', { status: 499 }));
     if (!this.#live.has(id)) {
-      // Recorded as unfinished but not running here: a job of a process that crashed.
+      // Not running here: still queued, left by a process that crashed, or run by another instance
+      // (which sees the mark after the file it is on, and stops).
       await this.#store.data.updateJob(id, { status: 'cancelled', finishedAt: Date.now() });
     }
     return this.get(id);
@@ -467,6 +468,11 @@ export class IngestJobs {
         Object.assign(file, outcome);
         await this.#store.data.updateJob(id, { heartbeatAt: Date.now() });
         progress.fileDone(file);
+        // Cancelled through another instance: it could only mark the job in the store.
+        if ((await this.#store.data.getJob(id))?.status === 'cancelled') {
+          this.#cancelled.add(id);
+          ctl.abort(new WeirError('cancelled', 'the job was cancelled', { status: 499 }));
+        }
         if (Date.now() - savedAt > SAVE_EVERY_MS) {
           await this.indexes.saveVectors(name);
           savedAt = Date.now();
