@@ -85,7 +85,7 @@ function workersOf(given: number | undefined): number {
 }
 
 /** The bus and the job queue: on Redis when instances share one, else this process's own. */
-async function openShared(store: Store, redisUrl: string | undefined) {
+export async function openShared(store: Store, redisUrl: string | undefined) {
   const bus = await openBus(redisUrl).catch(async (err: unknown) => {
     await store.close();
     throw err;

@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '../helpers/cluster.ts';
 
@@ -74,4 +78,31 @@ describe('two instances on one Postgres and Redis', () => {
     expect((await cluster.admin(A, 'DELETE', `/api/indexes/${index}`)).status).toBe(204);
     await until('B knows the index is gone', async () => (await cluster.admin(B, 'POST', `/api/indexes/${index}/search`, { query: 'apples', mode: 'vector' })).status === 404);
   }, 180_000);
+
+  it('`weir data add` run with the instances\' settings adds to the shared index: found on every instance', async () => {
+    const index = `cli-${process.pid}`;
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'weir-cli-docs-'));
+    const home = await mkdtemp(path.join(os.tmpdir(), 'weir-cli-home-'));
+    try {
+      await writeFile(path.join(folder, 'lighthouse.md'), DOCS['lighthouse.md']);
+      const r = await run(['data', 'add', folder, '--index', index, '--data-dir', home], cluster.env);
+      expect(r.code, r.out).toBe(0);
+      for (const on of [A, B]) await until(`instance ${on} finds the CLI's document`, async () => (await found(on, index, 'how many steps does the keeper climb')).includes('lighthouse.md'));
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+      await rm(home, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
+
+/** Runs the built CLI with extra environment; resolves with its exit code and output. */
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/weir.js', ...args], { cwd: path.resolve(import.meta.dirname, '../..'), env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}

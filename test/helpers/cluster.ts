@@ -28,6 +28,8 @@ export interface Cluster {
   adminToken: string;
   databaseUrl: string;
   redisUrl: string;
+  /** What every instance is started with (database, Redis, master key): for another process to join, e.g. `weir data add`. */
+  env: Record<string, string>;
   /** A call to instance `i` with the admin token; a string body is sent as YAML, anything else as JSON. */
   admin(i: number, method: string, path: string, body?: unknown): Promise<Answer>;
   /** A call to instance `i` with the given headers (no admin token): published endpoints, keys. */
@@ -187,6 +189,9 @@ export async function startCluster(opts: { instances: number; env?: (i: number) 
     adminToken,
     databaseUrl: pg.url,
     redisUrl: redis.url,
+    get env() {
+      return sharedEnv();
+    },
     admin: (i, method, urlPath, body) => request(i, method, urlPath, body, { authorization: `Bearer ${adminToken}` }),
     call: (i, method, urlPath, body, headers = {}) => request(i, method, urlPath, body, headers),
     next() {
