@@ -94,25 +94,32 @@ describe('keys', () => {
     expect(streamed.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('answers one identical 401 for no key, a wrong key, another deployment\'s key, a flow key and an unknown deployment', async () => {
-    const answers = [
+  it('answers 401 only for a bad key, and one identical 404 model_not_found to a valid key asking what it may not use', async () => {
+    const bad = [
       await api.call('POST', '/v1/chat/completions', { model: 'chat', messages }, { authorization: '' }),
       await chat({}, 'weir_wrong'),
-      await chat({}, embedKey),
-      await chat({}, flowKey),
-      await chat({ model: 'echo-prod' }, flowKey),
-      await chat({ model: 'no-such-deployment' }),
+      await chat({ model: 'no-such-deployment' }, 'weir_wrong'),
     ];
-    for (const r of answers) {
+    for (const r of bad) {
       expect(r.status).toBe(401);
       expect(r.json.error).toMatchObject({ code: 'unauthorized', type: 'authentication_error' });
       expect(r.headers.get('x-request-id')).toBeTruthy();
     }
-    expect(answers[5].text).toBe(answers[1].text);
-    // The admin may know what exists.
+    // Another model deployment, a flow deployment, one that does not exist: the same answer but for the name.
+    const denied = [
+      [await chat({}, embedKey), 'chat'],
+      [await chat({}, flowKey), 'chat'],
+      [await chat({ model: 'echo-prod' }, flowKey), 'echo-prod'],
+      [await chat({ model: 'no-such-deployment' }, chatKey), 'no-such-deployment'],
+    ] as const;
+    for (const [r, name] of denied) {
+      expect(r.status).toBe(404);
+      expect(r.json.error).toMatchObject({ code: 'model_not_found', param: 'model', message: `The model \`${name}\` does not exist or you do not have access to it.` });
+    }
+    // The admin gets the same answer for what is not a model deployment.
     const admin = await chat({ model: 'no-such-deployment' }, ADMIN);
     expect(admin.status).toBe(404);
-    expect(admin.json.error).toMatchObject({ code: 'model_not_found', param: 'model' });
+    expect(admin.text).toBe(denied[3][0].text);
     expect((await chat({ model: 'echo-prod' }, ADMIN)).status).toBe(404);
   });
 
@@ -121,9 +128,10 @@ describe('keys', () => {
     expect(mine.json).toEqual({ object: 'list', data: [{ id: 'chat', object: 'model', created: expect.any(Number), owned_by: 'weir' }] });
     const all = await api.call('GET', '/v1/models', undefined, as(ADMIN));
     expect(all.json.data.map((m: { id: string }) => m.id).sort()).toEqual(['chat', 'embed']);
-    expect((await api.call('GET', '/v1/models', undefined, as(flowKey))).status).toBe(401);
+    expect((await api.call('GET', '/v1/models', undefined, as(flowKey))).json).toEqual({ object: 'list', data: [] });
+    expect((await api.call('GET', '/v1/models', undefined, as('weir_wrong'))).status).toBe(401);
     expect((await api.call('GET', '/v1/models/chat', undefined, as(chatKey))).json.id).toBe('chat');
-    expect((await api.call('GET', '/v1/models/embed', undefined, as(chatKey))).status).toBe(401);
+    expect((await api.call('GET', '/v1/models/embed', undefined, as(chatKey))).status).toBe(404);
   });
 
   it('takes the key away with the deployment', async () => {
@@ -244,13 +252,14 @@ describe('Azure-style routes', () => {
     expect((await azure('embed/embeddings', { input: ['a', 'b'] }, embedKey)).json.data).toHaveLength(2);
   });
 
-  it('require api-version, and the deployment\'s own key', async () => {
+  it('require api-version, and the deployment\'s own key (another\'s valid key: 404 as OpenAI; a bad key: 401)', async () => {
     const missing = await azure('chat/chat/completions', { messages }, chatKey, null);
     expect(missing.status).toBe(400);
     expect(missing.json.error).toMatchObject({ code: 'invalid_request', param: 'api-version' });
     expect(missing.json.error.message).toContain('api-version');
-    expect((await azure('chat/chat/completions', { messages }, embedKey)).status).toBe(401);
-    expect((await azure('nope/chat/completions', { messages }, chatKey)).status).toBe(401);
+    expect((await azure('chat/chat/completions', { messages }, embedKey)).json.error).toMatchObject({ code: 'model_not_found', param: 'deployment' });
+    expect((await azure('nope/chat/completions', { messages }, chatKey)).status).toBe(404);
+    expect((await azure('chat/chat/completions', { messages }, 'weir_wrong')).status).toBe(401);
     const unsupported = await azure('chat/chat/completions', { messages, n: 3 }, chatKey);
     expect(unsupported.json.error).toMatchObject({ code: 'unsupported_parameter', param: 'n' });
   });

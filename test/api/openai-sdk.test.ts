@@ -131,13 +131,16 @@ describe('AzureOpenAI SDK against /openai', () => {
 });
 
 describe('errors through the SDK', () => {
-  it('raises AuthenticationError for another deployment, NotFoundError for the admin, BadRequestError with the param', async () => {
+  it('raises AuthenticationError for a bad key, NotFoundError for a model the key may not use or that is not there, BadRequestError with the param', async () => {
     const err = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e);
+    const bad = await err(client('weir_not_a_key').chat.completions.create({ model: 'chat', messages }));
+    expect(bad).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(bad).toMatchObject({ status: 401, code: 'unauthorized' });
     const foreign = await err(client(keys.chat).chat.completions.create({ model: 'embed', messages }));
-    expect(foreign).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect(foreign).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(foreign).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(foreign).toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
     const unknown = await err(client(keys.chat).chat.completions.create({ model: 'no-such', messages }));
-    expect(unknown).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
     const adminUnknown = await err(client(ADMIN).chat.completions.create({ model: 'no-such', messages }));
     expect(adminUnknown).toBeInstanceOf(OpenAI.NotFoundError);
     expect(adminUnknown).toMatchObject({ code: 'model_not_found', param: 'model' });
@@ -151,7 +154,8 @@ describe('errors through the SDK', () => {
     expect(empty).toBeInstanceOf(OpenAI.BadRequestError);
     expect(empty).toMatchObject({ param: 'messages' });
     const azureNoDeployment = await err(new AzureOpenAI({ endpoint: server.url, apiKey: keys.chat, apiVersion: '2024-10-21', deployment: 'embed', maxRetries: 0 }).chat.completions.create({ model: '', messages }));
-    expect(azureNoDeployment).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(azureNoDeployment).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(azureNoDeployment).toMatchObject({ code: 'model_not_found', param: 'deployment' });
   });
 });
 

@@ -2,7 +2,9 @@
  * OpenAI-compatible API over model deployments: /v1 (the deployment is `model`) and the Azure
  * OpenAI layout /openai/deployments/{name}/… (the deployment is in the path, api-version required).
  * A deployment key opens only its own deployment, and only model deployments; the admin token
- * opens all. Wrong key, another deployment's key and an unknown deployment answer the same 401.
+ * opens all. As OpenAI answers: a missing, wrong, revoked or expired key is a 401; a valid key asking
+ * for a deployment it may not use — another's, a flow's, or one that does not exist — is a 404
+ * `model_not_found` worded the same for all three, so a key-holder cannot probe what exists.
  */
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
@@ -16,22 +18,21 @@ import { serveChat, serveCompletion, serveEmbeddings, type Target } from './open
 
 type Caller = { admin: true } | { admin: false; deployment: string; keyId: string };
 
-/** Who calls: the admin token, or a valid key of a model deployment (401 otherwise). */
+/** Who calls: the admin token, or a valid deployment key (401 otherwise). */
 async function caller(c: Context, ws: Workspace, adminToken: string): Promise<Caller> {
   if (isAdmin(c, adminToken)) return { admin: true };
   const key = presented(c);
   const found = key ? await ws.deployments.verifyKey(key) : undefined;
-  if (!found || (await ws.deployments.cached(found.deployment))?.kind !== 'model') throw unauthorized();
+  if (!found) throw unauthorized();
   return { admin: false, ...found };
 }
 
-/** Checks the caller may use deployment `name` and that it is a model deployment. */
+/** Checks the caller may use deployment `name` and that it is a model deployment (404 otherwise). */
 async function authorize(ws: Workspace, who: Caller, name: string, param: 'model' | 'deployment'): Promise<void> {
-  if (!who.admin && who.deployment !== name) throw unauthorized();
-  const d = await ws.deployments.cached(name);
-  if (d?.kind === 'model') return;
-  if (!who.admin) throw unauthorized();
-  throw new WeirError('model_not_found', `there is no model deployment "${name}"`, { status: 404, path: [param] });
+  const d = (who.admin || who.deployment === name) && (await ws.deployments.cached(name));
+  if (d && d.kind === 'model') return;
+  // OpenAI's words, for a model that is not there and one the key may not use alike.
+  throw new WeirError('model_not_found', `The model \`${name}\` does not exist or you do not have access to it.`, { status: 404, path: [param] });
 }
 
 async function target(ws: Workspace, who: Caller, name: string): Promise<Target> {
@@ -64,8 +65,10 @@ export function openAiRoutes(ws: Workspace, adminToken: string): Hono {
 
   app.get('/models', async (c) => {
     const who = await caller(c, ws, adminToken);
-    const rows = who.admin ? (await ws.deployments.list()).filter((d) => d.kind === 'model') : [(await ws.deployments.cached(who.deployment))!];
-    return c.json({ object: 'list', data: rows.map(modelObject) });
+    const rows = who.admin ? await ws.deployments.list() : [await ws.deployments.cached(who.deployment)];
+    // A key lists what it may use: its own deployment, when that serves a model (a flow's key: none).
+    const models = rows.filter((d) => d?.kind === 'model');
+    return c.json({ object: 'list', data: models.map((d) => modelObject(d!)) });
   });
 
   app.get('/models/:name', async (c) => {
