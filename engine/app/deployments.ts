@@ -1,5 +1,5 @@
 import { WeirError } from '../errors.ts';
-import type { DeploymentRow, KeyRow, ModelDeploymentOptions, Store, TrafficSplit } from '../store/types.ts';
+import type { DeploymentRow, KeyRow, ModelDeploymentOptions, Store, TrafficSplit, VerifiedKey } from '../store/types.ts';
 import type { Changes } from './changes.ts';
 import type { ModelDeployments } from './model-deployments.ts';
 
@@ -10,6 +10,8 @@ import type { ModelDeployments } from './model-deployments.ts';
  */
 export const CACHE_MAX_AGE_MS = 1000;
 const MAX_CACHED_KEYS = 10_000;
+/** A key's last use is stored to about this precision. */
+const LAST_USED_EVERY_MS = 60_000;
 
 interface Cached<T> {
   value: T;
@@ -38,7 +40,7 @@ const notFound = (name: string) => new WeirError('deployment_not_found', `deploy
  */
 export class Deployments {
   readonly #rows = new Map<string, Cached<DeploymentRow>>();
-  readonly #keys = new Map<string, Cached<{ deployment: string; keyId: string }>>();
+  readonly #keys = new Map<string, Cached<VerifiedKey>>();
 
   constructor(
     private readonly store: Store,
@@ -116,9 +118,10 @@ export class Deployments {
     if (!deleted) throw notFound(name);
   }
 
-  async createKey(deployment: string, keyName: string): Promise<{ row: KeyRow; secret: string }> {
+  /** `expiresAt`: the key is refused from then on (rotation: create the new key, move callers, revoke the old). */
+  async createKey(deployment: string, keyName: string, expiresAt: number | null = null): Promise<{ row: KeyRow; secret: string }> {
     await this.get(deployment);
-    return this.store.keys.create(deployment, keyName);
+    return this.store.keys.create(deployment, keyName, { expiresAt });
   }
 
   async listKeys(deployment: string): Promise<KeyRow[]> {
@@ -128,7 +131,8 @@ export class Deployments {
 
   /** Usable keys per deployment (the studio's list shows the count). */
   async activeKeyCount(deployment: string): Promise<number> {
-    return (await this.store.keys.list(deployment)).filter((k) => k.revokedAt === null).length;
+    const now = Date.now();
+    return (await this.store.keys.list(deployment)).filter((k) => k.revokedAt === null && (k.expiresAt === null || k.expiresAt > now)).length;
   }
 
   /** A revoked key is refused on the next call, on every instance. */
@@ -143,17 +147,31 @@ export class Deployments {
    * The deployment and key a secret belongs to, if it is valid and not revoked. Verified keys are
    * remembered, so a busy endpoint checks each key against the store about once a second.
    */
-  async verifyKey(secret: string): Promise<{ deployment: string; keyId: string } | undefined> {
+  async verifyKey(secret: string): Promise<VerifiedKey | undefined> {
+    const now = Date.now();
     const hit = this.#keys.get(secret);
-    if (hit && Date.now() - hit.at < CACHE_MAX_AGE_MS) return hit.value;
-    const found = await this.store.keys.verify(secret);
+    // An expiry is exact, cache or not: a key is refused from its expiry on.
+    if (hit && now - hit.at < CACHE_MAX_AGE_MS && (hit.value.expiresAt === null || hit.value.expiresAt > now)) return this.#used(hit.value, now);
+    const found = await this.store.keys.verify(secret, now);
     if (!found) {
       this.#keys.delete(secret);
       return undefined;
     }
     if (this.#keys.size >= MAX_CACHED_KEYS) this.#keys.clear();
-    this.#keys.set(secret, { value: found, at: Date.now() });
-    return found;
+    this.#keys.set(secret, { value: found, at: now });
+    return this.#used(found, now);
+  }
+
+  /** Last use written at most once a minute per key from this instance, off the call's path. */
+  readonly #lastUse = new Map<string, number>();
+  #used(key: VerifiedKey, now: number): VerifiedKey {
+    const last = this.#lastUse.get(key.keyId);
+    if (last === undefined || now - last >= LAST_USED_EVERY_MS) {
+      if (this.#lastUse.size >= MAX_CACHED_KEYS) this.#lastUse.clear();
+      this.#lastUse.set(key.keyId, now);
+      this.store.keys.markUsed(key.keyId, now).catch((err: unknown) => console.error(`could not record the use of key ${key.keyId}:`, (err as Error).message));
+    }
+    return key;
   }
 
   #forget(name: string | undefined): void {

@@ -67,6 +67,17 @@ export interface KeyRow {
   prefix: string;
   createdAt: number;
   revokedAt: number | null;
+  /** Refused from this time on; null: never. */
+  expiresAt: number | null;
+  /** When a call last presented the key (to about a minute); null: never used. */
+  lastUsedAt: number | null;
+}
+
+/** A valid key: whose it is, and until when. */
+export interface VerifiedKey {
+  deployment: string;
+  keyId: string;
+  expiresAt: number | null;
 }
 
 export type StoredRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
@@ -215,11 +226,13 @@ export interface Store {
   };
   keys: {
     /** Creates a random 256-bit key; the secret is returned once and only its SHA-256 is stored. */
-    create(deployment: string, name: string): Promise<{ row: KeyRow; secret: string }>;
+    create(deployment: string, name: string, opts?: { expiresAt?: number | null }): Promise<{ row: KeyRow; secret: string }>;
     list(deployment: string): Promise<KeyRow[]>;
     revoke(deployment: string, id: string): Promise<boolean>;
-    /** The deployment and key a secret belongs to, if it is valid and not revoked. Microseconds. */
-    verify(secret: string): Promise<{ deployment: string; keyId: string } | undefined>;
+    /** The deployment and key a secret belongs to, if it is valid: not revoked, not expired at `now`. Microseconds. */
+    verify(secret: string, now?: number): Promise<VerifiedKey | undefined>;
+    /** Records that the key was used at `at` (an earlier time never replaces a later one). */
+    markUsed(id: string, at: number): Promise<void>;
   };
   runs: {
     /** Records a run before it starts (async runs, drafts). */

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deploymentJson } from '../../engine/api/routes/deployments.ts';
 import { deployed, ECHO_FLOW, makeApi, type Api } from '../helpers/api.ts';
 
@@ -134,7 +134,7 @@ describe('deployments API edges', () => {
     await api.call('POST', '/api/deployments', { name: 'e', flow: 'echo' });
     const k = await api.call('POST', '/api/deployments/e/keys', {});
     expect(k.status).toBe(201);
-    expect(k.json).toEqual({ id: expect.any(String), name: 'default', prefix: expect.any(String), created_at: expect.stringMatching(ISO), revoked_at: null, key: expect.any(String), note: 'the key is shown once; store it now' });
+    expect(k.json).toEqual({ id: expect.any(String), name: 'default', prefix: expect.any(String), created_at: expect.stringMatching(ISO), revoked_at: null, expires_at: null, last_used_at: null, active: true, key: expect.any(String), note: 'the key is shown once; store it now' });
     expect(k.json.key.startsWith(k.json.prefix)).toBe(true);
     const named = await api.call('POST', '/api/deployments/e/keys', { name: 'ci' });
     expect(named.json.name).toBe('ci');
@@ -148,6 +148,35 @@ describe('deployments API edges', () => {
     expect(revoked.revoked_at).toMatch(ISO);
     expect(revoked).not.toHaveProperty('key');
     expect(keys.json.data.find((x: { id: string }) => x.id === named.json.id).revoked_at).toBeNull();
+  });
+
+  it('a key with an expiry opens its deployment until then and never after; its last use is recorded', async () => {
+    await publishEcho();
+    await api.call('POST', '/api/deployments', { name: 'e', flow: 'echo' });
+    const start = Date.now();
+    const expires = new Date(start + 3600_000).toISOString();
+    const k = await api.call('POST', '/api/deployments/e/keys', { name: 'temp', expires_at: expires });
+    expect(k.json).toMatchObject({ expires_at: expires, last_used_at: null, active: true });
+    const keep = (await api.call('POST', '/api/deployments/e/keys', { name: 'forever' })).json.key as string;
+    const score = (key: string) => api.call('POST', '/deployments/e/score', { text: 'hi' }, { authorization: `Bearer ${key}` });
+    expect((await score(k.json.key)).status).toBe(200);
+    const listed = async () => (await api.call('GET', '/api/deployments/e/keys')).json.data.find((x: { id: string }) => x.id === k.json.id);
+    await vi.waitFor(async () => expect((await listed()).last_used_at).toMatch(ISO));
+    expect(Date.parse((await listed()).last_used_at)).toBeGreaterThanOrEqual(start);
+
+    // The clock passes the expiry: refused at once (cached as valid or not), listed as no longer active.
+    vi.useFakeTimers({ toFake: ['Date'], now: start + 3600_000 });
+    try {
+      refused(await score(k.json.key), 401, 'unauthorized', /key/);
+      expect((await score(keep)).status).toBe(200);
+      expect(await listed()).toMatchObject({ active: false, revoked_at: null });
+      expect((await api.call('GET', '/api/deployments')).json.data.find((d: { name: string }) => d.name === 'e').active_keys).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    for (const bad of [new Date(start - 1000).toISOString(), 'tomorrow', '2027-01-01', new Date(start + 11 * 365 * 86_400_000).toISOString(), 5]) {
+      refused(await api.call('POST', '/api/deployments/e/keys', { expires_at: bad }), 400, 'invalid_request', /./, 'expires_at');
+    }
   });
 
   it('deletes a deployment with 204, then it is not found', async () => {

@@ -135,13 +135,16 @@ describe('OpenAI SDK streaming on the extractive model', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
-  it('refuses a wrong or revoked key through the SDK with the OpenAI error; Azure clients authenticate with api-key', async () => {
+  it('refuses a wrong or revoked key through the SDK with the OpenAI error (another deployment\'s key: not found); Azure clients authenticate with api-key', async () => {
     const fail = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e);
-    for (const key of ['weir_not_a_key', revokedChatKey, keys.talk1]) {
+    for (const key of ['weir_not_a_key', revokedChatKey]) {
       const err = await fail(sdk(key).chat.completions.create({ model: 'chat', messages }));
       expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
       expect(err).toMatchObject({ status: 401, code: 'unauthorized', type: 'authentication_error', param: null });
     }
+    const foreign = await fail(sdk(keys.talk1).chat.completions.create({ model: 'chat', messages }));
+    expect(foreign).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(foreign).toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
     const azure = (key: string) => new AzureOpenAI({ endpoint: server.url, apiKey: key, apiVersion: '2024-10-21', deployment: 'chat', maxRetries: 0 });
     const ok = await azure(keys.chat).chat.completions.create({ model: '', messages });
     expect(ok.choices[0].message.content).toBeTruthy();

@@ -44,7 +44,31 @@ export function deploymentJson(d: DeploymentRow, state?: ModelDeploymentState) {
   };
 }
 
-const keyJson = (k: KeyRow) => ({ id: k.id, name: k.name, prefix: k.prefix, created_at: new Date(k.createdAt).toISOString(), revoked_at: k.revokedAt ? new Date(k.revokedAt).toISOString() : null });
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+const keyJson = (k: KeyRow) => ({
+  id: k.id, name: k.name, prefix: k.prefix, created_at: iso(k.createdAt), revoked_at: iso(k.revokedAt), expires_at: iso(k.expiresAt), last_used_at: iso(k.lastUsedAt),
+  // Refused now: revoked, or past its expiry.
+  active: k.revokedAt === null && (k.expiresAt === null || k.expiresAt > Date.now()),
+});
+
+/** The furthest a key's expiry may be set (a date further out is most likely a typo). */
+const MAX_KEY_LIFETIME_MS = 10 * 365 * 86_400_000;
+
+const KeyBody = z
+  .object({
+    name: z.string().max(100).default('default'),
+    /** ISO 8601 date-time with its offset, in the future. */
+    expires_at: z.string().datetime({ offset: true }).nullable().optional(),
+  })
+  .strict();
+
+function expiryOf(raw: string | null | undefined): number | null {
+  if (!raw) return null;
+  const at = Date.parse(raw);
+  if (at <= Date.now()) throw new WeirError('invalid_request', `expires_at ${raw} is not in the future`, { status: 400, path: ['expires_at'] });
+  if (at > Date.now() + MAX_KEY_LIFETIME_MS) throw new WeirError('invalid_request', `expires_at ${raw} is more than 10 years away`, { status: 400, path: ['expires_at'] });
+  return at;
+}
 
 /** Deployments of flows (traffic across published versions) or of catalog models, and their keys. */
 export function deploymentRoutes(ws: Workspace): Hono {
@@ -96,8 +120,8 @@ export function deploymentRoutes(ws: Workspace): Hono {
   app.post('/:name/keys', async (c) => {
     const name = c.req.param('name');
     await deployments.get(name);
-    const body = await readJson(c, z.object({ name: z.string().max(100).default('default') }).strict());
-    const { row, secret } = await deployments.createKey(name, body.name);
+    const body = await readJson(c, KeyBody);
+    const { row, secret } = await deployments.createKey(name, body.name, expiryOf(body.expires_at));
     return c.json({ ...keyJson(row), key: secret, note: 'the key is shown once; store it now' }, 201);
   });
 

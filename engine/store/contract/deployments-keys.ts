@@ -42,7 +42,7 @@ export function keysContract(ctx: StoreContext): void {
       const { row, secret } = await store.keys.create('blue', 'ci');
       expect(secret).toMatch(/^weir_[A-Za-z0-9_-]{43}$/);
       expect(Buffer.from(secret.slice(5), 'base64url')).toHaveLength(32);
-      expect(row).toEqual({ id: expect.any(String), deployment: 'blue', name: 'ci', prefix: secret.slice(0, 12), createdAt: expect.any(Number), revokedAt: null });
+      expect(row).toEqual({ id: expect.any(String), deployment: 'blue', name: 'ci', prefix: secret.slice(0, 12), createdAt: expect.any(Number), revokedAt: null, expiresAt: null, lastUsedAt: null });
       expect(await store.keys.list('blue')).toEqual([row]);
       expect(JSON.stringify(await store.keys.list('blue'))).not.toContain(secret.slice(12));
       expect(await store.keys.list('green')).toEqual([]);
@@ -52,9 +52,9 @@ export function keysContract(ctx: StoreContext): void {
       const store = ctx.store;
       const a = await store.keys.create('blue', 'a');
       const b = await store.keys.create('green', 'b');
-      expect(await store.keys.verify(a.secret)).toEqual({ deployment: 'blue', keyId: a.row.id });
+      expect(await store.keys.verify(a.secret)).toEqual({ deployment: 'blue', keyId: a.row.id, expiresAt: null });
       // Another deployment's key verifies as that deployment's, so the caller can refuse it.
-      expect(await store.keys.verify(b.secret)).toEqual({ deployment: 'green', keyId: b.row.id });
+      expect(await store.keys.verify(b.secret)).toEqual({ deployment: 'green', keyId: b.row.id, expiresAt: null });
       const flipped = a.secret.slice(0, -1) + (a.secret.endsWith('A') ? 'B' : 'A');
       for (const bad of [flipped, '', 'weir_', a.secret + 'x', a.secret.slice(1), a.row.prefix, ` ${a.secret}`]) {
         expect(await store.keys.verify(bad)).toBeUndefined();
@@ -65,6 +65,21 @@ export function keysContract(ctx: StoreContext): void {
       expect(await store.keys.verify(a.secret)).toBeUndefined();
       expect((await store.keys.list('blue'))[0].revokedAt).toEqual(expect.any(Number));
       expect((await store.keys.verify(b.secret))?.deployment).toBe('green');
+    });
+
+    it('a key with an expiry verifies until then and never after; its last use only moves forward', async () => {
+      const store = ctx.store;
+      const T = Date.UTC(2027, 0, 1);
+      const k = await store.keys.create('blue', 'temp', { expiresAt: T });
+      expect(k.row).toMatchObject({ expiresAt: T, lastUsedAt: null });
+      expect(await store.keys.verify(k.secret, T - 1)).toEqual({ deployment: 'blue', keyId: k.row.id, expiresAt: T });
+      expect(await store.keys.verify(k.secret, T)).toBeUndefined();
+      expect(await store.keys.verify(k.secret, T + 86_400_000)).toBeUndefined();
+      await store.keys.markUsed(k.row.id, T - 500);
+      await store.keys.markUsed(k.row.id, T - 900); // an instance that was behind
+      expect((await store.keys.list('blue'))[0]).toMatchObject({ id: k.row.id, lastUsedAt: T - 500, expiresAt: T });
+      await store.keys.markUsed('no-such-key', T);
+      expect(await store.keys.list('blue')).toHaveLength(1);
     });
 
     it('keys survive a reopen and go away with their deployment', async () => {

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { WeirError } from '../../errors.ts';
 import { FOREIGN_KEY_VIOLATION, pgCode, type Db } from './db.ts';
 import { deploymentKeys, type KeyRecord } from './schema.ts';
@@ -13,15 +13,15 @@ function toKeyRow({ hash: _hash, ...row }: KeyRecord): KeyRow {
 /** Only the SHA-256 of a key is stored (../shared.ts), looked up through a unique index. */
 export function keysRepo(db: Db): Store['keys'] {
   const byHash = db
-    .select({ id: deploymentKeys.id, deployment: deploymentKeys.deployment, hash: deploymentKeys.hash, revokedAt: deploymentKeys.revokedAt })
+    .select({ id: deploymentKeys.id, deployment: deploymentKeys.deployment, hash: deploymentKeys.hash, revokedAt: deploymentKeys.revokedAt, expiresAt: deploymentKeys.expiresAt })
     .from(deploymentKeys)
     .where(eq(deploymentKeys.hash, sql.placeholder('hash')))
     .prepare('weir_key_by_hash');
 
   return {
-    create: async (deployment, name) => {
+    create: async (deployment, name, opts = {}) => {
       const { secret, ...key } = newKey();
-      const record: KeyRecord = { ...key, deployment, name, createdAt: Date.now(), revokedAt: null };
+      const record: KeyRecord = { ...key, deployment, name, createdAt: Date.now(), revokedAt: null, expiresAt: opts.expiresAt ?? null, lastUsedAt: null };
       try {
         await db.insert(deploymentKeys).values(record);
       } catch (err) {
@@ -41,14 +41,18 @@ export function keysRepo(db: Db): Store['keys'] {
           .set({ revokedAt: Date.now() })
           .where(and(eq(deploymentKeys.deployment, deployment), eq(deploymentKeys.id, id), isNull(deploymentKeys.revokedAt)))
       ).rowCount ?? 0) > 0,
-    verify: async (secret) => {
+    verify: async (secret, now = Date.now()) => {
       if (!KEY_SHAPE.test(secret)) return undefined;
       const digest = sha256(secret);
       const [found] = await byHash.execute({ hash: digest.toString('hex') });
       // The index lookup already matched; the constant-time compare keeps the final decision
       // independent of how many leading bytes agree, whatever the lookup did.
       if (!found || found.revokedAt !== null || !timingSafeEqual(Buffer.from(found.hash, 'hex'), digest)) return undefined;
-      return { deployment: found.deployment, keyId: found.id };
+      if (found.expiresAt !== null && found.expiresAt <= now) return undefined;
+      return { deployment: found.deployment, keyId: found.id, expiresAt: found.expiresAt };
+    },
+    markUsed: async (id, at) => {
+      await db.update(deploymentKeys).set({ lastUsedAt: at }).where(and(eq(deploymentKeys.id, id), or(isNull(deploymentKeys.lastUsedAt), lt(deploymentKeys.lastUsedAt, at))));
     },
   };
 }

@@ -98,6 +98,10 @@ export const deploymentKeys = pgTable(
     hash: text('hash').notNull(),
     createdAt: int8('created_at').notNull(),
     revokedAt: int8('revoked_at'),
+    /** Refused from this time on (null: never). */
+    expiresAt: int8('expires_at'),
+    /** When a call last presented it (recorded at most about once a minute per instance). */
+    lastUsedAt: int8('last_used_at'),
   },
   (t) => [uniqueIndex('deployment_keys_hash').on(t.hash), index('deployment_keys_deployment').on(t.deployment)],
 );

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { WeirError } from '../../errors.ts';
 import { sqliteCode, type Db } from './db.ts';
 import { deploymentKeys, type KeyRecord } from './schema.ts';
@@ -19,15 +19,15 @@ function toRow({ hash: _hash, ...row }: KeyRecord): KeyRow {
  */
 export function keysRepo(db: Db): Sync<Store['keys']> {
   const byHash = db
-    .select({ id: deploymentKeys.id, deployment: deploymentKeys.deployment, hash: deploymentKeys.hash, revokedAt: deploymentKeys.revokedAt })
+    .select({ id: deploymentKeys.id, deployment: deploymentKeys.deployment, hash: deploymentKeys.hash, revokedAt: deploymentKeys.revokedAt, expiresAt: deploymentKeys.expiresAt })
     .from(deploymentKeys)
     .where(eq(deploymentKeys.hash, sql.placeholder('hash')))
     .prepare();
 
   return {
-    create: (deployment, name) => {
+    create: (deployment, name, opts = {}) => {
       const { secret, ...key } = newKey();
-      const record: KeyRecord = { ...key, deployment, name, createdAt: Date.now(), revokedAt: null };
+      const record: KeyRecord = { ...key, deployment, name, createdAt: Date.now(), revokedAt: null, expiresAt: opts.expiresAt ?? null, lastUsedAt: null };
       try {
         db.insert(deploymentKeys).values(record).run();
       } catch (err) {
@@ -46,14 +46,18 @@ export function keysRepo(db: Db): Sync<Store['keys']> {
         .set({ revokedAt: Date.now() })
         .where(and(eq(deploymentKeys.deployment, deployment), eq(deploymentKeys.id, id), isNull(deploymentKeys.revokedAt)))
         .run().changes > 0,
-    verify: (secret) => {
+    verify: (secret, now = Date.now()) => {
       if (!KEY_SHAPE.test(secret)) return undefined;
       const digest = sha256(secret);
       const found = byHash.get({ hash: digest.toString('hex') });
       // The index lookup already matched; the constant-time compare keeps the final decision
       // independent of how many leading bytes agree, whatever the lookup did.
       if (!found || found.revokedAt !== null || !timingSafeEqual(Buffer.from(found.hash, 'hex'), digest)) return undefined;
-      return { deployment: found.deployment, keyId: found.id };
+      if (found.expiresAt !== null && found.expiresAt <= now) return undefined;
+      return { deployment: found.deployment, keyId: found.id, expiresAt: found.expiresAt };
+    },
+    markUsed: (id, at) => {
+      db.update(deploymentKeys).set({ lastUsedAt: at }).where(and(eq(deploymentKeys.id, id), or(isNull(deploymentKeys.lastUsedAt), lt(deploymentKeys.lastUsedAt, at)))).run();
     },
   };
 }

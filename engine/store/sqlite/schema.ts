@@ -72,6 +72,10 @@ export const deploymentKeys = sqliteTable(
     hash: text('hash').notNull(),
     createdAt: integer('created_at').notNull(),
     revokedAt: integer('revoked_at'),
+    /** Refused from this time on (null: never). */
+    expiresAt: integer('expires_at'),
+    /** When a call last presented it (recorded at most about once a minute per instance). */
+    lastUsedAt: integer('last_used_at'),
   },
   (t) => [uniqueIndex('deployment_keys_hash').on(t.hash), index('deployment_keys_deployment').on(t.deployment)],
 );
