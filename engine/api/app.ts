@@ -10,6 +10,7 @@ import { DOCS_PAGE } from './routes/docs-page.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { flowRoutes } from './routes/flows.ts';
 import { indexRoutes } from './routes/indexes.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { modelRoutes } from './routes/models.ts';
 import { azureOpenAiRoutes, openAiRoutes } from './routes/openai.ts';
 import { playgroundRoutes } from './routes/playground.ts';
@@ -66,6 +67,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.use('/api/*', requireAdmin(opts.adminToken));
   app.route('/api/flows', flowRoutes(ws));
   app.route('/api/deployments', deploymentRoutes(ws));
+  app.route('/api/keys', keyRoutes(ws));
   app.route('/api/connections', connectionRoutes(ws.connections));
   app.route('/api/models', modelRoutes(ws.catalog));
   app.route('/api/indexes', indexRoutes(ws));

@@ -11,7 +11,7 @@ describe('credentials', () => {
   app.use('/admin', requireAdmin('the-admin-token'));
   app.get('/admin', (c) => c.json({ ok: true }));
   const keys = {
-    verifyKey: async (secret: string) => (secret === 'weir_live' ? { deployment: 'prod', keyId: 'key-7' } : undefined),
+    verifyKey: async (secret: string) => (secret === 'weir_live' ? { opens: ['prod'], keyId: 'key-7', expiresAt: null } : undefined),
   };
   app.get('/deployments/:name', async (c) => c.json(await deploymentKey(c, keys, c.req.param('name'))));
 

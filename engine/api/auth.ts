@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { WeirError } from '../errors.ts';
+import { keyOpens } from '../store/shared.ts';
+import type { VerifiedKey } from '../store/types.ts';
 
 /** The credential a request presents: `Authorization: Bearer …` or `api-key: …`. */
 export function presented(c: Context): string | undefined {
@@ -29,12 +31,13 @@ export function requireAdmin(adminToken: string): MiddlewareHandler {
 }
 
 /**
- * A deployment key valid for `deployment`. Unknown deployment, wrong deployment and revoked key
- * all answer the same 401, so a key-holder cannot probe which deployments exist.
+ * A key that opens `deployment` (its own key, or a shared key naming it or all). Unknown
+ * deployment, a key that does not open it and a revoked or expired key all answer the same 401, so
+ * a key-holder cannot probe which flow deployments exist.
  */
-export async function deploymentKey(c: Context, keys: { verifyKey(secret: string): Promise<{ deployment: string; keyId: string } | undefined> }, deployment: string): Promise<{ keyId: string }> {
+export async function deploymentKey(c: Context, keys: { verifyKey(secret: string): Promise<VerifiedKey | undefined> }, deployment: string): Promise<{ keyId: string }> {
   const key = presented(c);
   const found = key ? await keys.verifyKey(key) : undefined;
-  if (!found || found.deployment !== deployment) throw unauthorized();
+  if (!found || !keyOpens(found, deployment)) throw unauthorized();
   return { keyId: found.keyId };
 }

@@ -1,5 +1,5 @@
 import { WeirError } from '../errors.ts';
-import type { DeploymentRow, KeyRow, ModelDeploymentOptions, Store, TrafficSplit, VerifiedKey } from '../store/types.ts';
+import type { DeploymentRow, KeyRow, ModelDeploymentOptions, SharedKeyRow, Store, TrafficSplit, VerifiedKey } from '../store/types.ts';
 import type { Changes } from './changes.ts';
 import type { ModelDeployments } from './model-deployments.ts';
 
@@ -127,6 +127,22 @@ export class Deployments {
   async listKeys(deployment: string): Promise<KeyRow[]> {
     await this.get(deployment);
     return this.store.keys.list(deployment);
+  }
+
+  /** A key that opens the named deployments, or all ('*'), as an Azure resource key or an OpenAI project key does. */
+  createSharedKey(keyName: string, deployments: string[] | '*', expiresAt: number | null = null): Promise<{ row: SharedKeyRow; secret: string }> {
+    return this.store.keys.createShared(keyName, { deployments, expiresAt });
+  }
+
+  listSharedKeys(): Promise<SharedKeyRow[]> {
+    return this.store.keys.listShared();
+  }
+
+  /** Refused on the next call, on every instance. */
+  async revokeSharedKey(id: string): Promise<void> {
+    const revoked = await this.store.keys.revokeShared(id);
+    await this.changes.announce({ kind: 'keys', deployment: '*' });
+    if (!revoked) throw new WeirError('key_not_found', `key ${id} not found`, { status: 404 });
   }
 
   /** Usable keys per deployment (the studio's list shows the count). */

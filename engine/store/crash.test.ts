@@ -81,7 +81,7 @@ describe('crash safety', () => {
       expect(await store.runs.markInterrupted()).toBe(1);
       expect((await store.runs.get('async-1'))?.status).toBe('interrupted');
       expect((await store.versions.get('chat', 1))?.hash).toBe('h1');
-      expect(await store.keys.verify(secret)).toMatchObject({ deployment: 'blue' });
+      expect(await store.keys.verify(secret)).toMatchObject({ opens: ['blue'] });
       store.runs.enqueue({ run: { id: 'after', flow: 'chat', version: 1, deployment: 'blue', mode: 'sync', status: 'succeeded', inputs: {}, outputs: {}, error: null, usage: null, startedAt: 1, endedAt: 2, durationMs: 1 } });
       await store.runs.flush();
       expect((await store.runs.get('after'))?.status).toBe('succeeded');

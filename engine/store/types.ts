@@ -73,10 +73,16 @@ export interface KeyRow {
   lastUsedAt: number | null;
 }
 
-/** A valid key: whose it is, and until when. */
+/** A key that opens several deployments, or every one (`deployments: '*'`). */
+export interface SharedKeyRow extends Omit<KeyRow, 'deployment'> {
+  deployments: string[] | '*';
+}
+
+/** A valid key: what it opens, and until when. */
 export interface VerifiedKey {
-  deployment: string;
   keyId: string;
+  /** The deployments it opens: one for a deployment key; several, or '*' for all, for a shared key. */
+  opens: string[] | '*';
   expiresAt: number | null;
 }
 
@@ -231,8 +237,12 @@ export interface Store {
     revoke(deployment: string, id: string): Promise<boolean>;
     /** The deployment and key a secret belongs to, if it is valid: not revoked, not expired at `now`. Microseconds. */
     verify(secret: string, now?: number): Promise<VerifiedKey | undefined>;
-    /** Records that the key was used at `at` (an earlier time never replaces a later one). */
+    /** Records that the key (a deployment or shared one) was used at `at` (an earlier time never replaces a later one). */
     markUsed(id: string, at: number): Promise<void>;
+    /** A key that opens the named deployments, or all ('*'); deployments need not exist yet. */
+    createShared(name: string, opts: { deployments: string[] | '*'; expiresAt?: number | null }): Promise<{ row: SharedKeyRow; secret: string }>;
+    listShared(): Promise<SharedKeyRow[]>;
+    revokeShared(id: string): Promise<boolean>;
   };
   runs: {
     /** Records a run before it starts (async runs, drafts). */

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
 import type { ModelDeploymentState } from '../../app/model-deployments.ts';
 import type { Workspace } from '../../app/workspace.ts';
-import type { DeploymentRow, KeyRow } from '../../store/types.ts';
+import type { DeploymentRow } from '../../store/types.ts';
 import { readJson } from '../body.ts';
+import { expiryOf, keyJson, KeyBody } from './key-json.ts';
 
-const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+export const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const Traffic = z.array(z.object({ version: z.number().int().min(1), weight: z.number().min(0).max(100) }).strict()).min(1).max(16);
 const CreateBody = z
   .object({
@@ -42,32 +43,6 @@ export function deploymentJson(d: DeploymentRow, state?: ModelDeploymentState) {
     endpoint: `/deployments/${d.name}/score`,
     ...times,
   };
-}
-
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-const keyJson = (k: KeyRow) => ({
-  id: k.id, name: k.name, prefix: k.prefix, created_at: iso(k.createdAt), revoked_at: iso(k.revokedAt), expires_at: iso(k.expiresAt), last_used_at: iso(k.lastUsedAt),
-  // Refused now: revoked, or past its expiry.
-  active: k.revokedAt === null && (k.expiresAt === null || k.expiresAt > Date.now()),
-});
-
-/** The furthest a key's expiry may be set (a date further out is most likely a typo). */
-const MAX_KEY_LIFETIME_MS = 10 * 365 * 86_400_000;
-
-const KeyBody = z
-  .object({
-    name: z.string().max(100).default('default'),
-    /** ISO 8601 date-time with its offset, in the future. */
-    expires_at: z.string().datetime({ offset: true }).nullable().optional(),
-  })
-  .strict();
-
-function expiryOf(raw: string | null | undefined): number | null {
-  if (!raw) return null;
-  const at = Date.parse(raw);
-  if (at <= Date.now()) throw new WeirError('invalid_request', `expires_at ${raw} is not in the future`, { status: 400, path: ['expires_at'] });
-  if (at > Date.now() + MAX_KEY_LIFETIME_MS) throw new WeirError('invalid_request', `expires_at ${raw} is more than 10 years away`, { status: 400, path: ['expires_at'] });
-  return at;
 }
 
 /** Deployments of flows (traffic across published versions) or of catalog models, and their keys. */

@@ -1,14 +1,16 @@
 /**
  * OpenAI-compatible API over model deployments: /v1 (the deployment is `model`) and the Azure
  * OpenAI layout /openai/deployments/{name}/… (the deployment is in the path, api-version required).
- * A deployment key opens only its own deployment, and only model deployments; the admin token
- * opens all. As OpenAI answers: a missing, wrong, revoked or expired key is a 401; a valid key asking
+ * A deployment key opens its own deployment, a shared key those it names (or all), and only model
+ * deployments answer here; the admin token opens all. As OpenAI answers: a missing, wrong, revoked or expired key is a 401; a valid key asking
  * for a deployment it may not use — another's, a flow's, or one that does not exist — is a 404
  * `model_not_found` worded the same for all three, so a key-holder cannot probe what exists.
  */
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { WeirError } from '../../errors.ts';
+import { keyOpens } from '../../store/shared.ts';
+import type { VerifiedKey } from '../../store/types.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import { isAdmin, presented, unauthorized } from '../auth.ts';
 import { parseJsonText } from '../body.ts';
@@ -16,7 +18,7 @@ import { modelObject } from './openai-format.ts';
 import { parseChat, parseCompletion, parseEmbeddings } from './openai-schemas.ts';
 import { serveChat, serveCompletion, serveEmbeddings, type Target } from './openai-serve.ts';
 
-type Caller = { admin: true } | { admin: false; deployment: string; keyId: string };
+type Caller = { admin: true } | ({ admin: false } & VerifiedKey);
 
 /** Who calls: the admin token, or a valid deployment key (401 otherwise). */
 async function caller(c: Context, ws: Workspace, adminToken: string): Promise<Caller> {
@@ -29,7 +31,7 @@ async function caller(c: Context, ws: Workspace, adminToken: string): Promise<Ca
 
 /** Checks the caller may use deployment `name` and that it is a model deployment (404 otherwise). */
 async function authorize(ws: Workspace, who: Caller, name: string, param: 'model' | 'deployment'): Promise<void> {
-  const d = (who.admin || who.deployment === name) && (await ws.deployments.cached(name));
+  const d = (who.admin || keyOpens(who, name)) && (await ws.deployments.cached(name));
   if (d && d.kind === 'model') return;
   // OpenAI's words, for a model that is not there and one the key may not use alike.
   throw new WeirError('model_not_found', `The model \`${name}\` does not exist or you do not have access to it.`, { status: 404, path: [param] });
@@ -65,8 +67,8 @@ export function openAiRoutes(ws: Workspace, adminToken: string): Hono {
 
   app.get('/models', async (c) => {
     const who = await caller(c, ws, adminToken);
-    const rows = who.admin ? await ws.deployments.list() : [await ws.deployments.cached(who.deployment)];
-    // A key lists what it may use: its own deployment, when that serves a model (a flow's key: none).
+    // A key lists the model deployments it opens (a flow's key: none).
+    const rows = who.admin || who.opens === '*' ? await ws.deployments.list() : await Promise.all(who.opens.map((name) => ws.deployments.cached(name)));
     const models = rows.filter((d) => d?.kind === 'model');
     return c.json({ object: 'list', data: models.map((d) => modelObject(d!)) });
   });

@@ -52,9 +52,9 @@ export function keysContract(ctx: StoreContext): void {
       const store = ctx.store;
       const a = await store.keys.create('blue', 'a');
       const b = await store.keys.create('green', 'b');
-      expect(await store.keys.verify(a.secret)).toEqual({ deployment: 'blue', keyId: a.row.id, expiresAt: null });
+      expect(await store.keys.verify(a.secret)).toEqual({ opens: ['blue'], keyId: a.row.id, expiresAt: null });
       // Another deployment's key verifies as that deployment's, so the caller can refuse it.
-      expect(await store.keys.verify(b.secret)).toEqual({ deployment: 'green', keyId: b.row.id, expiresAt: null });
+      expect(await store.keys.verify(b.secret)).toEqual({ opens: ['green'], keyId: b.row.id, expiresAt: null });
       const flipped = a.secret.slice(0, -1) + (a.secret.endsWith('A') ? 'B' : 'A');
       for (const bad of [flipped, '', 'weir_', a.secret + 'x', a.secret.slice(1), a.row.prefix, ` ${a.secret}`]) {
         expect(await store.keys.verify(bad)).toBeUndefined();
@@ -64,7 +64,7 @@ export function keysContract(ctx: StoreContext): void {
       expect(await store.keys.revoke('blue', a.row.id)).toBe(false);
       expect(await store.keys.verify(a.secret)).toBeUndefined();
       expect((await store.keys.list('blue'))[0].revokedAt).toEqual(expect.any(Number));
-      expect((await store.keys.verify(b.secret))?.deployment).toBe('green');
+      expect((await store.keys.verify(b.secret))?.opens).toEqual(['green']);
     });
 
     it('a key with an expiry verifies until then and never after; its last use only moves forward', async () => {
@@ -72,7 +72,7 @@ export function keysContract(ctx: StoreContext): void {
       const T = Date.UTC(2027, 0, 1);
       const k = await store.keys.create('blue', 'temp', { expiresAt: T });
       expect(k.row).toMatchObject({ expiresAt: T, lastUsedAt: null });
-      expect(await store.keys.verify(k.secret, T - 1)).toEqual({ deployment: 'blue', keyId: k.row.id, expiresAt: T });
+      expect(await store.keys.verify(k.secret, T - 1)).toEqual({ opens: ['blue'], keyId: k.row.id, expiresAt: T });
       expect(await store.keys.verify(k.secret, T)).toBeUndefined();
       expect(await store.keys.verify(k.secret, T + 86_400_000)).toBeUndefined();
       await store.keys.markUsed(k.row.id, T - 500);
@@ -85,10 +85,35 @@ export function keysContract(ctx: StoreContext): void {
     it('keys survive a reopen and go away with their deployment', async () => {
       const { secret } = await ctx.store.keys.create('blue', 'a');
       const store = await ctx.reopen();
-      expect((await store.keys.verify(secret))?.deployment).toBe('blue');
+      expect((await store.keys.verify(secret))?.opens).toEqual(['blue']);
       await store.deployments.delete('blue');
       expect(await store.keys.verify(secret)).toBeUndefined();
       expect(await store.keys.list('blue')).toEqual([]);
+    });
+
+    it('shared keys open the deployments they name, or all; revoked, expired and listed like the others', async () => {
+      const store = ctx.store;
+      const T = Date.UTC(2027, 0, 1);
+      const some = await store.keys.createShared('rag app', { deployments: ['blue', 'not-yet'] });
+      const all = await store.keys.createShared('ops', { deployments: '*', expiresAt: T });
+      expect(some.secret).toMatch(/^weir_[A-Za-z0-9_-]{43}$/);
+      expect(some.row).toEqual({ id: expect.any(String), name: 'rag app', prefix: some.secret.slice(0, 12), deployments: ['blue', 'not-yet'], createdAt: expect.any(Number), revokedAt: null, expiresAt: null, lastUsedAt: null });
+      expect(await store.keys.verify(some.secret)).toEqual({ keyId: some.row.id, opens: ['blue', 'not-yet'], expiresAt: null });
+      expect(await store.keys.verify(all.secret, T - 1)).toEqual({ keyId: all.row.id, opens: '*', expiresAt: T });
+      expect(await store.keys.verify(all.secret, T)).toBeUndefined();
+      expect(await store.keys.listShared()).toEqual([some.row, all.row]);
+      // Not a deployment's own key: its list does not show them.
+      expect(await store.keys.list('blue')).toEqual([]);
+      await store.keys.markUsed(some.row.id, T - 5);
+      expect((await store.keys.listShared())[0].lastUsedAt).toBe(T - 5);
+      expect(await store.keys.revokeShared(some.row.id)).toBe(true);
+      expect(await store.keys.revokeShared(some.row.id)).toBe(false);
+      expect(await store.keys.revokeShared('nope')).toBe(false);
+      expect(await store.keys.verify(some.secret)).toBeUndefined();
+      // A deployment deleted and made again: a key naming it opens it again (names, as Azure resource keys).
+      await store.deployments.delete('blue');
+      expect((await store.keys.verify(all.secret, T - 1))?.opens).toBe('*');
+      expect((await store.keys.listShared()).map((k) => k.name)).toEqual(['rag app', 'ops']);
     });
 
     it('refuses a key for a deployment that does not exist with deployment_not_found', async () => {

@@ -85,6 +85,23 @@ export const deployments = pgTable('deployments', {
   updatedAt: int8('updated_at').notNull(),
 });
 
+/** Keys that open several deployments, or all of them (`deployments` null): see the SQLite schema. */
+export const sharedKeys = pgTable(
+  'shared_keys',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull().default(''),
+    prefix: text('prefix').notNull(),
+    hash: text('hash').notNull(),
+    deployments: jsonb('deployments').$type<string[] | null>(),
+    createdAt: int8('created_at').notNull(),
+    revokedAt: int8('revoked_at'),
+    expiresAt: int8('expires_at'),
+    lastUsedAt: int8('last_used_at'),
+  },
+  (t) => [uniqueIndex('shared_keys_hash').on(t.hash)],
+);
+
 export const deploymentKeys = pgTable(
   'deployment_keys',
   {

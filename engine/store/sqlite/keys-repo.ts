@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { WeirError } from '../../errors.ts';
 import { sqliteCode, type Db } from './db.ts';
-import { deploymentKeys, type KeyRecord } from './schema.ts';
-import type { KeyRow, Store } from '../types.ts';
+import { deploymentKeys, sharedKeys, type KeyRecord } from './schema.ts';
+import type { KeyRow, SharedKeyRow, Store } from '../types.ts';
 import type { Sync } from './async.ts';
 import { KEY_SHAPE, newKey, sha256 } from '../shared.ts';
 
@@ -23,6 +23,13 @@ export function keysRepo(db: Db): Sync<Store['keys']> {
     .from(deploymentKeys)
     .where(eq(deploymentKeys.hash, sql.placeholder('hash')))
     .prepare();
+
+  const sharedByHash = db
+    .select({ id: sharedKeys.id, deployments: sharedKeys.deployments, hash: sharedKeys.hash, revokedAt: sharedKeys.revokedAt, expiresAt: sharedKeys.expiresAt })
+    .from(sharedKeys)
+    .where(eq(sharedKeys.hash, sql.placeholder('hash')))
+    .prepare();
+  const sharedRow = ({ hash: _hash, deployments, ...r }: typeof sharedKeys.$inferSelect): SharedKeyRow => ({ ...r, deployments: deployments ?? '*' });
 
   return {
     create: (deployment, name, opts = {}) => {
@@ -49,15 +56,29 @@ export function keysRepo(db: Db): Sync<Store['keys']> {
     verify: (secret, now = Date.now()) => {
       if (!KEY_SHAPE.test(secret)) return undefined;
       const digest = sha256(secret);
-      const found = byHash.get({ hash: digest.toString('hex') });
       // The index lookup already matched; the constant-time compare keeps the final decision
       // independent of how many leading bytes agree, whatever the lookup did.
+      const hash = digest.toString('hex');
+      const own = byHash.get({ hash });
+      const found = own ? { ...own, opens: [own.deployment] } : (() => {
+        const k = sharedByHash.get({ hash });
+        return k && { ...k, opens: k.deployments ?? ('*' as const) };
+      })();
       if (!found || found.revokedAt !== null || !timingSafeEqual(Buffer.from(found.hash, 'hex'), digest)) return undefined;
       if (found.expiresAt !== null && found.expiresAt <= now) return undefined;
-      return { deployment: found.deployment, keyId: found.id, expiresAt: found.expiresAt };
+      return { keyId: found.id, opens: found.opens, expiresAt: found.expiresAt };
     },
     markUsed: (id, at) => {
       db.update(deploymentKeys).set({ lastUsedAt: at }).where(and(eq(deploymentKeys.id, id), or(isNull(deploymentKeys.lastUsedAt), lt(deploymentKeys.lastUsedAt, at)))).run();
+      db.update(sharedKeys).set({ lastUsedAt: at }).where(and(eq(sharedKeys.id, id), or(isNull(sharedKeys.lastUsedAt), lt(sharedKeys.lastUsedAt, at)))).run();
     },
+    createShared: (name, opts) => {
+      const { secret, ...key } = newKey();
+      const record = { ...key, name, deployments: opts.deployments === '*' ? null : [...opts.deployments], createdAt: Date.now(), revokedAt: null, expiresAt: opts.expiresAt ?? null, lastUsedAt: null };
+      db.insert(sharedKeys).values(record).run();
+      return { row: sharedRow(record), secret };
+    },
+    listShared: () => db.select().from(sharedKeys).orderBy(asc(sharedKeys.createdAt)).all().map(sharedRow),
+    revokeShared: (id) => db.update(sharedKeys).set({ revokedAt: Date.now() }).where(and(eq(sharedKeys.id, id), isNull(sharedKeys.revokedAt))).run().changes > 0,
   };
 }

@@ -59,6 +59,28 @@ export const deployments = sqliteTable('deployments', {
   updatedAt: integer('updated_at').notNull(),
 });
 
+/**
+ * Keys that open several deployments, or all of them (`deployments` null), as an Azure resource key
+ * or an OpenAI project key does. The same secrets and hashing as deployment keys; kept apart because
+ * they belong to no one deployment.
+ */
+export const sharedKeys = sqliteTable(
+  'shared_keys',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull().default(''),
+    prefix: text('prefix').notNull(),
+    hash: text('hash').notNull(),
+    /** Deployment names it opens; null: every deployment of the workspace. */
+    deployments: text('deployments', { mode: 'json' }).$type<string[] | null>(),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    expiresAt: integer('expires_at'),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [uniqueIndex('shared_keys_hash').on(t.hash)],
+);
+
 export const deploymentKeys = sqliteTable(
   'deployment_keys',
   {
