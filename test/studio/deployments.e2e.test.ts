@@ -128,6 +128,12 @@ it('revokes a key: the next call with it is refused', async () => {
   // Used once first, so the revocation must reach a key already in use.
   expect(await score('revoked', key, { name: 'Ada' })).toMatchObject({ status: 200, version: '1' });
   await expect.poll(() => page.getByRole('table', { name: 'Deployment keys' }).textContent()).toContain(key.slice(0, 12));
+  // Its use is recorded, and the table says when (a fresh key says "never").
+  await expect.poll(async () => (await studio.admin('GET', '/api/deployments/revoked/keys')).data[0].last_used_at).toBeTruthy();
+  await page.reload();
+  const row = page.getByRole('table', { name: 'Deployment keys' }).getByRole('row').nth(1);
+  await expect.poll(() => row.textContent()).toContain(key.slice(0, 12));
+  expect(await row.textContent()).not.toContain('never');
   // Revoke the key: the next call is refused.
   await page.getByRole('button', { name: /^Revoke key weir_/ }).click();
   await page.getByRole('dialog', { name: 'Revoke key' }).getByRole('button', { name: 'Revoke', exact: true }).click();

@@ -44,6 +44,12 @@ export interface DeploymentKey {
   prefix: string;
   created_at: string;
   revoked_at: string | null;
+  /** Refused from then on; null: never. */
+  expires_at: string | null;
+  /** To about a minute; null: never used. */
+  last_used_at: string | null;
+  /** Usable now: neither revoked nor past its expiry. */
+  active: boolean;
 }
 
 /** Only the answer to creating a key carries the secret; nothing can read it again. */

@@ -26,8 +26,8 @@ export function KeysPanel({ name, onCreated }: { name: string; onCreated: (k: Cr
     }
   };
 
-  const active = keys.data?.filter((k) => !k.revoked_at) ?? [];
-  const revoked = keys.data?.filter((k) => k.revoked_at) ?? [];
+  const active = keys.data?.filter((k) => k.active) ?? [];
+  const revoked = keys.data?.filter((k) => !k.active) ?? [];
   return (
     <section className="card" aria-label="Keys">
       <div className="row">
@@ -47,19 +47,27 @@ export function KeysPanel({ name, onCreated }: { name: string; onCreated: (k: Cr
               <th>Name</th>
               <th>Key</th>
               <th>Created</th>
+              <th>Last used</th>
+              <th>Expires</th>
               <th />
             </tr>
           </thead>
           <tbody>
             {[...active, ...revoked].map((k) => (
-              <tr key={k.id} data-testid={`key-${k.id}`} className={k.revoked_at ? 'revoked' : ''}>
+              <tr key={k.id} data-testid={`key-${k.id}`} className={k.active ? '' : 'revoked'}>
                 <td>{k.name}</td>
                 <td className="mono">{k.prefix}…</td>
                 <td className="muted">{formatTime(k.created_at)}</td>
+                <td className="muted">{k.last_used_at ? formatTime(k.last_used_at) : 'never'}</td>
+                <td className="muted">{k.expires_at ? formatTime(k.expires_at) : '—'}</td>
                 <td className="actions">
                   {k.revoked_at ? (
                     <span className="tag bad" title={`revoked ${formatTime(k.revoked_at)}`}>
                       revoked
+                    </span>
+                  ) : !k.active ? (
+                    <span className="tag bad" title={`expired ${formatTime(k.expires_at!)}`}>
+                      expired
                     </span>
                   ) : (
                     <button type="button" className="danger small" aria-label={`Revoke key ${k.prefix}`} onClick={() => setRevoking(k)}>
