@@ -77,6 +77,7 @@ export const ERROR_CODES = {
     route_not_found: 'no route has this path',
     request_aborted: 'the client closed the request before its body arrived',
     unauthorized: 'a missing or invalid admin token or deployment key',
+    rate_limit_exceeded: "a key's own limit (requests a minute) is used up for this window: 429 with retry-after",
     internal_error: 'an unexpected error (a bug); details are in the server log only',
     invalid_json: 'the body is not valid JSON',
     json_too_deep: 'the JSON body nests deeper than the limit',

@@ -11,7 +11,7 @@ describe('credentials', () => {
   app.use('/admin', requireAdmin('the-admin-token'));
   app.get('/admin', (c) => c.json({ ok: true }));
   const keys = {
-    verifyKey: async (secret: string) => (secret === 'weir_live' ? { opens: ['prod'], keyId: 'key-7', expiresAt: null } : undefined),
+    verifyKey: async (secret: string) => (secret === 'weir_live' ? { opens: ['prod'], keyId: 'key-7', expiresAt: null, rpm: null } : undefined),
   };
   app.get('/deployments/:name', async (c) => c.json(await deploymentKey(c, keys, c.req.param('name'))));
 
@@ -35,10 +35,10 @@ describe('credentials', () => {
     expect((await app.request('/admin', { headers })).status).toBe(200);
   });
 
-  it('a deployment key answers with the id of the key that was used, for metering', async () => {
+  it('a deployment key answers with the key that was used (its id for metering, its limits), only for what it opens', async () => {
     const res = await app.request('/deployments/prod', { headers: { authorization: 'Bearer weir_live' } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ keyId: 'key-7' });
+    expect(await res.json()).toEqual({ keyId: 'key-7', opens: ['prod'], expiresAt: null, rpm: null });
     expect((await app.request('/deployments/other', { headers: { authorization: 'Bearer weir_live' } })).status).toBe(401);
   });
 });

@@ -35,9 +35,9 @@ export function requireAdmin(adminToken: string): MiddlewareHandler {
  * deployment, a key that does not open it and a revoked or expired key all answer the same 401, so
  * a key-holder cannot probe which flow deployments exist.
  */
-export async function deploymentKey(c: Context, keys: { verifyKey(secret: string): Promise<VerifiedKey | undefined> }, deployment: string): Promise<{ keyId: string }> {
+export async function deploymentKey(c: Context, keys: { verifyKey(secret: string): Promise<VerifiedKey | undefined> }, deployment: string): Promise<VerifiedKey> {
   const key = presented(c);
   const found = key ? await keys.verifyKey(key) : undefined;
   if (!found || !keyOpens(found, deployment)) throw unauthorized();
-  return { keyId: found.keyId };
+  return found;
 }

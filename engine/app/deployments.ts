@@ -119,9 +119,9 @@ export class Deployments {
   }
 
   /** `expiresAt`: the key is refused from then on (rotation: create the new key, move callers, revoke the old). */
-  async createKey(deployment: string, keyName: string, expiresAt: number | null = null): Promise<{ row: KeyRow; secret: string }> {
+  async createKey(deployment: string, keyName: string, opts: { expiresAt?: number | null; rpm?: number | null } = {}): Promise<{ row: KeyRow; secret: string }> {
     await this.get(deployment);
-    return this.store.keys.create(deployment, keyName, { expiresAt });
+    return this.store.keys.create(deployment, keyName, opts);
   }
 
   async listKeys(deployment: string): Promise<KeyRow[]> {
@@ -130,8 +130,8 @@ export class Deployments {
   }
 
   /** A key that opens the named deployments, or all ('*'), as an Azure resource key or an OpenAI project key does. */
-  createSharedKey(keyName: string, deployments: string[] | '*', expiresAt: number | null = null): Promise<{ row: SharedKeyRow; secret: string }> {
-    return this.store.keys.createShared(keyName, { deployments, expiresAt });
+  createSharedKey(keyName: string, deployments: string[] | '*', opts: { expiresAt?: number | null; rpm?: number | null } = {}): Promise<{ row: SharedKeyRow; secret: string }> {
+    return this.store.keys.createShared(keyName, { deployments, ...opts });
   }
 
   listSharedKeys(): Promise<SharedKeyRow[]> {

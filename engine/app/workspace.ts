@@ -11,6 +11,7 @@ import { MemoryBus } from '../bus/memory-bus.ts';
 import type { Bus } from '../bus/types.ts';
 import { Changes } from './changes.ts';
 import { Connections } from './connections.ts';
+import { KeyLimits } from './key-limits.ts';
 import { CACHE_MAX_AGE_MS, Deployments } from './deployments.ts';
 import { ModelCatalog } from '../models/catalog.ts';
 import { flowHash } from './flow-source.ts';
@@ -62,6 +63,8 @@ export class Workspace {
   /** Drafts and versions as the API reads and saves them. */
   readonly flows: Flows;
   readonly connections: Connections;
+  /** Keys' own limits, counted on the bus (so across instances). */
+  readonly keyLimits: KeyLimits;
   /** Background work (async runs, ingestion) any instance's workers take. */
   readonly queue: WorkQueue;
   readonly runJobs: RunJobs;
@@ -80,6 +83,7 @@ export class Workspace {
     this.catalog = new ModelCatalog(() => store.models.list());
     this.models = new ModelDeployments(store, this.catalog);
     this.changes = new Changes(bus);
+    this.keyLimits = new KeyLimits(bus);
     this.deployments = new Deployments(store, this.models, this.changes);
     this.changes.on((c) => {
       if (c.kind === 'flow') this.#forgetFlow(c.name);

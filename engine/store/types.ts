@@ -71,6 +71,8 @@ export interface KeyRow {
   expiresAt: number | null;
   /** When a call last presented the key (to about a minute); null: never used. */
   lastUsedAt: number | null;
+  /** Calls a minute the key may make, across every instance; null: no limit of its own. */
+  rpm: number | null;
 }
 
 /** A key that opens several deployments, or every one (`deployments: '*'`). */
@@ -84,6 +86,7 @@ export interface VerifiedKey {
   /** The deployments it opens: one for a deployment key; several, or '*' for all, for a shared key. */
   opens: string[] | '*';
   expiresAt: number | null;
+  rpm: number | null;
 }
 
 export type StoredRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
@@ -232,7 +235,7 @@ export interface Store {
   };
   keys: {
     /** Creates a random 256-bit key; the secret is returned once and only its SHA-256 is stored. */
-    create(deployment: string, name: string, opts?: { expiresAt?: number | null }): Promise<{ row: KeyRow; secret: string }>;
+    create(deployment: string, name: string, opts?: { expiresAt?: number | null; rpm?: number | null }): Promise<{ row: KeyRow; secret: string }>;
     list(deployment: string): Promise<KeyRow[]>;
     revoke(deployment: string, id: string): Promise<boolean>;
     /** The deployment and key a secret belongs to, if it is valid: not revoked, not expired at `now`. Microseconds. */
@@ -240,7 +243,7 @@ export interface Store {
     /** Records that the key (a deployment or shared one) was used at `at` (an earlier time never replaces a later one). */
     markUsed(id: string, at: number): Promise<void>;
     /** A key that opens the named deployments, or all ('*'); deployments need not exist yet. */
-    createShared(name: string, opts: { deployments: string[] | '*'; expiresAt?: number | null }): Promise<{ row: SharedKeyRow; secret: string }>;
+    createShared(name: string, opts: { deployments: string[] | '*'; expiresAt?: number | null; rpm?: number | null }): Promise<{ row: SharedKeyRow; secret: string }>;
     listShared(): Promise<SharedKeyRow[]>;
     revokeShared(id: string): Promise<boolean>;
   };

@@ -134,7 +134,7 @@ describe('deployments API edges', () => {
     await api.call('POST', '/api/deployments', { name: 'e', flow: 'echo' });
     const k = await api.call('POST', '/api/deployments/e/keys', {});
     expect(k.status).toBe(201);
-    expect(k.json).toEqual({ id: expect.any(String), name: 'default', prefix: expect.any(String), created_at: expect.stringMatching(ISO), revoked_at: null, expires_at: null, last_used_at: null, active: true, key: expect.any(String), note: 'the key is shown once; store it now' });
+    expect(k.json).toEqual({ id: expect.any(String), name: 'default', prefix: expect.any(String), created_at: expect.stringMatching(ISO), revoked_at: null, expires_at: null, last_used_at: null, rpm: null, active: true, key: expect.any(String), note: 'the key is shown once; store it now' });
     expect(k.json.key.startsWith(k.json.prefix)).toBe(true);
     const named = await api.call('POST', '/api/deployments/e/keys', { name: 'ci' });
     expect(named.json.name).toBe('ci');

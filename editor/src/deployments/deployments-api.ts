@@ -48,6 +48,8 @@ export interface DeploymentKey {
   expires_at: string | null;
   /** To about a minute; null: never used. */
   last_used_at: string | null;
+  /** Calls a minute it may make; null: no limit of its own. */
+  rpm: number | null;
   /** Usable now: neither revoked nor past its expiry. */
   active: boolean;
 }

@@ -96,7 +96,7 @@ export function deploymentRoutes(ws: Workspace): Hono {
     const name = c.req.param('name');
     await deployments.get(name);
     const body = await readJson(c, KeyBody);
-    const { row, secret } = await deployments.createKey(name, body.name, expiryOf(body.expires_at));
+    const { row, secret } = await deployments.createKey(name, body.name, { expiresAt: expiryOf(body.expires_at), rpm: body.rpm ?? null });
     return c.json({ ...keyJson(row), key: secret, note: 'the key is shown once; store it now' }, 201);
   });
 

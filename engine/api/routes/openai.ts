@@ -13,6 +13,7 @@ import { keyOpens } from '../../store/shared.ts';
 import type { VerifiedKey } from '../../store/types.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import { isAdmin, presented, unauthorized } from '../auth.ts';
+import { limitHeaders } from '../rate-headers.ts';
 import { parseJsonText } from '../body.ts';
 import { modelObject } from './openai-format.ts';
 import { parseChat, parseCompletion, parseEmbeddings } from './openai-schemas.ts';
@@ -26,6 +27,9 @@ async function caller(c: Context, ws: Workspace, adminToken: string): Promise<Ca
   const key = presented(c);
   const found = key ? await ws.deployments.verifyKey(key) : undefined;
   if (!found) throw unauthorized();
+  // The key's own limit, before anything else is done for the call.
+  const w = await ws.keyLimits.admit(found);
+  if (w) for (const [k, v] of Object.entries(limitHeaders(w))) c.header(k, v);
   return { admin: false, ...found };
 }
 

@@ -8,6 +8,7 @@ import type { DeploymentRow, VersionRow } from '../../store/types.ts';
 import { deploymentKey, unauthorized } from '../auth.ts';
 import { intParam, readJsonObject } from '../body.ts';
 import { SseFeed, wantsSse } from '../sse.ts';
+import { limitHeaders } from '../rate-headers.ts';
 import { modelOpenApi } from './model-openapi.ts';
 import { deploymentOpenApi } from './openapi.ts';
 
@@ -23,17 +24,21 @@ export function runFailure(r: RunResult): WeirError {
 export function publishedRoutes(ws: Workspace): Hono {
   const app = new Hono();
 
-  const resolve = async (c: Context): Promise<{ d: DeploymentRow; v: VersionRow; keyId: string }> => {
+  /** The deployment, the version that serves the call and the key; a key's limit is taken here (its headers set on `c`). */
+  const resolve = async (c: Context): Promise<{ d: DeploymentRow; v: VersionRow; keyId: string; limits: Record<string, string> | undefined }> => {
     const name = c.req.param('name')!;
-    const { keyId } = await deploymentKey(c, ws.deployments, name);
+    const key = await deploymentKey(c, ws.deployments, name);
     const d = await ws.deployments.cached(name);
     if (!d || d.kind !== 'flow') throw unauthorized();
+    const w = await ws.keyLimits.admit(key);
+    const limits = w && limitHeaders(w);
+    if (limits) for (const [k, val] of Object.entries(limits)) c.header(k, val);
     const v = await ws.pickVersion(d, intParam(c.req.header('weir-version'), 'weir-version'));
-    return { d, v, keyId };
+    return { d, v, keyId: key.keyId, limits };
   };
 
   app.post('/:name/score', async (c) => {
-    const { d, v, keyId } = await resolve(c);
+    const { d, v, keyId, limits } = await resolve(c);
     const inputs = await readJsonObject(c);
     const base = { plan: await ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId, keepTrace: Math.random() < d.traceSampleRate };
     if (wantsSse(c)) {
@@ -69,7 +74,7 @@ export function publishedRoutes(ws: Workspace): Hono {
     // headers builds a WHATWG Headers object per call (about a fifth of this route's cost).
     return new Response(JSON.stringify(r.outputs), {
       status: 200,
-      headers: { 'content-type': 'application/json', 'x-request-id': runId, 'weir-version': String(v.number) },
+      headers: { 'content-type': 'application/json', 'x-request-id': runId, 'weir-version': String(v.number), ...limits },
     });
   });
 

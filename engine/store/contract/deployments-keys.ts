@@ -42,7 +42,7 @@ export function keysContract(ctx: StoreContext): void {
       const { row, secret } = await store.keys.create('blue', 'ci');
       expect(secret).toMatch(/^weir_[A-Za-z0-9_-]{43}$/);
       expect(Buffer.from(secret.slice(5), 'base64url')).toHaveLength(32);
-      expect(row).toEqual({ id: expect.any(String), deployment: 'blue', name: 'ci', prefix: secret.slice(0, 12), createdAt: expect.any(Number), revokedAt: null, expiresAt: null, lastUsedAt: null });
+      expect(row).toEqual({ id: expect.any(String), deployment: 'blue', name: 'ci', prefix: secret.slice(0, 12), createdAt: expect.any(Number), revokedAt: null, expiresAt: null, lastUsedAt: null, rpm: null });
       expect(await store.keys.list('blue')).toEqual([row]);
       expect(JSON.stringify(await store.keys.list('blue'))).not.toContain(secret.slice(12));
       expect(await store.keys.list('green')).toEqual([]);
@@ -52,9 +52,9 @@ export function keysContract(ctx: StoreContext): void {
       const store = ctx.store;
       const a = await store.keys.create('blue', 'a');
       const b = await store.keys.create('green', 'b');
-      expect(await store.keys.verify(a.secret)).toEqual({ opens: ['blue'], keyId: a.row.id, expiresAt: null });
+      expect(await store.keys.verify(a.secret)).toEqual({ opens: ['blue'], keyId: a.row.id, expiresAt: null, rpm: null });
       // Another deployment's key verifies as that deployment's, so the caller can refuse it.
-      expect(await store.keys.verify(b.secret)).toEqual({ opens: ['green'], keyId: b.row.id, expiresAt: null });
+      expect(await store.keys.verify(b.secret)).toEqual({ opens: ['green'], keyId: b.row.id, expiresAt: null, rpm: null });
       const flipped = a.secret.slice(0, -1) + (a.secret.endsWith('A') ? 'B' : 'A');
       for (const bad of [flipped, '', 'weir_', a.secret + 'x', a.secret.slice(1), a.row.prefix, ` ${a.secret}`]) {
         expect(await store.keys.verify(bad)).toBeUndefined();
@@ -70,14 +70,14 @@ export function keysContract(ctx: StoreContext): void {
     it('a key with an expiry verifies until then and never after; its last use only moves forward', async () => {
       const store = ctx.store;
       const T = Date.UTC(2027, 0, 1);
-      const k = await store.keys.create('blue', 'temp', { expiresAt: T });
-      expect(k.row).toMatchObject({ expiresAt: T, lastUsedAt: null });
-      expect(await store.keys.verify(k.secret, T - 1)).toEqual({ opens: ['blue'], keyId: k.row.id, expiresAt: T });
+      const k = await store.keys.create('blue', 'temp', { expiresAt: T, rpm: 30 });
+      expect(k.row).toMatchObject({ expiresAt: T, lastUsedAt: null, rpm: 30 });
+      expect(await store.keys.verify(k.secret, T - 1)).toEqual({ opens: ['blue'], keyId: k.row.id, expiresAt: T, rpm: 30 });
       expect(await store.keys.verify(k.secret, T)).toBeUndefined();
       expect(await store.keys.verify(k.secret, T + 86_400_000)).toBeUndefined();
       await store.keys.markUsed(k.row.id, T - 500);
       await store.keys.markUsed(k.row.id, T - 900); // an instance that was behind
-      expect((await store.keys.list('blue'))[0]).toMatchObject({ id: k.row.id, lastUsedAt: T - 500, expiresAt: T });
+      expect((await store.keys.list('blue'))[0]).toMatchObject({ id: k.row.id, lastUsedAt: T - 500, expiresAt: T, rpm: 30 });
       await store.keys.markUsed('no-such-key', T);
       expect(await store.keys.list('blue')).toHaveLength(1);
     });
@@ -95,11 +95,11 @@ export function keysContract(ctx: StoreContext): void {
       const store = ctx.store;
       const T = Date.UTC(2027, 0, 1);
       const some = await store.keys.createShared('rag app', { deployments: ['blue', 'not-yet'] });
-      const all = await store.keys.createShared('ops', { deployments: '*', expiresAt: T });
+      const all = await store.keys.createShared('ops', { deployments: '*', expiresAt: T, rpm: 600 });
       expect(some.secret).toMatch(/^weir_[A-Za-z0-9_-]{43}$/);
-      expect(some.row).toEqual({ id: expect.any(String), name: 'rag app', prefix: some.secret.slice(0, 12), deployments: ['blue', 'not-yet'], createdAt: expect.any(Number), revokedAt: null, expiresAt: null, lastUsedAt: null });
-      expect(await store.keys.verify(some.secret)).toEqual({ keyId: some.row.id, opens: ['blue', 'not-yet'], expiresAt: null });
-      expect(await store.keys.verify(all.secret, T - 1)).toEqual({ keyId: all.row.id, opens: '*', expiresAt: T });
+      expect(some.row).toEqual({ id: expect.any(String), name: 'rag app', prefix: some.secret.slice(0, 12), deployments: ['blue', 'not-yet'], createdAt: expect.any(Number), revokedAt: null, expiresAt: null, lastUsedAt: null, rpm: null });
+      expect(await store.keys.verify(some.secret)).toEqual({ keyId: some.row.id, opens: ['blue', 'not-yet'], expiresAt: null, rpm: null });
+      expect(await store.keys.verify(all.secret, T - 1)).toEqual({ keyId: all.row.id, opens: '*', expiresAt: T, rpm: 600 });
       expect(await store.keys.verify(all.secret, T)).toBeUndefined();
       expect(await store.keys.listShared()).toEqual([some.row, all.row]);
       // Not a deployment's own key: its list does not show them.

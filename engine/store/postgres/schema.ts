@@ -98,6 +98,7 @@ export const sharedKeys = pgTable(
     revokedAt: int8('revoked_at'),
     expiresAt: int8('expires_at'),
     lastUsedAt: int8('last_used_at'),
+    rpm: int8('rpm'),
   },
   (t) => [uniqueIndex('shared_keys_hash').on(t.hash)],
 );
@@ -119,6 +120,8 @@ export const deploymentKeys = pgTable(
     expiresAt: int8('expires_at'),
     /** When a call last presented it (recorded at most about once a minute per instance). */
     lastUsedAt: int8('last_used_at'),
+    /** Calls a minute it may make (null: no limit of its own). */
+    rpm: int8('rpm'),
   },
   (t) => [uniqueIndex('deployment_keys_hash').on(t.hash), index('deployment_keys_deployment').on(t.deployment)],
 );

@@ -77,6 +77,7 @@ export const sharedKeys = sqliteTable(
     revokedAt: integer('revoked_at'),
     expiresAt: integer('expires_at'),
     lastUsedAt: integer('last_used_at'),
+    rpm: integer('rpm'),
   },
   (t) => [uniqueIndex('shared_keys_hash').on(t.hash)],
 );
@@ -98,6 +99,8 @@ export const deploymentKeys = sqliteTable(
     expiresAt: integer('expires_at'),
     /** When a call last presented it (recorded at most about once a minute per instance). */
     lastUsedAt: integer('last_used_at'),
+    /** Calls a minute it may make (null: no limit of its own). */
+    rpm: integer('rpm'),
   },
   (t) => [uniqueIndex('deployment_keys_hash').on(t.hash), index('deployment_keys_deployment').on(t.deployment)],
 );
