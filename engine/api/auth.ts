@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { WeirError } from '../errors.ts';
-import { keyOpens } from '../store/shared.ts';
+import { keyOpens } from '../app/deployments.ts';
 import type { VerifiedKey } from '../store/types.ts';
 
 /** The credential a request presents: `Authorization: Bearer …` or `api-key: …`. */

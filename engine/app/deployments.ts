@@ -10,6 +10,9 @@ import type { ModelDeployments } from './model-deployments.ts';
  */
 export const CACHE_MAX_AGE_MS = 1000;
 const MAX_CACHED_KEYS = 10_000;
+
+/** Whether a verified key opens the deployment (its own key, or a shared key naming it or all). */
+export const keyOpens = (key: { opens: string[] | '*' }, deployment: string): boolean => key.opens === '*' || key.opens.includes(deployment);
 /** A key's last use is stored to about this precision. */
 const LAST_USED_EVERY_MS = 60_000;
 

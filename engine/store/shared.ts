@@ -57,6 +57,3 @@ export function mergeSecrets(
   const names = [...secrets.keys()].sort();
   return { names, values: Object.fromEntries(secrets) };
 }
-
-/** Whether a verified key opens the deployment. */
-export const keyOpens = (key: { opens: string[] | '*' }, deployment: string): boolean => key.opens === '*' || key.opens.includes(deployment);

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { WeirError } from '../../errors.ts';
-import { keyOpens } from '../../store/shared.ts';
+import { keyOpens } from '../../app/deployments.ts';
 import type { VerifiedKey } from '../../store/types.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import { isAdmin, presented, unauthorized } from '../auth.ts';
