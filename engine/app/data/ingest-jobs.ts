@@ -6,23 +6,15 @@
  * transaction), so nothing is duplicated.
  *
  * One job at a time per index, across processes too: a job holds the index's write lock while it
- * runs and waits (reporting `waiting`) while another process holds it.
- *
- * Within a job, a few files are read at once (loaded, chunked and embedded in the compute pool, see
- * ingest-file.ts) and committed one at a time in order: one file at a time left every thread but
- * one idle (ingestion ran at the speed of one core: ~10 chunks/s of 256 tokens with USE lite).
- * Ingestion runs as background work, so questions and searches go before its batches.
+ * runs and waits (reporting `waiting`) while another process holds it. Jobs are queued (the job
+ * queue) and followed here; how one job runs is ingest-run.ts. Ingestion runs as background work,
+ * so questions and searches go before its batches.
  */
 import { WeirError } from '../../errors.ts';
 import { newRunId } from '../../run/run-id.ts';
 import { inBackground } from '../../sandbox/compute/compute-pool.ts';
-import { computePool } from '../../sandbox/compute/shared-pool.ts';
-import type { DataIndexRow, DataJobOptions, DataJobRow } from '../../store/data-types.ts';
-import type { KeptFiles } from '../../data/staged-files.ts';
-import type { VectorIndex } from '../../data/vector-index.ts';
-import type { LoadedModel } from '../../models/types.ts';
-import type { Store } from '../../store/types.ts';
-import { FileReader, type FileOutcome, type ReadFile } from './ingest-file.ts';
+import type { DataJobOptions, DataJobRow } from '../../store/data-types.ts';
+import { runJob, type IndexAccess, type JobStops } from './ingest-run.ts';
 import { checkNames, checkOptions, documentName, MAX_FILES_PER_JOB } from './ingest-input.ts';
 import { JobProgress, type JobEvent, type JobView } from './ingest-progress.ts';
 import type { GivenUp, JobContext, QueueSpec, WorkQueue } from '../../queue/types.ts';
@@ -30,22 +22,10 @@ import { StoreQueue } from '../../queue/store-queue.ts';
 
 export { documentName, MAX_FILES_PER_JOB } from './ingest-input.ts';
 
-/**
- * The vector cache's file is saved at least this often during a long job (other instances see each
- * document as it is committed; the file only spares a restart re-reading what changed since).
- */
-const SAVE_EVERY_MS = 30_000;
-const LOCK_RETRY_MS = 500;
 /** How often a waiter reads the state of a job no worker of this process runs. */
 const WAIT_POLL_MS = 100;
 /** How often a job watched from an instance that does not run it is read from the store. */
 const WATCH_POLL_MS = 500;
-/**
- * Files read ahead of the one being committed: one more than the pool's threads keeps each thread
- * busy while a file is loaded or committed; the byte cap keeps big files from piling up in memory.
- */
-const READ_AHEAD_BYTES = 64 * 1024 * 1024;
-
 export interface IncomingFile {
   name: string;
   bytes: Uint8Array;
@@ -55,21 +35,6 @@ export interface ReindexSettings {
   embeddingModel: string;
   chunkTokens?: number;
   overlapTokens?: number;
-}
-
-class Stopped extends Error {}
-
-/** What jobs need of the data indexes (DataIndexes gives it; declared here so jobs do not import it). */
-export interface IndexAccess {
-  readonly store: Store;
-  get(name: string): Promise<DataIndexRow>;
-  settings(embeddingModel: string, chunkTokens: number, overlapTokens: number): Promise<Pick<DataIndexRow, 'embeddingModel' | 'dims' | 'chunkTokens' | 'overlapTokens'>>;
-  files(name: string): KeptFiles;
-  lock(name: string): Promise<() => void>;
-  embedder(model: string): Promise<LoadedModel>;
-  vectors(index: DataIndexRow): Promise<VectorIndex>;
-  saveVectors(name: string): Promise<void>;
-  forgetVectors(name: string): void;
 }
 
 /** Longest one ingestion job may run (a big folder on a slow embedder takes hours). */
@@ -95,6 +60,12 @@ export class IngestJobs {
   /** Running jobs' signals: a cancel or a shutdown drops their queued work at once. */
   readonly #aborts = new Map<string, AbortController>();
   #stopping = false;
+  /** What a running job asks to know whether to stop. */
+  readonly #stops: JobStops = {
+    reason: (id) => (this.#cancelled.has(id) ? 'cancelled' : this.#stopping || this.#handedBack.has(id) ? 'leave' : undefined),
+    cancelled: (id) => void this.#cancelled.add(id),
+    reading: (id, ctl) => void (ctl ? this.#aborts.set(id, ctl) : this.#aborts.delete(id)),
+  };
 
   readonly #ownQueue: WorkQueue | undefined;
   private readonly queue: WorkQueue;
@@ -338,7 +309,7 @@ export class IngestJobs {
     const progress = new JobProgress(job, await this.#store.data.jobFiles(job.id));
     this.#live.set(job.id, progress);
     const prev = this.#tails.get(job.index) ?? Promise.resolve();
-    const run = prev.then(() => inBackground(() => this.#run(progress))).finally(() => {
+    const run = prev.then(() => inBackground(() => runJob(this.indexes, progress, this.#stops))).finally(() => {
       this.#live.delete(job.id);
       this.#runs.delete(job.id);
       this.#cancelled.delete(job.id);
@@ -347,142 +318,5 @@ export class IngestJobs {
     this.#runs.set(job.id, run);
     this.#tails.set(job.index, run);
     return progress;
-  }
-
-  #checkStop(id: string): void {
-    if (this.#stopping || this.#cancelled.has(id) || this.#handedBack.has(id)) throw new Stopped();
-  }
-
-  /** Waits for the index's write lock; undefined when the job was stopped, ended elsewhere or its index deleted. */
-  async #acquire(progress: JobProgress): Promise<(() => void) | undefined> {
-    const { id, index } = progress.job;
-    for (let waited = false; ; waited = true) {
-      if (this.#stopping || this.#handedBack.has(id)) return undefined;
-      const row = await this.#store.data.getJob(id);
-      if (!row || (row.status !== 'queued' && row.status !== 'running')) return undefined;
-      if (this.#cancelled.has(id)) return () => {};
-      try {
-        return await this.indexes.lock(index);
-      } catch (err) {
-        if (!(err instanceof WeirError) || err.code !== 'index_busy') throw err;
-        if (!waited) progress.waiting(err.message);
-        await new Promise((r) => setTimeout(r, LOCK_RETRY_MS));
-      }
-    }
-  }
-
-  async #run(progress: JobProgress): Promise<void> {
-    const { id, index: name } = progress.job;
-    const release = await this.#acquire(progress).catch(() => undefined);
-    if (!release) {
-      const row = await this.#store.data.getJob(id);
-      if (row) progress.finished(row);
-      return;
-    }
-    let status: DataJobRow['status'] = 'succeeded';
-    let error: string | null = null;
-    try {
-      this.#checkStop(id);
-      const firstStart = progress.job.startedAt === null;
-      const now = Date.now();
-      await this.#store.data.updateJob(id, { status: 'running', startedAt: progress.job.startedAt ?? now, heartbeatAt: now });
-      progress.started((await this.#store.data.getJob(id))!);
-      const index = await this.#prepareIndex(progress.job, firstStart);
-      await this.#files(progress, index);
-    } catch (err) {
-      if (err instanceof Stopped) status = this.#cancelled.has(id) ? 'cancelled' : 'running';
-      else {
-        status = 'failed';
-        error = err instanceof Error ? err.message : String(err);
-      }
-    } finally {
-      try {
-        if (await this.#store.data.getIndex(name)) {
-          await this.indexes.saveVectors(name);
-          // A shutdown leaves the job as it is: the next start resumes it.
-          if (status !== 'running') await this.#store.data.updateJob(id, { status, error, finishedAt: Date.now() });
-          await this.indexes.files(name).prune(await this.#store.data.referencedHashes(name));
-        }
-      } finally {
-        release();
-      }
-      const row = await this.#store.data.getJob(id);
-      if (row) progress.finished(row);
-    }
-  }
-
-  /** A re-index job applies its settings when it first starts (and not again when resumed). */
-  async #prepareIndex(job: DataJobRow, firstStart: boolean): Promise<DataIndexRow> {
-    const index = await this.indexes.get(job.index);
-    const s = job.options.reindex;
-    if (job.kind === 'reindex' && s) {
-      const same = index.embeddingModel === s.embeddingModel && index.dims === s.dims && index.chunkTokens === s.chunkTokens && index.overlapTokens === s.overlapTokens;
-      if (!same || firstStart) {
-        await this.#store.data.resetIndex(index.name, s);
-        this.indexes.forgetVectors(index.name);
-      }
-      return this.indexes.get(job.index);
-    }
-    return index;
-  }
-
-  /** Reads files ahead, commits them in order; returns when all are done, throws Stopped on a stop. */
-  async #files(progress: JobProgress, index: DataIndexRow): Promise<void> {
-    const { id, index: name } = progress.job;
-    const ctl = new AbortController();
-    this.#aborts.set(id, ctl);
-    const reader = new FileReader({
-      store: this.#store,
-      files: this.indexes.files(name),
-      index,
-      model: await this.indexes.embedder(index.embeddingModel),
-      vectors: await this.indexes.vectors(index),
-      job: progress.job,
-      progress,
-      signal: ctl.signal,
-    });
-    const todo = progress.files.filter((f) => f.status === 'pending');
-    const reads: Promise<ReadFile>[] = [];
-    const ahead = computePool().threads + 1;
-    let bytesAhead = 0;
-    const readAhead = (head: number) => {
-      for (let n = reads.length; n < todo.length && (n === head || (n - head < ahead && bytesAhead + todo[n].bytes <= READ_AHEAD_BYTES)); n++) {
-        bytesAhead += todo[n].bytes;
-        reads.push(reader.read(todo[n]));
-        reads[n].catch(() => {}); // observed when its turn comes, or dropped on a stop
-      }
-    };
-    let savedAt = Date.now();
-    try {
-      for (const [i, file] of todo.entries()) {
-        this.#checkStop(id);
-        readAhead(i);
-        progress.reading(file.name);
-        const outcome = await reads[i].then((read) => reader.commit(file, read)).catch((err: unknown): FileOutcome => {
-          this.#checkStop(id); // a stop fails the files in flight: they stay pending
-          const e = err instanceof WeirError ? err : new WeirError('ingest_failed', err instanceof Error ? err.message : String(err));
-          return { status: 'failed', chunks: null, errorCode: e.code, errorMessage: e.message };
-        });
-        bytesAhead -= file.bytes;
-        await this.#store.data.finishJobFile(id, file.seq, outcome);
-        Object.assign(file, outcome);
-        await this.#store.data.updateJob(id, { heartbeatAt: Date.now() });
-        progress.fileDone(file);
-        // Cancelled through another instance: it could only mark the job in the store.
-        if ((await this.#store.data.getJob(id))?.status === 'cancelled') {
-          this.#cancelled.add(id);
-          ctl.abort(new WeirError('cancelled', 'the job was cancelled', { status: 499 }));
-        }
-        if (Date.now() - savedAt > SAVE_EVERY_MS) {
-          await this.indexes.saveVectors(name);
-          savedAt = Date.now();
-        }
-      }
-    } finally {
-      // Nothing of this job may run on after it ends (its index may be deleted next).
-      ctl.abort(new WeirError('cancelled', 'the job ended', { status: 499 }));
-      this.#aborts.delete(id);
-      await Promise.allSettled(reads);
-    }
   }
 }
