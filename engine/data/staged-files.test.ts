@@ -13,7 +13,7 @@ describe('staged files', () => {
     const staged = new StagedFiles(path.join(root, 'a'));
     const h = await staged.put(bytes('one'));
     expect(h).toBe(sha256(bytes('one')));
-    expect(staged.putSync(bytes('one'))).toBe(h);
+    expect(await staged.put(bytes('one'))).toBe(h);
     expect(readdirSync(staged.dir)).toEqual([h]);
     expect(new TextDecoder().decode(await staged.read(h, 'one.txt'))).toBe('one');
   });

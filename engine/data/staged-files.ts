@@ -36,11 +36,6 @@ export class StagedFiles implements KeptFiles {
   constructor(readonly dir: string) {}
 
   async put(bytes: Uint8Array): Promise<string> {
-    return this.putSync(bytes);
-  }
-
-  /** put(), for a caller staging many files one at a time without awaiting each. */
-  putSync(bytes: Uint8Array): string {
     const hash = sha256(bytes);
     const file = path.join(this.dir, hash);
     if (!existsSync(file)) {

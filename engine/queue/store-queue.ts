@@ -117,11 +117,6 @@ export class StoreQueue implements WorkQueue {
     }
   }
 
-  /** Running jobs of this instance (ids), by queue. */
-  running(queue: string): string[] {
-    return [...(this.#worked.get(queue)?.running.keys() ?? [])];
-  }
-
   async #fill(w: Worked): Promise<void> {
     if (w.claiming) return;
     w.claiming = true;
