@@ -36,6 +36,9 @@ const critical = [
   'engine/api/body.ts',
   // which version serves a call (the traffic split)
   'engine/app/traffic.ts',
+  // gateway policies: a key's own limit and the headers that tell the caller
+  'engine/app/key-limits.ts',
+  'engine/api/rate-headers.ts',
   // hybrid search fusion, and chunking (an overlap off by one survived every test in issue 13)
   'engine/data/vector-ranking.ts',
   'engine/data/chunking.ts',
