@@ -3,7 +3,7 @@
  * key or an OpenAI project key — over the real store and the real default models (weir-extractive
  * for chat, use-lite for embeddings), through the published endpoints and the OpenAI routes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN, deployed, makeApi, type Api } from '../helpers/api.ts';
 
 let api: Api;
@@ -77,8 +77,25 @@ describe('shared keys', () => {
       expect(r.status, JSON.stringify(deployments)).toBe(400);
       expect(r.json.error).toMatchObject({ code: 'invalid_request' });
     }
+    const badName = await api.call('POST', '/api/keys', { deployments: ['Not A Name'] });
+    expect(badName.json.error.message).toContain('lower-case letters, digits and -');
     const past = await api.call('POST', '/api/keys', { deployments: '*', expires_at: '2020-01-01T00:00:00Z' });
     expect(past.json.error).toMatchObject({ code: 'invalid_request', param: 'expires_at' });
+    // A date-time with its offset, as ISO 8601 allows.
+    const withOffset = await shared({ deployments: '*', expires_at: '2030-06-30T12:00:00+02:00' });
+    expect(withOffset.expires_at).toBe('2030-06-30T10:00:00.000Z');
+    // The edges, on a held clock: now is not the future; exactly ten years is still allowed.
+    const now = Date.UTC(2027, 0, 1);
+    vi.useFakeTimers({ toFake: ['Date'], now });
+    try {
+      const at = (ms: number) => api.call('POST', '/api/keys', { deployments: '*', expires_at: new Date(ms).toISOString() });
+      expect((await at(now)).json.error).toMatchObject({ param: 'expires_at' });
+      expect((await at(now + 1)).status).toBe(201);
+      expect((await at(now + 10 * 365 * 86_400_000)).status).toBe(201);
+      expect((await at(now + 10 * 365 * 86_400_000 + 1)).json.error).toMatchObject({ param: 'expires_at' });
+    } finally {
+      vi.useRealTimers();
+    }
     expect((await api.call('GET', '/api/keys', undefined, as(ADMIN))).status).toBe(200);
   });
 });
