@@ -97,6 +97,25 @@ describe('deployments and published endpoints', () => {
     const schema = doc.json.paths['/deployments/echo-prod/score'].post.requestBody.content['application/json'].schema;
     expect(schema).toMatchObject({ required: ['text'], properties: { text: { type: 'string' }, times: { type: 'integer', default: 1 } } });
   });
+
+  it("lists every error status the endpoint answers, each with the shape it sends", async () => {
+    const { key } = await deployed(api);
+    const doc = await api.call('GET', '/deployments/echo-prod/openapi.json', undefined, { authorization: `Bearer ${key}` });
+    const responses = doc.json.paths['/deployments/echo-prod/score'].post.responses;
+    const met = [
+      await api.call('POST', '/deployments/echo-prod/score', '{"text":', { authorization: `Bearer ${key}`, 'content-type': 'application/json' }),
+      await api.call('POST', '/deployments/echo-prod/score', { text: 'a' }, { authorization: 'Bearer wrong' }),
+      await api.call('POST', '/deployments/echo-prod/score', { text: 'a' }, { authorization: `Bearer ${key}`, 'weir-version': '9' }),
+      await api.call('GET', '/deployments/echo-prod/score', undefined, { authorization: `Bearer ${key}` }),
+    ];
+    expect(met.map((r) => r.status)).toEqual([400, 401, 400, 405]);
+    for (const r of met) {
+      expect(responses[String(r.status)], `status ${r.status}`).toBeDefined();
+      expect(responses[String(r.status)].description).not.toBe('error');
+    }
+    expect(Object.keys(responses).sort()).toEqual(['200', '400', '401', '404', '405', '413', '429', '502', '504']);
+    expect(Object.keys(responses['429'].headers)).toEqual(expect.arrayContaining(['retry-after', 'retry-after-ms', 'x-ratelimit-remaining-requests']));
+  });
 });
 
 describe('sub-flows behind an endpoint', () => {
