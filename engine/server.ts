@@ -1,3 +1,4 @@
+import { quotaSettingsFromEnv } from './app/gateway/quotas.ts';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -119,9 +120,11 @@ export async function startWorker(opts: Pick<ServerOptions, 'registry' | 'dataDi
   const dataDir = path.resolve(opts.dataDir ?? process.env.WEIR_HOME ?? '.weir');
   const databaseUrl = opts.databaseUrl ?? process.env.WEIR_DATABASE_URL;
   const workers = workersOf(opts.workers);
+  // Settings are checked before anything is opened.
+  const quotas = quotaSettingsFromEnv(process.env);
   const store = await openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY, ...(databaseUrl ? { databaseUrl } : {}) });
   const { bus, queue } = await openShared(store, (opts.redisUrl ?? process.env.WEIR_REDIS_URL) || undefined);
-  const ws = new Workspace(store, opts.registry, { bus, queue, workers: workerSlots(workers) });
+  const ws = new Workspace(store, opts.registry, { bus, queue, workers: workerSlots(workers), quotas });
   const shut = async () => {
     await ws.close();
     await ws.models.close();
@@ -146,10 +149,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const dataDir = path.resolve(opts.dataDir ?? process.env.WEIR_HOME ?? '.weir');
   const databaseUrl = opts.databaseUrl ?? process.env.WEIR_DATABASE_URL;
   const workers = workersOf(opts.workers);
+  // Settings are checked before anything is opened.
+  const quotas = quotaSettingsFromEnv(process.env);
   const store = await openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY, ...(databaseUrl ? { databaseUrl } : {}) });
   const redisUrl = opts.redisUrl ?? process.env.WEIR_REDIS_URL;
   const { bus, queue } = await openShared(store, redisUrl || undefined);
-  const ws = new Workspace(store, opts.registry, { bus, queue, workers: workerSlots(workers) });
+  const ws = new Workspace(store, opts.registry, { bus, queue, workers: workerSlots(workers), quotas });
   let started: { interruptedAtStart: number; resumedJobs: number; seeded: string[]; given: string | undefined; adminToken: string; host: string; server: ServerType };
   try {
     // On its own database an instance starting knows every unfinished draft run was its previous

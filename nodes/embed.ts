@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { WeirError } from '../engine/errors.ts';
-import { pricedUsage } from '../engine/models/pricing.ts';
 import { defineNode } from '../engine/node-definition.ts';
 import { connectionProblems } from './lib/connection-check.ts';
 import { checkModelFields, modelFields, modelRef } from './lib/model-ref.ts';
@@ -30,13 +29,16 @@ export const embedNode = defineNode({
     if (!model.embed) throw new WeirError('unsupported_task', `model "${model.entry.id}" does not make embeddings`, { path: ['config'] });
     const vectors: number[][] = [];
     let tokens = 0;
+    let cost: number | undefined;
     for (let i = 0; i < texts.length; i += c.batch_size) {
       ctx.throwIfAborted();
       const r = await model.embed(texts.slice(i, i + c.batch_size), { signal: ctx.signal });
       vectors.push(...r.vectors);
       tokens += r.usage.prompt_tokens;
+      // Priced by the host (the gateway), never here.
+      if (r.cost !== undefined) cost = (cost ?? 0) + r.cost;
     }
-    ctx.reportUsage(pricedUsage(model.entry.price, { prompt_tokens: tokens, total_tokens: tokens }));
+    ctx.reportUsage({ prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens, ...(cost !== undefined ? { cost } : {}) });
     return Array.isArray(inputs.text) ? vectors : vectors[0];
   },
 });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { WeirError } from '../engine/errors.ts';
-import { pricedUsage } from '../engine/models/pricing.ts';
 import type { GenerationEvent, LoadedModel } from '../engine/models/types.ts';
 import { defineNode, type NodeContext } from '../engine/node-definition.ts';
 import { parseChatMessages } from './lib/chat-messages.ts';
@@ -43,7 +42,8 @@ async function* stream(ctx: NodeContext, c: LlmConfig, prompt: string | Promise<
   const model = await ctx.model(modelRef(c));
   for await (const e of generate(model, c, text, ctx.signal)) {
     if (e.type === 'text') yield e.text;
-    else ctx.reportUsage(pricedUsage(model.entry.price, e.usage));
+    // Priced by the host (the gateway), never here.
+    else ctx.reportUsage(e.cost === undefined ? e.usage : { ...e.usage, cost: e.cost });
   }
 }
 

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { deploymentKey, presented, requireAdmin } from './auth.ts';
+import { presented, requireAdmin } from './auth.ts';
 import { errorResponse } from './errors.ts';
 
 /** Cases around the mutants Stryker left alive in auth.ts (see test/mutation/guards.md). */
@@ -10,10 +10,6 @@ describe('credentials', () => {
   app.get('/presented', (c) => c.json({ key: presented(c) ?? null }));
   app.use('/admin', requireAdmin('the-admin-token'));
   app.get('/admin', (c) => c.json({ ok: true }));
-  const keys = {
-    verifyKey: async (secret: string) => (secret === 'weir_live' ? { opens: ['prod'], keyId: 'key-7', expiresAt: null, rpm: null } : undefined),
-  };
-  app.get('/deployments/:name', async (c) => c.json(await deploymentKey(c, keys, c.req.param('name'))));
 
   it('takes the key after "Bearer" however many spaces come between', async () => {
     for (const auth of ['Bearer the-admin-token', 'Bearer    the-admin-token', 'BEARER \tthe-admin-token']) {
@@ -33,12 +29,5 @@ describe('credentials', () => {
     const headers = { authorization: 'Basic dXNlcjpwYXNz', 'api-key': 'the-admin-token' };
     expect(await (await app.request('/presented', { headers })).json()).toEqual({ key: 'the-admin-token' });
     expect((await app.request('/admin', { headers })).status).toBe(200);
-  });
-
-  it('a deployment key answers with the key that was used (its id for metering, its limits), only for what it opens', async () => {
-    const res = await app.request('/deployments/prod', { headers: { authorization: 'Bearer weir_live' } });
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ keyId: 'key-7', opens: ['prod'], expiresAt: null, rpm: null });
-    expect((await app.request('/deployments/other', { headers: { authorization: 'Bearer weir_live' } })).status).toBe(401);
   });
 });

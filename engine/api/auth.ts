@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
-import { WeirError } from '../errors.ts';
-import { keyOpens } from '../app/deployments.ts';
-import type { VerifiedKey } from '../store/types.ts';
+import { unauthorized, type Caller } from '../app/gateway/gateway.ts';
+import type { Workspace } from '../app/workspace.ts';
+
+export { unauthorized };
 
 /** The credential a request presents: `Authorization: Bearer …` or `api-key: …`. */
 export function presented(c: Context): string | undefined {
@@ -12,10 +13,6 @@ export function presented(c: Context): string | undefined {
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
-
-export function unauthorized(): WeirError {
-  return new WeirError('unauthorized', 'missing or invalid key (send Authorization: Bearer <key> or api-key: <key>)', { status: 401 });
-}
 
 export function isAdmin(c: Context, adminToken: string): boolean {
   const key = presented(c);
@@ -30,14 +27,14 @@ export function requireAdmin(adminToken: string): MiddlewareHandler {
   };
 }
 
-/**
- * A key that opens `deployment` (its own key, or a shared key naming it or all). Unknown
- * deployment, a key that does not open it and a revoked or expired key all answer the same 401, so
- * a key-holder cannot probe which flow deployments exist.
- */
-export async function deploymentKey(c: Context, keys: { verifyKey(secret: string): Promise<VerifiedKey | undefined> }, deployment: string): Promise<VerifiedKey> {
-  const key = presented(c);
-  const found = key ? await keys.verifyKey(key) : undefined;
-  if (!found || !keyOpens(found, deployment)) throw unauthorized();
-  return found;
+/** The caller of a deployment route, through the gateway: the admin token, or a valid key (401 otherwise). */
+export function caller(c: Context, ws: Workspace, adminToken: string | null): Promise<Caller> {
+  return ws.gateway.authenticate(adminToken !== null && isAdmin(c, adminToken), presented(c));
+}
+
+/** A key (not the admin token) that opens flow deployment `name`: 401 otherwise, whatever the reason. */
+export async function flowKey(c: Context, ws: Workspace, name: string): Promise<Caller> {
+  const who = await caller(c, ws, null);
+  await ws.gateway.flow(who, name);
+  return who;
 }

@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorCode } from '../error-codes.ts';
 import { FlowValidationError, InputError, WeirError } from '../errors.ts';
-import { RateLimitError } from '../app/key-limits.ts';
+import { RateLimitError } from '../app/gateway/windows.ts';
 import { retryHeaders } from './rate-headers.ts';
 
 const TYPES: Record<number, string> = {
@@ -32,7 +32,7 @@ export function errorResponse(err: unknown, c: Context): Response {
     body.error.problems = err.problems;
     return c.json(body, 422);
   }
-  if (err instanceof RateLimitError) for (const [k, v] of Object.entries(retryHeaders(err.window))) c.header(k, v);
+  if (err instanceof RateLimitError) for (const [k, v] of Object.entries(retryHeaders(err.window, err.windows))) c.header(k, v);
   if (err instanceof WeirError) {
     const status = (err.status >= 400 && err.status < 600 ? err.status : 400) as ContentfulStatusCode;
     const param = err instanceof InputError || err.path ? err.path?.join('.') ?? null : null;

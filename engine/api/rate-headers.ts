@@ -1,15 +1,26 @@
-import type { LimitWindow } from '../app/key-limits.ts';
+import type { LimitWindow } from '../app/gateway/windows.ts';
 
-/** OpenAI's x-ratelimit headers for requests, sent on answers and refusals alike. */
-export function limitHeaders(w: LimitWindow): Record<string, string> {
-  return {
-    'x-ratelimit-limit-requests': String(w.limit),
-    'x-ratelimit-remaining-requests': String(w.remaining),
-    'x-ratelimit-reset-requests': `${Math.ceil(w.resetMs / 1000)}s`,
-  };
+/** The tightest window of each kind: what the caller can still do. */
+function tightest(windows: LimitWindow[], kind: LimitWindow['kind']): LimitWindow | undefined {
+  let best: LimitWindow | undefined;
+  for (const w of windows) if (w.kind === kind && (!best || w.remaining < best.remaining)) best = w;
+  return best;
+}
+
+/** OpenAI's x-ratelimit headers for requests and tokens, sent on answers and refusals alike. */
+export function limitHeaders(windows: LimitWindow[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kind of ['requests', 'tokens'] as const) {
+    const w = tightest(windows, kind);
+    if (!w) continue;
+    out[`x-ratelimit-limit-${kind}`] = String(w.limit);
+    out[`x-ratelimit-remaining-${kind}`] = String(w.remaining);
+    out[`x-ratelimit-reset-${kind}`] = `${Math.ceil(w.resetMs / 1000)}s`;
+  }
+  return out;
 }
 
 /** On a 429: when to try again, in seconds (retry-after) and milliseconds (retry-after-ms, as Azure sends). */
-export function retryHeaders(w: LimitWindow): Record<string, string> {
-  return { 'retry-after': String(Math.max(1, Math.ceil(w.resetMs / 1000))), 'retry-after-ms': String(Math.max(1, Math.ceil(w.resetMs))), ...limitHeaders(w) };
+export function retryHeaders(refused: LimitWindow, windows: LimitWindow[]): Record<string, string> {
+  return { 'retry-after': String(Math.max(1, Math.ceil(refused.resetMs / 1000))), 'retry-after-ms': String(Math.max(1, Math.ceil(refused.resetMs))), ...limitHeaders(windows) };
 }

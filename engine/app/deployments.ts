@@ -2,6 +2,7 @@ import { WeirError } from '../errors.ts';
 import type { DeploymentRow, KeyRow, ModelDeploymentOptions, SharedKeyRow, Store, TrafficSplit, VerifiedKey } from '../store/types.ts';
 import type { Changes } from './changes.ts';
 import type { ModelDeployments } from './model-deployments.ts';
+import type { Quotas } from './gateway/quotas.ts';
 
 /**
  * How long a cached deployment or verified key is trusted without hearing of a change. Changes made
@@ -26,6 +27,16 @@ export interface NewFlowDeployment {
   flow: string;
   traffic?: TrafficSplit[];
   traceSampleRate: number;
+  /** Calls a minute across every caller and instance. */
+  rpm?: number;
+}
+
+/** What a PATCH may change; `rpm: null` lifts a flow deployment's limit. */
+export interface DeploymentPatch {
+  traffic?: TrafficSplit[];
+  traceSampleRate?: number;
+  tpm?: number;
+  rpm?: number | null;
 }
 
 export interface NewModelDeployment {
@@ -49,6 +60,7 @@ export class Deployments {
     private readonly store: Store,
     private readonly models: ModelDeployments,
     private readonly changes: Changes,
+    private readonly quotas: Quotas,
   ) {
     changes.on((c) => {
       if (c.kind === 'deployment' || c.kind === 'all') this.#forget(c.kind === 'all' ? undefined : c.name);
@@ -84,7 +96,7 @@ export class Deployments {
     if (!versions.length && !d.traffic) throw new WeirError('not_published', `flow "${d.flow}" has no published version yet (POST /api/flows/${d.flow}/publish)`, { status: 422, path: ['flow'] });
     const traffic = d.traffic ?? [{ version: versions[versions.length - 1].number, weight: 100 }];
     await this.#checkTraffic(d.flow, traffic);
-    const row = await this.store.deployments.create({ name: d.name, kind: 'flow', flow: d.flow, traffic, traceSampleRate: d.traceSampleRate });
+    const row = await this.store.deployments.create({ name: d.name, kind: 'flow', flow: d.flow, traffic, traceSampleRate: d.traceSampleRate, options: d.rpm === undefined ? null : { rpm: d.rpm } });
     await this.changes.announce({ kind: 'deployment', name: row.name });
     return row;
   }
@@ -93,18 +105,32 @@ export class Deployments {
   async createModel(d: NewModelDeployment): Promise<DeploymentRow> {
     await this.models.check(d.model, d.options);
     if (await this.store.deployments.get(d.name)) throw exists(d.name);
-    const row = await this.store.deployments.create({ name: d.name, kind: 'model', flow: null, model: d.model, options: d.options, traffic: [], traceSampleRate: d.traceSampleRate });
+    // A remote model's allocation comes out of its pool (refused when the pool has not enough left).
+    const tpm = await this.quotas.allocate(d.model, d.options.tpm);
+    const options = { ...d.options, ...(tpm !== undefined ? { tpm } : {}) };
+    const row = await this.store.deployments.create({ name: d.name, kind: 'model', flow: null, model: d.model, options, traffic: [], traceSampleRate: d.traceSampleRate });
     await this.changes.announce({ kind: 'deployment', name: row.name });
     this.models.deploy(row);
     return row;
   }
 
-  /** Traffic changes take effect on the next call on every instance: blue/green, canary, rollback. */
-  async update(name: string, patch: { traffic?: TrafficSplit[]; traceSampleRate?: number }): Promise<DeploymentRow> {
+  /** Changes take effect on the next call on every instance: blue/green, canary, rollback, a new allocation or rate. */
+  async update(name: string, patch: DeploymentPatch): Promise<DeploymentRow> {
     const d = await this.get(name);
-    if (patch.traffic && d.kind !== 'flow') throw new WeirError('invalid_request', 'traffic applies to flow deployments only', { status: 400, path: ['traffic'] });
+    const only = (field: 'traffic' | 'rpm' | 'tpm', kind: DeploymentRow['kind']) => {
+      if (patch[field] !== undefined && d.kind !== kind) throw new WeirError('invalid_request', `${field} applies to ${kind} deployments only`, { status: 400, path: [field] });
+    };
+    only('traffic', 'flow');
+    only('rpm', 'flow');
+    only('tpm', 'model');
     if (patch.traffic) await this.#checkTraffic(d.flow!, patch.traffic);
-    const updated = await this.store.deployments.update(name, patch);
+    let options = d.options;
+    if (patch.tpm !== undefined) options = { ...options, tpm: await this.quotas.allocate(d.model!, patch.tpm, name) };
+    if (patch.rpm !== undefined) {
+      const { rpm: _old, ...rest } = options ?? {};
+      options = patch.rpm === null ? (Object.keys(rest).length ? rest : null) : { ...rest, rpm: patch.rpm };
+    }
+    const updated = await this.store.deployments.update(name, { traffic: patch.traffic, traceSampleRate: patch.traceSampleRate, ...(options !== d.options ? { options } : {}) });
     if (!updated) throw notFound(name);
     // Announced after the write: a call in between would cache the old row again.
     await this.changes.announce({ kind: 'deployment', name });
@@ -122,7 +148,7 @@ export class Deployments {
   }
 
   /** `expiresAt`: the key is refused from then on (rotation: create the new key, move callers, revoke the old). */
-  async createKey(deployment: string, keyName: string, opts: { expiresAt?: number | null; rpm?: number | null } = {}): Promise<{ row: KeyRow; secret: string }> {
+  async createKey(deployment: string, keyName: string, opts: { expiresAt?: number | null; rpm?: number | null; tpm?: number | null } = {}): Promise<{ row: KeyRow; secret: string }> {
     await this.get(deployment);
     return this.store.keys.create(deployment, keyName, opts);
   }
@@ -133,7 +159,7 @@ export class Deployments {
   }
 
   /** A key that opens the named deployments, or all ('*'), as an Azure resource key or an OpenAI project key does. */
-  createSharedKey(keyName: string, deployments: string[] | '*', opts: { expiresAt?: number | null; rpm?: number | null } = {}): Promise<{ row: SharedKeyRow; secret: string }> {
+  createSharedKey(keyName: string, deployments: string[] | '*', opts: { expiresAt?: number | null; rpm?: number | null; tpm?: number | null } = {}): Promise<{ row: SharedKeyRow; secret: string }> {
     return this.store.keys.createShared(keyName, { deployments, ...opts });
   }
 

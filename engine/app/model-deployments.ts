@@ -48,6 +48,11 @@ interface Tracked {
 }
 
 const borrower = (key: string) => `\u0000${key}`;
+/** The options that change how a model is loaded; an allocation (tpm) or a rate does not. */
+function serving(options: ModelDeploymentOptions | null): ModelDeploymentOptions {
+  const { tpm: _tpm, rpm: _rpm, ...o } = options ?? {};
+  return o;
+}
 
 export class ModelDeployments {
   readonly #shared = new Map<string, Shared>();
@@ -174,7 +179,7 @@ export class ModelDeployments {
     if (!t) return;
     const row = await this.store.deployments.get(name);
     if (this.#deployments.get(name) !== t) return;
-    if (row?.kind === 'model' && row.model === t.row.model && JSON.stringify(row.options ?? {}) === JSON.stringify(t.row.options ?? {})) return;
+    if (row?.kind === 'model' && row.model === t.row.model && JSON.stringify(serving(row.options)) === JSON.stringify(serving(t.row.options))) return;
     this.undeploy(name);
   }
 

@@ -5,6 +5,7 @@ import type { RunEvent, RunListener } from '../run/events.ts';
 import { startRun, type RunHandle, type RunResult } from '../run/executor.ts';
 import type { RunHost } from '../run/node-context.ts';
 import type { NodeTraceRow, RunFilter, RunRow, Store } from '../store/types.ts';
+import type { Usage } from '../node-definition.ts';
 import { MemoryBus } from '../bus/memory-bus.ts';
 import type { Bus } from '../bus/types.ts';
 import { CANCEL_CHANNEL, followRemote, isActive, RunEventLog, type EventLogOptions } from './run-events.ts';
@@ -53,6 +54,8 @@ export interface RunServiceOptions {
   events?: EventLogOptions;
   /** Following a run another instance runs: how often its stored status is read (ms). */
   followPollMs?: number;
+  /** A deployment's run ended: its tokens go to the calling key's limits (the gateway). */
+  charge?: (keyId: string | null, usage: Usage) => Promise<void>;
 }
 
 /**
@@ -137,7 +140,10 @@ export class RunService {
           this.#live.delete(runId);
         }
       } else this.store.runs.enqueue(record);
-      if (o.deployment) this.usage.add(o.deployment, o.keyId ?? null, r.usage);
+      if (o.deployment) {
+        this.usage.add(o.deployment, o.keyId ?? null, r.usage);
+        this.opts.charge?.(o.keyId ?? null, r.usage).catch((err: unknown) => console.error(`run ${runId}'s tokens could not be charged to its key:`, (err as Error).message));
+      }
       return r;
     });
     // Async runs have no caller waiting on `done`: a failed write is logged, not an unhandled rejection.

@@ -11,7 +11,9 @@ import { MemoryBus } from '../bus/memory-bus.ts';
 import type { Bus } from '../bus/types.ts';
 import { Changes } from './changes.ts';
 import { Connections } from './connections.ts';
-import { KeyLimits } from './key-limits.ts';
+import { Gateway } from './gateway/gateway.ts';
+import { governedModel } from './gateway/governed-model.ts';
+import { DEFAULT_QUOTAS, Quotas, type QuotaSettings } from './gateway/quotas.ts';
 import { CACHE_MAX_AGE_MS, Deployments } from './deployments.ts';
 import { ModelCatalog } from '../models/catalog.ts';
 import { flowHash } from './flow-source.ts';
@@ -63,8 +65,8 @@ export class Workspace {
   /** Drafts and versions as the API reads and saves them. */
   readonly flows: Flows;
   readonly connections: Connections;
-  /** Keys' own limits, counted on the bus (so across instances). */
-  readonly keyLimits: KeyLimits;
+  /** The one path every deployment call takes: keys, limits and quotas, metering. */
+  readonly gateway: Gateway;
   /** Background work (async runs, ingestion) any instance's workers take. */
   readonly queue: WorkQueue;
   readonly runJobs: RunJobs;
@@ -76,15 +78,16 @@ export class Workspace {
    * `bus` and `queue` are shared with the other instances (Redis); without them, this process is
    * alone and its queue lives in the store. The workspace closes the queue.
    */
-  constructor(readonly store: Store, readonly registry: NodeRegistry, opts: { bus?: Bus; queue?: WorkQueue; workers?: Workers; runTimeoutMs?: number } = {}) {
+  constructor(readonly store: Store, readonly registry: NodeRegistry, opts: { bus?: Bus; queue?: WorkQueue; workers?: Workers; runTimeoutMs?: number; quotas?: QuotaSettings } = {}) {
     const bus = opts.bus ?? new MemoryBus();
     this.queue = opts.queue ?? new StoreQueue(store);
-    this.runs = new RunService(store, { bus });
+    this.runs = new RunService(store, { bus, charge: (keyId, usage) => this.gateway.chargeRun(keyId, usage) });
     this.catalog = new ModelCatalog(() => store.models.list());
     this.models = new ModelDeployments(store, this.catalog);
     this.changes = new Changes(bus);
-    this.keyLimits = new KeyLimits(bus);
-    this.deployments = new Deployments(store, this.models, this.changes);
+    const quotas = new Quotas(store, this.catalog, opts.quotas ?? DEFAULT_QUOTAS);
+    this.deployments = new Deployments(store, this.models, this.changes, quotas);
+    this.gateway = new Gateway(bus, this.deployments, quotas, this.runs.usage);
     this.changes.on((c) => {
       if (c.kind === 'flow') this.#forgetFlow(c.name);
       if (c.kind === 'all') this.#latest.clear();
@@ -99,7 +102,7 @@ export class Workspace {
           if (!c) throw new WeirError('connection_not_found', `connection "${name}" not found`, { status: 404 });
           return c;
         },
-        model: (ref) => ('deployment' in ref ? this.models.get(ref.deployment) : this.models.connectionModel(ref.connection, ref.model)),
+        model: async (ref) => ('deployment' in ref ? this.gateway.flowModel(ref.deployment, await this.models.get(ref.deployment)) : governedModel(await this.models.connectionModel(ref.connection, ref.model), undefined)),
         searchIndex: (index, query, opts) => this.data.search(index, query, opts),
       },
       async (name) => {

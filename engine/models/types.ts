@@ -70,7 +70,7 @@ export interface TokenUsage {
 /** A generation streams as text pieces, then exactly one `done` with the reason and exact usage. */
 export type GenerationEvent =
   | { type: 'text'; text: string }
-  | { type: 'done'; finishReason: FinishReason; usage: TokenUsage; citations?: Citation[] };
+  | { type: 'done'; finishReason: FinishReason; usage: TokenUsage; citations?: Citation[]; /** USD, when the gateway priced the call (model calls inside flows). */ cost?: number };
 
 /** Extractive answers cite the context passages they picked sentences from. */
 export interface Citation {
@@ -89,6 +89,8 @@ export interface Generation {
 export interface EmbedResult {
   vectors: number[][];
   usage: { prompt_tokens: number; total_tokens: number };
+  /** USD, when the gateway priced the call (model calls inside flows). */
+  cost?: number;
 }
 
 /** A model ready to serve. Methods a task does not support are absent. */

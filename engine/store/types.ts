@@ -44,6 +44,16 @@ export interface ModelDeploymentOptions {
   connection?: string;
   /** Remote models: the model or Azure deployment name on the remote side, if not the catalog's. */
   remoteModel?: string;
+  /** Remote models: tokens a minute allocated from the model's pool (requests a minute: 6 per 1 000). */
+  tpm?: number;
+  /** Flow deployments: calls a minute across every caller and instance (no limit when absent). */
+  rpm?: number;
+}
+
+export interface QuotaPoolRow {
+  model: string;
+  tpm: number;
+  updatedAt: number;
 }
 
 export interface DeploymentRow {
@@ -73,6 +83,8 @@ export interface KeyRow {
   lastUsedAt: number | null;
   /** Calls a minute the key may make, across every instance; null: no limit of its own. */
   rpm: number | null;
+  /** Tokens a minute the key's calls may use, across every instance; null: no limit of its own. */
+  tpm: number | null;
 }
 
 /** A key that opens several deployments, or every one (`deployments: '*'`). */
@@ -87,6 +99,7 @@ export interface VerifiedKey {
   opens: string[] | '*';
   expiresAt: number | null;
   rpm: number | null;
+  tpm: number | null;
 }
 
 export type StoredRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
@@ -222,7 +235,7 @@ export interface Store {
     list(): Promise<DeploymentRow[]>;
     get(name: string): Promise<DeploymentRow | undefined>;
     create(row: Omit<DeploymentRow, 'createdAt' | 'updatedAt' | 'model' | 'options'> & Partial<Pick<DeploymentRow, 'model' | 'options'>>): Promise<DeploymentRow>;
-    update(name: string, patch: Partial<Pick<DeploymentRow, 'traffic' | 'traceSampleRate'>>): Promise<DeploymentRow | undefined>;
+    update(name: string, patch: Partial<Pick<DeploymentRow, 'traffic' | 'traceSampleRate' | 'options'>>): Promise<DeploymentRow | undefined>;
     delete(name: string): Promise<boolean>;
   };
   /** Models the user registered; the shipped catalog is not stored. */
@@ -233,9 +246,16 @@ export interface Store {
     put(entry: ModelEntry): Promise<void>;
     delete(id: string): Promise<boolean>;
   };
+  /** Tokens-per-minute pools per model (Azure's quota); a model without one has the configured default. */
+  quotas: {
+    list(): Promise<QuotaPoolRow[]>;
+    get(model: string): Promise<QuotaPoolRow | undefined>;
+    /** Sets (creates or replaces) the model's pool. */
+    put(model: string, tpm: number): Promise<QuotaPoolRow>;
+  };
   keys: {
     /** Creates a random 256-bit key; the secret is returned once and only its SHA-256 is stored. */
-    create(deployment: string, name: string, opts?: { expiresAt?: number | null; rpm?: number | null }): Promise<{ row: KeyRow; secret: string }>;
+    create(deployment: string, name: string, opts?: { expiresAt?: number | null; rpm?: number | null; tpm?: number | null }): Promise<{ row: KeyRow; secret: string }>;
     list(deployment: string): Promise<KeyRow[]>;
     revoke(deployment: string, id: string): Promise<boolean>;
     /** The deployment and key a secret belongs to, if it is valid: not revoked, not expired at `now`. Microseconds. */
@@ -243,7 +263,7 @@ export interface Store {
     /** Records that the key (a deployment or shared one) was used at `at` (an earlier time never replaces a later one). */
     markUsed(id: string, at: number): Promise<void>;
     /** A key that opens the named deployments, or all ('*'); deployments need not exist yet. */
-    createShared(name: string, opts: { deployments: string[] | '*'; expiresAt?: number | null; rpm?: number | null }): Promise<{ row: SharedKeyRow; secret: string }>;
+    createShared(name: string, opts: { deployments: string[] | '*'; expiresAt?: number | null; rpm?: number | null; tpm?: number | null }): Promise<{ row: SharedKeyRow; secret: string }>;
     listShared(): Promise<SharedKeyRow[]>;
     revokeShared(id: string): Promise<boolean>;
   };

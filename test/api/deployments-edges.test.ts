@@ -33,7 +33,7 @@ describe('deployments API edges', () => {
     const r = await api.call('POST', '/api/deployments', { name: 'echo-1', flow: 'echo' });
     expect(r.status).toBe(201);
     expect(r.json).toEqual({
-      name: 'echo-1', kind: 'flow', flow: 'echo', traffic: [{ version: 1, weight: 100 }], trace_sample_rate: 1,
+      name: 'echo-1', kind: 'flow', flow: 'echo', traffic: [{ version: 1, weight: 100 }], trace_sample_rate: 1, rpm: null,
       endpoint: '/deployments/echo-1/score', created_at: expect.stringMatching(ISO), updated_at: expect.stringMatching(ISO),
     });
     expect((await api.call('GET', '/api/deployments/echo-1')).json).toEqual(r.json);
@@ -134,7 +134,7 @@ describe('deployments API edges', () => {
     await api.call('POST', '/api/deployments', { name: 'e', flow: 'echo' });
     const k = await api.call('POST', '/api/deployments/e/keys', {});
     expect(k.status).toBe(201);
-    expect(k.json).toEqual({ id: expect.any(String), name: 'default', prefix: expect.any(String), created_at: expect.stringMatching(ISO), revoked_at: null, expires_at: null, last_used_at: null, rpm: null, active: true, key: expect.any(String), note: 'the key is shown once; store it now' });
+    expect(k.json).toEqual({ id: expect.any(String), name: 'default', prefix: expect.any(String), created_at: expect.stringMatching(ISO), revoked_at: null, expires_at: null, last_used_at: null, rpm: null, tpm: null, active: true, key: expect.any(String), note: 'the key is shown once; store it now' });
     expect(k.json.key.startsWith(k.json.prefix)).toBe(true);
     const named = await api.call('POST', '/api/deployments/e/keys', { name: 'ci' });
     expect(named.json.name).toBe('ci');
@@ -204,7 +204,7 @@ describe('deployments API edges', () => {
   it('a model deployment not tracked yet reads as loading, with no reason and no load time', () => {
     const row = { name: 'm', kind: 'model', flow: null, model: 'use-lite', options: { contextSize: 256 }, traffic: [], traceSampleRate: 1, createdAt: 0, updatedAt: 1000 } as unknown as Parameters<typeof deploymentJson>[0];
     expect(deploymentJson(row)).toEqual({
-      name: 'm', kind: 'model', flow: null, model: 'use-lite', context_size: 256, connection: null, remote_model: null,
+      name: 'm', kind: 'model', flow: null, model: 'use-lite', context_size: 256, connection: null, remote_model: null, tpm: null, rpm: null,
       state: 'loading', reason: null, loaded_at: null, endpoint: '/v1', azure_endpoint: '/openai/deployments/m',
       created_at: '1970-01-01T00:00:00.000Z', updated_at: '1970-01-01T00:00:01.000Z',
     });

@@ -31,7 +31,7 @@ describe('shared keys', () => {
     const k = await shared({ name: 'rag app', deployments: ['chat', 'embed', 'chat'] });
     expect(k).toEqual({
       id: expect.any(String), name: 'rag app', prefix: k.key.slice(0, 12), deployments: ['chat', 'embed'], created_at: expect.stringMatching(ISO),
-      revoked_at: null, expires_at: null, last_used_at: null, rpm: null, active: true, key: expect.stringMatching(/^weir_/), note: 'the key is shown once; store it now',
+      revoked_at: null, expires_at: null, last_used_at: null, rpm: null, tpm: null, active: true, key: expect.stringMatching(/^weir_/), note: 'the key is shown once; store it now',
     });
     expect((await api.call('POST', '/v1/chat/completions', { model: 'chat', messages }, as(k.key))).status).toBe(200);
     const e = await api.call('POST', '/v1/embeddings', { model: 'embed', input: 'hello' }, as(k.key));

@@ -4,10 +4,13 @@ import { WeirError } from '../../errors.ts';
 import type { ModelDeploymentState } from '../../app/model-deployments.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import type { DeploymentRow } from '../../store/types.ts';
+import { rpmOf } from '../../app/gateway/limits.ts';
 import { readJson } from '../body.ts';
 import { expiryOf, keyJson, KeyBody } from './key-json.ts';
 
 export const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const Tpm = z.number().int().min(1).max(1_000_000_000_000);
+const Rpm = z.number().int().min(1).max(1_000_000_000);
 const Traffic = z.array(z.object({ version: z.number().int().min(1), weight: z.number().min(0).max(100) }).strict()).min(1).max(16);
 const CreateBody = z
   .object({
@@ -19,10 +22,14 @@ const CreateBody = z
     context_size: z.number().int().min(64).max(1 << 20).optional(),
     connection: z.string().min(1).max(128).optional(),
     remote_model: z.string().min(1).max(256).optional(),
+    /** Remote models: tokens a minute allocated from the model's pool (default: the configured allocation, or what is left). */
+    tpm: Tpm.optional(),
+    /** Flow deployments: calls a minute across every caller. */
+    rpm: Rpm.optional(),
   })
   .strict();
-const MODEL_ONLY = ['context_size', 'connection', 'remote_model'] as const;
-const PatchBody = z.object({ traffic: Traffic.optional(), trace_sample_rate: z.number().min(0).max(1).optional() }).strict();
+const MODEL_ONLY = ['context_size', 'connection', 'remote_model', 'tpm'] as const;
+const PatchBody = z.object({ traffic: Traffic.optional(), trace_sample_rate: z.number().min(0).max(1).optional(), tpm: Tpm.optional(), rpm: Rpm.nullable().optional() }).strict();
 
 export function deploymentJson(d: DeploymentRow, state?: ModelDeploymentState) {
   const times = { created_at: new Date(d.createdAt).toISOString(), updated_at: new Date(d.updatedAt).toISOString() };
@@ -31,6 +38,8 @@ export function deploymentJson(d: DeploymentRow, state?: ModelDeploymentState) {
     return {
       name: d.name, kind: d.kind, flow: null, model: d.model,
       context_size: o.contextSize ?? null, connection: o.connection ?? null, remote_model: o.remoteModel ?? null,
+      // The allocation from the model's pool (remote models), and the requests a minute it gives.
+      tpm: o.tpm ?? null, rpm: o.tpm === undefined ? null : rpmOf(o.tpm),
       // Not tracked yet means a load has not been asked for: it starts on first use.
       state: state?.state ?? 'loading', reason: state?.reason ?? null, loaded_at: state?.loaded_at ?? null,
       // The base URL OpenAI clients take (with this name as `model`), and Azure OpenAI's layout.
@@ -39,7 +48,7 @@ export function deploymentJson(d: DeploymentRow, state?: ModelDeploymentState) {
     };
   }
   return {
-    name: d.name, kind: d.kind, flow: d.flow, traffic: d.traffic, trace_sample_rate: d.traceSampleRate,
+    name: d.name, kind: d.kind, flow: d.flow, traffic: d.traffic, trace_sample_rate: d.traceSampleRate, rpm: d.options?.rpm ?? null,
     endpoint: `/deployments/${d.name}/score`,
     ...times,
   };
@@ -63,16 +72,18 @@ export function deploymentRoutes(ws: Workspace): Hono {
     const raw = await readJson(c, CreateBody);
     if (raw.flow !== undefined && raw.model !== undefined) throw new WeirError('invalid_request', 'give either flow or model, not both', { status: 400, path: ['model'] });
     if (raw.model !== undefined) {
-      const { model, context_size, connection, remote_model } = raw;
-      if (raw.traffic) throw new WeirError('invalid_request', 'traffic applies to flow deployments only', { status: 400, path: ['traffic'] });
-      const options = { ...(context_size !== undefined ? { contextSize: context_size } : {}), ...(connection !== undefined ? { connection } : {}), ...(remote_model !== undefined ? { remoteModel: remote_model } : {}) };
+      const { model, context_size, connection, remote_model, tpm } = raw;
+      for (const flowOnly of ['traffic', 'rpm'] as const) {
+        if (raw[flowOnly] !== undefined) throw new WeirError('invalid_request', `${flowOnly} applies to flow deployments only${flowOnly === 'rpm' ? ' (a model deployment\'s rate comes with its tpm allocation)' : ''}`, { status: 400, path: [flowOnly] });
+      }
+      const options = { ...(context_size !== undefined ? { contextSize: context_size } : {}), ...(connection !== undefined ? { connection } : {}), ...(remote_model !== undefined ? { remoteModel: remote_model } : {}), ...(tpm !== undefined ? { tpm } : {}) };
       const d = await deployments.createModel({ name: raw.name, model, options, traceSampleRate: raw.trace_sample_rate });
       return c.json(await json(d), 201);
     }
     if (raw.flow === undefined) throw new WeirError('invalid_request', 'give flow (a published flow) or model (a catalog model, GET /api/models)', { status: 400, path: ['flow'] });
     const extra = MODEL_ONLY.find((k) => raw[k] !== undefined);
     if (extra) throw new WeirError('invalid_request', `${extra} applies to model deployments only`, { status: 400, path: [extra] });
-    const d = await deployments.createFlow({ name: raw.name, flow: raw.flow, traffic: raw.traffic, traceSampleRate: raw.trace_sample_rate });
+    const d = await deployments.createFlow({ name: raw.name, flow: raw.flow, traffic: raw.traffic, traceSampleRate: raw.trace_sample_rate, rpm: raw.rpm });
     return c.json(deploymentJson(d), 201);
   });
 
@@ -83,7 +94,7 @@ export function deploymentRoutes(ws: Workspace): Hono {
     const name = c.req.param('name');
     await deployments.get(name);
     const body = await readJson(c, PatchBody);
-    const updated = await deployments.update(name, { ...(body.traffic ? { traffic: body.traffic } : {}), ...(body.trace_sample_rate !== undefined ? { traceSampleRate: body.trace_sample_rate } : {}) });
+    const updated = await deployments.update(name, { traffic: body.traffic, traceSampleRate: body.trace_sample_rate, tpm: body.tpm, rpm: body.rpm });
     return c.json(await json(updated));
   });
 
@@ -96,7 +107,7 @@ export function deploymentRoutes(ws: Workspace): Hono {
     const name = c.req.param('name');
     await deployments.get(name);
     const body = await readJson(c, KeyBody);
-    const { row, secret } = await deployments.createKey(name, body.name, { expiresAt: expiryOf(body.expires_at), rpm: body.rpm ?? null });
+    const { row, secret } = await deployments.createKey(name, body.name, { expiresAt: expiryOf(body.expires_at), rpm: body.rpm ?? null, tpm: body.tpm ?? null });
     return c.json({ ...keyJson(row), key: secret, note: 'the key is shown once; store it now' }, 201);
   });
 

@@ -4,7 +4,7 @@ import type { KeyRow, SharedKeyRow } from '../../store/types.ts';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 export const keyJson = (k: Omit<KeyRow, 'deployment'>) => ({
-  id: k.id, name: k.name, prefix: k.prefix, created_at: iso(k.createdAt), revoked_at: iso(k.revokedAt), expires_at: iso(k.expiresAt), last_used_at: iso(k.lastUsedAt), rpm: k.rpm,
+  id: k.id, name: k.name, prefix: k.prefix, created_at: iso(k.createdAt), revoked_at: iso(k.revokedAt), expires_at: iso(k.expiresAt), last_used_at: iso(k.lastUsedAt), rpm: k.rpm, tpm: k.tpm,
   // Refused now: revoked, or past its expiry.
   active: k.revokedAt === null && (k.expiresAt === null || k.expiresAt > Date.now()),
 });
@@ -19,6 +19,8 @@ export const KeyBody = z
     expires_at: z.string().datetime({ offset: true }).nullable().optional(),
     /** Calls a minute this key may make, across every instance. */
     rpm: z.number().int().min(1).max(1_000_000_000).nullable().optional(),
+    /** Tokens a minute this key's calls may use, across every instance. */
+    tpm: z.number().int().min(1).max(1_000_000_000_000).nullable().optional(),
   })
   .strict();
 

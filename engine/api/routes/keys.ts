@@ -22,7 +22,7 @@ export function keyRoutes(ws: Workspace): Hono {
   app.post('/', async (c) => {
     const body = await readJson(c, SharedKeyBody);
     const names = body.deployments === '*' ? '*' : [...new Set(body.deployments)];
-    const { row, secret } = await deployments.createSharedKey(body.name, names, { expiresAt: expiryOf(body.expires_at), rpm: body.rpm ?? null });
+    const { row, secret } = await deployments.createSharedKey(body.name, names, { expiresAt: expiryOf(body.expires_at), rpm: body.rpm ?? null, tpm: body.tpm ?? null });
     return c.json({ ...sharedKeyJson(row), key: secret, note: 'the key is shown once; store it now' }, 201);
   });
 

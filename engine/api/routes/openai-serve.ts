@@ -5,27 +5,26 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { WeirError } from '../../errors.ts';
-import { pricedUsage } from '../../models/pricing.ts';
 import { collect, type GenerationEvent, type GenerateOptions, type LoadedModel, type TokenUsage } from '../../models/types.ts';
+import type { GatewayCall } from '../../app/gateway/gateway.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import { errorBody } from '../errors.ts';
 import { chatChunk, chatCompletion, embeddingList, responseMeta, textChunk, textCompletion, usageChunk } from './openai-format.ts';
 import type { ChatRequest, CompletionRequest, EmbeddingsRequest, GenerationRequest } from './openai-schemas.ts';
 
-/** Who is served: the deployment (metered under it), the key (null for the admin token) and its model. */
+/** What is served: the call the gateway admitted (deployment, key, limits) and the deployment's model. */
 export interface Target {
-  deployment: string;
-  keyId: string | null;
+  call: GatewayCall;
   model: LoadedModel;
 }
 
 function notSupported(t: Target, what: string): WeirError {
-  return new WeirError('model_not_supported', `deployment "${t.deployment}" (model ${t.model.entry.id}) does not serve ${what}`, { status: 400, path: ['model'] });
+  return new WeirError('model_not_supported', `deployment "${t.call.deployment.name}" (model ${t.model.entry.id}) does not serve ${what}`, { status: 400, path: ['model'] });
 }
 
-function meter(ws: Workspace, t: Target, usage: { prompt_tokens: number; completion_tokens?: number; total_tokens: number } | undefined): void {
-  // A failed call still counts as a request, with the tokens it got to.
-  ws.runs.usage.add(t.deployment, t.keyId, usage ? pricedUsage(t.model.entry.price, usage) : {});
+/** The gateway's last steps, off the answer's path: metered and priced, token windows reconciled. A failed call still counts as a request, with the tokens it got to. */
+function meter(ws: Workspace, t: Target, usage: TokenUsage | undefined): void {
+  ws.gateway.finishModelCall(t.call, t.model.entry, usage).catch((err: unknown) => console.error(`deployment "${t.call.deployment.name}": a call's tokens could not be reconciled:`, (err as Error).message));
 }
 
 /**
@@ -52,7 +51,7 @@ async function checkContext(t: Target, texts: string[], param: 'messages' | 'pro
 type Run = (opts: GenerateOptions) => AsyncIterable<GenerationEvent>;
 
 async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'text', req: GenerationRequest, run: Run): Promise<Response> {
-  const meta = responseMeta(kind === 'chat' ? 'chatcmpl' : 'cmpl', t.deployment, t.model.entry);
+  const meta = responseMeta(kind === 'chat' ? 'chatcmpl' : 'cmpl', t.call.deployment.name, t.model.entry);
   if (!req.stream) {
     let usage: TokenUsage | undefined;
     try {
@@ -156,16 +155,16 @@ export async function serveEmbeddings(c: Context, ws: Workspace, t: Target, req:
       throw new WeirError('context_length_exceeded', `this model's maximum context length is ${model.contextLength} tokens, but input ${i} has ${n}`, { status: 400, path: ['input'] });
     }
   }
-  let usage: { prompt_tokens: number; total_tokens: number } | undefined;
+  let usage: TokenUsage | undefined;
   try {
     const r = await model.embed(req.input, { signal: c.req.raw.signal });
-    usage = r.usage;
+    usage = { ...r.usage, completion_tokens: 0 };
     const got = r.vectors[0]?.length;
     if (req.dimensions !== undefined && got !== req.dimensions) {
       throw new WeirError('unsupported_parameter', `this model gives ${got}-dimensional vectors; dimensions must be ${got} or left out`, { status: 400, path: ['dimensions'] });
     }
-    return c.json(embeddingList(t.deployment, r.vectors, req.format, r.usage));
+    return c.json(embeddingList(t.call.deployment.name, r.vectors, req.format, r.usage));
   } finally {
-    meter(ws, t, usage && { prompt_tokens: usage.prompt_tokens, completion_tokens: 0, total_tokens: usage.total_tokens });
+    meter(ws, t, usage);
   }
 }

@@ -9,41 +9,29 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { WeirError } from '../../errors.ts';
-import { keyOpens } from '../../app/deployments.ts';
-import type { VerifiedKey } from '../../store/types.ts';
+import { callEstimate, promptEstimate } from '../../app/gateway/estimate.ts';
+import type { Caller } from '../../app/gateway/gateway.ts';
+import type { LoadedModel } from '../../models/types.ts';
 import type { Workspace } from '../../app/workspace.ts';
-import { isAdmin, presented, unauthorized } from '../auth.ts';
+import { caller } from '../auth.ts';
 import { limitHeaders } from '../rate-headers.ts';
 import { parseJsonText } from '../body.ts';
 import { modelObject } from './openai-format.ts';
-import { parseChat, parseCompletion, parseEmbeddings } from './openai-schemas.ts';
+import { parseChat, parseCompletion, parseEmbeddings, type ChatRequest, type CompletionRequest, type EmbeddingsRequest } from './openai-schemas.ts';
 import { serveChat, serveCompletion, serveEmbeddings, type Target } from './openai-serve.ts';
 
-type Caller = { admin: true } | ({ admin: false } & VerifiedKey);
-
-/** Who calls: the admin token, or a valid deployment key (401 otherwise). */
-async function caller(c: Context, ws: Workspace, adminToken: string): Promise<Caller> {
-  if (isAdmin(c, adminToken)) return { admin: true };
-  const key = presented(c);
-  const found = key ? await ws.deployments.verifyKey(key) : undefined;
-  if (!found) throw unauthorized();
-  // The key's own limit, before anything else is done for the call.
-  const w = await ws.keyLimits.admit(found);
-  if (w) for (const [k, v] of Object.entries(limitHeaders(w))) c.header(k, v);
-  return { admin: false, ...found };
+/** Through the gateway: the deployment the caller may use, its model, and the call admitted against every limit (headers set on `c`). */
+async function enter(c: Context, ws: Workspace, who: Caller, name: string, param: 'model' | 'deployment', estimate: (m: LoadedModel) => number): Promise<Target> {
+  const d = await ws.gateway.model(who, name, param);
+  const model = await ws.models.get(name);
+  const call = await ws.gateway.admit(who, d, estimate(model));
+  for (const [k, v] of Object.entries(limitHeaders(call.admission.windows))) c.header(k, v);
+  return { call, model };
 }
 
-/** Checks the caller may use deployment `name` and that it is a model deployment (404 otherwise). */
-async function authorize(ws: Workspace, who: Caller, name: string, param: 'model' | 'deployment'): Promise<void> {
-  const d = (who.admin || keyOpens(who, name)) && (await ws.deployments.cached(name));
-  if (d && d.kind === 'model') return;
-  // OpenAI's words, for a model that is not there and one the key may not use alike.
-  throw new WeirError('model_not_found', `The model \`${name}\` does not exist or you do not have access to it.`, { status: 404, path: [param] });
-}
-
-async function target(ws: Workspace, who: Caller, name: string): Promise<Target> {
-  return { deployment: name, keyId: who.admin ? null : who.keyId, model: await ws.models.get(name) };
-}
+const chatEstimate = (req: ChatRequest) => (m: LoadedModel) => callEstimate(req.messages.map((x) => x.content), req.opts.maxTokens, m.contextLength);
+const completionEstimate = (req: CompletionRequest) => (m: LoadedModel) => callEstimate([req.prompt], req.opts.maxTokens, m.contextLength);
+const embeddingsEstimate = (req: EmbeddingsRequest) => () => promptEstimate(req.input);
 
 async function body(c: Context): Promise<unknown> {
   const text = await c.req.text();
@@ -72,7 +60,7 @@ export function openAiRoutes(ws: Workspace, adminToken: string): Hono {
   app.get('/models', async (c) => {
     const who = await caller(c, ws, adminToken);
     // A key lists the model deployments it opens (a flow's key: none).
-    const rows = who.admin || who.opens === '*' ? await ws.deployments.list() : await Promise.all(who.opens.map((name) => ws.deployments.cached(name)));
+    const rows = who.admin || who.key.opens === '*' ? await ws.deployments.list() : await Promise.all(who.key.opens.map((name) => ws.deployments.cached(name)));
     const models = rows.filter((d) => d?.kind === 'model');
     return c.json({ object: 'list', data: models.map((d) => modelObject(d!)) });
   });
@@ -80,32 +68,25 @@ export function openAiRoutes(ws: Workspace, adminToken: string): Hono {
   app.get('/models/:name', async (c) => {
     const who = await caller(c, ws, adminToken);
     const name = c.req.param('name');
-    await authorize(ws, who, name, 'model');
-    return c.json(modelObject((await ws.deployments.cached(name))!));
+    return c.json(modelObject(await ws.gateway.model(who, name, 'model')));
   });
 
   app.post('/chat/completions', async (c) => {
     const who = await caller(c, ws, adminToken);
     const req = parseChat(await body(c));
-    const name = named(req.model);
-    await authorize(ws, who, name, 'model');
-    return serveChat(c, ws, await target(ws, who, name), req);
+    return serveChat(c, ws, await enter(c, ws, who, named(req.model), 'model', chatEstimate(req)), req);
   });
 
   app.post('/completions', async (c) => {
     const who = await caller(c, ws, adminToken);
     const req = parseCompletion(await body(c));
-    const name = named(req.model);
-    await authorize(ws, who, name, 'model');
-    return serveCompletion(c, ws, await target(ws, who, name), req);
+    return serveCompletion(c, ws, await enter(c, ws, who, named(req.model), 'model', completionEstimate(req)), req);
   });
 
   app.post('/embeddings', async (c) => {
     const who = await caller(c, ws, adminToken);
     const req = parseEmbeddings(await body(c));
-    const name = named(req.model);
-    await authorize(ws, who, name, 'model');
-    return serveEmbeddings(c, ws, await target(ws, who, name), req);
+    return serveEmbeddings(c, ws, await enter(c, ws, who, named(req.model), 'model', embeddingsEstimate(req)), req);
   });
 
   return app;
@@ -123,30 +104,31 @@ export function azureOpenAiRoutes(ws: Workspace, adminToken: string): Hono {
     return b;
   };
 
-  const enter = async (c: Context): Promise<{ who: Caller; name: string }> => {
+  /** The caller and the deployment in the path, checked before the body is read. */
+  const start = async (c: Context): Promise<{ who: Caller; name: string }> => {
     const who = await caller(c, ws, adminToken);
     const name = c.req.param('name')!;
-    await authorize(ws, who, name, 'deployment');
+    await ws.gateway.model(who, name, 'deployment');
     if (!c.req.query('api-version')) throw new WeirError('invalid_request', 'the api-version query parameter is required (e.g. ?api-version=2024-10-21)', { status: 400, path: ['api-version'] });
     return { who, name };
   };
 
   app.post('/deployments/:name/chat/completions', async (c) => {
-    const { who, name } = await enter(c);
+    const { who, name } = await start(c);
     const req = parseChat(await azureBody(c));
-    return serveChat(c, ws, await target(ws, who, name), req);
+    return serveChat(c, ws, await enter(c, ws, who, name, 'deployment', chatEstimate(req)), req);
   });
 
   app.post('/deployments/:name/completions', async (c) => {
-    const { who, name } = await enter(c);
+    const { who, name } = await start(c);
     const req = parseCompletion(await azureBody(c));
-    return serveCompletion(c, ws, await target(ws, who, name), req);
+    return serveCompletion(c, ws, await enter(c, ws, who, name, 'deployment', completionEstimate(req)), req);
   });
 
   app.post('/deployments/:name/embeddings', async (c) => {
-    const { who, name } = await enter(c);
+    const { who, name } = await start(c);
     const req = parseEmbeddings(await azureBody(c));
-    return serveEmbeddings(c, ws, await target(ws, who, name), req);
+    return serveEmbeddings(c, ws, await enter(c, ws, who, name, 'deployment', embeddingsEstimate(req)), req);
   });
 
   return app;

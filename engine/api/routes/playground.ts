@@ -4,7 +4,10 @@
  */
 import { Hono } from 'hono';
 import { WeirError } from '../../errors.ts';
+import { callEstimate } from '../../app/gateway/estimate.ts';
+import { ADMIN } from '../../app/gateway/gateway.ts';
 import type { Workspace } from '../../app/workspace.ts';
+import { limitHeaders } from '../rate-headers.ts';
 import { parseJsonText } from '../body.ts';
 import { parseChat } from './openai-schemas.ts';
 import { serveChat } from './openai-serve.ts';
@@ -23,7 +26,11 @@ export function playgroundRoutes(ws: Workspace): Hono {
     const d = await ws.deployments.cached(deployment);
     if (!d) throw new WeirError('deployment_not_found', `deployment "${deployment}" not found`, { status: 404, path: ['deployment'] });
     if (d.kind !== 'model') throw new WeirError('not_a_model_deployment', `deployment "${deployment}" serves a flow; try it with POST /deployments/${deployment}/score`, { status: 400, path: ['deployment'] });
-    return serveChat(c, ws, { deployment, keyId: null, model: await ws.models.get(deployment) }, req);
+    // Through the gateway like any caller: the playground draws on the deployment's allocation too.
+    const loaded = await ws.models.get(deployment);
+    const call = await ws.gateway.admit(ADMIN, d, callEstimate(req.messages.map((m) => m.content), req.opts.maxTokens, loaded.contextLength));
+    for (const [k, v] of Object.entries(limitHeaders(call.admission.windows))) c.header(k, v);
+    return serveChat(c, ws, { call, model: loaded }, req);
   });
 
   return app;

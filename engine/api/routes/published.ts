@@ -5,7 +5,7 @@ import { WeirError } from '../../errors.ts';
 import type { RunResult } from '../../run/executor.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import type { DeploymentRow, VersionRow } from '../../store/types.ts';
-import { deploymentKey, unauthorized } from '../auth.ts';
+import { caller } from '../auth.ts';
 import { intParam, readJsonObject } from '../body.ts';
 import { SseFeed, wantsSse } from '../sse.ts';
 import { limitHeaders } from '../rate-headers.ts';
@@ -16,7 +16,8 @@ import { deploymentOpenApi } from './openapi.ts';
 export function runFailure(r: RunResult): WeirError {
   // A recorded error's code is a string (it may come from another instance or version): checked here.
   const code = toErrorCode(r.error?.code, 'run_failed');
-  const status = code === 'run_deadline_exceeded' || code === 'node_timeout' ? 504 : 502;
+  // A model call inside the flow over its deployment's allocation: worth retrying, like any 429.
+  const status = code === 'run_deadline_exceeded' || code === 'node_timeout' ? 504 : code === 'rate_limit_exceeded' ? 429 : 502;
   return new WeirError(code, r.error?.message ?? `run ${r.status}`, { status, node: r.error?.node });
 }
 
@@ -24,17 +25,19 @@ export function runFailure(r: RunResult): WeirError {
 export function publishedRoutes(ws: Workspace): Hono {
   const app = new Hono();
 
-  /** The deployment, the version that serves the call and the key; a key's limit is taken here (its headers set on `c`). */
+  /**
+   * Through the gateway: the key, the deployment, its limits and the key's (headers set on `c`);
+   * then the version that serves the call. Its tokens are charged to the key when the run ends.
+   */
   const resolve = async (c: Context): Promise<{ d: DeploymentRow; v: VersionRow; keyId: string; limits: Record<string, string> | undefined }> => {
     const name = c.req.param('name')!;
-    const key = await deploymentKey(c, ws.deployments, name);
-    const d = await ws.deployments.cached(name);
-    if (!d || d.kind !== 'flow') throw unauthorized();
-    const w = await ws.keyLimits.admit(key);
-    const limits = w && limitHeaders(w);
+    const who = await caller(c, ws, null);
+    const d = await ws.gateway.flow(who, name);
+    const { admission } = await ws.gateway.admit(who, d, 0);
+    const limits = admission.windows.length ? limitHeaders(admission.windows) : undefined;
     if (limits) for (const [k, val] of Object.entries(limits)) c.header(k, val);
     const v = await ws.pickVersion(d, intParam(c.req.header('weir-version'), 'weir-version'));
-    return { d, v, keyId: key.keyId, limits };
+    return { d, v, keyId: who.key!.keyId, limits };
   };
 
   app.post('/:name/score', async (c) => {
@@ -93,7 +96,7 @@ export function publishedRoutes(ws: Workspace): Hono {
     const name = c.req.param('name');
     const model = await ws.deployments.cached(name);
     if (model?.kind === 'model') {
-      await deploymentKey(c, ws.deployments, name);
+      await ws.gateway.deployment(await caller(c, ws, null), name);
       return c.json(modelOpenApi(model, await ws.catalog.get(model.model!)), 200, { 'x-request-id': randomUUID() });
     }
     const { d, v } = await resolve(c);

@@ -3,7 +3,7 @@ import { WeirError } from '../../errors.ts';
 import { runJson } from '../../app/run-records.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import type { StoredRunStatus } from '../../store/types.ts';
-import { deploymentKey, isAdmin } from '../auth.ts';
+import { flowKey, isAdmin } from '../auth.ts';
 import { intParam } from '../body.ts';
 import { notFound } from '../errors.ts';
 import { SseFeed } from '../sse.ts';
@@ -26,7 +26,7 @@ export function runRoutes(ws: Workspace, adminToken: string): Hono {
     // Not admin: only a key of the run's own deployment; otherwise the same 401 whether or not it exists.
     const deployment = run?.deployment ?? ws.runs.liveDeployment(id);
     if (!run || !deployment) throw new WeirError('unauthorized', 'missing or invalid key', { status: 401 });
-    await deploymentKey(c, ws.deployments, deployment);
+    await flowKey(c, ws, deployment);
     return run;
   };
 

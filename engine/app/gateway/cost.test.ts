@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pricedUsage } from './pricing.ts';
+import { pricedUsage } from './cost.ts';
 
 describe('pricedUsage', () => {
   it('prices input and output tokens per 1K', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Bus } from '../bus/types.ts';
-import { takeFromWindow } from './key-limits.ts';
+import type { Bus } from '../../bus/types.ts';
+import { takeFromWindow } from './windows.ts';
 
 /**
  * The admission guarantee on a bus implementation: `make` gives two buses on the same shared state

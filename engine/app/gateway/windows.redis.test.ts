@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
-import type { RunningService } from '../../test/helpers/services/running-service.ts';
-import { startRedis } from '../../test/helpers/services/redis.ts';
-import { openRedisBus } from '../bus/redis-bus.ts';
-import { windowContract } from './key-limits-contract.ts';
+import type { RunningService } from '../../../test/helpers/services/running-service.ts';
+import { startRedis } from '../../../test/helpers/services/redis.ts';
+import { openRedisBus } from '../../bus/redis-bus.ts';
+import { windowContract } from './windows-contract.ts';
 
 let server: RunningService;
 beforeAll(async () => {

@@ -23,6 +23,15 @@ export function deploymentsContract(ctx: StoreContext): void {
       expect(await store.deployments.get('blue')).toBeUndefined();
     });
 
+    it('updates a deployment\'s options (allocation, rate) whole, leaving traffic as it was', async () => {
+      const store = ctx.store;
+      await store.deployments.create({ ...deployment('api'), kind: 'model', flow: null, model: 'gpt-4o-mini', options: { connection: 'c', tpm: 10_000 }, traffic: [] });
+      expect(await store.deployments.update('api', { options: { connection: 'c', tpm: 25_000 } })).toMatchObject({ options: { connection: 'c', tpm: 25_000 } });
+      expect((await store.deployments.get('api'))?.options).toEqual({ connection: 'c', tpm: 25_000 });
+      await store.deployments.create(deployment('blue'));
+      expect(await store.deployments.update('blue', { options: { rpm: 60 } })).toMatchObject({ options: { rpm: 60 }, traffic: deployment('blue').traffic });
+    });
+
     it('refuses a second deployment of the same name with deployment_exists', async () => {
       await ctx.store.deployments.create(deployment('blue'));
       await expect(ctx.store.deployments.create(deployment('blue'))).rejects.toThrow(expect.objectContaining({ code: 'deployment_exists', status: 409 }));
@@ -42,7 +51,7 @@ export function keysContract(ctx: StoreContext): void {
       const { row, secret } = await store.keys.create('blue', 'ci');
       expect(secret).toMatch(/^weir_[A-Za-z0-9_-]{43}$/);
       expect(Buffer.from(secret.slice(5), 'base64url')).toHaveLength(32);
-      expect(row).toEqual({ id: expect.any(String), deployment: 'blue', name: 'ci', prefix: secret.slice(0, 12), createdAt: expect.any(Number), revokedAt: null, expiresAt: null, lastUsedAt: null, rpm: null });
+      expect(row).toEqual({ id: expect.any(String), deployment: 'blue', name: 'ci', prefix: secret.slice(0, 12), createdAt: expect.any(Number), revokedAt: null, expiresAt: null, lastUsedAt: null, rpm: null, tpm: null });
       expect(await store.keys.list('blue')).toEqual([row]);
       expect(JSON.stringify(await store.keys.list('blue'))).not.toContain(secret.slice(12));
       expect(await store.keys.list('green')).toEqual([]);
@@ -52,9 +61,9 @@ export function keysContract(ctx: StoreContext): void {
       const store = ctx.store;
       const a = await store.keys.create('blue', 'a');
       const b = await store.keys.create('green', 'b');
-      expect(await store.keys.verify(a.secret)).toEqual({ opens: ['blue'], keyId: a.row.id, expiresAt: null, rpm: null });
+      expect(await store.keys.verify(a.secret)).toEqual({ opens: ['blue'], keyId: a.row.id, expiresAt: null, rpm: null, tpm: null });
       // Another deployment's key verifies as that deployment's, so the caller can refuse it.
-      expect(await store.keys.verify(b.secret)).toEqual({ opens: ['green'], keyId: b.row.id, expiresAt: null, rpm: null });
+      expect(await store.keys.verify(b.secret)).toEqual({ opens: ['green'], keyId: b.row.id, expiresAt: null, rpm: null, tpm: null });
       const flipped = a.secret.slice(0, -1) + (a.secret.endsWith('A') ? 'B' : 'A');
       for (const bad of [flipped, '', 'weir_', a.secret + 'x', a.secret.slice(1), a.row.prefix, ` ${a.secret}`]) {
         expect(await store.keys.verify(bad)).toBeUndefined();
@@ -70,14 +79,14 @@ export function keysContract(ctx: StoreContext): void {
     it('a key with an expiry verifies until then and never after; its last use only moves forward', async () => {
       const store = ctx.store;
       const T = Date.UTC(2027, 0, 1);
-      const k = await store.keys.create('blue', 'temp', { expiresAt: T, rpm: 30 });
-      expect(k.row).toMatchObject({ expiresAt: T, lastUsedAt: null, rpm: 30 });
-      expect(await store.keys.verify(k.secret, T - 1)).toEqual({ opens: ['blue'], keyId: k.row.id, expiresAt: T, rpm: 30 });
+      const k = await store.keys.create('blue', 'temp', { expiresAt: T, rpm: 30, tpm: 40_000 });
+      expect(k.row).toMatchObject({ expiresAt: T, lastUsedAt: null, rpm: 30, tpm: 40_000 });
+      expect(await store.keys.verify(k.secret, T - 1)).toEqual({ opens: ['blue'], keyId: k.row.id, expiresAt: T, rpm: 30, tpm: 40_000 });
       expect(await store.keys.verify(k.secret, T)).toBeUndefined();
       expect(await store.keys.verify(k.secret, T + 86_400_000)).toBeUndefined();
       await store.keys.markUsed(k.row.id, T - 500);
       await store.keys.markUsed(k.row.id, T - 900); // an instance that was behind
-      expect((await store.keys.list('blue'))[0]).toMatchObject({ id: k.row.id, lastUsedAt: T - 500, expiresAt: T, rpm: 30 });
+      expect((await store.keys.list('blue'))[0]).toMatchObject({ id: k.row.id, lastUsedAt: T - 500, expiresAt: T, rpm: 30, tpm: 40_000 });
       await store.keys.markUsed('no-such-key', T);
       expect(await store.keys.list('blue')).toHaveLength(1);
     });
@@ -95,11 +104,11 @@ export function keysContract(ctx: StoreContext): void {
       const store = ctx.store;
       const T = Date.UTC(2027, 0, 1);
       const some = await store.keys.createShared('rag app', { deployments: ['blue', 'not-yet'] });
-      const all = await store.keys.createShared('ops', { deployments: '*', expiresAt: T, rpm: 600 });
+      const all = await store.keys.createShared('ops', { deployments: '*', expiresAt: T, rpm: 600, tpm: 90_000 });
       expect(some.secret).toMatch(/^weir_[A-Za-z0-9_-]{43}$/);
-      expect(some.row).toEqual({ id: expect.any(String), name: 'rag app', prefix: some.secret.slice(0, 12), deployments: ['blue', 'not-yet'], createdAt: expect.any(Number), revokedAt: null, expiresAt: null, lastUsedAt: null, rpm: null });
-      expect(await store.keys.verify(some.secret)).toEqual({ keyId: some.row.id, opens: ['blue', 'not-yet'], expiresAt: null, rpm: null });
-      expect(await store.keys.verify(all.secret, T - 1)).toEqual({ keyId: all.row.id, opens: '*', expiresAt: T, rpm: 600 });
+      expect(some.row).toEqual({ id: expect.any(String), name: 'rag app', prefix: some.secret.slice(0, 12), deployments: ['blue', 'not-yet'], createdAt: expect.any(Number), revokedAt: null, expiresAt: null, lastUsedAt: null, rpm: null, tpm: null });
+      expect(await store.keys.verify(some.secret)).toEqual({ keyId: some.row.id, opens: ['blue', 'not-yet'], expiresAt: null, rpm: null, tpm: null });
+      expect(await store.keys.verify(all.secret, T - 1)).toEqual({ keyId: all.row.id, opens: '*', expiresAt: T, rpm: 600, tpm: 90_000 });
       expect(await store.keys.verify(all.secret, T)).toBeUndefined();
       // Made in the same millisecond, so in either order.
       expect(new Set(await store.keys.listShared())).toEqual(new Set([some.row, all.row]));
@@ -167,6 +176,22 @@ export function usageContract(ctx: StoreContext): void {
           { minute, keyId: null, requests: 4, promptTokens: 0, completionTokens: 8, cost: 0 },
         ]),
       );
+    });
+  });
+}
+
+export function quotasContract(ctx: StoreContext): void {
+  describe('quota pools', () => {
+    it('sets a model\'s pool, replaces it, lists pools by model and keeps them over a reopen', async () => {
+      const store = ctx.store;
+      expect(await store.quotas.get('gpt-4o')).toBeUndefined();
+      expect(await store.quotas.put('gpt-4o', 450_000)).toEqual({ model: 'gpt-4o', tpm: 450_000, updatedAt: expect.any(Number) });
+      await store.quotas.put('gpt-4o-mini', 2_000_000);
+      const replaced = await store.quotas.put('gpt-4o', 300_000);
+      expect(replaced.tpm).toBe(300_000);
+      expect((await store.quotas.list()).map((p) => [p.model, p.tpm])).toEqual([['gpt-4o', 300_000], ['gpt-4o-mini', 2_000_000]]);
+      const again = await ctx.reopen();
+      expect(await again.quotas.get('gpt-4o')).toEqual(replaced);
     });
   });
 }

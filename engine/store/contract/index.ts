@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../types.ts';
 import { connectionsContract } from './connections.ts';
 import { dataContract } from './data.ts';
-import { deploymentsContract, keysContract, usageContract } from './deployments-keys.ts';
+import { deploymentsContract, keysContract, quotasContract, usageContract } from './deployments-keys.ts';
 import { flowsContract, versionsContract } from './flows-versions.ts';
 import { jobsContract } from './jobs.ts';
 import { lifecycleContract } from './lifecycle.ts';
@@ -79,6 +79,7 @@ export function storeContract(factory: StoreFactory): void {
     versionsContract(ctx);
     deploymentsContract(ctx);
     keysContract(ctx);
+    quotasContract(ctx);
     usageContract(ctx);
     runsContract(ctx);
     connectionsContract(ctx);

@@ -27,7 +27,7 @@ export function lifecycleContract(ctx: StoreContext): void {
       const other = await ctx.another();
       await ctx.store.deployments.create({ name: 'd', kind: 'flow', flow: 'hello', traffic: [{ version: 1, weight: 100 }], traceSampleRate: 1 });
       const { secret, row } = await ctx.store.keys.create('d', 'k');
-      expect(await other.keys.verify(secret)).toEqual({ opens: ['d'], keyId: row.id, expiresAt: null, rpm: null });
+      expect(await other.keys.verify(secret)).toEqual({ opens: ['d'], keyId: row.id, expiresAt: null, rpm: null, tpm: null });
       await other.deployments.update('d', { traffic: [{ version: 2, weight: 100 }] });
       expect((await ctx.store.deployments.get('d'))?.traffic).toEqual([{ version: 2, weight: 100 }]);
       expect(await other.keys.revoke('d', row.id)).toBe(true);

@@ -29,6 +29,7 @@ export function deploymentsRepo(db: Db): Store['deployments'] {
       const set: Partial<typeof deployments.$inferInsert> = { updatedAt: Date.now() };
       if (patch.traffic !== undefined) set.traffic = patch.traffic;
       if (patch.traceSampleRate !== undefined) set.traceSampleRate = patch.traceSampleRate;
+      if (patch.options !== undefined) set.options = patch.options;
       return (await db.update(deployments).set(set).where(eq(deployments.name, name)).returning())[0];
     },
     // Its keys go with it (foreign key, on delete cascade); its runs and usage stay as history.

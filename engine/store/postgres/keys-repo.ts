@@ -13,13 +13,13 @@ function toKeyRow({ hash: _hash, ...row }: KeyRecord): KeyRow {
 /** Only the SHA-256 of a key is stored (../shared.ts), looked up through a unique index. */
 export function keysRepo(db: Db): Store['keys'] {
   const byHash = db
-    .select({ id: deploymentKeys.id, deployment: deploymentKeys.deployment, hash: deploymentKeys.hash, revokedAt: deploymentKeys.revokedAt, expiresAt: deploymentKeys.expiresAt, rpm: deploymentKeys.rpm })
+    .select({ id: deploymentKeys.id, deployment: deploymentKeys.deployment, hash: deploymentKeys.hash, revokedAt: deploymentKeys.revokedAt, expiresAt: deploymentKeys.expiresAt, rpm: deploymentKeys.rpm, tpm: deploymentKeys.tpm })
     .from(deploymentKeys)
     .where(eq(deploymentKeys.hash, sql.placeholder('hash')))
     .prepare('weir_key_by_hash');
 
   const sharedByHash = db
-    .select({ id: sharedKeys.id, deployments: sharedKeys.deployments, hash: sharedKeys.hash, revokedAt: sharedKeys.revokedAt, expiresAt: sharedKeys.expiresAt, rpm: sharedKeys.rpm })
+    .select({ id: sharedKeys.id, deployments: sharedKeys.deployments, hash: sharedKeys.hash, revokedAt: sharedKeys.revokedAt, expiresAt: sharedKeys.expiresAt, rpm: sharedKeys.rpm, tpm: sharedKeys.tpm })
     .from(sharedKeys)
     .where(eq(sharedKeys.hash, sql.placeholder('hash')))
     .prepare('weir_shared_key_by_hash');
@@ -28,7 +28,7 @@ export function keysRepo(db: Db): Store['keys'] {
   return {
     create: async (deployment, name, opts = {}) => {
       const { secret, ...key } = newKey();
-      const record: KeyRecord = { ...key, deployment, name, createdAt: Date.now(), revokedAt: null, expiresAt: opts.expiresAt ?? null, lastUsedAt: null, rpm: opts.rpm ?? null };
+      const record: KeyRecord = { ...key, deployment, name, createdAt: Date.now(), revokedAt: null, expiresAt: opts.expiresAt ?? null, lastUsedAt: null, rpm: opts.rpm ?? null, tpm: opts.tpm ?? null };
       try {
         await db.insert(deploymentKeys).values(record);
       } catch (err) {
@@ -53,7 +53,7 @@ export function keysRepo(db: Db): Store['keys'] {
       const digest = sha256(secret);
       const hash = digest.toString('hex');
       const [own] = await byHash.execute({ hash });
-      let found: { id: string; hash: string; revokedAt: number | null; expiresAt: number | null; rpm: number | null; opens: string[] | '*' } | undefined = own && { ...own, opens: [own.deployment] };
+      let found: { id: string; hash: string; revokedAt: number | null; expiresAt: number | null; rpm: number | null; tpm: number | null; opens: string[] | '*' } | undefined = own && { ...own, opens: [own.deployment] };
       if (!found) {
         const [k] = await sharedByHash.execute({ hash });
         found = k && { ...k, opens: k.deployments ?? '*' };
@@ -62,7 +62,7 @@ export function keysRepo(db: Db): Store['keys'] {
       // independent of how many leading bytes agree, whatever the lookup did.
       if (!found || found.revokedAt !== null || !timingSafeEqual(Buffer.from(found.hash, 'hex'), digest)) return undefined;
       if (found.expiresAt !== null && found.expiresAt <= now) return undefined;
-      return { keyId: found.id, opens: found.opens, expiresAt: found.expiresAt, rpm: found.rpm };
+      return { keyId: found.id, opens: found.opens, expiresAt: found.expiresAt, rpm: found.rpm, tpm: found.tpm };
     },
     markUsed: async (id, at) => {
       await db.update(deploymentKeys).set({ lastUsedAt: at }).where(and(eq(deploymentKeys.id, id), or(isNull(deploymentKeys.lastUsedAt), lt(deploymentKeys.lastUsedAt, at))));
@@ -70,7 +70,7 @@ export function keysRepo(db: Db): Store['keys'] {
     },
     createShared: async (name, opts) => {
       const { secret, ...key } = newKey();
-      const record = { ...key, name, deployments: opts.deployments === '*' ? null : [...opts.deployments], createdAt: Date.now(), revokedAt: null, expiresAt: opts.expiresAt ?? null, lastUsedAt: null, rpm: opts.rpm ?? null };
+      const record = { ...key, name, deployments: opts.deployments === '*' ? null : [...opts.deployments], createdAt: Date.now(), revokedAt: null, expiresAt: opts.expiresAt ?? null, lastUsedAt: null, rpm: opts.rpm ?? null, tpm: opts.tpm ?? null };
       await db.insert(sharedKeys).values(record);
       return { row: sharedRow(record), secret };
     },

@@ -30,6 +30,7 @@ import { flowsRepo } from './flows-repo.ts';
 import { jobsRepo } from './jobs-repo.ts';
 import { keysRepo } from './keys-repo.ts';
 import { modelsRepo } from './models-repo.ts';
+import { quotasRepo } from './quotas-repo.ts';
 import { runsRepo } from './runs-repo.ts';
 import { usageRepo } from './usage-repo.ts';
 import { versionsRepo } from './versions-repo.ts';
@@ -126,6 +127,7 @@ export async function openPostgresStore(opts: OpenStoreOptions & { databaseUrl: 
     versions: unwrapped(versionsRepo(db)),
     deployments: unwrapped(deploymentsRepo(db)),
     models: unwrapped(modelsRepo(db)),
+    quotas: unwrapped(quotasRepo(db)),
     keys: unwrapped(keysRepo(db)),
     // enqueue stays synchronous: a published call hands its record over and goes on.
     runs: unwrapped<Store['runs']>(runsPort),

@@ -77,6 +77,7 @@ export const sharedKeys = pgTable(
     expiresAt: int8('expires_at'),
     lastUsedAt: int8('last_used_at'),
     rpm: int8('rpm'),
+    tpm: int8('tpm'),
   },
   (t) => [uniqueIndex('shared_keys_hash').on(t.hash)],
 );
@@ -100,6 +101,8 @@ export const deploymentKeys = pgTable(
     lastUsedAt: int8('last_used_at'),
     /** Calls a minute it may make (null: no limit of its own). */
     rpm: int8('rpm'),
+    /** Tokens a minute its calls may use (null: no limit of its own). */
+    tpm: int8('tpm'),
   },
   (t) => [uniqueIndex('deployment_keys_hash').on(t.hash), index('deployment_keys_deployment').on(t.deployment)],
 );
@@ -197,6 +200,13 @@ export const models = pgTable('models', {
   id: text('id').primaryKey(),
   entry: jsonb('entry').$type<ModelEntry>().notNull(),
   createdAt: int8('created_at').notNull(),
+});
+
+/** A model's tokens-per-minute pool, set by the operator; models without a row have the default pool. */
+export const quotaPools = pgTable('quota_pools', {
+  model: text('model').primaryKey(),
+  tpm: int8('tpm').notNull(),
+  updatedAt: int8('updated_at').notNull(),
 });
 
 /**

@@ -19,13 +19,13 @@ function toRow({ hash: _hash, ...row }: KeyRecord): KeyRow {
  */
 export function keysRepo(db: Db): Sync<Store['keys']> {
   const byHash = db
-    .select({ id: deploymentKeys.id, deployment: deploymentKeys.deployment, hash: deploymentKeys.hash, revokedAt: deploymentKeys.revokedAt, expiresAt: deploymentKeys.expiresAt, rpm: deploymentKeys.rpm })
+    .select({ id: deploymentKeys.id, deployment: deploymentKeys.deployment, hash: deploymentKeys.hash, revokedAt: deploymentKeys.revokedAt, expiresAt: deploymentKeys.expiresAt, rpm: deploymentKeys.rpm, tpm: deploymentKeys.tpm })
     .from(deploymentKeys)
     .where(eq(deploymentKeys.hash, sql.placeholder('hash')))
     .prepare();
 
   const sharedByHash = db
-    .select({ id: sharedKeys.id, deployments: sharedKeys.deployments, hash: sharedKeys.hash, revokedAt: sharedKeys.revokedAt, expiresAt: sharedKeys.expiresAt, rpm: sharedKeys.rpm })
+    .select({ id: sharedKeys.id, deployments: sharedKeys.deployments, hash: sharedKeys.hash, revokedAt: sharedKeys.revokedAt, expiresAt: sharedKeys.expiresAt, rpm: sharedKeys.rpm, tpm: sharedKeys.tpm })
     .from(sharedKeys)
     .where(eq(sharedKeys.hash, sql.placeholder('hash')))
     .prepare();
@@ -34,7 +34,7 @@ export function keysRepo(db: Db): Sync<Store['keys']> {
   return {
     create: (deployment, name, opts = {}) => {
       const { secret, ...key } = newKey();
-      const record: KeyRecord = { ...key, deployment, name, createdAt: Date.now(), revokedAt: null, expiresAt: opts.expiresAt ?? null, lastUsedAt: null, rpm: opts.rpm ?? null };
+      const record: KeyRecord = { ...key, deployment, name, createdAt: Date.now(), revokedAt: null, expiresAt: opts.expiresAt ?? null, lastUsedAt: null, rpm: opts.rpm ?? null, tpm: opts.tpm ?? null };
       try {
         db.insert(deploymentKeys).values(record).run();
       } catch (err) {
@@ -66,7 +66,7 @@ export function keysRepo(db: Db): Sync<Store['keys']> {
       })();
       if (!found || found.revokedAt !== null || !timingSafeEqual(Buffer.from(found.hash, 'hex'), digest)) return undefined;
       if (found.expiresAt !== null && found.expiresAt <= now) return undefined;
-      return { keyId: found.id, opens: found.opens, expiresAt: found.expiresAt, rpm: found.rpm };
+      return { keyId: found.id, opens: found.opens, expiresAt: found.expiresAt, rpm: found.rpm, tpm: found.tpm };
     },
     markUsed: (id, at) => {
       db.update(deploymentKeys).set({ lastUsedAt: at }).where(and(eq(deploymentKeys.id, id), or(isNull(deploymentKeys.lastUsedAt), lt(deploymentKeys.lastUsedAt, at)))).run();
@@ -74,7 +74,7 @@ export function keysRepo(db: Db): Sync<Store['keys']> {
     },
     createShared: (name, opts) => {
       const { secret, ...key } = newKey();
-      const record = { ...key, name, deployments: opts.deployments === '*' ? null : [...opts.deployments], createdAt: Date.now(), revokedAt: null, expiresAt: opts.expiresAt ?? null, lastUsedAt: null, rpm: opts.rpm ?? null };
+      const record = { ...key, name, deployments: opts.deployments === '*' ? null : [...opts.deployments], createdAt: Date.now(), revokedAt: null, expiresAt: opts.expiresAt ?? null, lastUsedAt: null, rpm: opts.rpm ?? null, tpm: opts.tpm ?? null };
       db.insert(sharedKeys).values(record).run();
       return { row: sharedRow(record), secret };
     },

@@ -78,6 +78,7 @@ export const sharedKeys = sqliteTable(
     expiresAt: integer('expires_at'),
     lastUsedAt: integer('last_used_at'),
     rpm: integer('rpm'),
+    tpm: integer('tpm'),
   },
   (t) => [uniqueIndex('shared_keys_hash').on(t.hash)],
 );
@@ -101,6 +102,8 @@ export const deploymentKeys = sqliteTable(
     lastUsedAt: integer('last_used_at'),
     /** Calls a minute it may make (null: no limit of its own). */
     rpm: integer('rpm'),
+    /** Tokens a minute its calls may use (null: no limit of its own). */
+    tpm: integer('tpm'),
   },
   (t) => [uniqueIndex('deployment_keys_hash').on(t.hash), index('deployment_keys_deployment').on(t.deployment)],
 );
@@ -208,6 +211,13 @@ export const models = sqliteTable('models', {
   id: text('id').primaryKey(),
   entry: text('entry', { mode: 'json' }).$type<ModelEntry>().notNull(),
   createdAt: integer('created_at').notNull(),
+});
+
+/** A model's tokens-per-minute pool, set by the operator; models without a row have the default pool. */
+export const quotaPools = sqliteTable('quota_pools', {
+  model: text('model').primaryKey(),
+  tpm: integer('tpm').notNull(),
+  updatedAt: integer('updated_at').notNull(),
 });
 
 /** A data index ("add your data"): documents → chunks → vectors (HNSW file) + full text (FTS5). */

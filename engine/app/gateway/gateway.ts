@@ -1,0 +1,114 @@
+/**
+ * The one path every deployment call takes: authenticate → resolve the deployment → admit (the
+ * key's limits, the deployment's own: a flow's rpm, a model deployment's allocation) → [the route
+ * invokes] → meter → reconcile. Each step is its own small policy (limits.ts, admit.ts, meter.ts,
+ * cost.ts); this class holds them in order so no route can skip one. Content safety is the step
+ * still to come between admission and invocation.
+ *
+ * HTTP stays in the API layer: the route passes what the request presented and sets the headers
+ * the admission returns.
+ */
+import type { Bus } from '../../bus/types.ts';
+import { WeirError } from '../../errors.ts';
+import type { LoadedModel, ModelEntry, TokenUsage } from '../../models/types.ts';
+import type { Usage } from '../../node-definition.ts';
+import type { DeploymentRow, VerifiedKey } from '../../store/types.ts';
+import { keyOpens, type Deployments } from '../deployments.ts';
+import type { UsageMeter } from '../usage-meter.ts';
+import { admit, reconcile, type Admission } from './admit.ts';
+import { deploymentLimits, keyLimitName, keyLimits, MINUTE_MS } from './limits.ts';
+import { governedModel } from './governed-model.ts';
+import { meterModelCall } from './meter.ts';
+import type { Quotas } from './quotas.ts';
+import { adjustTaken, windowCounter } from './windows.ts';
+
+/** Who calls: the admin token (no key), or a valid key. */
+export type Caller = { admin: true; key: null } | { admin: false; key: VerifiedKey };
+/** The admin token's calls (the playground): no key limits, the deployment's own still apply. */
+export const ADMIN: Caller = { admin: true, key: null };
+
+/** A call let through: what it was admitted against, for metering and reconciling at its end. */
+export interface GatewayCall {
+  deployment: DeploymentRow;
+  keyId: string | null;
+  admission: Admission;
+}
+
+export function unauthorized(): WeirError {
+  return new WeirError('unauthorized', 'missing or invalid key (send Authorization: Bearer <key> or api-key: <key>)', { status: 401 });
+}
+
+/** OpenAI's words, for a model that is not there and one the key may not use alike. */
+const modelNotFound = (name: string, param: string) => new WeirError('model_not_found', `The model \`${name}\` does not exist or you do not have access to it.`, { status: 404, path: [param] });
+
+export class Gateway {
+  constructor(
+    private readonly bus: Bus,
+    private readonly deployments: Deployments,
+    readonly quotas: Quotas,
+    private readonly meter: UsageMeter,
+  ) {}
+
+  /** 401 for a missing, wrong, revoked or expired key; `admin`: the API layer matched the admin token. */
+  async authenticate(admin: boolean, credential: string | undefined): Promise<Caller> {
+    if (admin) return ADMIN;
+    const key = credential ? await this.deployments.verifyKey(credential) : undefined;
+    if (!key) throw unauthorized();
+    return { admin: false, key };
+  }
+
+  /**
+   * A flow deployment the caller may call. Unknown, not a flow, or not opened by the key: the same
+   * 401, so a key-holder cannot probe which deployments exist.
+   */
+  async flow(who: Caller, name: string): Promise<DeploymentRow> {
+    const d = await this.deployment(who, name);
+    if (d.kind !== 'flow') throw unauthorized();
+    return d;
+  }
+
+  /** A deployment of either kind the caller may read (its OpenAPI document); 401 otherwise, as for flows. */
+  async deployment(who: Caller, name: string): Promise<DeploymentRow> {
+    const d = (who.admin || keyOpens(who.key, name)) && (await this.deployments.cached(name));
+    if (!d) throw unauthorized();
+    return d;
+  }
+
+  /** A model deployment the caller may use; otherwise OpenAI's 404 `model_not_found` (on `param`). */
+  async model(who: Caller, name: string, param: 'model' | 'deployment'): Promise<DeploymentRow> {
+    const d = (who.admin || keyOpens(who.key, name)) && (await this.deployments.cached(name));
+    if (!d || d.kind !== 'model') throw modelNotFound(name, param);
+    return d;
+  }
+
+  /** Takes the call's request and estimated tokens from every limit it counts against (429 when one is used up). */
+  async admit(who: Caller, d: DeploymentRow, tokens: number, now = Date.now()): Promise<GatewayCall> {
+    const limits = [...keyLimits(who.key), ...deploymentLimits(d, this.quotas.allocationOf(d))];
+    return { deployment: d, keyId: who.key?.keyId ?? null, admission: await admit(this.bus, limits, tokens, now) };
+  }
+
+  /** A model call ended: metered (priced once, here) and its token windows set to what it really used. */
+  async finishModelCall(call: GatewayCall, entry: ModelEntry, usage: TokenUsage | undefined): Promise<void> {
+    meterModelCall(this.meter, call.deployment.name, call.keyId, entry.price, usage);
+    await reconcile(this.bus, call.admission, usage?.total_tokens ?? 0);
+  }
+
+  /** The model a flow's node calls through deployment `name`: drawing on its allocation, priced. */
+  async flowModel(name: string, model: LoadedModel): Promise<LoadedModel> {
+    const d = await this.deployments.cached(name);
+    const limits = d ? deploymentLimits(d, this.quotas.allocationOf(d)) : [];
+    if (!limits.length) return governedModel(model, undefined);
+    return governedModel(model, { admit: (tokens) => admit(this.bus, limits, tokens), settle: (a, used) => reconcile(this.bus, a, used) });
+  }
+
+  /**
+   * A flow run ended (on whichever instance ran it): its tokens are charged to the key's window of
+   * this minute, so a key's tpm holds across flows whose token use is only known at their end. The
+   * run itself was metered by the run service.
+   */
+  async chargeRun(keyId: string | null, usage: Usage, now = Date.now()): Promise<void> {
+    const tokens = usage.total_tokens ?? 0;
+    if (!keyId || !tokens) return;
+    await adjustTaken(this.bus, { counter: windowCounter(keyLimitName(keyId, 'tpm'), MINUTE_MS, now), windowMs: MINUTE_MS, amount: 0 }, tokens);
+  }
+}
