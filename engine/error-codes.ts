@@ -79,6 +79,7 @@ export const ERROR_CODES = {
     unauthorized: 'a missing or invalid admin token or deployment key',
     rate_limit_exceeded: "a limit the call counts against (a key's rpm or tpm, a flow deployment's rpm, a model deployment's allocation) is used up for this window: 429 with retry-after",
     quota_exceeded: "a model's tokens-per-minute pool has not enough left for an allocation (or would fall below what is allocated)",
+    compute_exceeded: "a local model deployment would not fit in the memory this instance offers local models (WEIR_COMPUTE_MEMORY_MB)",
     not_token_metered: 'a tokens-per-minute pool or allocation asked of a local model (local models draw on compute)',
     internal_error: 'an unexpected error (a bug); details are in the server log only',
     invalid_json: 'the body is not valid JSON',

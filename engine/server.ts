@@ -1,4 +1,6 @@
+import { computeOfferFromEnv } from './app/gateway/compute.ts';
 import { quotaSettingsFromEnv } from './app/gateway/quotas.ts';
+import { defaultThreads } from './models/threads.ts';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -122,9 +124,10 @@ export async function startWorker(opts: Pick<ServerOptions, 'registry' | 'dataDi
   const workers = workersOf(opts.workers);
   // Settings are checked before anything is opened.
   const quotas = quotaSettingsFromEnv(process.env);
+  const compute = computeOfferFromEnv(process.env, defaultThreads());
   const store = await openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY, ...(databaseUrl ? { databaseUrl } : {}) });
   const { bus, queue } = await openShared(store, (opts.redisUrl ?? process.env.WEIR_REDIS_URL) || undefined);
-  const ws = new Workspace(store, opts.registry, { bus, queue, workers: workerSlots(workers), quotas });
+  const ws = new Workspace(store, opts.registry, { bus, queue, workers: workerSlots(workers), quotas, compute });
   const shut = async () => {
     await ws.close();
     await ws.models.close();
@@ -151,10 +154,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const workers = workersOf(opts.workers);
   // Settings are checked before anything is opened.
   const quotas = quotaSettingsFromEnv(process.env);
+  const compute = computeOfferFromEnv(process.env, defaultThreads());
   const store = await openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY, ...(databaseUrl ? { databaseUrl } : {}) });
   const redisUrl = opts.redisUrl ?? process.env.WEIR_REDIS_URL;
   const { bus, queue } = await openShared(store, redisUrl || undefined);
-  const ws = new Workspace(store, opts.registry, { bus, queue, workers: workerSlots(workers), quotas });
+  const ws = new Workspace(store, opts.registry, { bus, queue, workers: workerSlots(workers), quotas, compute });
   let started: { interruptedAtStart: number; resumedJobs: number; seeded: string[]; given: string | undefined; adminToken: string; host: string; server: ServerType };
   try {
     // On its own database an instance starting knows every unfinished draft run was its previous

@@ -15,7 +15,7 @@ import { modelRoutes } from './routes/models.ts';
 import { azureOpenAiRoutes, openAiRoutes } from './routes/openai.ts';
 import { playgroundRoutes } from './routes/playground.ts';
 import { publishedRoutes } from './routes/published.ts';
-import { quotaRoutes } from './routes/quotas.ts';
+import { computeRoutes, quotaRoutes } from './routes/quotas.ts';
 import { runRoutes } from './routes/runs.ts';
 import { mountStudio } from './studio.ts';
 
@@ -70,6 +70,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.route('/api/deployments', deploymentRoutes(ws));
   app.route('/api/keys', keyRoutes(ws));
   app.route('/api/quotas', quotaRoutes(ws));
+  app.route('/api/compute', computeRoutes(ws));
   app.route('/api/connections', connectionRoutes(ws.connections));
   app.route('/api/models', modelRoutes(ws.catalog));
   app.route('/api/indexes', indexRoutes(ws));

@@ -2,6 +2,7 @@ import { WeirError } from '../errors.ts';
 import type { DeploymentRow, KeyRow, ModelDeploymentOptions, SharedKeyRow, Store, TrafficSplit, VerifiedKey } from '../store/types.ts';
 import type { Changes } from './changes.ts';
 import type { ModelDeployments } from './model-deployments.ts';
+import type { Compute } from './gateway/compute.ts';
 import type { Quotas } from './gateway/quotas.ts';
 
 /**
@@ -61,6 +62,7 @@ export class Deployments {
     private readonly models: ModelDeployments,
     private readonly changes: Changes,
     private readonly quotas: Quotas,
+    private readonly compute: Compute,
   ) {
     changes.on((c) => {
       if (c.kind === 'deployment' || c.kind === 'all') this.#forget(c.kind === 'all' ? undefined : c.name);
@@ -103,10 +105,12 @@ export class Deployments {
 
   /** Stores a model deployment and starts loading its model here (other instances load on first use). */
   async createModel(d: NewModelDeployment): Promise<DeploymentRow> {
-    await this.models.check(d.model, d.options);
+    const entry = await this.models.check(d.model, d.options);
     if (await this.store.deployments.get(d.name)) throw exists(d.name);
-    // A remote model's allocation comes out of its pool (refused when the pool has not enough left).
+    // A remote model's allocation comes out of its pool, a local model's memory out of this
+    // instance's compute (each refused when there is not enough left).
     const tpm = await this.quotas.allocate(d.model, d.options.tpm);
+    await this.compute.check(entry, d.options);
     const options = { ...d.options, ...(tpm !== undefined ? { tpm } : {}) };
     const row = await this.store.deployments.create({ name: d.name, kind: 'model', flow: null, model: d.model, options, traffic: [], traceSampleRate: d.traceSampleRate });
     await this.changes.announce({ kind: 'deployment', name: row.name });

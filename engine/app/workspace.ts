@@ -13,6 +13,7 @@ import { Changes } from './changes.ts';
 import { Connections } from './connections.ts';
 import { Gateway } from './gateway/gateway.ts';
 import { governedModel } from './gateway/governed-model.ts';
+import { Compute, type ComputeOffer } from './gateway/compute.ts';
 import { DEFAULT_QUOTAS, Quotas, type QuotaSettings } from './gateway/quotas.ts';
 import { CACHE_MAX_AGE_MS, Deployments } from './deployments.ts';
 import { ModelCatalog } from '../models/catalog.ts';
@@ -37,6 +38,16 @@ export interface Workers {
   ingest: number;
 }
 export const DEFAULT_WORKERS: Workers = { runs: 4, ingest: 2 };
+
+export interface WorkspaceOptions {
+  bus?: Bus;
+  queue?: WorkQueue;
+  workers?: Workers;
+  runTimeoutMs?: number;
+  quotas?: QuotaSettings;
+  /** What this instance offers local model deployments (weir serve reads it from the environment; unlimited when absent). */
+  compute?: ComputeOffer;
+}
 
 /** Throws (422, with the problems) when any problem keeps a draft from being stored. */
 function refuseUnstorable(problems: Problem[], definition: unknown): void {
@@ -67,6 +78,8 @@ export class Workspace {
   readonly connections: Connections;
   /** The one path every deployment call takes: keys, limits and quotas, metering. */
   readonly gateway: Gateway;
+  /** The memory this instance offers local model deployments, and what they use. */
+  readonly compute: Compute;
   /** Background work (async runs, ingestion) any instance's workers take. */
   readonly queue: WorkQueue;
   readonly runJobs: RunJobs;
@@ -78,7 +91,7 @@ export class Workspace {
    * `bus` and `queue` are shared with the other instances (Redis); without them, this process is
    * alone and its queue lives in the store. The workspace closes the queue.
    */
-  constructor(readonly store: Store, readonly registry: NodeRegistry, opts: { bus?: Bus; queue?: WorkQueue; workers?: Workers; runTimeoutMs?: number; quotas?: QuotaSettings } = {}) {
+  constructor(readonly store: Store, readonly registry: NodeRegistry, opts: WorkspaceOptions = {}) {
     const bus = opts.bus ?? new MemoryBus();
     this.queue = opts.queue ?? new StoreQueue(store);
     this.runs = new RunService(store, { bus, charge: (keyId, usage) => this.gateway.chargeRun(keyId, usage) });
@@ -86,7 +99,8 @@ export class Workspace {
     this.models = new ModelDeployments(store, this.catalog);
     this.changes = new Changes(bus);
     const quotas = new Quotas(store, this.catalog, opts.quotas ?? DEFAULT_QUOTAS);
-    this.deployments = new Deployments(store, this.models, this.changes, quotas);
+    this.compute = new Compute(store, this.catalog, opts.compute ?? { threads: 1, memoryBytes: Number.MAX_SAFE_INTEGER });
+    this.deployments = new Deployments(store, this.models, this.changes, quotas, this.compute);
     this.gateway = new Gateway(bus, this.deployments, quotas, this.runs.usage);
     this.changes.on((c) => {
       if (c.kind === 'flow') this.#forgetFlow(c.name);

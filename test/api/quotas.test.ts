@@ -28,7 +28,7 @@ const limits = (h: Headers) => Object.fromEntries([...h].filter(([k]) => k.start
 beforeAll(async () => {
   upDir = mkdtempSync(path.join(os.tmpdir(), 'weir-upstream-'));
   up = await startServer({ registry: new NodeRegistry(builtinNodes), port: 0, dataDir: upDir, adminToken: UP_ADMIN, examplesDir: null });
-  const upCall = async (url: string, body: unknown) => (await fetch(up.url + url, { method: 'POST', headers: { authorization: `Bearer ${UP_ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+  const upCall = async (url: string, body: unknown): Promise<any> => (await fetch(up.url + url, { method: 'POST', headers: { authorization: `Bearer ${UP_ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
   await upCall('/api/deployments', { name: 'up-chat', model: 'weir-extractive' });
   const upKey = (await upCall('/api/deployments/up-chat/keys', {})).key as string;
   api = makeApi();

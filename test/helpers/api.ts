@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createApp } from '../../engine/api/app.ts';
 import type { AnyNodeDefinition } from '../../engine/node-definition.ts';
 import { NodeRegistry } from '../../engine/registry.ts';
-import { Workspace } from '../../engine/app/workspace.ts';
+import { Workspace, type WorkspaceOptions } from '../../engine/app/workspace.ts';
 import { openSqliteStore } from '../../engine/store/sqlite/open.ts';
 import { builtinNodes } from '../../nodes/index.ts';
 import { testNodes } from './test-nodes.ts';
@@ -27,10 +27,10 @@ export async function readAnswer(res: Response): Promise<{ status: number; heade
  * The real app over a real SQLite file in a temp folder, called in-process; `nodes` adds node types,
  * `maxBodyBytes` sets the body cap (256 KiB by default).
  */
-export function makeApi(opts: { nodes?: AnyNodeDefinition[]; maxBodyBytes?: number } = {}) {
+export function makeApi(opts: { nodes?: AnyNodeDefinition[]; maxBodyBytes?: number; workspace?: WorkspaceOptions } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'weir-api-'));
   const store = openSqliteStore({ dataDir: dir, batchMs: 2 });
-  const ws = new Workspace(store, new NodeRegistry([...builtinNodes, ...testNodes, ...(opts.nodes ?? [])]));
+  const ws = new Workspace(store, new NodeRegistry([...builtinNodes, ...testNodes, ...(opts.nodes ?? [])]), opts.workspace);
   const app = createApp(ws, { adminToken: ADMIN, maxBodyBytes: opts.maxBodyBytes ?? 256 * 1024 });
   const call = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${ADMIN}`, ...headers } };

@@ -17,6 +17,22 @@ export const poolJson = (p: Pool) => ({
   deployments: p.deployments.map((d) => ({ name: d.name, tpm: d.tpm, rpm: rpmOf(d.tpm) })),
 });
 
+const mb = (bytes: number) => Math.ceil(bytes / (1024 * 1024));
+
+/** The memory this instance offers local model deployments and what their loaded models use (Azure's compute quota). */
+export function computeRoutes(ws: Workspace): Hono {
+  const app = new Hono();
+  app.get('/', async (c) => {
+    const u = await ws.compute.use();
+    return c.json({
+      threads: u.offer.threads,
+      memory_mb: { offered: mb(u.offer.memoryBytes), used: mb(u.usedBytes), left: Math.floor(u.leftBytes / (1024 * 1024)) },
+      models: u.models.map((m) => ({ model: m.model, context_size: m.contextSize, memory_mb: mb(m.memoryBytes), deployments: m.deployments })),
+    });
+  });
+  return app;
+}
+
 /** Tokens-per-minute pools per remote model, and what their deployments hold (Azure's quota page). */
 export function quotaRoutes(ws: Workspace): Hono {
   const app = new Hono();
