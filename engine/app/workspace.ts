@@ -26,6 +26,7 @@ import { RUNS_QUEUE, RunJobs } from './run-jobs.ts';
 import { StoreQueue } from '../queue/store-queue.ts';
 import type { WorkQueue } from '../queue/types.ts';
 import { servedVersion } from './traffic.ts';
+import { usageReport, type UsageQuery } from './usage-report.ts';
 
 const MAX_CACHED_PLANS = 256;
 
@@ -130,6 +131,11 @@ export class Workspace {
       throw err;
     });
     this.workers.catch(() => {});
+  }
+
+  /** Metered usage over a range, summed as asked (GET /api/usage). */
+  usage(q: UsageQuery): ReturnType<typeof usageReport> {
+    return usageReport(this.store, q);
   }
 
   /** Settles once this process takes background jobs (rejects if it could not). */

@@ -4,6 +4,7 @@
  * how a connection's secrets are merged.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { UsageRow } from './types.ts';
 
 export const KEY_PREFIX = 'weir_';
 /** Characters of a key kept in the clear to tell keys apart; never enough to use it. */
@@ -57,3 +58,14 @@ export function mergeSecrets(
   const names = [...secrets.keys()].sort();
   return { names, values: Object.fromEntries(secrets) };
 }
+
+/** A stored usage minute as the port gives it: a call without a key (stored as '') has keyId null. */
+export const usageRow = (r: Omit<UsageRow, 'keyId'> & { keyId: string }): UsageRow => ({
+  deployment: r.deployment,
+  keyId: r.keyId === '' ? null : r.keyId,
+  minute: r.minute,
+  requests: r.requests,
+  promptTokens: r.promptTokens,
+  completionTokens: r.completionTokens,
+  cost: r.cost,
+});

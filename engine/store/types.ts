@@ -50,6 +50,23 @@ export interface ModelDeploymentOptions {
   rpm?: number;
 }
 
+export interface UsageFilter {
+  fromMinute: number;
+  toMinute: number;
+  deployment?: string;
+  keyId?: string | null;
+}
+
+export interface UsageRow {
+  deployment: string;
+  keyId: string | null;
+  minute: number;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  cost: number;
+}
+
 export interface QuotaPoolRow {
   model: string;
   tpm: number;
@@ -306,6 +323,8 @@ export interface Store {
     /** Adds `requests` calls (default 1) and their usage to the minute of `at`. */
     record(deployment: string, keyId: string | null, usage: Usage, at?: number, requests?: number): Promise<void>;
     list(deployment: string, sinceMinute?: number): Promise<{ minute: number; keyId: string | null; requests: number; promptTokens: number; completionTokens: number; cost: number }[]>;
+    /** Minute rows in [fromMinute, toMinute), optionally of one deployment and key ('' or null: calls without a key), by minute. */
+    query(filter: UsageFilter): Promise<UsageRow[]>;
   };
   /**
    * The durable local queue. Several instances may share it: a job is held by one owner at a time

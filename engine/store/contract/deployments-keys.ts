@@ -180,6 +180,25 @@ export function usageContract(ctx: StoreContext): void {
   });
 }
 
+export function usageQueryContract(ctx: StoreContext): void {
+  describe('usage query', () => {
+    it('gives the minutes in [from, to) of every deployment, or of one deployment and one key (null: calls without a key)', async () => {
+      const store = ctx.store;
+      const m = Math.floor(Date.UTC(2026, 0, 1, 12, 0, 5) / 60_000);
+      await store.usage.record('blue', 'k1', { prompt_tokens: 10, cost: 0.5 }, m * 60_000);
+      await store.usage.record('green', null, { completion_tokens: 3 }, m * 60_000 + 59_999);
+      await store.usage.record('blue', null, { prompt_tokens: 2 }, (m + 1) * 60_000);
+      await store.usage.record('blue', 'k1', { prompt_tokens: 7 }, (m + 2) * 60_000);
+      const all = await store.usage.query({ fromMinute: m, toMinute: m + 2 });
+      expect(all.map((r) => [r.minute, r.deployment, r.keyId])).toEqual([[m, 'blue', 'k1'], [m, 'green', null], [m + 1, 'blue', null]]);
+      expect(all[0]).toEqual({ deployment: 'blue', keyId: 'k1', minute: m, requests: 1, promptTokens: 10, completionTokens: 0, cost: 0.5 });
+      expect((await store.usage.query({ fromMinute: m, toMinute: m + 3, deployment: 'blue', keyId: 'k1' })).map((r) => r.minute)).toEqual([m, m + 2]);
+      expect((await store.usage.query({ fromMinute: m, toMinute: m + 3, deployment: 'blue', keyId: null })).map((r) => r.minute)).toEqual([m + 1]);
+      expect(await store.usage.query({ fromMinute: m + 3, toMinute: m + 10 })).toEqual([]);
+    });
+  });
+}
+
 export function quotasContract(ctx: StoreContext): void {
   describe('quota pools', () => {
     it('sets a model\'s pool, replaces it, lists pools by model and keeps them over a reopen', async () => {

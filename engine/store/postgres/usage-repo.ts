@@ -1,4 +1,5 @@
-import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { usageRow } from '../shared.ts';
 import { bytewise, type Db } from './db.ts';
 import { usageRecords } from './schema.ts';
 import type { Store } from '../types.ts';
@@ -48,13 +49,24 @@ export function usageRepo(db: Db): Store['usage'] {
           .from(usageRecords)
           .where(and(eq(usageRecords.deployment, deployment), sinceMinute === undefined ? undefined : gte(usageRecords.minute, sinceMinute)))
           .orderBy(asc(usageRecords.minute), asc(bytewise(usageRecords.keyId)))
-      ).map((r) => ({
-        minute: r.minute,
-        keyId: r.keyId === '' ? null : r.keyId,
-        requests: r.requests,
-        promptTokens: r.promptTokens,
-        completionTokens: r.completionTokens,
-        cost: r.cost,
-      })),
+      ).map((r) => {
+        const { deployment: _d, ...row } = usageRow(r);
+        return row;
+      }),
+    query: async (f) =>
+      (
+        await db
+          .select()
+          .from(usageRecords)
+          .where(
+            and(
+              gte(usageRecords.minute, f.fromMinute),
+              lt(usageRecords.minute, f.toMinute),
+              f.deployment === undefined ? undefined : eq(usageRecords.deployment, f.deployment),
+              f.keyId === undefined ? undefined : eq(usageRecords.keyId, f.keyId ?? ''),
+            ),
+          )
+          .orderBy(asc(usageRecords.minute), asc(bytewise(usageRecords.deployment)), asc(bytewise(usageRecords.keyId)))
+      ).map(usageRow),
   };
 }

@@ -1,7 +1,8 @@
-import { and, asc, eq, gte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { usageRow } from '../shared.ts';
 import type { Db } from './db.ts';
 import { usageRecords } from './schema.ts';
-import type { Store } from '../types.ts';
+import type { Store, UsageFilter } from '../types.ts';
 import type { Sync } from './async.ts';
 
 const MINUTE_MS = 60_000;
@@ -46,13 +47,26 @@ export function usageRepo(db: Db): Sync<Store['usage']> {
         .where(and(eq(usageRecords.deployment, deployment), sinceMinute === undefined ? undefined : gte(usageRecords.minute, sinceMinute)))
         .orderBy(asc(usageRecords.minute), asc(usageRecords.keyId))
         .all()
-        .map((r) => ({
-          minute: r.minute,
-          keyId: r.keyId === '' ? null : r.keyId,
-          requests: r.requests,
-          promptTokens: r.promptTokens,
-          completionTokens: r.completionTokens,
-          cost: r.cost,
-        })),
+        .map((r) => {
+        const { deployment: _d, ...row } = usageRow(r);
+        return row;
+      }),
+    query: (f) =>
+      db
+        .select()
+        .from(usageRecords)
+        .where(usageWhere(f))
+        .orderBy(asc(usageRecords.minute), asc(usageRecords.deployment), asc(usageRecords.keyId))
+        .all()
+        .map(usageRow),
   };
 }
+
+const usageWhere = (f: UsageFilter) =>
+  and(
+    gte(usageRecords.minute, f.fromMinute),
+    lt(usageRecords.minute, f.toMinute),
+    f.deployment === undefined ? undefined : eq(usageRecords.deployment, f.deployment),
+    f.keyId === undefined ? undefined : eq(usageRecords.keyId, f.keyId ?? ''),
+  );
+

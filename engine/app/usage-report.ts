@@ -1,0 +1,107 @@
+/**
+ * Usage over a time range, summed by what the operator asks (deployment, key, model, day or hour),
+ * from the per-minute rows the gateway's meter writes. A row's model is its deployment's model
+ * (flow deployments call several, so theirs is null); a deployment deleted since has no model.
+ */
+import { WeirError } from '../errors.ts';
+import type { Store, UsageRow } from '../store/types.ts';
+
+export const USAGE_GROUPS = ['deployment', 'key', 'model', 'day', 'hour'] as const;
+export type UsageGroup = (typeof USAGE_GROUPS)[number];
+
+export interface UsageQuery {
+  from: number;
+  to: number;
+  deployment?: string;
+  keyId?: string;
+  model?: string;
+  groupBy: UsageGroup[];
+}
+
+export interface UsageLine {
+  deployment?: string;
+  key?: string | null;
+  model?: string | null;
+  day?: string;
+  hour?: string;
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cost: number;
+}
+
+const MINUTE_MS = 60_000;
+
+function bucket(minute: number, unit: 'day' | 'hour'): string {
+  const iso = new Date(minute * MINUTE_MS).toISOString();
+  return unit === 'day' ? iso.slice(0, 10) : `${iso.slice(0, 13)}:00Z`;
+}
+
+/** Checks what a caller asked for (names the parameter at fault). */
+export function parseGroups(raw: string | undefined): UsageGroup[] {
+  if (!raw) return [];
+  const groups = raw.split(',').map((g) => g.trim()).filter(Boolean);
+  for (const g of groups) {
+    if (!(USAGE_GROUPS as readonly string[]).includes(g)) throw new WeirError('invalid_request', `group_by takes ${USAGE_GROUPS.join(', ')}, not "${g}"`, { status: 400, path: ['group_by'] });
+  }
+  if (groups.includes('day') && groups.includes('hour')) throw new WeirError('invalid_request', 'group_by takes day or hour, not both', { status: 400, path: ['group_by'] });
+  return [...new Set(groups)] as UsageGroup[];
+}
+
+export async function usageReport(store: Store, q: UsageQuery): Promise<{ lines: UsageLine[]; total: UsageLine }> {
+  const [rows, deployments] = await Promise.all([
+    store.usage.query({ fromMinute: Math.ceil(q.from / MINUTE_MS), toMinute: Math.ceil(q.to / MINUTE_MS), deployment: q.deployment, keyId: q.keyId }),
+    store.deployments.list(),
+  ]);
+  const modelOf = new Map(deployments.map((d) => [d.name, d.model]));
+  const lines = new Map<string, UsageLine>();
+  const total = line({});
+  for (const r of rows) {
+    const model = modelOf.get(r.deployment) ?? null;
+    if (q.model !== undefined && model !== q.model) continue;
+    const dims = dimensions(r, model, q.groupBy);
+    const key = JSON.stringify(dims);
+    let l = lines.get(key);
+    if (!l) lines.set(key, (l = line(dims)));
+    add(l, r);
+    add(total, r);
+  }
+  return { lines: [...lines.values()].map(rounded), total: rounded(total) };
+}
+
+function dimensions(r: UsageRow, model: string | null, groupBy: UsageGroup[]): Partial<UsageLine> {
+  const d: Partial<UsageLine> = {};
+  for (const g of groupBy) {
+    if (g === 'deployment') d.deployment = r.deployment;
+    else if (g === 'key') d.key = r.keyId;
+    else if (g === 'model') d.model = model;
+    else d[g] = bucket(r.minute, g);
+  }
+  return d;
+}
+
+const line = (dims: Partial<UsageLine>): UsageLine => ({ ...dims, requests: 0, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost: 0 });
+
+function add(l: UsageLine, r: UsageRow): void {
+  l.requests += r.requests;
+  l.prompt_tokens += r.promptTokens;
+  l.completion_tokens += r.completionTokens;
+  l.total_tokens += r.promptTokens + r.completionTokens;
+  l.cost += r.cost;
+}
+
+// Micro-dollars, as each call is priced: summing floats must not print 0.30000000000000004.
+const rounded = (l: UsageLine): UsageLine => ({ ...l, cost: Math.round(l.cost * 1e6) / 1e6 });
+
+/** CSV for spreadsheets: quoted where needed, and a cell a spreadsheet would run as a formula is made plain text. */
+export function usageCsv(lines: UsageLine[], groupBy: UsageGroup[]): string {
+  const columns = [...groupBy, 'requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost'] as (keyof UsageLine)[];
+  const cell = (v: unknown): string => {
+    let s = v === null || v === undefined ? '' : String(v);
+    // A leading '-' is left alone on a plain id (key ids may start with one): no formula is made of those characters alone.
+    if (typeof v === 'string' && (/^[=+@\t\r]/.test(s) || /^-.*[^\w.-]/.test(s))) s = `'${s}`;
+    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return [columns.join(','), ...lines.map((l) => columns.map((c) => cell(l[c])).join(','))].join('\r\n') + '\r\n';
+}
