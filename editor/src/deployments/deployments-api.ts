@@ -21,6 +21,8 @@ export interface FlowDeployment extends DeploymentBase {
   flow: string;
   traffic: TrafficSplit[];
   trace_sample_rate: number;
+  /** Calls a minute across every caller; null: no limit of its own. */
+  rpm: number | null;
 }
 
 export interface ModelDeployment extends DeploymentBase {
@@ -34,6 +36,10 @@ export interface ModelDeployment extends DeploymentBase {
   reason: string | null;
   loaded_at: string | null;
   azure_endpoint: string;
+  /** Tokens a minute allocated from the model's pool; null for local models (they draw on compute). */
+  tpm: number | null;
+  /** Requests a minute that allocation gives (6 per 1 000 tokens a minute). */
+  rpm: number | null;
 }
 
 export type Deployment = FlowDeployment | ModelDeployment;
@@ -50,6 +56,8 @@ export interface DeploymentKey {
   last_used_at: string | null;
   /** Calls a minute it may make; null: no limit of its own. */
   rpm: number | null;
+  /** Tokens a minute its calls may use; null: no limit of its own. */
+  tpm: number | null;
   /** Usable now: neither revoked nor past its expiry. */
   active: boolean;
 }
@@ -57,6 +65,12 @@ export interface DeploymentKey {
 /** Only the answer to creating a key carries the secret; nothing can read it again. */
 export interface CreatedKey extends DeploymentKey {
   key: string;
+}
+
+/** A key's own limits, both optional. */
+export interface KeyLimits {
+  rpm?: number;
+  tpm?: number;
 }
 
 export interface FlowVersionDetail extends FlowVersion {
@@ -72,7 +86,9 @@ export const deploymentsApi = {
   setTraffic: (name: string, traffic: TrafficSplit[]) => api<Deployment>(`/api/deployments/${enc(name)}`, { method: 'PATCH', body: { traffic } }),
   remove: (name: string) => api<void>(`/api/deployments/${enc(name)}`, { method: 'DELETE' }),
   keys: (name: string) => api<{ data: DeploymentKey[] }>(`/api/deployments/${enc(name)}/keys`).then((r) => r.data),
-  createKey: (name: string, keyName: string) => api<CreatedKey>(`/api/deployments/${enc(name)}/keys`, { method: 'POST', body: { name: keyName } }),
+  createKey: (name: string, keyName: string, limits: KeyLimits = {}) => api<CreatedKey>(`/api/deployments/${enc(name)}/keys`, { method: 'POST', body: { name: keyName, ...limits } }),
+  /** A model deployment's allocation (tpm), or a flow deployment's own calls a minute (rpm; null lifts it). */
+  setLimits: (name: string, body: { tpm: number } | { rpm: number | null }) => api<Deployment>(`/api/deployments/${enc(name)}`, { method: 'PATCH', body }),
   revokeKey: (name: string, id: string) => api<void>(`/api/deployments/${enc(name)}/keys/${enc(id)}`, { method: 'DELETE' }),
   runs: (name: string) => api<{ data: RunSummary[] }>(`/api/runs?deployment=${enc(name)}&limit=10`).then((r) => r.data),
   flows: () => api<{ data: FlowSummary[] }>('/api/flows').then((r) => r.data),

@@ -2,6 +2,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../api/client.ts';
 import { CopyButton, StatusTag, useLoad } from '../components/ui.tsx';
 import { notify } from '../components/toast.tsx';
+import { AllocationCard } from '../quotas/allocation-card.tsx';
+import { FlowRateCard } from '../quotas/flow-rate-card.tsx';
 import { href, navigate } from '../shell/router.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { deploymentsApi, formatTime, mainVersion, type CreatedKey, type Deployment } from './deployments-api.ts';
@@ -15,7 +17,7 @@ import { TrafficSummary } from './traffic-summary.tsx';
 import { TryIt } from './try-it.tsx';
 import '../styles/deployments.css';
 
-/** One deployment: where to call it, its traffic, keys, code to copy, a test call and its last runs. */
+/** One deployment: where to call it, its traffic, keys, limits, code to copy, a test call and its last runs. */
 export function EndpointPage({ name }: { name: string }) {
   const loaded = useLoad(() => deploymentsApi.get(name), [name]);
   const [saved, setSaved] = useState<Deployment>();
@@ -114,6 +116,9 @@ export function EndpointPage({ name }: { name: string }) {
       <div className="endpoint-grid">
         {d.kind === 'flow' && <TrafficEditor deployment={d} onSaved={setSaved} />}
         <KeysPanel name={d.name} onCreated={setCreated} />
+        {d.kind === 'flow' && <FlowRateCard deployment={d} onSaved={setSaved} />}
+        {/* Local models have no allocation: they draw on this machine's compute. */}
+        {d.kind === 'model' && d.tpm !== null && <AllocationCard deployment={{ ...d, tpm: d.tpm }} onSaved={setSaved} />}
       </div>
       <div className="endpoint-grid">
         <SnippetsPanel target={target} keyValue={created?.key} />

@@ -19,7 +19,7 @@ const DEPLOY: Item[] = [
   { page: 'playground', label: 'Playground' },
 ];
 const OPERATE: Item[] = [
-  { page: 'quotas', label: 'Quotas', soon: true },
+  { page: 'quotas', label: 'Quotas' },
   { page: 'safety', label: 'Safety', soon: true },
   { page: 'monitoring', label: 'Monitoring', soon: true },
 ];
@@ -30,7 +30,7 @@ function Group({ title, items, page }: { title: string; items: Item[]; page: str
       <div className="nav-title">{title}</div>
       {items.map((it) =>
         it.soon ? (
-          <span key={it.page} className="nav-item soon" title="Comes with the quotas, safety and monitoring release">
+          <span key={it.page} className="nav-item soon" title="Comes with the safety and monitoring release">
             <span className="nav-icon"><Icon name={it.page} /></span>
             {it.label}
           </span>

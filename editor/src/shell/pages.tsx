@@ -22,6 +22,7 @@ const PAGES = {
   models: page(() => import('../models/models-page.tsx').then((m) => m.ModelsPage)),
   playground: page(() => import('../models/playground-page.tsx').then((m) => m.PlaygroundPage)),
   data: page(() => import('../data/data-page.tsx').then((m) => m.DataPage)),
+  quotas: page(() => import('../quotas/quotas-page.tsx').then((m) => m.QuotasPage)),
 };
 
 function usePage<P>(p: { get: () => Promise<ComponentType<P>>; current: () => ComponentType<P> | undefined }): ComponentType<P> | undefined {
@@ -54,6 +55,8 @@ export function Page({ route }: { route: Route }) {
       return <Show of={PAGES.playground} props={{ deployment: route.rest[0] }} />;
     case 'data':
       return <Show of={PAGES.data} props={{ index: route.rest[0] }} />;
+    case 'quotas':
+      return <Show of={PAGES.quotas} props={{ model: route.rest[0] }} />;
     default:
       return (
         <div className="empty-page">
