@@ -17,6 +17,7 @@ import { playgroundRoutes } from './routes/playground.ts';
 import { publishedRoutes } from './routes/published.ts';
 import { computeRoutes, quotaRoutes } from './routes/quotas.ts';
 import { usageRoutes } from './routes/usage.ts';
+import { priceRoutes } from './routes/prices.ts';
 import { runRoutes } from './routes/runs.ts';
 import { mountStudio } from './studio.ts';
 
@@ -73,6 +74,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.route('/api/quotas', quotaRoutes(ws));
   app.route('/api/compute', computeRoutes(ws));
   app.route('/api/usage', usageRoutes(ws));
+  app.route('/api/prices', priceRoutes(ws));
   app.route('/api/connections', connectionRoutes(ws.connections));
   app.route('/api/models', modelRoutes(ws.catalog));
   app.route('/api/indexes', indexRoutes(ws));

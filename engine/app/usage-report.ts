@@ -4,7 +4,9 @@
  * (flow deployments call several, so theirs is null); a deployment deleted since has no model.
  */
 import { WeirError } from '../errors.ts';
-import type { Store, UsageRow } from '../store/types.ts';
+import { isLocal, type ModelCatalog } from '../models/catalog.ts';
+import type { DeploymentRow, Store, UsageRow } from '../store/types.ts';
+import type { Prices } from './gateway/prices.ts';
 
 export const USAGE_GROUPS = ['deployment', 'key', 'model', 'day', 'hour'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
@@ -49,7 +51,21 @@ export function parseGroups(raw: string | undefined): UsageGroup[] {
   return [...new Set(groups)] as UsageGroup[];
 }
 
-export async function usageReport(store: Store, q: UsageQuery): Promise<{ lines: UsageLine[]; total: UsageLine }> {
+/** A local deployment's hosting over the range: hours deployed in it, at the hourly price of each hour. */
+export interface HostingLine {
+  deployment: string;
+  model: string;
+  hours: number;
+  cost: number;
+}
+
+export interface UsageDeps {
+  store: Store;
+  catalog: ModelCatalog;
+  prices: Prices;
+}
+
+export async function usageReport({ store, catalog, prices }: UsageDeps, q: UsageQuery): Promise<{ lines: UsageLine[]; total: UsageLine; hosting: HostingLine[] }> {
   const [rows, deployments] = await Promise.all([
     store.usage.query({ fromMinute: Math.ceil(q.from / MINUTE_MS), toMinute: Math.ceil(q.to / MINUTE_MS), deployment: q.deployment, keyId: q.keyId }),
     store.deployments.list(),
@@ -67,7 +83,26 @@ export async function usageReport(store: Store, q: UsageQuery): Promise<{ lines:
     add(l, r);
     add(total, r);
   }
-  return { lines: [...lines.values()].map(rounded), total: rounded(total) };
+  const hosted = deployments.filter((d) => d.kind === 'model' && (q.deployment === undefined || d.name === q.deployment) && (q.model === undefined || d.model === q.model));
+  const hosting = (await Promise.all(hosted.map((d) => hostingOf(d, catalog, prices, q)))).filter((h): h is HostingLine => h !== undefined);
+  return { lines: [...lines.values()].map(rounded), total: rounded(total), hosting };
+}
+
+/**
+ * Hosting is billed per hour deployed, to the minute, for local deployments whose model has an
+ * hourly price. A deployment deleted since is not in the store any more, so its hours are not
+ * billed here (its token usage still is).
+ */
+async function hostingOf(d: DeploymentRow, catalog: ModelCatalog, prices: Prices, q: UsageQuery): Promise<HostingLine | undefined> {
+  const entry = await catalog.get(d.model!);
+  if (!entry || !isLocal(entry)) return undefined;
+  const from = Math.max(q.from, d.createdAt);
+  const to = Math.min(q.to, Date.now());
+  if (to <= from) return undefined;
+  let cost = 0;
+  for (const p of await prices.periods(entry, from, to)) cost += ((p.to - p.from) / 3_600_000) * (p.price?.perHour ?? 0);
+  if (!cost) return undefined;
+  return { deployment: d.name, model: entry.id, hours: Math.round(((to - from) / 3_600_000) * 100) / 100, cost: Math.round(cost * 1e6) / 1e6 };
 }
 
 function dimensions(r: UsageRow, model: string | null, groupBy: UsageGroup[]): Partial<UsageLine> {

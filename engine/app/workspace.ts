@@ -12,7 +12,7 @@ import type { Bus } from '../bus/types.ts';
 import { Changes } from './changes.ts';
 import { Connections } from './connections.ts';
 import { Gateway } from './gateway/gateway.ts';
-import { governedModel } from './gateway/governed-model.ts';
+import { Prices } from './gateway/prices.ts';
 import { Compute, type ComputeOffer } from './gateway/compute.ts';
 import { DEFAULT_QUOTAS, Quotas, type QuotaSettings } from './gateway/quotas.ts';
 import { CACHE_MAX_AGE_MS, Deployments } from './deployments.ts';
@@ -102,7 +102,7 @@ export class Workspace {
     const quotas = new Quotas(store, this.catalog, opts.quotas ?? DEFAULT_QUOTAS);
     this.compute = new Compute(store, this.catalog, opts.compute ?? { threads: 1, memoryBytes: Number.MAX_SAFE_INTEGER });
     this.deployments = new Deployments(store, this.models, this.changes, quotas, this.compute);
-    this.gateway = new Gateway(bus, this.deployments, quotas, this.runs.usage);
+    this.gateway = new Gateway(bus, this.deployments, quotas, this.runs.usage, new Prices(store, this.catalog));
     this.changes.on((c) => {
       if (c.kind === 'flow') this.#forgetFlow(c.name);
       if (c.kind === 'all') this.#latest.clear();
@@ -117,7 +117,7 @@ export class Workspace {
           if (!c) throw new WeirError('connection_not_found', `connection "${name}" not found`, { status: 404 });
           return c;
         },
-        model: async (ref) => ('deployment' in ref ? this.gateway.flowModel(ref.deployment, await this.models.get(ref.deployment)) : governedModel(await this.models.connectionModel(ref.connection, ref.model), undefined)),
+        model: async (ref) => ('deployment' in ref ? this.gateway.flowModel(ref.deployment, await this.models.get(ref.deployment)) : this.gateway.connectionModel(await this.models.connectionModel(ref.connection, ref.model))),
         searchIndex: (index, query, opts) => this.data.search(index, query, opts),
       },
       async (name) => {
@@ -135,7 +135,7 @@ export class Workspace {
 
   /** Metered usage over a range, summed as asked (GET /api/usage). */
   usage(q: UsageQuery): ReturnType<typeof usageReport> {
-    return usageReport(this.store, q);
+    return usageReport({ store: this.store, catalog: this.catalog, prices: this.gateway.prices }, q);
   }
 
   /** Settles once this process takes background jobs (rejects if it could not). */

@@ -67,6 +67,15 @@ export interface UsageRow {
   cost: number;
 }
 
+/** USD per 1 000 input and output tokens, and per hour deployed (local models' hosting); null: not charged. */
+export interface PriceRow {
+  model: string;
+  effectiveFrom: number;
+  inputPer1k: number | null;
+  outputPer1k: number | null;
+  perHour: number | null;
+}
+
 export interface QuotaPoolRow {
   model: string;
   tpm: number;
@@ -262,6 +271,13 @@ export interface Store {
     /** Adds or replaces. */
     put(entry: ModelEntry): Promise<void>;
     delete(id: string): Promise<boolean>;
+  };
+  /** Prices per model from dates on (the catalog's price is the default, not stored). */
+  prices: {
+    /** One model's prices, or every model's, by model then effective date. */
+    list(model?: string): Promise<PriceRow[]>;
+    /** Adds a price from `effectiveFrom` on (one already set for that model and time is replaced). */
+    put(row: PriceRow): Promise<PriceRow>;
   };
   /** Tokens-per-minute pools per model (Azure's quota); a model without one has the configured default. */
   quotas: {

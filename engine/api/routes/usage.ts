@@ -26,11 +26,13 @@ export function usageRoutes(ws: Workspace): Hono {
     const format = q.format ?? 'json';
     if (format !== 'json' && format !== 'csv') throw new WeirError('invalid_request', 'format is json or csv', { status: 400, path: ['format'] });
     const groupBy = parseGroups(q.group_by);
-    const { lines, total } = await ws.usage({ from, to, deployment: q.deployment || undefined, keyId: q.key || undefined, model: q.model || undefined, groupBy });
+    const { lines, total, hosting } = await ws.usage({ from, to, deployment: q.deployment || undefined, keyId: q.key || undefined, model: q.model || undefined, groupBy });
     if (format === 'csv') {
       return c.body(usageCsv(lines, groupBy), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="weir-usage.csv"' });
     }
-    return c.json({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), group_by: groupBy, data: lines, total });
+    // Per-token usage, and hosting by the hour (local deployments with an hourly price): the two ways a deployment is billed.
+    const hostingCost = Math.round(hosting.reduce((n, h) => n + h.cost, 0) * 1e6) / 1e6;
+    return c.json({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), group_by: groupBy, data: lines, total, hosting: { data: hosting, cost: hostingCost } });
   });
   return app;
 }

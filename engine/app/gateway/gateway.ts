@@ -19,6 +19,7 @@ import { admit, reconcile, type Admission } from './admit.ts';
 import { deploymentLimits, keyLimitName, keyLimits, MINUTE_MS } from './limits.ts';
 import { governedModel } from './governed-model.ts';
 import { meterModelCall } from './meter.ts';
+import type { Prices } from './prices.ts';
 import type { Quotas } from './quotas.ts';
 import { adjustTaken, windowCounter } from './windows.ts';
 
@@ -32,6 +33,8 @@ export interface GatewayCall {
   deployment: DeploymentRow;
   keyId: string | null;
   admission: Admission;
+  /** When it was admitted: it is priced at the price in effect then. */
+  at: number;
 }
 
 export function unauthorized(): WeirError {
@@ -47,6 +50,7 @@ export class Gateway {
     private readonly deployments: Deployments,
     readonly quotas: Quotas,
     private readonly meter: UsageMeter,
+    readonly prices: Prices,
   ) {}
 
   /** 401 for a missing, wrong, revoked or expired key; `admin`: the API layer matched the admin token. */
@@ -84,21 +88,26 @@ export class Gateway {
   /** Takes the call's request and estimated tokens from every limit it counts against (429 when one is used up). */
   async admit(who: Caller, d: DeploymentRow, tokens: number, now = Date.now()): Promise<GatewayCall> {
     const limits = [...keyLimits(who.key), ...deploymentLimits(d, this.quotas.allocationOf(d))];
-    return { deployment: d, keyId: who.key?.keyId ?? null, admission: await admit(this.bus, limits, tokens, now) };
+    return { deployment: d, keyId: who.key?.keyId ?? null, admission: await admit(this.bus, limits, tokens, now), at: now };
   }
 
   /** A model call ended: metered (priced once, here) and its token windows set to what it really used. */
   async finishModelCall(call: GatewayCall, entry: ModelEntry, usage: TokenUsage | undefined): Promise<void> {
-    meterModelCall(this.meter, call.deployment.name, call.keyId, entry.price, usage);
+    meterModelCall(this.meter, call.deployment.name, call.keyId, await this.prices.priceAt(entry, call.at), usage);
     await reconcile(this.bus, call.admission, usage?.total_tokens ?? 0);
   }
 
   /** The model a flow's node calls through deployment `name`: drawing on its allocation, priced. */
   async flowModel(name: string, model: LoadedModel): Promise<LoadedModel> {
-    const d = await this.deployments.cached(name);
+    const [d, price] = await Promise.all([this.deployments.cached(name), this.prices.priceAt(model.entry)]);
     const limits = d ? deploymentLimits(d, this.quotas.allocationOf(d)) : [];
-    if (!limits.length) return governedModel(model, undefined);
-    return governedModel(model, { admit: (tokens) => admit(this.bus, limits, tokens), settle: (a, used) => reconcile(this.bus, a, used) });
+    if (!limits.length) return governedModel(model, undefined, price);
+    return governedModel(model, { admit: (tokens) => admit(this.bus, limits, tokens), settle: (a, used) => reconcile(this.bus, a, used) }, price);
+  }
+
+  /** A model a flow's node calls through a connection (no deployment, no allocation): priced. */
+  async connectionModel(model: LoadedModel): Promise<LoadedModel> {
+    return governedModel(model, undefined, await this.prices.priceAt(model.entry));
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { GenerateOptions, GenerationEvent, LoadedModel } from '../../models/types.ts';
+import type { GenerateOptions, GenerationEvent, LoadedModel, ModelPrice } from '../../models/types.ts';
 import type { Admission } from './admit.ts';
 import { pricedUsage } from './cost.ts';
 import { callEstimate, promptEstimate } from './estimate.ts';
@@ -12,11 +12,11 @@ export interface Governor {
 /**
  * A model as a flow's nodes get it: each call draws on the model deployment's allocation (estimate
  * at the start, reconciled with the real count at the end; a RateLimitError when the allocation is
- * used up) and comes back priced, so nodes report cost without pricing anything themselves. The
+ * used up) and comes back priced (at the price in effect when the node got the model), so nodes report cost without pricing anything themselves. The
  * model stays the deployment's: disposing of the wrapper does nothing.
  */
-export function governedModel(model: LoadedModel, governor: Governor | undefined): LoadedModel {
-  const costOf = (u: { prompt_tokens: number; completion_tokens?: number; total_tokens: number }) => pricedUsage(model.entry.price, u).cost;
+export function governedModel(model: LoadedModel, governor: Governor | undefined, price: ModelPrice | null): LoadedModel {
+  const costOf = (u: { prompt_tokens: number; completion_tokens?: number; total_tokens: number }) => pricedUsage(price, u).cost;
 
   async function* generate(texts: string[], opts: GenerateOptions, run: () => AsyncIterable<GenerationEvent>): AsyncIterable<GenerationEvent> {
     const a = await governor?.admit(callEstimate(texts, opts.maxTokens, model.contextLength));

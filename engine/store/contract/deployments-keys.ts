@@ -214,3 +214,21 @@ export function quotasContract(ctx: StoreContext): void {
     });
   });
 }
+
+export function pricesContract(ctx: StoreContext): void {
+  describe('prices', () => {
+    it('keeps each model\'s prices by effective date, replaces one set for the same time, and lists them by model then date', async () => {
+      const store = ctx.store;
+      const T = Date.UTC(2027, 0, 1);
+      const later = { model: 'gpt-4o', effectiveFrom: T + 1000, inputPer1k: 0.002, outputPer1k: null, perHour: null };
+      expect(await store.prices.put(later)).toEqual(later);
+      await store.prices.put({ model: 'gpt-4o', effectiveFrom: T, inputPer1k: 0.0025, outputPer1k: 0.01, perHour: null });
+      await store.prices.put({ model: 'use-lite', effectiveFrom: T, inputPer1k: null, outputPer1k: null, perHour: 0.25 });
+      const replaced = { ...later, inputPer1k: 0.0015, outputPer1k: 0.006 };
+      expect(await store.prices.put(replaced)).toEqual(replaced);
+      expect((await store.prices.list()).map((p) => [p.model, p.effectiveFrom, p.inputPer1k])).toEqual([['gpt-4o', T, 0.0025], ['gpt-4o', T + 1000, 0.0015], ['use-lite', T, null]]);
+      expect(await store.prices.list('use-lite')).toEqual([{ model: 'use-lite', effectiveFrom: T, inputPer1k: null, outputPer1k: null, perHour: 0.25 }]);
+      expect(await store.prices.list('nothing')).toEqual([]);
+    });
+  });
+}

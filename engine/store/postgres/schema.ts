@@ -202,6 +202,19 @@ export const models = pgTable('models', {
   createdAt: int8('created_at').notNull(),
 });
 
+/** A model's price from a date on (the catalog's price applies before the first, and to models with none). */
+export const modelPrices = pgTable(
+  'model_prices',
+  {
+    model: text('model').notNull(),
+    effectiveFrom: int8('effective_from').notNull(),
+    inputPer1k: doublePrecision('input_per_1k'),
+    outputPer1k: doublePrecision('output_per_1k'),
+    perHour: doublePrecision('per_hour'),
+  },
+  (t) => [primaryKey({ columns: [t.model, t.effectiveFrom] })],
+);
+
 /** A model's tokens-per-minute pool, set by the operator; models without a row have the default pool. */
 export const quotaPools = pgTable('quota_pools', {
   model: text('model').primaryKey(),

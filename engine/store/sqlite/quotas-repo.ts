@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from './db.ts';
-import { quotaPools } from './schema.ts';
+import { modelPrices, quotaPools } from './schema.ts';
 import type { Store } from '../types.ts';
 import type { Sync } from './async.ts';
 
@@ -11,6 +11,22 @@ export function quotasRepo(db: Db): Sync<Store['quotas']> {
     put: (model, tpm) => {
       const updatedAt = Date.now();
       return db.insert(quotaPools).values({ model, tpm, updatedAt }).onConflictDoUpdate({ target: quotaPools.model, set: { tpm, updatedAt } }).returning().get();
+    },
+  };
+}
+
+export function pricesRepo(db: Db): Sync<Store['prices']> {
+  return {
+    list: (model) =>
+      db
+        .select()
+        .from(modelPrices)
+        .where(model === undefined ? undefined : eq(modelPrices.model, model))
+        .orderBy(asc(modelPrices.model), asc(modelPrices.effectiveFrom))
+        .all(),
+    put: (row) => {
+      const { model: _m, effectiveFrom: _e, ...set } = row;
+      return db.insert(modelPrices).values(row).onConflictDoUpdate({ target: [modelPrices.model, modelPrices.effectiveFrom], set }).returning().get();
     },
   };
 }

@@ -213,6 +213,19 @@ export const models = sqliteTable('models', {
   createdAt: integer('created_at').notNull(),
 });
 
+/** A model's price from a date on (the catalog's price applies before the first, and to models with none). */
+export const modelPrices = sqliteTable(
+  'model_prices',
+  {
+    model: text('model').notNull(),
+    effectiveFrom: integer('effective_from').notNull(),
+    inputPer1k: real('input_per_1k'),
+    outputPer1k: real('output_per_1k'),
+    perHour: real('per_hour'),
+  },
+  (t) => [primaryKey({ columns: [t.model, t.effectiveFrom] })],
+);
+
 /** A model's tokens-per-minute pool, set by the operator; models without a row have the default pool. */
 export const quotaPools = sqliteTable('quota_pools', {
   model: text('model').primaryKey(),
