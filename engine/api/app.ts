@@ -18,6 +18,7 @@ import { publishedRoutes } from './routes/published.ts';
 import { computeRoutes, quotaRoutes } from './routes/quotas.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { priceRoutes } from './routes/prices.ts';
+import { blocklistRoutes, safetyPolicyRoutes } from './routes/safety.ts';
 import { runRoutes } from './routes/runs.ts';
 import { mountStudio } from './studio.ts';
 
@@ -75,6 +76,8 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.route('/api/compute', computeRoutes(ws));
   app.route('/api/usage', usageRoutes(ws));
   app.route('/api/prices', priceRoutes(ws));
+  app.route('/api/safety-policies', safetyPolicyRoutes(ws));
+  app.route('/api/blocklists', blocklistRoutes(ws));
   app.route('/api/connections', connectionRoutes(ws.connections));
   app.route('/api/models', modelRoutes(ws.catalog));
   app.route('/api/indexes', indexRoutes(ws));

@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorCode } from '../error-codes.ts';
 import { FlowValidationError, InputError, WeirError } from '../errors.ts';
+import { ContentFilterError, innerError } from '../app/gateway/safety.ts';
 import { RateLimitError } from '../app/gateway/windows.ts';
 import { retryHeaders } from './rate-headers.ts';
 
@@ -17,7 +18,7 @@ const TYPES: Record<number, string> = {
 };
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; param: string | null; type: string; problems?: unknown[] };
+  error: { code: ErrorCode; message: string; param: string | null; type: string; problems?: unknown[]; innererror?: unknown };
 }
 
 export function errorBody(status: number, code: ErrorCode, message: string, param: string | null = null): ErrorBody {
@@ -33,6 +34,12 @@ export function errorResponse(err: unknown, c: Context): Response {
     return c.json(body, 422);
   }
   if (err instanceof RateLimitError) for (const [k, v] of Object.entries(retryHeaders(err.window, err.windows))) c.header(k, v);
+  if (err instanceof ContentFilterError) {
+    // Azure's shape: the categories in innererror, so clients that read Azure's filter read ours.
+    const body = errorBody(400, err.code, err.message, err.path?.join('.') ?? null);
+    body.error.innererror = innerError(err.results);
+    return c.json(body, 400);
+  }
   if (err instanceof WeirError) {
     const status = (err.status >= 400 && err.status < 600 ? err.status : 400) as ContentfulStatusCode;
     const param = err instanceof InputError || err.path ? err.path?.join('.') ?? null : null;

@@ -30,6 +30,8 @@ export interface NewFlowDeployment {
   traceSampleRate: number;
   /** Calls a minute across every caller and instance. */
   rpm?: number;
+  /** The content-safety policy its calls pass (absent: 'default'). */
+  safetyPolicy?: string;
 }
 
 /** What a PATCH may change; `rpm: null` lifts a flow deployment's limit. */
@@ -38,6 +40,7 @@ export interface DeploymentPatch {
   traceSampleRate?: number;
   tpm?: number;
   rpm?: number | null;
+  safetyPolicy?: string;
 }
 
 export interface NewModelDeployment {
@@ -98,7 +101,7 @@ export class Deployments {
     if (!versions.length && !d.traffic) throw new WeirError('not_published', `flow "${d.flow}" has no published version yet (POST /api/flows/${d.flow}/publish)`, { status: 422, path: ['flow'] });
     const traffic = d.traffic ?? [{ version: versions[versions.length - 1].number, weight: 100 }];
     await this.#checkTraffic(d.flow, traffic);
-    const row = await this.store.deployments.create({ name: d.name, kind: 'flow', flow: d.flow, traffic, traceSampleRate: d.traceSampleRate, options: d.rpm === undefined ? null : { rpm: d.rpm } });
+    const row = await this.store.deployments.create({ name: d.name, kind: 'flow', flow: d.flow, traffic, traceSampleRate: d.traceSampleRate, options: d.rpm === undefined && d.safetyPolicy === undefined ? null : { ...(d.rpm !== undefined ? { rpm: d.rpm } : {}), ...(d.safetyPolicy !== undefined ? { safetyPolicy: d.safetyPolicy } : {}) } });
     await this.changes.announce({ kind: 'deployment', name: row.name });
     return row;
   }
@@ -130,6 +133,7 @@ export class Deployments {
     if (patch.traffic) await this.#checkTraffic(d.flow!, patch.traffic);
     let options = d.options;
     if (patch.tpm !== undefined) options = { ...options, tpm: await this.quotas.allocate(d.model!, patch.tpm, name) };
+    if (patch.safetyPolicy !== undefined) options = { ...options, safetyPolicy: patch.safetyPolicy };
     if (patch.rpm !== undefined) {
       const { rpm: _old, ...rest } = options ?? {};
       options = patch.rpm === null ? (Object.keys(rest).length ? rest : null) : { ...rest, rpm: patch.rpm };

@@ -48,9 +48,9 @@ interface Tracked {
 }
 
 const borrower = (key: string) => `\u0000${key}`;
-/** The options that change how a model is loaded; an allocation (tpm) or a rate does not. */
+/** The options that change how a model is loaded; an allocation (tpm), a rate or a safety policy does not. */
 function serving(options: ModelDeploymentOptions | null): ModelDeploymentOptions {
-  const { tpm: _tpm, rpm: _rpm, ...o } = options ?? {};
+  const { tpm: _tpm, rpm: _rpm, safetyPolicy: _policy, ...o } = options ?? {};
   return o;
 }
 

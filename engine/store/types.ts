@@ -48,6 +48,8 @@ export interface ModelDeploymentOptions {
   tpm?: number;
   /** Flow deployments: calls a minute across every caller and instance (no limit when absent). */
   rpm?: number;
+  /** The content-safety policy its calls pass ('default' when absent). */
+  safetyPolicy?: string;
 }
 
 export interface UsageFilter {
@@ -65,6 +67,15 @@ export interface UsageRow {
   promptTokens: number;
   completionTokens: number;
   cost: number;
+}
+
+export type SafetyKind = 'policy' | 'blocklist';
+
+export interface SafetyRow {
+  kind: SafetyKind;
+  name: string;
+  body: unknown;
+  updatedAt: number;
 }
 
 /** USD per 1 000 input and output tokens, and per hour deployed (local models' hosting); null: not charged. */
@@ -271,6 +282,13 @@ export interface Store {
     /** Adds or replaces. */
     put(entry: ModelEntry): Promise<void>;
     delete(id: string): Promise<boolean>;
+  };
+  /** Content-safety policies and blocklists, as JSON bodies by kind and name. */
+  safety: {
+    list(kind: SafetyKind): Promise<SafetyRow[]>;
+    get(kind: SafetyKind, name: string): Promise<SafetyRow | undefined>;
+    put(kind: SafetyKind, name: string, body: unknown): Promise<SafetyRow>;
+    delete(kind: SafetyKind, name: string): Promise<boolean>;
   };
   /** Prices per model from dates on (the catalog's price is the default, not stored). */
   prices: {

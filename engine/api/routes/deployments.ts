@@ -26,10 +26,12 @@ const CreateBody = z
     tpm: Tpm.optional(),
     /** Flow deployments: calls a minute across every caller. */
     rpm: Rpm.optional(),
+    /** The content-safety policy its calls pass (default: 'default'). */
+    safety_policy: z.string().min(1).max(64).optional(),
   })
   .strict();
 const MODEL_ONLY = ['context_size', 'connection', 'remote_model', 'tpm'] as const;
-const PatchBody = z.object({ traffic: Traffic.optional(), trace_sample_rate: z.number().min(0).max(1).optional(), tpm: Tpm.optional(), rpm: Rpm.nullable().optional() }).strict();
+const PatchBody = z.object({ traffic: Traffic.optional(), trace_sample_rate: z.number().min(0).max(1).optional(), tpm: Tpm.optional(), rpm: Rpm.nullable().optional(), safety_policy: z.string().min(1).max(64).optional() }).strict();
 
 export function deploymentJson(d: DeploymentRow, state?: ModelDeploymentState) {
   const times = { created_at: new Date(d.createdAt).toISOString(), updated_at: new Date(d.updatedAt).toISOString() };
@@ -39,7 +41,7 @@ export function deploymentJson(d: DeploymentRow, state?: ModelDeploymentState) {
       name: d.name, kind: d.kind, flow: null, model: d.model,
       context_size: o.contextSize ?? null, connection: o.connection ?? null, remote_model: o.remoteModel ?? null,
       // The allocation from the model's pool (remote models), and the requests a minute it gives.
-      tpm: o.tpm ?? null, rpm: o.tpm === undefined ? null : rpmOf(o.tpm),
+      tpm: o.tpm ?? null, rpm: o.tpm === undefined ? null : rpmOf(o.tpm), safety_policy: o.safetyPolicy ?? 'default',
       // Not tracked yet means a load has not been asked for: it starts on first use.
       state: state?.state ?? 'loading', reason: state?.reason ?? null, loaded_at: state?.loaded_at ?? null,
       // The base URL OpenAI clients take (with this name as `model`), and Azure OpenAI's layout.
@@ -48,7 +50,7 @@ export function deploymentJson(d: DeploymentRow, state?: ModelDeploymentState) {
     };
   }
   return {
-    name: d.name, kind: d.kind, flow: d.flow, traffic: d.traffic, trace_sample_rate: d.traceSampleRate, rpm: d.options?.rpm ?? null,
+    name: d.name, kind: d.kind, flow: d.flow, traffic: d.traffic, trace_sample_rate: d.traceSampleRate, rpm: d.options?.rpm ?? null, safety_policy: d.options?.safetyPolicy ?? 'default',
     endpoint: `/deployments/${d.name}/score`,
     ...times,
   };
@@ -70,20 +72,22 @@ export function deploymentRoutes(ws: Workspace): Hono {
 
   app.post('/', async (c) => {
     const raw = await readJson(c, CreateBody);
+    // The policy must exist (404 naming it) before anything is made.
+    if (raw.safety_policy !== undefined) await ws.gateway.safety.policy(raw.safety_policy);
     if (raw.flow !== undefined && raw.model !== undefined) throw new WeirError('invalid_request', 'give either flow or model, not both', { status: 400, path: ['model'] });
     if (raw.model !== undefined) {
       const { model, context_size, connection, remote_model, tpm } = raw;
       for (const flowOnly of ['traffic', 'rpm'] as const) {
         if (raw[flowOnly] !== undefined) throw new WeirError('invalid_request', `${flowOnly} applies to flow deployments only${flowOnly === 'rpm' ? ' (a model deployment\'s rate comes with its tpm allocation)' : ''}`, { status: 400, path: [flowOnly] });
       }
-      const options = { ...(context_size !== undefined ? { contextSize: context_size } : {}), ...(connection !== undefined ? { connection } : {}), ...(remote_model !== undefined ? { remoteModel: remote_model } : {}), ...(tpm !== undefined ? { tpm } : {}) };
+      const options = { ...(context_size !== undefined ? { contextSize: context_size } : {}), ...(connection !== undefined ? { connection } : {}), ...(remote_model !== undefined ? { remoteModel: remote_model } : {}), ...(tpm !== undefined ? { tpm } : {}), ...(raw.safety_policy !== undefined ? { safetyPolicy: raw.safety_policy } : {}) };
       const d = await deployments.createModel({ name: raw.name, model, options, traceSampleRate: raw.trace_sample_rate });
       return c.json(await json(d), 201);
     }
     if (raw.flow === undefined) throw new WeirError('invalid_request', 'give flow (a published flow) or model (a catalog model, GET /api/models)', { status: 400, path: ['flow'] });
     const extra = MODEL_ONLY.find((k) => raw[k] !== undefined);
     if (extra) throw new WeirError('invalid_request', `${extra} applies to model deployments only`, { status: 400, path: [extra] });
-    const d = await deployments.createFlow({ name: raw.name, flow: raw.flow, traffic: raw.traffic, traceSampleRate: raw.trace_sample_rate, rpm: raw.rpm });
+    const d = await deployments.createFlow({ name: raw.name, flow: raw.flow, traffic: raw.traffic, traceSampleRate: raw.trace_sample_rate, rpm: raw.rpm, safetyPolicy: raw.safety_policy });
     return c.json(deploymentJson(d), 201);
   });
 
@@ -94,7 +98,8 @@ export function deploymentRoutes(ws: Workspace): Hono {
     const name = c.req.param('name');
     await deployments.get(name);
     const body = await readJson(c, PatchBody);
-    const updated = await deployments.update(name, { traffic: body.traffic, traceSampleRate: body.trace_sample_rate, tpm: body.tpm, rpm: body.rpm });
+    if (body.safety_policy !== undefined) await ws.gateway.safety.policy(body.safety_policy);
+    const updated = await deployments.update(name, { traffic: body.traffic, traceSampleRate: body.trace_sample_rate, tpm: body.tpm, rpm: body.rpm, safetyPolicy: body.safety_policy });
     return c.json(await json(updated));
   });
 

@@ -4,6 +4,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { FinishReason, Generation, ModelEntry, TokenUsage } from '../../models/types.ts';
+import type { ContentFilterResults } from '../../safety/index.ts';
+
+/** What ends a choice here: the model's reason, or the safety policy's (Azure's `content_filter`). */
+export type Finish = FinishReason | 'content_filter';
 import type { DeploymentRow } from '../../store/types.ts';
 
 export interface ResponseMeta {
@@ -23,7 +27,7 @@ export function responseMeta(prefix: 'chatcmpl' | 'cmpl', deployment: string, en
   };
 }
 
-export function chatCompletion(m: ResponseMeta, g: Generation) {
+export function chatCompletion(m: ResponseMeta, g: Omit<Generation, 'finishReason'> & { finishReason: Finish }) {
   return {
     id: m.id, object: 'chat.completion' as const, created: m.created, model: m.model,
     choices: [{ index: 0, message: { role: 'assistant' as const, content: g.text, refusal: null }, logprobs: null, finish_reason: g.finishReason }],
@@ -33,7 +37,7 @@ export function chatCompletion(m: ResponseMeta, g: Generation) {
 }
 
 /** A chat stream chunk; with include_usage every chunk but the last carries `usage: null`, like OpenAI's. */
-export function chatChunk(m: ResponseMeta, delta: { role?: 'assistant'; content?: string }, finish: FinishReason | null, withUsage: boolean) {
+export function chatChunk(m: ResponseMeta, delta: { role?: 'assistant'; content?: string }, finish: Finish | null, withUsage: boolean) {
   return {
     id: m.id, object: 'chat.completion.chunk' as const, created: m.created, model: m.model, system_fingerprint: m.system_fingerprint,
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
@@ -41,7 +45,7 @@ export function chatChunk(m: ResponseMeta, delta: { role?: 'assistant'; content?
   };
 }
 
-export function textCompletion(m: ResponseMeta, g: Generation) {
+export function textCompletion(m: ResponseMeta, g: Omit<Generation, 'finishReason'> & { finishReason: Finish }) {
   return {
     id: m.id, object: 'text_completion' as const, created: m.created, model: m.model,
     choices: [{ text: g.text, index: 0, logprobs: null, finish_reason: g.finishReason }],
@@ -50,12 +54,23 @@ export function textCompletion(m: ResponseMeta, g: Generation) {
   };
 }
 
-export function textChunk(m: ResponseMeta, text: string, finish: FinishReason | null, withUsage: boolean) {
+export function textChunk(m: ResponseMeta, text: string, finish: Finish | null, withUsage: boolean) {
   return {
     id: m.id, object: 'text_completion' as const, created: m.created, model: m.model, system_fingerprint: m.system_fingerprint,
     choices: [{ text, index: 0, logprobs: null, finish_reason: finish }],
     ...(withUsage ? { usage: null } : {}),
   };
+}
+
+/**
+ * Azure's content-filter annotations on an answer or chunk: `prompt_filter_results` for the prompt,
+ * `content_filter_results` on the (only) choice for the completion.
+ */
+export function annotated<T extends { choices: object[] }>(body: T, f: { prompt?: ContentFilterResults; completion?: ContentFilterResults }): T {
+  const out: T & { prompt_filter_results?: unknown } = { ...body };
+  if (f.prompt) out.prompt_filter_results = [{ prompt_index: 0, content_filter_results: f.prompt }];
+  if (f.completion && body.choices.length) out.choices = [{ ...body.choices[0], content_filter_results: f.completion }];
+  return out;
 }
 
 /** The last chunk when include_usage was asked for: no choices, the call's usage. */

@@ -9,7 +9,8 @@ import { collect, type GenerationEvent, type GenerateOptions, type LoadedModel, 
 import type { GatewayCall } from '../../app/gateway/gateway.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import { errorBody } from '../errors.ts';
-import { chatChunk, chatCompletion, embeddingList, responseMeta, textChunk, textCompletion, usageChunk } from './openai-format.ts';
+import { annotated, chatChunk, chatCompletion, embeddingList, responseMeta, textChunk, textCompletion, usageChunk, type Finish } from './openai-format.ts';
+import type { Verdict } from '../../safety/index.ts';
 import type { ChatRequest, CompletionRequest, EmbeddingsRequest, GenerationRequest } from './openai-schemas.ts';
 
 /** What is served: the call the gateway admitted (deployment, key, limits) and the deployment's model. */
@@ -50,19 +51,40 @@ async function checkContext(t: Target, texts: string[], param: 'messages' | 'pro
 
 type Run = (opts: GenerateOptions) => AsyncIterable<GenerationEvent>;
 
-async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'text', req: GenerationRequest, run: Run): Promise<Response> {
+/**
+ * Before the model is called: the prompt must fit its context, and pass the safety step (a filtered
+ * prompt is a 400 `content_filter`). A refused call counts as a request with no tokens, and its
+ * estimate goes back to the windows it was admitted against.
+ */
+async function judgePrompt(c: Context, ws: Workspace, t: Target, texts: string[], param: 'messages' | 'prompt', req: GenerationRequest): Promise<Verdict> {
+  try {
+    await checkContext(t, texts, param, req);
+    return await ws.gateway.safety.prompt(t.call.deployment, texts, param, c.req.raw.signal);
+  } catch (err) {
+    meter(ws, t, undefined);
+    throw err;
+  }
+}
+
+async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'text', req: GenerationRequest, run: Run, prompt: Verdict): Promise<Response> {
   const meta = responseMeta(kind === 'chat' ? 'chatcmpl' : 'cmpl', t.call.deployment.name, t.model.entry);
+  const safety = ws.gateway.safety;
   if (!req.stream) {
     let usage: TokenUsage | undefined;
     try {
       // The request's signal aborts when the client goes away: the model stops generating.
       const g = await collect(run({ ...req.opts, signal: c.req.raw.signal }));
       usage = g.usage;
-      return c.json(kind === 'chat' ? chatCompletion(meta, g) : textCompletion(meta, g));
+      // A filtered completion is withheld and ends with `content_filter`, as Azure answers.
+      const judged = await safety.completion(t.call.deployment, g.text, c.req.raw.signal);
+      const shown = judged.filtered ? { ...g, text: '', finishReason: 'content_filter' as const } : g;
+      const body = kind === 'chat' ? chatCompletion(meta, shown) : textCompletion(meta, shown);
+      return c.json(annotated(body, { prompt: prompt.results, completion: judged.results }));
     } finally {
       meter(ws, t, usage);
     }
   }
+  const window = await safety.completionStream(t.call.deployment, c.req.raw.signal);
 
   const ctl = new AbortController();
   const events = run({ ...req.opts, signal: AbortSignal.any([ctl.signal, c.req.raw.signal]) })[Symbol.asyncIterator]();
@@ -78,7 +100,8 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
   const withUsage = req.includeUsage;
   const object = kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
   const piece = (text: string) => (kind === 'chat' ? chatChunk(meta, { content: text }, null, withUsage) : textChunk(meta, text, null, withUsage));
-  const last = (finish: 'stop' | 'length') => (kind === 'chat' ? chatChunk(meta, {}, finish, withUsage) : textChunk(meta, '', finish, withUsage));
+  // The last chunk says how the completion was judged (Azure annotates every chunk; the verdict is whole only here).
+  const last = (finish: Finish) => annotated(kind === 'chat' ? chatChunk(meta, {}, finish, withUsage) : textChunk(meta, '', finish, withUsage), { completion: window.verdict?.results });
 
   return streamSSE(c, async (stream) => {
     stream.onAbort(() => ctl.abort());
@@ -103,15 +126,26 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
     const send = (data: unknown) => queue(JSON.stringify(data));
     let usage: TokenUsage | undefined;
     try {
-      if (kind === 'chat') void send(chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage));
-      for (let r = first; !r.done && !stream.aborted; r = await events.next()) {
+      // The first chunk carries the prompt's annotations (on a choice, so clients reading choices[0] never meet an empty list).
+      void send(annotated(kind === 'chat' ? chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage) : textChunk(meta, '', null, withUsage), { prompt: prompt.results }));
+      // Text is released window by window once judged; a filtered window ends the completion.
+      for (let r = first; !r.done && !stream.aborted && !window.filtered; r = await events.next()) {
         const e = r.value;
-        if (e.type === 'text') void send(piece(e.text));
-        else {
+        if (e.type === 'text') {
+          const out = await window.push(e.text);
+          if (out) void send(piece(out));
+        } else {
           usage = e.usage;
-          void send(last(e.finishReason));
+          const rest = await window.end();
+          if (rest) void send(piece(rest));
+          void send(last(window.filtered ? 'content_filter' : e.finishReason));
           if (withUsage) void send(usageChunk(meta, object, e.usage));
         }
+      }
+      if (window.filtered && !usage) {
+        // Stopped mid-generation: the model is told to stop; what it used is not known.
+        ctl.abort();
+        void send(last('content_filter'));
       }
       if (!stream.aborted) await queue('[DONE]');
     } catch (err) {
@@ -130,15 +164,15 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
 export async function serveChat(c: Context, ws: Workspace, t: Target, req: ChatRequest): Promise<Response> {
   const model = t.model;
   if (!model.chat) throw notSupported(t, 'chat completions');
-  await checkContext(t, req.messages.map((m) => m.content), 'messages', req);
-  return generate(c, ws, t, 'chat', req, (opts) => model.chat!(req.messages, opts));
+  const prompt = await judgePrompt(c, ws, t, req.messages.map((m) => m.content), 'messages', req);
+  return generate(c, ws, t, 'chat', req, (opts) => model.chat!(req.messages, opts), prompt);
 }
 
 export async function serveCompletion(c: Context, ws: Workspace, t: Target, req: CompletionRequest): Promise<Response> {
   const model = t.model;
   if (!model.complete) throw notSupported(t, 'text completions');
-  await checkContext(t, [req.prompt], 'prompt', req);
-  return generate(c, ws, t, 'text', req, (opts) => model.complete!(req.prompt, opts));
+  const prompt = await judgePrompt(c, ws, t, [req.prompt], 'prompt', req);
+  return generate(c, ws, t, 'text', req, (opts) => model.complete!(req.prompt, opts), prompt);
 }
 
 export async function serveEmbeddings(c: Context, ws: Workspace, t: Target, req: EmbeddingsRequest): Promise<Response> {

@@ -9,6 +9,7 @@ import { caller } from '../auth.ts';
 import { intParam, readJsonObject } from '../body.ts';
 import { SseFeed, wantsSse } from '../sse.ts';
 import { limitHeaders } from '../rate-headers.ts';
+import { innerError, type ContentFilterError } from '../../app/gateway/safety.ts';
 import { modelOpenApi } from './model-openapi.ts';
 import { deploymentOpenApi } from './openapi.ts';
 
@@ -43,6 +44,7 @@ export function publishedRoutes(ws: Workspace): Hono {
   app.post('/:name/score', async (c) => {
     const { d, v, keyId, limits } = await resolve(c);
     const inputs = await readJsonObject(c);
+    await ws.gateway.safety.flowInputs(d, inputs, c.req.raw.signal);
     const base = { plan: await ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId, keepTrace: Math.random() < d.traceSampleRate };
     if (wantsSse(c)) {
       const feed = new SseFeed();
@@ -57,8 +59,14 @@ export function publishedRoutes(ws: Workspace): Hono {
         onEvent: (e) => {
           if (e.type === 'output.chunk') send({ event: 'chunk', data: { output: e.output, chunk: e.chunk } });
           if (e.type === 'run.finished') {
-            if (e.status === 'succeeded') send({ event: 'result', data: { outputs: e.outputs, usage: e.usage, run_id: e.runId, version: v.number } }, true);
-            else send({ event: 'error', data: { error: { code: e.error?.code, message: e.error?.message, param: null, type: 'server_error' }, run_id: e.runId } }, true);
+            if (e.status !== 'succeeded') send({ event: 'error', data: { error: { code: e.error?.code, message: e.error?.message, param: null, type: 'server_error' }, run_id: e.runId } }, true);
+            else {
+              // The outputs are judged before the result is sent (the chunks before it are not windowed yet).
+              ws.gateway.safety.flowOutputs(d, e.outputs ?? {}).then(
+                () => send({ event: 'result', data: { outputs: e.outputs, usage: e.usage, run_id: e.runId, version: v.number } }, true),
+                (err: ContentFilterError) => send({ event: 'error', data: { error: { code: err.code, message: err.message, param: 'outputs', type: 'invalid_request_error', innererror: innerError(err.results) }, run_id: e.runId } }, true),
+              );
+            }
           }
         },
       });
@@ -68,10 +76,11 @@ export function publishedRoutes(ws: Workspace): Hono {
     }
     const { runId, done } = ws.runs.start(base);
     const r = await done;
-    if (r.status !== 'succeeded') {
+    const filtered = r.status === 'succeeded' ? await ws.gateway.safety.flowOutputs(d, r.outputs ?? {}, c.req.raw.signal).then(() => undefined, (err: unknown) => err) : undefined;
+    if (r.status !== 'succeeded' || filtered) {
       c.header('x-request-id', runId);
       c.header('weir-version', String(v.number));
-      throw runFailure(r);
+      throw filtered ?? runFailure(r);
     }
     // A Response with plain-object headers stays on @hono/node-server's fast path; c.json() with
     // headers builds a WHATWG Headers object per call (about a fifth of this route's cost).
@@ -88,6 +97,7 @@ export function publishedRoutes(ws: Workspace): Hono {
   app.post('/:name/runs', async (c) => {
     const { d, v, keyId } = await resolve(c);
     const inputs = await readJsonObject(c);
+    await ws.gateway.safety.flowInputs(d, inputs, c.req.raw.signal);
     const runId = await ws.runJobs.submit({ plan: await ws.versionPlan(v), version: v, deployment: d.name, inputs, keyId });
     return c.json({ run_id: runId, status: 'queued', version: v.number, poll: `/api/runs/${runId}`, events: `/api/runs/${runId}/events` }, 202, { 'x-request-id': runId, 'weir-version': String(v.number), location: `/api/runs/${runId}` });
   });

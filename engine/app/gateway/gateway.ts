@@ -1,9 +1,9 @@
 /**
  * The one path every deployment call takes: authenticate → resolve the deployment → admit (the
  * key's limits, the deployment's own: a flow's rpm, a model deployment's allocation) → [the route
- * invokes] → meter → reconcile. Each step is its own small policy (limits.ts, admit.ts, meter.ts,
- * cost.ts); this class holds them in order so no route can skip one. Content safety is the step
- * still to come between admission and invocation.
+ * invokes, its prompt and completion judged by the deployment's safety policy (safety.ts)] → meter →
+ * reconcile. Each step is its own small policy (limits.ts, admit.ts, safety.ts, meter.ts, cost.ts);
+ * this class holds them so no route can skip one.
  *
  * HTTP stays in the API layer: the route passes what the request presented and sets the headers
  * the admission returns.
@@ -21,6 +21,7 @@ import { governedModel } from './governed-model.ts';
 import { meterModelCall } from './meter.ts';
 import type { Prices } from './prices.ts';
 import type { Quotas } from './quotas.ts';
+import type { Safety } from './safety.ts';
 import { adjustTaken, windowCounter } from './windows.ts';
 
 /** Who calls: the admin token (no key), or a valid key. */
@@ -51,6 +52,7 @@ export class Gateway {
     readonly quotas: Quotas,
     private readonly meter: UsageMeter,
     readonly prices: Prices,
+    readonly safety: Safety,
   ) {}
 
   /** 401 for a missing, wrong, revoked or expired key; `admin`: the API layer matched the admin token. */

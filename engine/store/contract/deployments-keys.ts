@@ -232,3 +232,22 @@ export function pricesContract(ctx: StoreContext): void {
     });
   });
 }
+
+export function safetyContract(ctx: StoreContext): void {
+  describe('safety settings', () => {
+    it('keeps policies and blocklists apart by kind, replaces by name, lists by name and deletes', async () => {
+      const store = ctx.store;
+      const row = await store.safety.put('policy', 'strict', { prompt: { violence: 'low' } });
+      expect(row).toEqual({ kind: 'policy', name: 'strict', body: { prompt: { violence: 'low' } }, updatedAt: expect.any(Number) });
+      await store.safety.put('policy', 'open', { jailbreak: false });
+      await store.safety.put('blocklist', 'strict', { items: [{ id: 'a', term: 'x' }] });
+      await store.safety.put('policy', 'strict', { prompt: { violence: 'high' } });
+      expect((await store.safety.list('policy')).map((r) => [r.name, r.body])).toEqual([['open', { jailbreak: false }], ['strict', { prompt: { violence: 'high' } }]]);
+      expect((await store.safety.get('blocklist', 'strict'))?.body).toEqual({ items: [{ id: 'a', term: 'x' }] });
+      expect(await store.safety.get('blocklist', 'open')).toBeUndefined();
+      expect(await store.safety.delete('policy', 'strict')).toBe(true);
+      expect(await store.safety.delete('policy', 'strict')).toBe(false);
+      expect((await store.safety.list('blocklist')).map((r) => r.name)).toEqual(['strict']);
+    });
+  });
+}

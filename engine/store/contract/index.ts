@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../types.ts';
 import { connectionsContract } from './connections.ts';
 import { dataContract } from './data.ts';
-import { deploymentsContract, keysContract, pricesContract, quotasContract, usageContract, usageQueryContract } from './deployments-keys.ts';
+import { deploymentsContract, keysContract, pricesContract, quotasContract, safetyContract, usageContract, usageQueryContract } from './deployments-keys.ts';
 import { flowsContract, versionsContract } from './flows-versions.ts';
 import { jobsContract } from './jobs.ts';
 import { lifecycleContract } from './lifecycle.ts';
@@ -81,6 +81,7 @@ export function storeContract(factory: StoreFactory): void {
     keysContract(ctx);
     quotasContract(ctx);
     pricesContract(ctx);
+    safetyContract(ctx);
     usageContract(ctx);
     usageQueryContract(ctx);
     runsContract(ctx);

@@ -30,7 +30,7 @@ import { flowsRepo } from './flows-repo.ts';
 import { jobsRepo } from './jobs-repo.ts';
 import { keysRepo } from './keys-repo.ts';
 import { modelsRepo } from './models-repo.ts';
-import { pricesRepo, quotasRepo } from './quotas-repo.ts';
+import { pricesRepo, quotasRepo, safetyRepo } from './governance-repo.ts';
 import { runsRepo } from './runs-repo.ts';
 import { usageRepo } from './usage-repo.ts';
 import { versionsRepo } from './versions-repo.ts';
@@ -129,6 +129,7 @@ export async function openPostgresStore(opts: OpenStoreOptions & { databaseUrl: 
     models: unwrapped(modelsRepo(db)),
     quotas: unwrapped(quotasRepo(db)),
     prices: unwrapped(pricesRepo(db)),
+    safety: unwrapped(safetyRepo(db)),
     keys: unwrapped(keysRepo(db)),
     // enqueue stays synchronous: a published call hands its record over and goes on.
     runs: unwrapped<Store['runs']>(runsPort),

@@ -202,6 +202,18 @@ export const models = pgTable('models', {
   createdAt: int8('created_at').notNull(),
 });
 
+/** Content-safety policies and custom blocklists by kind and name (their bodies are checked by engine/app/gateway/safety.ts). */
+export const safetySettings = pgTable(
+  'safety_settings',
+  {
+    kind: text('kind').$type<'policy' | 'blocklist'>().notNull(),
+    name: text('name').notNull(),
+    body: jsonb('body').$type<unknown>().notNull(),
+    updatedAt: int8('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.name] })],
+);
+
 /** A model's price from a date on (the catalog's price applies before the first, and to models with none). */
 export const modelPrices = pgTable(
   'model_prices',

@@ -17,7 +17,7 @@ import { flowsRepo } from './flows-repo.ts';
 import { jobsRepo } from './jobs-repo.ts';
 import { keysRepo } from './keys-repo.ts';
 import { modelsRepo } from './models-repo.ts';
-import { pricesRepo, quotasRepo } from './quotas-repo.ts';
+import { pricesRepo, quotasRepo, safetyRepo } from './governance-repo.ts';
 import { runsRepo } from './runs-repo.ts';
 import { loadOrCreateMasterKey, parseMasterKey } from '../secrets.ts';
 import type { OpenStoreOptions, Store } from '../types.ts';
@@ -72,6 +72,7 @@ export function openSqliteStore(opts: OpenStoreOptions): Store {
       models: toAsync(modelsRepo(db)),
       quotas: toAsync(quotasRepo(db)),
       prices: toAsync(pricesRepo(db)),
+      safety: toAsync(safetyRepo(db)),
       keys: toAsync(keysRepo(db)),
       // enqueue stays synchronous: a published call hands its record over and goes on.
       runs: { ...toAsync<Store['runs']>(runs), enqueue: runs.enqueue },

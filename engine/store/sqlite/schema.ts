@@ -213,6 +213,18 @@ export const models = sqliteTable('models', {
   createdAt: integer('created_at').notNull(),
 });
 
+/** Content-safety policies and custom blocklists by kind and name (their bodies are checked by engine/app/gateway/safety.ts). */
+export const safetySettings = sqliteTable(
+  'safety_settings',
+  {
+    kind: text('kind').$type<'policy' | 'blocklist'>().notNull(),
+    name: text('name').notNull(),
+    body: text('body', { mode: 'json' }).$type<unknown>().notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.name] })],
+);
+
 /** A model's price from a date on (the catalog's price applies before the first, and to models with none). */
 export const modelPrices = sqliteTable(
   'model_prices',

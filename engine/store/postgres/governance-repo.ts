@@ -1,6 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+/** What governs deployments: quota pools, prices with effective dates, content-safety policies and blocklists. */
+import { and, asc, eq } from 'drizzle-orm';
 import { bytewise, type Db } from './db.ts';
-import { modelPrices, quotaPools } from './schema.ts';
+import { modelPrices, quotaPools, safetySettings } from './schema.ts';
 import type { Store } from '../types.ts';
 
 export function quotasRepo(db: Db): Store['quotas'] {
@@ -28,5 +29,19 @@ export function pricesRepo(db: Db): Store['prices'] {
       const [r] = await db.insert(modelPrices).values(row).onConflictDoUpdate({ target: [modelPrices.model, modelPrices.effectiveFrom], set }).returning();
       return r;
     },
+  };
+}
+
+export function safetyRepo(db: Db): Store['safety'] {
+  const one = (kind: 'policy' | 'blocklist', name: string) => and(eq(safetySettings.kind, kind), eq(safetySettings.name, name));
+  return {
+    list: (kind) => db.select().from(safetySettings).where(eq(safetySettings.kind, kind)).orderBy(asc(bytewise(safetySettings.name))),
+    get: async (kind, name) => (await db.select().from(safetySettings).where(one(kind, name)))[0],
+    put: async (kind, name, body) => {
+      const updatedAt = Date.now();
+      const [row] = await db.insert(safetySettings).values({ kind, name, body, updatedAt }).onConflictDoUpdate({ target: [safetySettings.kind, safetySettings.name], set: { body, updatedAt } }).returning();
+      return row;
+    },
+    delete: async (kind, name) => ((await db.delete(safetySettings).where(one(kind, name))).rowCount ?? 0) > 0,
   };
 }

@@ -1,6 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+/** What governs deployments: quota pools, prices with effective dates, content-safety policies and blocklists. */
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from './db.ts';
-import { modelPrices, quotaPools } from './schema.ts';
+import { modelPrices, quotaPools, safetySettings } from './schema.ts';
 import type { Store } from '../types.ts';
 import type { Sync } from './async.ts';
 
@@ -28,5 +29,18 @@ export function pricesRepo(db: Db): Sync<Store['prices']> {
       const { model: _m, effectiveFrom: _e, ...set } = row;
       return db.insert(modelPrices).values(row).onConflictDoUpdate({ target: [modelPrices.model, modelPrices.effectiveFrom], set }).returning().get();
     },
+  };
+}
+
+export function safetyRepo(db: Db): Sync<Store['safety']> {
+  const one = (kind: 'policy' | 'blocklist', name: string) => and(eq(safetySettings.kind, kind), eq(safetySettings.name, name));
+  return {
+    list: (kind) => db.select().from(safetySettings).where(eq(safetySettings.kind, kind)).orderBy(asc(safetySettings.name)).all(),
+    get: (kind, name) => db.select().from(safetySettings).where(one(kind, name)).get(),
+    put: (kind, name, body) => {
+      const updatedAt = Date.now();
+      return db.insert(safetySettings).values({ kind, name, body, updatedAt }).onConflictDoUpdate({ target: [safetySettings.kind, safetySettings.name], set: { body, updatedAt } }).returning().get();
+    },
+    delete: (kind, name) => db.delete(safetySettings).where(one(kind, name)).run().changes > 0,
   };
 }

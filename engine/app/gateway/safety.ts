@@ -1,0 +1,193 @@
+/**
+ * The gateway's safety step (Azure OpenAI's content filter, offline): each deployment has a policy
+ * (`safety_policy`, 'default' when unset); prompts are judged before the model is called, and
+ * completions as they are produced. Policies and custom blocklists are stored by name; 'default'
+ * is Azure's defaults until an operator replaces it. Filtered text is never logged or echoed: the
+ * answers carry the categories only.
+ */
+import { z } from 'zod';
+import { WeirError } from '../../errors.ts';
+import { Blocklists, LexiconClassifier, completionWindow, DEFAULT_POLICY, moderate, type BlocklistDefinition, type ContentFilterResults, type SafetyClassifier, type SafetyPolicy, type StreamWindow, type Verdict } from '../../safety/index.ts';
+import { filteredParts } from '../../safety/policy.ts';
+import type { DeploymentRow, Store } from '../../store/types.ts';
+
+const NAME = /^[0-9A-Za-z._~-]{1,64}$/;
+const FRESH_MS = 1000;
+const STREAM_WINDOW_CHARS = 24;
+
+const Threshold = z.enum(['low', 'medium', 'high', 'off']);
+const Thresholds = z.object({ hate: Threshold, sexual: Threshold, violence: Threshold, self_harm: Threshold }).partial().strict();
+export const PolicyBody = z
+  .object({
+    prompt: Thresholds.optional(),
+    completion: Thresholds.optional(),
+    jailbreak: z.boolean().optional(),
+    blocklists: z.array(z.string().regex(NAME, 'a blocklist name is 1 to 64 letters, digits or . _ ~ -')).max(16).optional(),
+  })
+  .strict();
+export const BlocklistBody = z
+  .object({ items: z.array(z.object({ id: z.string(), term: z.string().optional(), pattern: z.string().optional() }).strict()).max(1000) })
+  .strict();
+
+/** A stored policy body over the defaults: what is not said is Azure's default. */
+export function policyOf(body: z.infer<typeof PolicyBody>): SafetyPolicy {
+  return {
+    prompt: { ...DEFAULT_POLICY.prompt, ...body.prompt },
+    completion: { ...DEFAULT_POLICY.completion, ...body.completion },
+    jailbreak: body.jailbreak ?? DEFAULT_POLICY.jailbreak,
+    blocklists: body.blocklists ?? [],
+  };
+}
+
+/** Azure's inner error on a filtered call (its own code, not one of Weir's), naming the categories. */
+const AZURE_POLICY_VIOLATION = 'ResponsibleAIPolicyViolation';
+export const innerError = (results: ContentFilterResults) => ({ code: AZURE_POLICY_VIOLATION, content_filter_result: results });
+
+/** A filtered prompt: 400 `content_filter`, Azure's inner error naming the categories. */
+export class ContentFilterError extends WeirError {
+  constructor(
+    readonly results: ContentFilterResults,
+    what: string,
+    param: string,
+  ) {
+    super('content_filter', `${what} was filtered by the deployment's content-safety policy (${filteredParts({ filtered: true, results }).join(', ')}); change it and try again`, { status: 400, path: [param] });
+  }
+}
+
+export class Safety {
+  #settings: Promise<{ policies: Map<string, SafetyPolicy>; classifier: SafetyClassifier; lists: Set<string> }> | undefined;
+  #readAt = 0;
+
+  constructor(private readonly store: Store) {}
+
+  /** Policies and the classifier (with the stored blocklists compiled), read at most once a second. */
+  #current() {
+    if (this.#settings && Date.now() - this.#readAt < FRESH_MS) return this.#settings;
+    this.#readAt = Date.now();
+    return (this.#settings = (async () => {
+      const [policies, lists] = await Promise.all([this.store.safety.list('policy'), this.store.safety.list('blocklist')]);
+      const defs = lists.map((l) => ({ name: l.name, items: (l.body as BlocklistDefinition).items }));
+      return {
+        policies: new Map(policies.map((p) => [p.name, policyOf(p.body as z.infer<typeof PolicyBody>)])),
+        classifier: new LexiconClassifier({ blocklists: new Blocklists(defs) }),
+        lists: new Set(defs.map((d) => d.name)),
+      };
+    })());
+  }
+
+  #forget(): void {
+    this.#settings = undefined;
+  }
+
+  /** The policy a deployment's calls pass; one deleted since falls back to the default policy. */
+  async policyFor(d: DeploymentRow): Promise<SafetyPolicy> {
+    const { policies } = await this.#current();
+    return policies.get(d.options?.safetyPolicy ?? 'default') ?? policies.get('default') ?? DEFAULT_POLICY;
+  }
+
+  /** Judges a prompt; throws ContentFilterError when the policy filters it. */
+  async prompt(d: DeploymentRow, texts: readonly string[], param: string, signal?: AbortSignal): Promise<Verdict> {
+    const [{ classifier }, policy] = await Promise.all([this.#current(), this.policyFor(d)]);
+    const v = await moderate(classifier, policy, 'prompt', texts.join('\n'), signal);
+    if (v.filtered) throw new ContentFilterError(v.results, 'The prompt', param);
+    return v;
+  }
+
+  /** Judges a whole completion (a JSON answer). */
+  async completion(d: DeploymentRow, text: string, signal?: AbortSignal): Promise<Verdict> {
+    const [{ classifier }, policy] = await Promise.all([this.#current(), this.policyFor(d)]);
+    return moderate(classifier, policy, 'completion', text, signal);
+  }
+
+  /**
+   * A window that releases a streamed completion only once judged. Windows are short (about 24
+   * characters, ending at a word) so text still streams in small pieces; each is judged with the 60
+   * characters released before it, so a phrase split across pieces is still seen whole.
+   */
+  async completionStream(d: DeploymentRow, signal?: AbortSignal): Promise<StreamWindow<Verdict>> {
+    const [{ classifier }, policy] = await Promise.all([this.#current(), this.policyFor(d)]);
+    return completionWindow(classifier, policy, { signal, windowSize: STREAM_WINDOW_CHARS, overlap: 60 });
+  }
+
+  /** A flow's string inputs, judged as a prompt (400 `content_filter` on `inputs`). */
+  async flowInputs(d: DeploymentRow, inputs: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
+    const texts = stringsIn(inputs);
+    if (texts.length) await this.prompt(d, texts, 'inputs', signal);
+  }
+
+  /** A flow's string outputs, judged as a completion: a filtered one is withheld (400 `content_filter` on `outputs`). */
+  async flowOutputs(d: DeploymentRow, outputs: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
+    const texts = stringsIn(outputs);
+    if (!texts.length) return;
+    const v = await this.completion(d, texts.join('\n'), signal);
+    if (v.filtered) throw new ContentFilterError(v.results, "The flow's output", 'outputs');
+  }
+
+  // Management (the admin API).
+
+  async policies(): Promise<{ name: string; policy: SafetyPolicy; stored: boolean }[]> {
+    const { policies } = await this.#current();
+    const out = [...policies].map(([name, policy]) => ({ name, policy, stored: true }));
+    if (!policies.has('default')) out.unshift({ name: 'default', policy: DEFAULT_POLICY, stored: false });
+    return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  async policy(name: string): Promise<SafetyPolicy> {
+    const { policies } = await this.#current();
+    const p = policies.get(name) ?? (name === 'default' ? DEFAULT_POLICY : undefined);
+    if (!p) throw new WeirError('safety_policy_not_found', `safety policy "${name}" not found`, { status: 404 });
+    return p;
+  }
+
+  async putPolicy(name: string, body: z.infer<typeof PolicyBody>): Promise<SafetyPolicy> {
+    if (!NAME.test(name)) throw new WeirError('invalid_name', 'a safety policy name is 1 to 64 letters, digits or . _ ~ -', { status: 400, path: ['name'] });
+    const { lists } = await this.#current();
+    const missing = (body.blocklists ?? []).find((b) => !lists.has(b));
+    if (missing) throw new WeirError('blocklist_not_found', `blocklist "${missing}" not found (PUT /api/blocklists/${missing} first)`, { status: 404, path: ['blocklists'] });
+    await this.store.safety.put('policy', name, body);
+    this.#forget();
+    return policyOf(body);
+  }
+
+  /** Policies a deployment names cannot go; 'default' goes back to Azure's defaults. */
+  async deletePolicy(name: string, deployments: DeploymentRow[]): Promise<void> {
+    const user = deployments.find((d) => d.options?.safetyPolicy === name);
+    if (user && name !== 'default') throw new WeirError('safety_policy_in_use', `deployment "${user.name}" uses safety policy "${name}"; give it another first`, { status: 409 });
+    if (!(await this.store.safety.delete('policy', name)) && name !== 'default') throw new WeirError('safety_policy_not_found', `safety policy "${name}" not found`, { status: 404 });
+    this.#forget();
+  }
+
+  async blocklists(): Promise<{ name: string; items: number }[]> {
+    return (await this.store.safety.list('blocklist')).map((l) => ({ name: l.name, items: (l.body as BlocklistDefinition).items.length }));
+  }
+
+  async blocklist(name: string): Promise<BlocklistDefinition> {
+    const row = await this.store.safety.get('blocklist', name);
+    if (!row) throw new WeirError('blocklist_not_found', `blocklist "${name}" not found`, { status: 404 });
+    return { name, items: (row.body as BlocklistDefinition).items };
+  }
+
+  /** Compiled before it is stored: a bad pattern is refused naming its item, never echoing it. */
+  async putBlocklist(name: string, body: z.infer<typeof BlocklistBody>): Promise<BlocklistDefinition> {
+    const def = { name, items: body.items };
+    new Blocklists([def]);
+    await this.store.safety.put('blocklist', name, { items: body.items });
+    this.#forget();
+    return def;
+  }
+
+  async deleteBlocklist(name: string): Promise<void> {
+    const { policies } = await this.#current();
+    const user = [...policies].find(([, p]) => p.blocklists.includes(name));
+    if (user) throw new WeirError('blocklist_in_use', `safety policy "${user[0]}" uses blocklist "${name}"; take it out first`, { status: 409 });
+    if (!(await this.store.safety.delete('blocklist', name))) throw new WeirError('blocklist_not_found', `blocklist "${name}" not found`, { status: 404 });
+    this.#forget();
+  }
+}
+
+/** Every string in a value (nested lists and objects too, to a bounded depth): what a policy judges in a flow's inputs or outputs. */
+function stringsIn(value: unknown, depth = 0, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (depth < 16 && value && typeof value === 'object') for (const v of Object.values(value)) stringsIn(v, depth + 1, out);
+  return out;
+}
