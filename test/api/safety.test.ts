@@ -41,6 +41,14 @@ describe('the default policy (Azure\'s defaults)', () => {
     expect(r.json.choices[0].content_filter_results).toEqual({ hate: SAFE, self_harm: SAFE, sexual: SAFE, violence: SAFE });
   });
 
+  it('streamed, the first chunk carries the prompt\'s annotations on its choice and the last the completion\'s', async () => {
+    const r = await chat({ messages: ask('Which city lies on the Danube?'), stream: true });
+    const chunks = r.text.split('\n\n').filter((b) => b.startsWith('data: {')).map((b) => JSON.parse(b.slice(6)));
+    expect(chunks[0].choices[0].delta.role).toBe('assistant');
+    expect(chunks[0].prompt_filter_results[0].content_filter_results.jailbreak).toEqual({ filtered: false, detected: false });
+    expect(chunks.at(-1).choices[0]).toMatchObject({ finish_reason: 'stop', content_filter_results: { violence: SAFE } });
+  });
+
   it('refuses a violent prompt with 400 content_filter naming the category, never echoing the text', async () => {
     const r = await chat({ messages: ask(THREAT) });
     expect(r.status).toBe(400);
@@ -85,7 +93,8 @@ describe('completions', () => {
     const chunks = r.text.split('\n\n').filter((b) => b.startsWith('data: {')).map((b) => JSON.parse(b.slice(6)));
     const text = chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('');
     expect(text).not.toContain('stabbed');
-    expect(chunks[0].prompt_filter_results[0].content_filter_results.violence.severity).toBe('medium');
+    // This policy judges no prompt: the first chunk carries no prompt annotations.
+    expect(chunks[0].prompt_filter_results).toBeUndefined();
     const last = chunks.at(-1);
     expect(last.choices[0].finish_reason).toBe('content_filter');
     expect(last.choices[0].content_filter_results.violence.filtered).toBe(true);
@@ -101,6 +110,22 @@ describe('completions', () => {
     expect(pieces.join('')).toBe(plain);
     expect(pieces.length).toBeGreaterThan(1);
     expect(chunks.at(-1).choices[0].finish_reason).toBe('stop');
+  });
+});
+
+describe('a policy that filters nothing', () => {
+  it('judges nothing and annotates nothing, streamed or not, as with Azure\'s filters off', async () => {
+    const off = { hate: 'off', sexual: 'off', violence: 'off', self_harm: 'off' };
+    expect((await api.call('PUT', '/api/safety-policies/off', { prompt: off, completion: off, jailbreak: false })).status).toBe(200);
+    expect((await api.call('POST', '/api/deployments', { name: 'unfiltered', model: 'weir-extractive', safety_policy: 'off' })).status).toBe(201);
+    const r = await chat({ messages: ask('What did he do to the guard?', GORE) }, 'unfiltered');
+    expect(r.status).toBe(200);
+    expect(r.json.choices[0].message.content).toContain('stabbed');
+    expect(r.json.prompt_filter_results).toBeUndefined();
+    expect(r.json.choices[0].content_filter_results).toBeUndefined();
+    const streamed = await chat({ messages: ask('What did he do to the guard?', GORE), stream: true }, 'unfiltered');
+    expect(streamed.text).toContain('stabbed');
+    expect(streamed.text).not.toContain('filter_results');
   });
 });
 
@@ -161,7 +186,7 @@ describe('policies by name', () => {
     expect((await chat({ messages: ask('How do I kill a Python process?') })).status).toBe(400);
     expect((await api.call('DELETE', '/api/safety-policies/default')).status).toBe(204);
     expect((await chat({ messages: ask('How do I kill a Python process?') })).status).toBe(200);
-    expect((await api.call('GET', '/api/safety-policies')).json.data.map((p: { name: string }) => p.name)).toEqual(['answers-only', 'default', 'with-list']);
+    expect((await api.call('GET', '/api/safety-policies')).json.data.map((p: { name: string }) => p.name)).toEqual(['answers-only', 'default', 'off', 'with-list']);
     expect((await api.call('GET', '/api/safety-policies', undefined, { authorization: 'Bearer nope' })).status).toBe(401);
   });
 });

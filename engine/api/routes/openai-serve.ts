@@ -56,7 +56,7 @@ type Run = (opts: GenerateOptions) => AsyncIterable<GenerationEvent>;
  * prompt is a 400 `content_filter`). A refused call counts as a request with no tokens, and its
  * estimate goes back to the windows it was admitted against.
  */
-async function judgePrompt(c: Context, ws: Workspace, t: Target, texts: string[], param: 'messages' | 'prompt', req: GenerationRequest): Promise<Verdict> {
+async function judgePrompt(c: Context, ws: Workspace, t: Target, texts: string[], param: 'messages' | 'prompt', req: GenerationRequest): Promise<Verdict | undefined> {
   try {
     await checkContext(t, texts, param, req);
     return await ws.gateway.safety.prompt(t.call.deployment, texts, param, c.req.raw.signal);
@@ -66,7 +66,7 @@ async function judgePrompt(c: Context, ws: Workspace, t: Target, texts: string[]
   }
 }
 
-async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'text', req: GenerationRequest, run: Run, prompt: Verdict): Promise<Response> {
+async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'text', req: GenerationRequest, run: Run, prompt: Verdict | undefined): Promise<Response> {
   const meta = responseMeta(kind === 'chat' ? 'chatcmpl' : 'cmpl', t.call.deployment.name, t.model.entry);
   const safety = ws.gateway.safety;
   if (!req.stream) {
@@ -77,9 +77,9 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
       usage = g.usage;
       // A filtered completion is withheld and ends with `content_filter`, as Azure answers.
       const judged = await safety.completion(t.call.deployment, g.text, c.req.raw.signal);
-      const shown = judged.filtered ? { ...g, text: '', finishReason: 'content_filter' as const } : g;
+      const shown = judged?.filtered ? { ...g, text: '', finishReason: 'content_filter' as const } : g;
       const body = kind === 'chat' ? chatCompletion(meta, shown) : textCompletion(meta, shown);
-      return c.json(annotated(body, { prompt: prompt.results, completion: judged.results }));
+      return c.json(annotated(body, { prompt: prompt?.results, completion: judged?.results }));
     } finally {
       meter(ws, t, usage);
     }
@@ -101,7 +101,7 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
   const object = kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
   const piece = (text: string) => (kind === 'chat' ? chatChunk(meta, { content: text }, null, withUsage) : textChunk(meta, text, null, withUsage));
   // The last chunk says how the completion was judged (Azure annotates every chunk; the verdict is whole only here).
-  const last = (finish: Finish) => annotated(kind === 'chat' ? chatChunk(meta, {}, finish, withUsage) : textChunk(meta, '', finish, withUsage), { completion: window.verdict?.results });
+  const last = (finish: Finish) => annotated(kind === 'chat' ? chatChunk(meta, {}, finish, withUsage) : textChunk(meta, '', finish, withUsage), { completion: window?.verdict?.results });
 
   return streamSSE(c, async (stream) => {
     stream.onAbort(() => ctl.abort());
@@ -127,22 +127,22 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
     let usage: TokenUsage | undefined;
     try {
       // The first chunk carries the prompt's annotations (on a choice, so clients reading choices[0] never meet an empty list).
-      void send(annotated(kind === 'chat' ? chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage) : textChunk(meta, '', null, withUsage), { prompt: prompt.results }));
+      if (kind === 'chat' || prompt) void send(annotated(kind === 'chat' ? chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage) : textChunk(meta, '', null, withUsage), { prompt: prompt?.results }));
       // Text is released window by window once judged; a filtered window ends the completion.
-      for (let r = first; !r.done && !stream.aborted && !window.filtered; r = await events.next()) {
+      for (let r = first; !r.done && !stream.aborted && !window?.filtered; r = await events.next()) {
         const e = r.value;
         if (e.type === 'text') {
-          const out = await window.push(e.text);
+          const out = window ? await window.push(e.text) : e.text;
           if (out) void send(piece(out));
         } else {
           usage = e.usage;
-          const rest = await window.end();
+          const rest = window ? await window.end() : '';
           if (rest) void send(piece(rest));
-          void send(last(window.filtered ? 'content_filter' : e.finishReason));
+          void send(last(window?.filtered ? 'content_filter' : e.finishReason));
           if (withUsage) void send(usageChunk(meta, object, e.usage));
         }
       }
-      if (window.filtered && !usage) {
+      if (window?.filtered && !usage) {
         // Stopped mid-generation: the model is told to stop; what it used is not known.
         ctl.abort();
         void send(last('content_filter'));

@@ -85,18 +85,23 @@ export class Safety {
     return policies.get(d.options?.safetyPolicy ?? 'default') ?? policies.get('default') ?? DEFAULT_POLICY;
   }
 
-  /** Judges a prompt; throws ContentFilterError when the policy filters it. */
-  async prompt(d: DeploymentRow, texts: readonly string[], param: string, signal?: AbortSignal): Promise<Verdict> {
+  /**
+   * Judges a prompt; throws ContentFilterError when the policy filters it. Undefined when the
+   * policy filters nothing (every threshold off, no prompt shield, no blocklist): nothing is judged
+   * and nothing annotated, as with Azure's filters turned off.
+   */
+  async prompt(d: DeploymentRow, texts: readonly string[], param: string, signal?: AbortSignal): Promise<Verdict | undefined> {
     const [{ classifier }, policy] = await Promise.all([this.#current(), this.policyFor(d)]);
+    if (!filtersAnything(policy, 'prompt')) return undefined;
     const v = await moderate(classifier, policy, 'prompt', texts.join('\n'), signal);
     if (v.filtered) throw new ContentFilterError(v.results, 'The prompt', param);
     return v;
   }
 
   /** Judges a whole completion (a JSON answer). */
-  async completion(d: DeploymentRow, text: string, signal?: AbortSignal): Promise<Verdict> {
+  async completion(d: DeploymentRow, text: string, signal?: AbortSignal): Promise<Verdict | undefined> {
     const [{ classifier }, policy] = await Promise.all([this.#current(), this.policyFor(d)]);
-    return moderate(classifier, policy, 'completion', text, signal);
+    return filtersAnything(policy, 'completion') ? moderate(classifier, policy, 'completion', text, signal) : undefined;
   }
 
   /**
@@ -104,8 +109,9 @@ export class Safety {
    * characters, ending at a word) so text still streams in small pieces; each is judged with the 60
    * characters released before it, so a phrase split across pieces is still seen whole.
    */
-  async completionStream(d: DeploymentRow, signal?: AbortSignal): Promise<StreamWindow<Verdict>> {
+  async completionStream(d: DeploymentRow, signal?: AbortSignal): Promise<StreamWindow<Verdict> | undefined> {
     const [{ classifier }, policy] = await Promise.all([this.#current(), this.policyFor(d)]);
+    if (!filtersAnything(policy, 'completion')) return undefined;
     return completionWindow(classifier, policy, { signal, windowSize: STREAM_WINDOW_CHARS, overlap: 60 });
   }
 
@@ -120,7 +126,7 @@ export class Safety {
     const texts = stringsIn(outputs);
     if (!texts.length) return;
     const v = await this.completion(d, texts.join('\n'), signal);
-    if (v.filtered) throw new ContentFilterError(v.results, "The flow's output", 'outputs');
+    if (v?.filtered) throw new ContentFilterError(v.results, "The flow's output", 'outputs');
   }
 
   // Management (the admin API).
@@ -190,4 +196,9 @@ function stringsIn(value: unknown, depth = 0, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
   else if (depth < 16 && value && typeof value === 'object') for (const v of Object.values(value)) stringsIn(v, depth + 1, out);
   return out;
+}
+
+/** Whether a policy could filter anything for `role`: a threshold on, the prompt shield (prompts), or a blocklist. */
+export function filtersAnything(p: SafetyPolicy, role: 'prompt' | 'completion'): boolean {
+  return Object.values(role === 'prompt' ? p.prompt : p.completion).some((t) => t !== 'off') || (role === 'prompt' && p.jailbreak) || p.blocklists.length > 0;
 }
