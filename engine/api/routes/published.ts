@@ -9,7 +9,7 @@ import { caller } from '../auth.ts';
 import { intParam, readJsonObject } from '../body.ts';
 import { SseFeed, wantsSse } from '../sse.ts';
 import { limitHeaders } from '../rate-headers.ts';
-import { innerError, type ContentFilterError } from '../../app/gateway/safety.ts';
+import { innerError } from '../../app/gateway/safety.ts';
 import { modelOpenApi } from './model-openapi.ts';
 import { deploymentOpenApi } from './openapi.ts';
 
@@ -44,7 +44,8 @@ export function publishedRoutes(ws: Workspace): Hono {
   app.post('/:name/score', async (c) => {
     const { d, v, keyId, limits } = await resolve(c);
     const inputs = await readJsonObject(c);
-    await ws.gateway.safety.flowInputs(d, inputs, c.req.raw.signal);
+    const judging = ws.gateway.safety.flowInputs(d, inputs);
+    if (judging) await judging;
     const base = { plan: await ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId, keepTrace: Math.random() < d.traceSampleRate };
     if (wantsSse(c)) {
       const feed = new SseFeed();
@@ -62,9 +63,12 @@ export function publishedRoutes(ws: Workspace): Hono {
             if (e.status !== 'succeeded') send({ event: 'error', data: { error: { code: e.error?.code, message: e.error?.message, param: null, type: 'server_error' }, run_id: e.runId } }, true);
             else {
               // The outputs are judged before the result is sent (the chunks before it are not windowed yet).
-              ws.gateway.safety.flowOutputs(d, e.outputs ?? {}).then(
-                () => send({ event: 'result', data: { outputs: e.outputs, usage: e.usage, run_id: e.runId, version: v.number } }, true),
-                (err: ContentFilterError) => send({ event: 'error', data: { error: { code: err.code, message: err.message, param: 'outputs', type: 'invalid_request_error', innererror: innerError(err.results) }, run_id: e.runId } }, true),
+              void Promise.resolve(ws.gateway.safety.flowOutputs(d, e.outputs ?? {})).then(
+                (err) =>
+                  err
+                    ? send({ event: 'error', data: { error: { code: err.code, message: err.message, param: 'outputs', type: 'invalid_request_error', innererror: innerError(err.results) }, run_id: e.runId } }, true)
+                    : send({ event: 'result', data: { outputs: e.outputs, usage: e.usage, run_id: e.runId, version: v.number } }, true),
+                (err: unknown) => send({ event: 'error', data: { error: { code: 'internal_error', message: (err as Error).message, param: null, type: 'server_error' }, run_id: e.runId } }, true),
               );
             }
           }
@@ -76,7 +80,8 @@ export function publishedRoutes(ws: Workspace): Hono {
     }
     const { runId, done } = ws.runs.start(base);
     const r = await done;
-    const filtered = r.status === 'succeeded' ? await ws.gateway.safety.flowOutputs(d, r.outputs ?? {}, c.req.raw.signal).then(() => undefined, (err: unknown) => err) : undefined;
+    let filtered = r.status === 'succeeded' ? ws.gateway.safety.flowOutputs(d, r.outputs ?? {}) : undefined;
+    if (filtered instanceof Promise) filtered = await filtered;
     if (r.status !== 'succeeded' || filtered) {
       c.header('x-request-id', runId);
       c.header('weir-version', String(v.number));
@@ -97,7 +102,8 @@ export function publishedRoutes(ws: Workspace): Hono {
   app.post('/:name/runs', async (c) => {
     const { d, v, keyId } = await resolve(c);
     const inputs = await readJsonObject(c);
-    await ws.gateway.safety.flowInputs(d, inputs, c.req.raw.signal);
+    const judging = ws.gateway.safety.flowInputs(d, inputs);
+    if (judging) await judging;
     const runId = await ws.runJobs.submit({ plan: await ws.versionPlan(v), version: v, deployment: d.name, inputs, keyId });
     return c.json({ run_id: runId, status: 'queued', version: v.number, poll: `/api/runs/${runId}`, events: `/api/runs/${runId}/events` }, 202, { 'x-request-id': runId, 'weir-version': String(v.number), location: `/api/runs/${runId}` });
   });

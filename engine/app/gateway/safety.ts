@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
 import { Blocklists, LexiconClassifier, completionWindow, DEFAULT_POLICY, moderate, type BlocklistDefinition, type ContentFilterResults, type SafetyClassifier, type SafetyPolicy, type StreamWindow, type Verdict } from '../../safety/index.ts';
-import { filteredParts } from '../../safety/policy.ts';
+import { filteredParts, verdict } from '../../safety/policy.ts';
 import type { DeploymentRow, Store } from '../../store/types.ts';
 
 const NAME = /^[0-9A-Za-z._~-]{1,64}$/;
@@ -54,8 +54,19 @@ export class ContentFilterError extends WeirError {
   }
 }
 
+interface Settings {
+  policies: Map<string, SafetyPolicy>;
+  classifier: SafetyClassifier;
+  lists: Set<string>;
+}
+
+/** The policy a deployment's calls pass; one deleted since falls back to the default policy. */
+const policyIn = (s: Settings, d: DeploymentRow): SafetyPolicy => s.policies.get(d.options?.safetyPolicy ?? 'default') ?? s.policies.get('default') ?? DEFAULT_POLICY;
+
 export class Safety {
-  #settings: Promise<{ policies: Map<string, SafetyPolicy>; classifier: SafetyClassifier; lists: Set<string> }> | undefined;
+  #settings: Promise<Settings> | undefined;
+  /** The settings last read, for the synchronous path flow endpoints take on every call. */
+  #loaded: Settings | undefined;
   #readAt = 0;
 
   constructor(private readonly store: Store) {}
@@ -67,22 +78,35 @@ export class Safety {
     return (this.#settings = (async () => {
       const [policies, lists] = await Promise.all([this.store.safety.list('policy'), this.store.safety.list('blocklist')]);
       const defs = lists.map((l) => ({ name: l.name, items: (l.body as BlocklistDefinition).items }));
-      return {
+      return (this.#loaded = {
         policies: new Map(policies.map((p) => [p.name, policyOf(p.body as z.infer<typeof PolicyBody>)])),
         classifier: new LexiconClassifier({ blocklists: new Blocklists(defs) }),
         lists: new Set(defs.map((d) => d.name)),
-      };
+      });
     })());
+  }
+
+  /**
+   * Judges a flow's strings without a promise when the settings are fresh (a flow endpoint's every
+   * call; a few microseconds of classifying, where promise hops cost as much again); undefined
+   * when they must be read first.
+   */
+  #judgeNow(d: DeploymentRow, role: 'prompt' | 'completion', texts: string[]): { verdict: Verdict | undefined } | undefined {
+    const s = this.#loaded;
+    if (!s || this.#settings === undefined || Date.now() - this.#readAt >= FRESH_MS || !(s.classifier instanceof LexiconClassifier)) return undefined;
+    const policy = policyIn(s, d);
+    if (!filtersAnything(policy, role) || !texts.length) return { verdict: undefined };
+    return { verdict: verdict(policy, role, s.classifier.classifySync(texts.join('\n'), { role, blocklists: policy.blocklists })) };
   }
 
   #forget(): void {
     this.#settings = undefined;
+    this.#loaded = undefined;
   }
 
   /** The policy a deployment's calls pass; one deleted since falls back to the default policy. */
   async policyFor(d: DeploymentRow): Promise<SafetyPolicy> {
-    const { policies } = await this.#current();
-    return policies.get(d.options?.safetyPolicy ?? 'default') ?? policies.get('default') ?? DEFAULT_POLICY;
+    return policyIn(await this.#current(), d);
   }
 
   /**
@@ -115,18 +139,25 @@ export class Safety {
     return completionWindow(classifier, policy, { signal, windowSize: STREAM_WINDOW_CHARS, overlap: 60 });
   }
 
-  /** A flow's string inputs, judged as a prompt (400 `content_filter` on `inputs`). */
-  async flowInputs(d: DeploymentRow, inputs: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
+  /**
+   * A flow's string inputs, judged as a prompt: throws (400 `content_filter` on `inputs`) when
+   * filtered. A promise only when the settings must be read first.
+   */
+  flowInputs(d: DeploymentRow, inputs: Record<string, unknown>): Promise<unknown> | undefined {
     const texts = stringsIn(inputs);
-    if (texts.length) await this.prompt(d, texts, 'inputs', signal);
+    const now = this.#judgeNow(d, 'prompt', texts);
+    if (!now) return texts.length ? this.prompt(d, texts, 'inputs') : undefined;
+    if (now.verdict?.filtered) throw new ContentFilterError(now.verdict.results, 'The prompt', 'inputs');
+    return undefined;
   }
 
-  /** A flow's string outputs, judged as a completion: a filtered one is withheld (400 `content_filter` on `outputs`). */
-  async flowOutputs(d: DeploymentRow, outputs: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
+  /** A flow's string outputs, judged as a completion: the ContentFilterError when filtered (they are withheld), else undefined. */
+  flowOutputs(d: DeploymentRow, outputs: Record<string, unknown>): ContentFilterError | undefined | Promise<ContentFilterError | undefined> {
     const texts = stringsIn(outputs);
-    if (!texts.length) return;
-    const v = await this.completion(d, texts.join('\n'), signal);
-    if (v?.filtered) throw new ContentFilterError(v.results, "The flow's output", 'outputs');
+    const withheld = (v: Verdict | undefined) => (v?.filtered ? new ContentFilterError(v.results, "The flow's output", 'outputs') : undefined);
+    const now = this.#judgeNow(d, 'completion', texts);
+    if (now) return withheld(now.verdict);
+    return texts.length ? this.completion(d, texts.join('\n')).then(withheld) : undefined;
   }
 
   // Management (the admin API).
