@@ -86,6 +86,16 @@ describe('published endpoints edges', () => {
     expect((await api.call('POST', '/deployments/echo-prod/runs', [1], auth(key))).status).toBe(400);
   });
 
+  it('the OpenAPI document of a deployment that does not exist is the same 401 as one the key does not open', async () => {
+    const { key } = await deployed(api);
+    expect((await api.call('GET', '/deployments/echo-prod/openapi.json', undefined, auth(key))).status).toBe(200);
+    for (const name of ['nowhere', 'other']) {
+      const r = await api.call('GET', `/deployments/${name}/openapi.json`, undefined, auth(key));
+      expect(r.status, name).toBe(401);
+      expect(r.json.error.code).toBe('unauthorized');
+    }
+  });
+
   it('a bad weir-version header is a 400 naming it; a model deployment has no score endpoint', async () => {
     const { key } = await deployed(api);
     const bad = await api.call('POST', '/deployments/echo-prod/score', { text: 'a' }, auth(key, { 'weir-version': 'latest' }));

@@ -165,6 +165,13 @@ describe('flow endpoints', () => {
     expect(withheld.status).toBe(400);
     expect(withheld.json.error).toMatchObject({ code: 'content_filter', param: 'outputs' });
     expect(withheld.text).not.toContain('stabbed');
+    // Async runs are judged on arrival too: nothing is queued for a filtered input.
+    await api.call('PATCH', '/api/deployments/echo-prod', { safety_policy: 'default' });
+    const asyncRefused = await api.call('POST', '/deployments/echo-prod/runs', { text: THREAT }, { authorization: `Bearer ${key}` });
+    expect(asyncRefused.status).toBe(400);
+    expect(asyncRefused.json.error).toMatchObject({ code: 'content_filter', param: 'inputs' });
+    expect((await api.call('GET', '/api/runs?deployment=echo-prod&status=queued')).json.data).toEqual([]);
+    await api.call('PATCH', '/api/deployments/echo-prod', { safety_policy: 'answers-only' });
     const sse = await api.call('POST', '/deployments/echo-prod/score', { text: GORE }, { authorization: `Bearer ${key}`, accept: 'text/event-stream' });
     const events = parseSse(sse.text);
     expect(events.at(-1)).toMatchObject({ event: 'error', data: { error: { code: 'content_filter', param: 'outputs' } } });
