@@ -6,7 +6,7 @@
  * with sentences of its context, so a context holding a violent sentence makes a violent answer.
  */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN, deployed, makeApi, parseSse, type Api } from '../helpers/api.ts';
 
 let api: Api;
@@ -170,6 +170,18 @@ describe('flow endpoints', () => {
     const asyncRefused = await api.call('POST', '/deployments/echo-prod/runs', { text: THREAT }, { authorization: `Bearer ${key}` });
     expect(asyncRefused.status).toBe(400);
     expect(asyncRefused.json.error).toMatchObject({ code: 'content_filter', param: 'inputs' });
+    expect((await api.call('GET', '/api/runs?deployment=echo-prod&status=queued')).json.data).toEqual([]);
+    // The same when the policies must be read again first (more than a second since they were): the
+    // call waits for the verdict instead of queueing the run.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 5000 });
+    try {
+      const stale = await api.call('POST', '/deployments/echo-prod/runs', { text: THREAT }, { authorization: `Bearer ${key}` });
+      expect(stale.json.error).toMatchObject({ code: 'content_filter', param: 'inputs' });
+      vi.setSystemTime(Date.now() + 5000);
+      expect((await score(THREAT)).json.error).toMatchObject({ code: 'content_filter', param: 'inputs' });
+    } finally {
+      vi.useRealTimers();
+    }
     expect((await api.call('GET', '/api/runs?deployment=echo-prod&status=queued')).json.data).toEqual([]);
     await api.call('PATCH', '/api/deployments/echo-prod', { safety_policy: 'answers-only' });
     const sse = await api.call('POST', '/deployments/echo-prod/score', { text: GORE }, { authorization: `Bearer ${key}`, accept: 'text/event-stream' });
