@@ -37,14 +37,19 @@ const critical = [
   // which version serves a call (the traffic split)
   'engine/app/traffic.ts',
   // gateway policies: limit windows, which limits a call counts against, admission and
-  // reconciling, quota pools and allocations, the estimate, pricing, and the headers that tell the caller
+  // reconciling, quota pools and allocations, compute quota, the estimate, pricing, and the headers that tell the caller
   'engine/app/gateway/windows.ts',
   'engine/app/gateway/limits.ts',
   'engine/app/gateway/admit.ts',
   'engine/app/gateway/quotas.ts',
+  'engine/app/gateway/compute.ts',
   'engine/app/gateway/estimate.ts',
   'engine/app/gateway/cost.ts',
   'engine/api/rate-headers.ts',
+  // content safety: what a policy filters, stream windows, blocklists
+  'engine/safety/policy.ts',
+  'engine/safety/stream-window.ts',
+  'engine/safety/blocklist.ts',
   // hybrid search fusion, and chunking (an overlap off by one survived every test in issue 13)
   'engine/data/vector-ranking.ts',
   'engine/data/chunking.ts',

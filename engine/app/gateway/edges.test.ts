@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { limitHeaders, retryHeaders } from '../../api/rate-headers.ts';
 import { pricedUsage } from './cost.ts';
 import { callEstimate, promptEstimate } from './estimate.ts';
-import { deploymentLimits, keyLimits } from './limits.ts';
+import { deploymentLimits, keyLimits, rpmOf } from './limits.ts';
 import { RateLimitError, type LimitWindow } from './windows.ts';
 
 describe('the admission estimate', () => {
@@ -35,6 +35,22 @@ describe('which limits apply', () => {
     expect(deploymentLimits(d, undefined)).toEqual([]);
     // Below 1 000 tokens a minute an allocation still gets one request per 10 s.
     expect(deploymentLimits(d, 500).map((l) => [l.kind, l.limit, l.windowMs])).toEqual([['requests', 1], ['tokens', 500]].map(([k, n]) => [k, n, k === 'requests' ? 10_000 : 60_000]));
+  });
+});
+
+describe('a deployment\'s own limits', () => {
+  const base = { traffic: [], traceSampleRate: 1, createdAt: 0, updatedAt: 0 };
+  it('a flow\'s rpm over a minute; a model allocation\'s requests (6 a minute per 1 000 tpm) over 10 s and its tokens over a minute; a key-less caller none', () => {
+    expect(keyLimits(null)).toEqual([]);
+    const flow = (options: { rpm?: number } | null) => ({ ...base, name: 'f', kind: 'flow' as const, flow: 'x', model: null, options });
+    expect(deploymentLimits(flow(null), undefined)).toEqual([]);
+    expect(deploymentLimits(flow({ rpm: 5 }), 99)).toEqual([{ name: 'deployment:f:rpm', kind: 'requests', limit: 5, windowMs: 60_000, says: 'deployment "f"\'s limit of 5 requests a minute' }]);
+    expect([rpmOf(1000), rpmOf(2500), rpmOf(100)]).toEqual([6, 15, 0]);
+    const model = { ...base, name: 'm', kind: 'model' as const, flow: null, model: 'gpt-4o', options: { connection: 'c', tpm: 3000 } };
+    expect(deploymentLimits(model, 3000)).toEqual([
+      { name: 'deployment:m:rpm10s', kind: 'requests', limit: 3, windowMs: 10_000, says: 'deployment "m"\'s 18 requests a minute (3 per 10 s; 6 a minute per 1 000 tokens a minute of its allocation)' },
+      { name: 'deployment:m:tpm', kind: 'tokens', limit: 3000, windowMs: 60_000, says: 'deployment "m"\'s allocation of 3000 tokens a minute (model gpt-4o)' },
+    ]);
   });
 });
 

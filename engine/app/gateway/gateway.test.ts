@@ -75,6 +75,12 @@ describe('a flow run\'s tokens', () => {
     // Nothing to charge without a key or tokens (the admin token, a run that used none).
     await ws.gateway.chargeRun(null, { total_tokens: 5 });
     await ws.gateway.chargeRun(who.key!.keyId, {});
+    // A charge that opens a window keeps it to the window's end (not half of it).
+    const early = await ws.gateway.authenticate(false, (await ws.deployments.createKey('prod', 'early', { tpm: 1000 })).secret);
+    vi.setSystemTime(Date.UTC(2027, 0, 1, 12, 0, 1));
+    await ws.gateway.chargeRun(early.key!.keyId, { total_tokens: 999 });
+    vi.setSystemTime(Date.UTC(2027, 0, 1, 12, 0, 45));
+    expect((await ws.gateway.admit(early, d, 0)).admission.windows[0].remaining).toBe(1);
     // The next minute starts whole.
     vi.setSystemTime(Date.UTC(2027, 0, 1, 12, 1, 0));
     expect((await ws.gateway.admit(who, d, 0)).admission.windows[0].remaining).toBe(1000);
