@@ -63,7 +63,7 @@ describe('quota pools and allocations', () => {
     expect(await q.allocate('gpt-4o', undefined)).toBe(100);
     expect(await q.allocate('gpt-4o', 1000, 'a')).toBe(1000);
     await expect(q.allocate('gpt-4o', 1001, 'a')).rejects.toMatchObject({ message: expect.stringContaining('1001 tokens a minute are not left in its pool of 1000 (0 allocated, 1000 left)') });
-    await expect(q.allocate('gpt-4o', 101)).rejects.toMatchObject({ message: expect.stringContaining('101 tokens a minute are not left in its pool of 1000 (900 allocated, 100 left)') });
+    await expect(q.allocate('gpt-4o', 101)).rejects.toMatchObject({ code: 'quota_exceeded', status: 409, path: ['tpm'], message: expect.stringContaining('101 tokens a minute are not left in its pool of 1000 (900 allocated, 100 left)') });
     await s.deployments.create(row('b', 'model', 'gpt-4o', { connection: 'c', tpm: 100 }));
     await expect(q.allocate('gpt-4o', undefined)).rejects.toMatchObject({ code: 'quota_exceeded', message: expect.stringContaining('no tokens a minute are left in its pool of 1000 (1000 allocated, 0 left)') });
   });
