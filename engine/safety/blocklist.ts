@@ -6,8 +6,11 @@ import type { BlocklistHit } from './types.ts';
  * Custom blocklists (Azure's "blocklists"): named lists of items, each an exact term (whole words,
  * case-insensitive) or a regular expression. Patterns are hostile input, so they run on RE2
  * (linear time; no backreferences or lookaround, which RE2 refuses at compile time). Each list
- * compiles to one RE2.Set, so a text is scanned once per list however many items it has, and every
- * matching item is reported (by id; an item's text is never echoed, not even in errors).
+ * compiles to one RE2.Set of its terms (without their word boundaries) and patterns, so a text is
+ * scanned once per list however many items it has; a term the set finds is then confirmed whole-word
+ * with its own expression. (Word boundaries are Unicode classes, which RE2 expands per item: a set of
+ * a hundred bounded terms went over RE2's memory budget.) Every matching item is reported, by id;
+ * an item's text is never echoed, not even in errors.
  */
 export interface BlocklistItem {
   id: string;
@@ -39,7 +42,8 @@ function refuse(list: string, item: string | undefined, why: string): never {
 }
 
 type RE2Set = InstanceType<typeof RE2.Set>;
-interface CompiledList { set: RE2Set | null; ids: string[] }
+/** `bounded[i]`: item i's whole-word expression when it is a term (null for a pattern). */
+interface CompiledList { set: RE2Set | null; ids: string[]; bounded: (InstanceType<typeof RE2> | null)[] }
 
 function compileList(def: BlocklistDefinition): CompiledList {
   if (!NAME.test(def.name)) refuse(String(def.name).slice(0, 64), undefined, 'a name is 1-64 letters, digits or . _ ~ -');
@@ -47,6 +51,7 @@ function compileList(def: BlocklistDefinition): CompiledList {
   if (def.items.length > BLOCKLIST_LIMITS.items) refuse(def.name, undefined, `has more than ${BLOCKLIST_LIMITS.items} items`);
   const seen = new Set<string>();
   const sources: string[] = [];
+  const bounded: (InstanceType<typeof RE2> | null)[] = [];
   for (const item of def.items) {
     const id = item?.id;
     if (typeof id !== 'string' || !NAME.test(id)) refuse(def.name, undefined, 'an item id is 1-64 letters, digits or . _ ~ -');
@@ -58,8 +63,11 @@ function compileList(def: BlocklistDefinition): CompiledList {
     if (typeof text !== 'string' || text.trim() === '') refuse(def.name, id, 'the term or pattern is empty');
     if (text.length > BLOCKLIST_LIMITS.itemLength) refuse(def.name, id, `longer than ${BLOCKLIST_LIMITS.itemLength} characters`);
     let source: string;
-    if (term !== undefined) source = `${BEFORE}${fold(text).trim().split(/\s+/).map(escape).join('\\s+')}${AFTER}`;
-    else {
+    if (term !== undefined) {
+      source = fold(text).trim().split(/\s+/).map(escape).join('\\s+');
+      bounded.push(new RE2(`${BEFORE}${source}${AFTER}`, 'iu'));
+    } else {
+      bounded.push(null);
       source = text;
       try {
         new RE2(source, 'iu');
@@ -70,7 +78,16 @@ function compileList(def: BlocklistDefinition): CompiledList {
     }
     sources.push(source);
   }
-  return { set: sources.length > 0 ? new RE2.Set(sources, 'iu') : null, ids: def.items.map((i) => i.id) };
+  return { set: sources.length > 0 ? compileSet(def.name, sources) : null, ids: def.items.map((i) => i.id), bounded };
+}
+
+/** RE2 refuses a set past its memory budget (many large patterns): said of the list, not thrown as a bare error. */
+function compileSet(name: string, sources: string[]): RE2Set {
+  try {
+    return new RE2.Set(sources, 'iu');
+  } catch {
+    return refuse(name, undefined, 'its patterns together are too large for RE2; split the list or simplify the patterns');
+  }
 }
 
 export class Blocklists {
@@ -101,7 +118,10 @@ export class Blocklists {
       const list = this.#lists.get(name);
       if (list === undefined) refuse(name, undefined, 'is not defined');
       if (list.set === null) continue;
-      for (const i of list.set.match(folded).sort((a, b) => a - b)) hits.push({ name, id: list.ids[i] });
+      for (const i of list.set.match(folded).sort((a, b) => a - b)) {
+        if (list.bounded[i]?.test(folded) === false) continue;
+        hits.push({ name, id: list.ids[i] });
+      }
     }
     return hits;
   }
