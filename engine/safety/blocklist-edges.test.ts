@@ -57,6 +57,8 @@ describe('matching', () => {
     expect(b.match('a.b and axb', ['l'])).toEqual([{ name: 'l', id: 'dot' }]);
     expect(b.match('axb', ['l'])).toEqual([]);
     expect(b.match('ＣＡＦÉ time', ['l'])).toEqual([{ name: 'l', id: 'cafe' }]);
+    // Spaces around a term are not part of it: it matches at the very start of a text.
+    expect(new Blocklists([list([{ id: 't', term: '  foo  ' }])]).match('foo bar', ['l'])).toEqual([{ name: 'l', id: 't' }]);
   });
 
   it('a pattern is RE2, ignoring case; every matching item is reported once, in list order; an empty list matches nothing', () => {

@@ -45,6 +45,17 @@ describe('stream windows', () => {
     expect(alone.seen).toEqual(['ab cd ', 'ef gh ']);
   });
 
+  it('an overlap exactly as long as the released text keeps it whole; a tail that starts with a space drops the space', async () => {
+    const exact = recorder({ windowSize: 6, overlap: 6 });
+    await exact.w.push('ab cd ');
+    await exact.w.push('ef gh ');
+    expect(exact.seen).toEqual(['ab cd ', 'ab cd ef gh ']);
+    const spaced = recorder({ windowSize: 10, overlap: 6 });
+    await spaced.w.push('abcd efgh ');
+    await spaced.w.push('ijk lmnop ');
+    expect(spaced.seen).toEqual(['abcd efgh ', 'efgh ijk lmnop ']);
+  });
+
   it('a short released text is all overlap; calls made without waiting are checked and released in order', async () => {
     const { w, seen } = recorder({ windowSize: 4, overlap: 50 });
     const a = w.push('ab cd ');
