@@ -5,13 +5,27 @@ export const handle = (page: Page, nodeName: string, port: string) => node(page,
 
 /** Drags a wire from one handle to another with the mouse, as a user does. */
 export async function wire(page: Page, from: ReturnType<typeof handle>, to: ReturnType<typeof handle>): Promise<void> {
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
+  // A node just dropped opens the inspector, and the canvas may still move under it: aim only at
+  // handles that have stopped moving, or the drag can start or end off them.
+  const a = await settledBox(page, from);
+  const b = await settledBox(page, to);
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
   await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 8 });
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
   await page.mouse.up();
+}
+
+/** A locator's box once two reads a few frames apart agree. */
+async function settledBox(page: Page, target: ReturnType<typeof handle>): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = await target.boundingBox();
+  for (let i = 0; i < 50; i++) {
+    await page.waitForTimeout(50);
+    const now = await target.boundingBox();
+    if (now && last && now.x === last.x && now.y === last.y && now.width === last.width && now.height === last.height) return now;
+    last = now;
+  }
+  throw new Error('a handle kept moving for 2.5 s; the canvas never settled');
 }
 
 /** Drags a node type from the palette onto the canvas at (x, y) of the canvas pane. */
