@@ -211,4 +211,17 @@ describe('deployments API edges', () => {
     expect(deploymentJson(row, { state: 'failed', reason: 'out of memory' })).toMatchObject({ state: 'failed', reason: 'out of memory', loaded_at: null });
     expect(deploymentJson({ ...row, options: null })).toMatchObject({ context_size: null, connection: null, remote_model: null });
   });
+
+  it('a key\'s own rpm and tpm are whole numbers from 1 up to their caps, refused beyond naming the field', async () => {
+    await publishEcho();
+    await api.call('POST', '/api/deployments', { name: 'lim', flow: 'echo' });
+    const made = await api.call('POST', '/api/deployments/lim/keys', { rpm: 1, tpm: 1 });
+    expect(made.json).toMatchObject({ rpm: 1, tpm: 1 });
+    expect((await api.call('POST', '/api/deployments/lim/keys', { rpm: 1_000_000_000, tpm: 1_000_000_000_000 })).json).toMatchObject({ rpm: 1_000_000_000, tpm: 1_000_000_000_000 });
+    for (const [body, param] of [[{ rpm: 0 }, 'rpm'], [{ rpm: 1_000_000_001 }, 'rpm'], [{ tpm: 0 }, 'tpm'], [{ tpm: 1_000_000_000_001 }, 'tpm']] as const) {
+      const r = await api.call('POST', '/api/deployments/lim/keys', body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.json.error.param).toBe(param);
+    }
+  });
 });
