@@ -80,6 +80,7 @@ export const ERROR_CODES = {
     rate_limit_exceeded: "a limit the call counts against (a key's rpm or tpm, a flow deployment's rpm, a model deployment's allocation) is used up for this window: 429 with retry-after",
     quota_exceeded: "a model's tokens-per-minute pool has not enough left for an allocation (or would fall below what is allocated)",
     content_filter: "the deployment's content-safety policy filtered the prompt (400, with Azure's innererror naming the categories) or a flow's input or output",
+    content_filter_unavailable: "the content-safety policy's remote classifier (an LLM judge, Azure AI Content Safety) failed, timed out or answered what is not a verdict: the call is refused (503, fail closed), naming the policy and classifier",
     safety_policy_not_found: 'no content-safety policy has this name',
     safety_policy_in_use: 'a content-safety policy a deployment uses cannot be deleted',
     blocklist_not_found: 'no custom blocklist has this name',

@@ -14,6 +14,7 @@ import { Connections } from './connections.ts';
 import { Gateway } from './gateway/gateway.ts';
 import { Prices } from './gateway/prices.ts';
 import { Safety } from './gateway/safety.ts';
+import { safetyHost } from './gateway/safety-classifiers.ts';
 import { Compute, type ComputeOffer } from './gateway/compute.ts';
 import { DEFAULT_QUOTAS, Quotas, type QuotaSettings } from './gateway/quotas.ts';
 import { CACHE_MAX_AGE_MS, Deployments } from './deployments.ts';
@@ -103,7 +104,7 @@ export class Workspace {
     const quotas = new Quotas(store, this.catalog, opts.quotas ?? DEFAULT_QUOTAS);
     this.compute = new Compute(store, this.catalog, opts.compute ?? { threads: 1, memoryBytes: Number.MAX_SAFE_INTEGER });
     this.deployments = new Deployments(store, this.models, this.changes, quotas, this.compute);
-    this.gateway = new Gateway(bus, this.deployments, quotas, this.runs.usage, new Prices(store, this.catalog), new Safety(store));
+    this.gateway = new Gateway(bus, this.deployments, quotas, this.runs.usage, new Prices(store, this.catalog), new Safety(store, safetyHost({ store, catalog: this.catalog, models: this.models, gateway: () => this.gateway })));
     this.changes.on((c) => {
       if (c.kind === 'flow') this.#forgetFlow(c.name);
       if (c.kind === 'all') this.#latest.clear();

@@ -5,3 +5,5 @@ export { LexiconClassifier } from './lexicon-classifier.ts';
 export { BLOCKLIST_LIMITS, Blocklists, type BlocklistDefinition, type BlocklistItem } from './blocklist.ts';
 export { StreamWindow, type StreamWindowOptions } from './stream-window.ts';
 export { completionWindow, moderate } from './filter.ts';
+export { HAZARDS, HAZARD_CATEGORY, LlmJudgeClassifier, judgeMessages, judgedClassification, parseJudgeAnswer, type JudgeAnswer, type JudgeChat, type JudgeMessage } from './llm-judge-classifier.ts';
+export { AZURE_API_VERSION, AZURE_TEXT_LIMIT, AzureContentSafetyClassifier, analysisOf, attackOf, splitText } from './azure-content-safety.ts';

@@ -2,18 +2,23 @@
  * The gateway's safety step (Azure OpenAI's content filter, offline): each deployment has a policy
  * (`safety_policy`, 'default' when unset); prompts are judged before the model is called, and
  * completions as they are produced. Policies and custom blocklists are stored by name; 'default'
- * is Azure's defaults until an operator replaces it. Filtered text is never logged or echoed: the
- * answers carry the categories only.
+ * is Azure's defaults until an operator replaces it. Each policy judges with its classifier
+ * (safety-classifiers.ts): the offline lexicon unless it names an LLM judge or Azure AI Content
+ * Safety, which fail closed. Filtered text is never logged or echoed: the answers carry the
+ * categories only.
  */
 import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
 import { Blocklists, LexiconClassifier, completionWindow, DEFAULT_POLICY, moderate, type BlocklistDefinition, type ContentFilterResults, type SafetyClassifier, type SafetyPolicy, type StreamWindow, type Verdict } from '../../safety/index.ts';
 import { filteredParts, verdict } from '../../safety/policy.ts';
 import type { DeploymentRow, Store } from '../../store/types.ts';
+import { checkClassifier, ClassifierSpec, classifierFor, LEXICON, type SafetyHost } from './safety-classifiers.ts';
 
 const NAME = /^[0-9A-Za-z._~-]{1,64}$/;
 const FRESH_MS = 1000;
 const STREAM_WINDOW_CHARS = 24;
+/** A remote classifier is a call per window: streamed text is held in longer windows for it. */
+const REMOTE_STREAM_WINDOW_CHARS = 200;
 
 const Threshold = z.enum(['low', 'medium', 'high', 'off']);
 const Thresholds = z.object({ hate: Threshold, sexual: Threshold, violence: Threshold, self_harm: Threshold }).partial().strict();
@@ -23,6 +28,8 @@ export const PolicyBody = z
     completion: Thresholds.optional(),
     jailbreak: z.boolean().optional(),
     blocklists: z.array(z.string().regex(NAME, 'a blocklist name is 1 to 64 letters, digits or . _ ~ -')).max(16).optional(),
+    /** What judges the text: `{"type":"lexicon"}` (the default), an LLM judge, or Azure AI Content Safety. */
+    classifier: ClassifierSpec.optional(),
   })
   .strict();
 export const BlocklistBody = z
@@ -54,14 +61,23 @@ export class ContentFilterError extends WeirError {
   }
 }
 
-interface Settings {
-  policies: Map<string, SafetyPolicy>;
+/** A policy as stored: thresholds, and the classifier that judges for it. */
+export interface StoredPolicy {
+  policy: SafetyPolicy;
+  spec: ClassifierSpec;
   classifier: SafetyClassifier;
+}
+
+interface Settings {
+  policies: Map<string, StoredPolicy>;
+  /** The offline classifier, with the stored blocklists compiled: lexicon policies judge with it, the others match blocklists with it. */
+  lexicon: LexiconClassifier;
   lists: Set<string>;
 }
 
 /** The policy a deployment's calls pass; one deleted since falls back to the default policy. */
-const policyIn = (s: Settings, d: DeploymentRow): SafetyPolicy => s.policies.get(d.options?.safetyPolicy ?? 'default') ?? s.policies.get('default') ?? DEFAULT_POLICY;
+const policyIn = (s: Settings, d: DeploymentRow): StoredPolicy =>
+  s.policies.get(d.options?.safetyPolicy ?? 'default') ?? s.policies.get('default') ?? { policy: DEFAULT_POLICY, spec: LEXICON, classifier: s.lexicon };
 
 export class Safety {
   #settings: Promise<Settings> | undefined;
@@ -69,7 +85,11 @@ export class Safety {
   #loaded: Settings | undefined;
   #readAt = 0;
 
-  constructor(private readonly store: Store) {}
+  /** `host` gives remote classifiers a chat deployment to ask and connections to read. */
+  constructor(
+    private readonly store: Store,
+    private readonly host: SafetyHost,
+  ) {}
 
   /** Policies and the classifier (with the stored blocklists compiled), read at most once a second. */
   #current() {
@@ -78,9 +98,15 @@ export class Safety {
     return (this.#settings = (async () => {
       const [policies, lists] = await Promise.all([this.store.safety.list('policy'), this.store.safety.list('blocklist')]);
       const defs = lists.map((l) => ({ name: l.name, items: (l.body as BlocklistDefinition).items }));
+      const lexicon = new LexiconClassifier({ blocklists: new Blocklists(defs) });
+      const stored = (name: string, body: z.infer<typeof PolicyBody>): StoredPolicy => {
+        const policy = policyOf(body);
+        const spec = body.classifier ?? LEXICON;
+        return { policy, spec, classifier: classifierFor(name, spec, { lexicon, host: this.host, jailbreak: policy.jailbreak }) };
+      };
       return (this.#loaded = {
-        policies: new Map(policies.map((p) => [p.name, policyOf(p.body as z.infer<typeof PolicyBody>)])),
-        classifier: new LexiconClassifier({ blocklists: new Blocklists(defs) }),
+        policies: new Map(policies.map((p) => [p.name, stored(p.name, p.body as z.infer<typeof PolicyBody>)])),
+        lexicon,
         lists: new Set(defs.map((d) => d.name)),
       });
     })());
@@ -93,10 +119,12 @@ export class Safety {
    */
   #judgeNow(d: DeploymentRow, role: 'prompt' | 'completion', texts: string[]): { verdict: Verdict | undefined } | undefined {
     const s = this.#loaded;
-    if (!s || this.#settings === undefined || Date.now() - this.#readAt >= FRESH_MS || !(s.classifier instanceof LexiconClassifier)) return undefined;
-    const policy = policyIn(s, d);
+    if (!s || this.#settings === undefined || Date.now() - this.#readAt >= FRESH_MS) return undefined;
+    const { policy, classifier } = policyIn(s, d);
+    // Only the lexicon judges without a promise; remote classifiers take the async path.
+    if (!(classifier instanceof LexiconClassifier)) return undefined;
     if (!filtersAnything(policy, role) || !texts.length) return { verdict: undefined };
-    return { verdict: verdict(policy, role, s.classifier.classifySync(texts.join('\n'), { role, blocklists: policy.blocklists })) };
+    return { verdict: verdict(policy, role, classifier.classifySync(texts.join('\n'), { role, blocklists: policy.blocklists })) };
   }
 
   #forget(): void {
@@ -106,7 +134,7 @@ export class Safety {
 
   /** The policy a deployment's calls pass; one deleted since falls back to the default policy. */
   async policyFor(d: DeploymentRow): Promise<SafetyPolicy> {
-    return policyIn(await this.#current(), d);
+    return policyIn(await this.#current(), d).policy;
   }
 
   /**
@@ -115,7 +143,7 @@ export class Safety {
    * and nothing annotated, as with Azure's filters turned off.
    */
   async prompt(d: DeploymentRow, texts: readonly string[], param: string, signal?: AbortSignal): Promise<Verdict | undefined> {
-    const [{ classifier }, policy] = await Promise.all([this.#current(), this.policyFor(d)]);
+    const { classifier, policy } = policyIn(await this.#current(), d);
     if (!filtersAnything(policy, 'prompt')) return undefined;
     const v = await moderate(classifier, policy, 'prompt', texts.join('\n'), signal);
     if (v.filtered) throw new ContentFilterError(v.results, 'The prompt', param);
@@ -124,7 +152,7 @@ export class Safety {
 
   /** Judges a whole completion (a JSON answer). */
   async completion(d: DeploymentRow, text: string, signal?: AbortSignal): Promise<Verdict | undefined> {
-    const [{ classifier }, policy] = await Promise.all([this.#current(), this.policyFor(d)]);
+    const { classifier, policy } = policyIn(await this.#current(), d);
     return filtersAnything(policy, 'completion') ? moderate(classifier, policy, 'completion', text, signal) : undefined;
   }
 
@@ -134,9 +162,10 @@ export class Safety {
    * characters released before it, so a phrase split across pieces is still seen whole.
    */
   async completionStream(d: DeploymentRow, signal?: AbortSignal): Promise<StreamWindow<Verdict> | undefined> {
-    const [{ classifier }, policy] = await Promise.all([this.#current(), this.policyFor(d)]);
+    const { classifier, policy } = policyIn(await this.#current(), d);
     if (!filtersAnything(policy, 'completion')) return undefined;
-    return completionWindow(classifier, policy, { signal, windowSize: STREAM_WINDOW_CHARS, overlap: 60 });
+    const windowSize = classifier instanceof LexiconClassifier ? STREAM_WINDOW_CHARS : REMOTE_STREAM_WINDOW_CHARS;
+    return completionWindow(classifier, policy, { signal, windowSize, overlap: 60 });
   }
 
   /**
@@ -162,28 +191,31 @@ export class Safety {
 
   // Management (the admin API).
 
-  async policies(): Promise<{ name: string; policy: SafetyPolicy; stored: boolean }[]> {
+  async policies(): Promise<{ name: string; policy: SafetyPolicy; classifier: ClassifierSpec; stored: boolean }[]> {
     const { policies } = await this.#current();
-    const out = [...policies].map(([name, policy]) => ({ name, policy, stored: true }));
-    if (!policies.has('default')) out.unshift({ name: 'default', policy: DEFAULT_POLICY, stored: false });
+    const out = [...policies].map(([name, p]) => ({ name, policy: p.policy, classifier: p.spec, stored: true }));
+    if (!policies.has('default')) out.unshift({ name: 'default', policy: DEFAULT_POLICY, classifier: LEXICON, stored: false });
     return out.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
-  async policy(name: string): Promise<SafetyPolicy> {
+  async policy(name: string): Promise<{ policy: SafetyPolicy; classifier: ClassifierSpec }> {
     const { policies } = await this.#current();
-    const p = policies.get(name) ?? (name === 'default' ? DEFAULT_POLICY : undefined);
-    if (!p) throw new WeirError('safety_policy_not_found', `safety policy "${name}" not found`, { status: 404 });
-    return p;
+    const p = policies.get(name);
+    if (p) return { policy: p.policy, classifier: p.spec };
+    if (name === 'default') return { policy: DEFAULT_POLICY, classifier: LEXICON };
+    throw new WeirError('safety_policy_not_found', `safety policy "${name}" not found`, { status: 404 });
   }
 
-  async putPolicy(name: string, body: z.infer<typeof PolicyBody>): Promise<SafetyPolicy> {
+  /** What the policy names must exist: its blocklists, and its classifier's deployment or connection. */
+  async putPolicy(name: string, body: z.infer<typeof PolicyBody>): Promise<{ policy: SafetyPolicy; classifier: ClassifierSpec }> {
     if (!NAME.test(name)) throw new WeirError('invalid_name', 'a safety policy name is 1 to 64 letters, digits or . _ ~ -', { status: 400, path: ['name'] });
     const { lists } = await this.#current();
     const missing = (body.blocklists ?? []).find((b) => !lists.has(b));
     if (missing) throw new WeirError('blocklist_not_found', `blocklist "${missing}" not found (PUT /api/blocklists/${missing} first)`, { status: 404, path: ['blocklists'] });
+    if (body.classifier) await checkClassifier(body.classifier, this.host);
     await this.store.safety.put('policy', name, body);
     this.#forget();
-    return policyOf(body);
+    return { policy: policyOf(body), classifier: body.classifier ?? LEXICON };
   }
 
   /** Policies a deployment names cannot go; 'default' goes back to Azure's defaults. */
@@ -215,7 +247,7 @@ export class Safety {
 
   async deleteBlocklist(name: string): Promise<void> {
     const { policies } = await this.#current();
-    const user = [...policies].find(([, p]) => p.blocklists.includes(name));
+    const user = [...policies].find(([, p]) => p.policy.blocklists.includes(name));
     if (user) throw new WeirError('blocklist_in_use', `safety policy "${user[0]}" uses blocklist "${name}"; take it out first`, { status: 409 });
     if (!(await this.store.safety.delete('blocklist', name))) throw new WeirError('blocklist_not_found', `blocklist "${name}" not found`, { status: 404 });
     this.#forget();
