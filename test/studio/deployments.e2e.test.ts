@@ -151,3 +151,43 @@ it('lists the deployment with the versions it serves', async () => {
   expect(await row.textContent()).toContain('v1 100%');
   expect(studio.consoleErrors).toEqual([]);
 }, 60_000);
+
+it('shows its governance: the allocation, a safety policy to choose, and the last day\'s usage linked to the Usage page', async () => {
+  // A flow deployment with its own calls a minute, called twice through its published endpoint.
+  const { page, key } = await openDeployment('governed', true);
+  await studio.admin('PATCH', '/api/deployments/governed', { rpm: 120 });
+  for (const name of ['Ada', 'Grace']) expect((await score('governed', key, { name })).status).toBe(200);
+  await expect.poll(async () => (await studio.admin('GET', '/api/usage?deployment=governed')).total.requests).toBe(2);
+  await studio.admin('PUT', '/api/safety-policies/lenient', { prompt: { violence: 'high' } });
+  await page.reload();
+  const governance = page.getByRole('region', { name: 'Governance' });
+  await expect.poll(() => governance.getByTestId('governance-allocation').textContent()).toBe('120 calls/min');
+  const api = (await studio.admin('GET', '/api/usage?deployment=governed')).total;
+  await expect.poll(() => governance.getByTestId('day-requests').textContent()).toBe('2');
+  expect(await governance.getByTestId('day-tokens').textContent()).toBe(api.total_tokens.toLocaleString('en-US'));
+  expect(await governance.getByTestId('day-cost').getAttribute('title')).toBe(`${api.cost} USD`);
+
+  // The safety policy, chosen from the keyboard: saved on the deployment.
+  const select = governance.getByRole('combobox', { name: 'Safety policy' });
+  await expect.poll(() => select.locator('option').allTextContents()).toEqual(['default', 'lenient']);
+  await select.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(async () => (await studio.admin('GET', '/api/deployments/governed')).safety_policy).toBe('lenient');
+  expect(await governance.getByRole('link', { name: 'Policies' }).getAttribute('href')).toBe('#/safety');
+
+  // The link opens the Usage page filtered to this deployment, with the same numbers.
+  await governance.getByRole('link', { name: 'See usage' }).click();
+  await page.waitForURL(/#\/usage\/governed$/);
+  expect(await page.getByRole('combobox', { name: 'Deployment' }).inputValue()).toBe('governed');
+  await expect.poll(() => page.getByTestId('sum-requests').textContent()).toBe('2');
+
+  // Without a limit of its own, a flow deployment has none; a remote model's allocation gives 6 requests a minute per 1 000 tokens.
+  await studio.admin('PATCH', '/api/deployments/governed', { rpm: null });
+  await studio.admin('PUT', '/api/connections/self', { type: 'openai', settings: { base_url: `${studio.server.url}/v1` }, secrets: { api_key: 'unused' } });
+  await studio.admin('POST', '/api/deployments', { name: 'remote', model: 'gpt-4o', connection: 'self', remote_model: 'upstream', tpm: 50_000 });
+  for (const [name, allocation] of [['governed', 'no limit'], ['remote', '50k tokens/min · 300 calls/min']]) {
+    await page.goto(`${studio.server.url}/#/deployments/${name}`);
+    await expect.poll(() => page.getByRole('region', { name: 'Governance' }).getByTestId('governance-allocation').textContent()).toBe(allocation);
+  }
+  expect(studio.consoleErrors).toEqual([]);
+}, 60_000);

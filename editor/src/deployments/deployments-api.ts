@@ -14,6 +14,8 @@ interface DeploymentBase {
   updated_at: string;
   /** Keys not revoked (in the list only). */
   active_keys?: number;
+  /** The content-safety policy its calls pass ('default' until set). */
+  safety_policy: string;
 }
 
 export interface FlowDeployment extends DeploymentBase {
@@ -89,6 +91,7 @@ export const deploymentsApi = {
   createKey: (name: string, keyName: string, limits: KeyLimits = {}) => api<CreatedKey>(`/api/deployments/${enc(name)}/keys`, { method: 'POST', body: { name: keyName, ...limits } }),
   /** A model deployment's allocation (tpm), or a flow deployment's own calls a minute (rpm; null lifts it). */
   setLimits: (name: string, body: { tpm: number } | { rpm: number | null }) => api<Deployment>(`/api/deployments/${enc(name)}`, { method: 'PATCH', body }),
+  setSafetyPolicy: (name: string, policy: string) => api<Deployment>(`/api/deployments/${enc(name)}`, { method: 'PATCH', body: { safety_policy: policy } }),
   revokeKey: (name: string, id: string) => api<void>(`/api/deployments/${enc(name)}/keys/${enc(id)}`, { method: 'DELETE' }),
   runs: (name: string) => api<{ data: RunSummary[] }>(`/api/runs?deployment=${enc(name)}&limit=10`).then((r) => r.data),
   flows: () => api<{ data: FlowSummary[] }>('/api/flows').then((r) => r.data),

@@ -6,6 +6,7 @@ import { AllocationCard } from '../quotas/allocation-card.tsx';
 import { FlowRateCard } from '../quotas/flow-rate-card.tsx';
 import { href, navigate } from '../shell/router.ts';
 import { ConfirmDialog } from './confirm-dialog.tsx';
+import { GovernancePanel } from './governance-panel.tsx';
 import { deploymentsApi, formatTime, mainVersion, type CreatedKey, type Deployment } from './deployments-api.ts';
 import { KeysPanel } from './keys-panel.tsx';
 import { OpenApiButton } from './openapi-button.tsx';
@@ -119,6 +120,7 @@ export function EndpointPage({ name }: { name: string }) {
         {d.kind === 'flow' && <FlowRateCard deployment={d} onSaved={setSaved} />}
         {/* Local models have no allocation: they draw on this machine's compute. */}
         {d.kind === 'model' && d.tpm !== null && <AllocationCard deployment={{ ...d, tpm: d.tpm }} onSaved={setSaved} />}
+        <GovernancePanel deployment={d} onSaved={setSaved} />
       </div>
       <div className="endpoint-grid">
         <SnippetsPanel target={target} keyValue={created?.key} />

@@ -20,7 +20,8 @@ const DEPLOY: Item[] = [
 ];
 const OPERATE: Item[] = [
   { page: 'quotas', label: 'Quotas' },
-  { page: 'safety', label: 'Safety', soon: true },
+  { page: 'safety', label: 'Safety' },
+  { page: 'usage', label: 'Usage' },
   { page: 'monitoring', label: 'Monitoring', soon: true },
 ];
 
@@ -30,7 +31,7 @@ function Group({ title, items, page }: { title: string; items: Item[]; page: str
       <div className="nav-title">{title}</div>
       {items.map((it) =>
         it.soon ? (
-          <span key={it.page} className="nav-item soon" title="Comes with the safety and monitoring release">
+          <span key={it.page} className="nav-item soon" title="Comes with the monitoring release">
             <span className="nav-icon"><Icon name={it.page} /></span>
             {it.label}
           </span>

@@ -23,6 +23,8 @@ const PAGES = {
   playground: page(() => import('../models/playground-page.tsx').then((m) => m.PlaygroundPage)),
   data: page(() => import('../data/data-page.tsx').then((m) => m.DataPage)),
   quotas: page(() => import('../quotas/quotas-page.tsx').then((m) => m.QuotasPage)),
+  safety: page(() => import('../safety/safety-page.tsx').then((m) => m.SafetyPage)),
+  usage: page(() => import('../usage/usage-page.tsx').then((m) => m.UsagePage)),
 };
 
 function usePage<P>(p: { get: () => Promise<ComponentType<P>>; current: () => ComponentType<P> | undefined }): ComponentType<P> | undefined {
@@ -57,6 +59,11 @@ export function Page({ route }: { route: Route }) {
       return <Show of={PAGES.data} props={{ index: route.rest[0] }} />;
     case 'quotas':
       return <Show of={PAGES.quotas} props={{ model: route.rest[0] }} />;
+    case 'safety':
+      return <Show of={PAGES.safety} props={{}} />;
+    case 'usage':
+      // Keyed: a link to another deployment's usage starts the page over, filtered to it.
+      return <Show key={route.rest[0] ?? ''} of={PAGES.usage} props={{ deployment: route.rest[0] }} />;
     default:
       return (
         <div className="empty-page">
