@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { readFlowSource } from '../app/flow-source.ts';
 import type { Workspace } from '../app/workspace.ts';
 import { requireAdmin } from './auth.ts';
+import { requestIds } from './request-id.ts';
 import { errorBody, errorResponse } from './errors.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { DOCS_PAGE } from './routes/docs-page.ts';
@@ -39,11 +39,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
 
   // Published endpoints set their own x-request-id (the run id) with the response, which keeps
   // hono's fast response path: a header set through c.header() costs a third of the throughput.
-  app.use('/api/*', async (c, next) => {
-    const incoming = c.req.header('x-request-id');
-    c.header('x-request-id', incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID());
-    await next();
-  });
+  app.use('/api/*', requestIds);
   const uploadLimit = opts.maxUploadBytes ?? 256 * 1024 * 1024;
   const refuse = (max: number) => (c: Context) => c.json(errorBody(413, 'body_too_large', `the body is larger than ${max} bytes`), 413);
   const tooLarge = bodyLimit({ maxSize: limit, onError: refuse(limit) });

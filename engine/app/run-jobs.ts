@@ -50,9 +50,9 @@ export class RunJobs {
    * Records the run as `queued` and queues it; any instance's workers run it. Throws InputError
    * (before anything is recorded) when the inputs do not fit the flow.
    */
-  async submit(o: { plan: Plan; version: VersionRow; deployment: string; inputs: Record<string, unknown> | undefined; keyId: string | null }): Promise<string> {
+  async submit(o: { plan: Plan; version: VersionRow; deployment: string; inputs: Record<string, unknown> | undefined; keyId: string | null; runId?: string }): Promise<string> {
     prepareInputs(o.plan.inputs, o.inputs);
-    const runId = newRunId();
+    const runId = o.runId ?? newRunId();
     const inputs = o.inputs ?? {};
     const row = { ...runningRow(runId, { flow: o.version.flow, version: o.version.number, deployment: o.deployment, mode: 'async' }, inputs), status: 'queued' as const };
     await this.ws.store.runs.start(row);

@@ -9,7 +9,8 @@ import type { Usage } from '../node-definition.ts';
 import { MemoryBus } from '../bus/memory-bus.ts';
 import type { Bus } from '../bus/types.ts';
 import { CANCEL_CHANNEL, followRemote, isActive, RunEventLog, type EventLogOptions } from './run-events.ts';
-import { UsageMeter } from './usage-meter.ts';
+import { callRecord, runStatus } from './gateway/meter.ts';
+import { UsageMeter, callRetentionDays } from './usage-meter.ts';
 import { CLOSING, JOB_LOST } from '../queue/types.ts';
 import { endedRow, finishedRow, runningRow, traceRows, type RunMeta } from './run-records.ts';
 
@@ -43,6 +44,8 @@ export interface StartOptions extends RunMeta {
    * being recorded: it stays `running` for its next try.
    */
   signal?: AbortSignal;
+  /** The run's id when the caller has given the call one already (the gateway's request id). */
+  runId?: string;
   /** A run the job queue starts: its id, and the last event seq stored by an earlier try (0 for none). */
   queued?: { runId: string; afterSeq: number };
 }
@@ -76,7 +79,7 @@ export class RunService {
   readonly usage: UsageMeter;
 
   constructor(private readonly store: Store, private readonly opts: RunServiceOptions = {}) {
-    this.usage = new UsageMeter(store);
+    this.usage = new UsageMeter(store, 1000, callRetentionDays());
     this.#bus = opts.bus ?? new MemoryBus();
   }
 
@@ -98,7 +101,7 @@ export class RunService {
    * `recorded` settles once an async or draft run is stored as running: answer the caller after it.
    */
   start(o: StartOptions): { runId: string; done: Promise<RunResult>; recorded: Promise<void> } {
-    const runId = o.queued?.runId ?? newRunId();
+    const runId = o.queued?.runId ?? o.runId ?? newRunId();
     const meta: RunMeta = { flow: o.flow, version: o.version, deployment: o.deployment, mode: o.mode };
     const tracked = o.mode !== 'sync';
     let recorded = Promise.resolve();
@@ -142,6 +145,8 @@ export class RunService {
       } else this.store.runs.enqueue(record);
       if (o.deployment) {
         this.usage.add(o.deployment, o.keyId ?? null, r.usage);
+        // A synchronous call is recorded by its route, which knows how it was answered; a queued one here, at its end.
+        if (o.mode === 'async') this.usage.log(callRecord({ id: runId, at: r.startedAt, deployment: o.deployment, kind: 'flow', keyId: o.keyId ?? null, model: null }, r.usage, { status: runStatus(r) }));
         this.opts.charge?.(o.keyId ?? null, r.usage).catch((err: unknown) => console.error(`run ${runId}'s tokens could not be charged to its key:`, (err as Error).message));
       }
       return r;

@@ -7,6 +7,7 @@ import { WeirError } from '../errors.ts';
 import { isLocal, type ModelCatalog } from '../models/catalog.ts';
 import type { DeploymentRow, Store, UsageRow } from '../store/types.ts';
 import type { Prices } from './gateway/prices.ts';
+import { toCsv } from './csv.ts';
 
 export const USAGE_GROUPS = ['deployment', 'key', 'model', 'day', 'hour'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
@@ -129,14 +130,7 @@ function add(l: UsageLine, r: UsageRow): void {
 // Micro-dollars, as each call is priced: summing floats must not print 0.30000000000000004.
 const rounded = (l: UsageLine): UsageLine => ({ ...l, cost: Math.round(l.cost * 1e6) / 1e6 });
 
-/** CSV for spreadsheets: quoted where needed, and a cell a spreadsheet would run as a formula is made plain text. */
+/** The report as CSV (see csv.ts). */
 export function usageCsv(lines: UsageLine[], groupBy: UsageGroup[]): string {
-  const columns = [...groupBy, 'requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost'] as (keyof UsageLine)[];
-  const cell = (v: unknown): string => {
-    let s = v === null || v === undefined ? '' : String(v);
-    // A leading '-' is left alone on a plain id (key ids may start with one): no formula is made of those characters alone.
-    if (typeof v === 'string' && (/^[=+@\t\r]/.test(s) || /^-.*[^\w.-]/.test(s))) s = `'${s}`;
-    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  return [columns.join(','), ...lines.map((l) => columns.map((c) => cell(l[c])).join(','))].join('\r\n') + '\r\n';
+  return toCsv([...groupBy, 'requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost'], lines as unknown as Record<string, unknown>[]);
 }

@@ -6,7 +6,7 @@ import { validateFlow, type ValidationResult } from '../flow/validate.ts';
 import type { RunHost } from '../run/node-context.ts';
 import { withSubflows } from '../run/subflows.ts';
 import type { NodeRegistry } from '../registry.ts';
-import type { DeploymentRow, Store, VersionRow } from '../store/types.ts';
+import type { CallFilter, DeploymentRow, Store, StoredCall, VersionRow } from '../store/types.ts';
 import { MemoryBus } from '../bus/memory-bus.ts';
 import type { Bus } from '../bus/types.ts';
 import { Changes } from './changes.ts';
@@ -136,8 +136,16 @@ export class Workspace {
   }
 
   /** Metered usage over a range, summed as asked (GET /api/usage). */
-  usage(q: UsageQuery): ReturnType<typeof usageReport> {
+  /** This instance's counts are written first, so a call just answered is in the report. */
+  async usage(q: UsageQuery): ReturnType<typeof usageReport> {
+    await this.runs.usage.flush();
     return usageReport({ store: this.store, catalog: this.catalog, prices: this.gateway.prices }, q);
+  }
+
+  /** Usage records, newest first (this instance's pending ones written first). */
+  async calls(f: CallFilter): Promise<StoredCall[]> {
+    await this.runs.usage.flush();
+    return this.store.calls.list(f);
   }
 
   /** Settles once this process takes background jobs (rejects if it could not). */

@@ -40,3 +40,47 @@ export interface QuotaPoolRow {
   tpm: number;
   updatedAt: number;
 }
+
+/** One deployment call as the gateway saw it end (issue #15's usage record); never its text. */
+export interface CallRow {
+  /** The request id the answer carried (x-request-id; a flow call's run id). */
+  id: string;
+  /** When it was admitted (epoch ms). */
+  at: number;
+  deployment: string;
+  kind: 'flow' | 'model';
+  keyId: string | null;
+  /** The model behind a model deployment; null for flows (their model calls are in their runs). */
+  model: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  cost: number;
+  latencyMs: number;
+  /** The HTTP status answered (499: the client went away first). */
+  status: number;
+  /** What the safety policy filtered, as `prompt:<part>` / `completion:<part>` (part: a category, jailbreak or blocklist). */
+  filtered: string[];
+}
+
+export const CALL_PARTS = ['hate', 'sexual', 'violence', 'self_harm', 'jailbreak', 'blocklist'] as const;
+export type CallPart = (typeof CALL_PARTS)[number];
+
+export interface CallFilter {
+  from: number;
+  to: number;
+  deployment?: string;
+  /** null: calls without a key. */
+  keyId?: string | null;
+  model?: string;
+  status?: number;
+  /** true: only calls the policy filtered; false: only those it did not. */
+  filtered?: boolean;
+  /** Only calls filtered for this part (on prompt or completion). */
+  part?: CallPart;
+  /** Calls strictly older than this one in the list's order (paging). */
+  before?: { at: number; seq: number };
+  limit: number;
+}
+
+/** A stored call with its position, for paging. */
+export type StoredCall = CallRow & { seq: number };

@@ -9,8 +9,9 @@ import type { SerializedError } from '../errors.ts';
 import type { Usage } from '../node-definition.ts';
 import type { JobsPort } from './job-types.ts';
 export type { JobError, JobRow, JobStatus, JobsPort, NewJob } from './job-types.ts';
-export type { PriceRow, QuotaPoolRow, SafetyKind, SafetyRow, UsageFilter, UsageRow } from './governance-types.ts';
-import type { PriceRow, QuotaPoolRow, SafetyKind, SafetyRow, UsageFilter, UsageRow } from './governance-types.ts';
+export type { CallFilter, CallPart, CallRow, PriceRow, QuotaPoolRow, SafetyKind, SafetyRow, StoredCall, UsageFilter, UsageRow } from './governance-types.ts';
+export { CALL_PARTS } from './governance-types.ts';
+import type { CallFilter, CallRow, PriceRow, QuotaPoolRow, SafetyKind, SafetyRow, StoredCall, UsageFilter, UsageRow } from './governance-types.ts';
 
 export interface FlowRow {
   name: string;
@@ -277,6 +278,14 @@ export interface Store {
     list(deployment: string, sinceMinute?: number): Promise<{ minute: number; keyId: string | null; requests: number; promptTokens: number; completionTokens: number; cost: number }[]>;
     /** Minute rows in [fromMinute, toMinute), optionally of one deployment and key ('' or null: calls without a key), by minute. */
     query(filter: UsageFilter): Promise<UsageRow[]>;
+  };
+  /** One row per deployment call (usage records), kept for a while (`prune`); the minutes above are kept for good. */
+  calls: {
+    record(rows: CallRow[]): Promise<void>;
+    /** Newest first. */
+    list(filter: CallFilter): Promise<StoredCall[]>;
+    /** Deletes calls admitted before `beforeMs`; returns how many. */
+    prune(beforeMs: number): Promise<number>;
   };
   /** The durable local queue (see JobsPort). */
   jobs: JobsPort;

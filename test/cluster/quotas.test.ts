@@ -10,6 +10,7 @@ import { startCluster, type Cluster } from '../helpers/cluster.ts';
 const A = 0;
 const B = 1;
 let cluster: Cluster;
+let burst: { id: string; status: number }[] = [];
 
 const messages = [{ role: 'system', content: 'Vienna lies on the Danube.' }, { role: 'user', content: 'Which city lies on the Danube?' }];
 
@@ -57,6 +58,22 @@ describe('quota shared by the instances', () => {
     expect(refused.json.error.code).toBe('rate_limit_exceeded');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    burst = answers.map((a) => ({ id: a.headers.get('x-request-id')!, status: a.status }));
+  });
+
+  it('every call of the burst has one usage record, whichever instance answered it, listed by either', async () => {
+    const want = [...burst].sort((x, y) => (x.id < y.id ? -1 : 1));
+    for (const at of [A, B]) {
+      let got: { id: string; status: number }[] = [];
+      // Each instance writes its own records within a second; the one asked writes its own first.
+      for (let i = 0; i < 50 && got.length < want.length; i++) {
+        const r = await cluster.admin(at, 'GET', '/api/usage/calls?deployment=gated&limit=1000');
+        expect(r.status, r.text).toBe(200);
+        got = (r.json.data as { id: string; status: number }[]).filter((c) => want.some((w) => w.id === c.id)).map((c) => ({ id: c.id, status: c.status }));
+        if (got.length < want.length) await new Promise((ok) => setTimeout(ok, 200));
+      }
+      expect(got.sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual(want);
+    }
   });
 
   it('a key\'s tpm holds across instances: its tokens are counted once for both', async () => {

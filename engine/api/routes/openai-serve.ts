@@ -7,6 +7,8 @@ import { streamSSE } from 'hono/streaming';
 import { WeirError } from '../../errors.ts';
 import { collect, type GenerationEvent, type GenerateOptions, type LoadedModel, type TokenUsage } from '../../models/types.ts';
 import type { GatewayCall } from '../../app/gateway/gateway.ts';
+import { filterFlags, statusOf, type CallOutcome } from '../../app/gateway/meter.ts';
+import { ContentFilterError } from '../../app/gateway/safety.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import { errorBody } from '../errors.ts';
 import { annotated, chatChunk, chatCompletion, embeddingList, responseMeta, textChunk, textCompletion, usageChunk, type Finish } from './openai-format.ts';
@@ -19,13 +21,19 @@ export interface Target {
   model: LoadedModel;
 }
 
-function notSupported(t: Target, what: string): WeirError {
-  return new WeirError('model_not_supported', `deployment "${t.call.deployment.name}" (model ${t.model.entry.id}) does not serve ${what}`, { status: 400, path: ['model'] });
+/** A model that does not serve this kind of call: recorded (its estimate given back), then answered 400. */
+function notSupported(ws: Workspace, t: Target, what: string): WeirError {
+  const err = new WeirError('model_not_supported', `deployment "${t.call.deployment.name}" (model ${t.model.entry.id}) does not serve ${what}`, { status: 400, path: ['model'] });
+  meter(ws, t, undefined, failed(err));
+  return err;
 }
 
-/** The gateway's last steps, off the answer's path: metered and priced, token windows reconciled. A failed call still counts as a request, with the tokens it got to. */
-function meter(ws: Workspace, t: Target, usage: TokenUsage | undefined): void {
-  ws.gateway.finishModelCall(t.call, t.model.entry, usage).catch((err: unknown) => console.error(`deployment "${t.call.deployment.name}": a call's tokens could not be reconciled:`, (err as Error).message));
+/**
+ * The gateway's last steps, off the answer's path: metered and priced, recorded with how the call
+ * ended, token windows reconciled. A failed call still counts as a request, with the tokens it got to.
+ */
+function meter(ws: Workspace, t: Target, usage: TokenUsage | undefined, outcome: CallOutcome): void {
+  ws.gateway.finishModelCall(t.call, t.model.entry, usage, outcome).catch((err: unknown) => console.error(`deployment "${t.call.deployment.name}": a call's tokens could not be reconciled:`, (err as Error).message));
 }
 
 /**
@@ -49,6 +57,15 @@ async function checkContext(t: Target, texts: string[], param: 'messages' | 'pro
   }
 }
 
+/** nginx's word for a client that closed the connection before the answer. */
+const CLIENT_GONE = 499;
+
+/** How a call that threw ended: its error's status (a filtered prompt with its flags), or 499 when the client left. */
+function failed(err: unknown, signal?: AbortSignal): CallOutcome {
+  if (signal?.aborted) return { status: CLIENT_GONE };
+  return { status: statusOf(err), filtered: err instanceof ContentFilterError ? filterFlags('prompt', err.results) : undefined };
+}
+
 type Run = (opts: GenerateOptions) => AsyncIterable<GenerationEvent>;
 
 /**
@@ -61,7 +78,7 @@ async function judgePrompt(c: Context, ws: Workspace, t: Target, texts: string[]
     await checkContext(t, texts, param, req);
     return await ws.gateway.safety.prompt(t.call.deployment, texts, param, c.req.raw.signal);
   } catch (err) {
-    meter(ws, t, undefined);
+    meter(ws, t, undefined, failed(err));
     throw err;
   }
 }
@@ -71,17 +88,22 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
   const safety = ws.gateway.safety;
   if (!req.stream) {
     let usage: TokenUsage | undefined;
+    let outcome: CallOutcome = { status: 200 };
     try {
       // The request's signal aborts when the client goes away: the model stops generating.
       const g = await collect(run({ ...req.opts, signal: c.req.raw.signal }));
       usage = g.usage;
       // A filtered completion is withheld and ends with `content_filter`, as Azure answers.
       const judged = await safety.completion(t.call.deployment, g.text, c.req.raw.signal);
+      if (judged?.filtered) outcome = { status: 200, filtered: filterFlags('completion', judged.results) };
       const shown = judged?.filtered ? { ...g, text: '', finishReason: 'content_filter' as const } : g;
       const body = kind === 'chat' ? chatCompletion(meta, shown) : textCompletion(meta, shown);
       return c.json(annotated(body, { prompt: prompt?.results, completion: judged?.results }));
+    } catch (err) {
+      outcome = failed(err, c.req.raw.signal);
+      throw err;
     } finally {
-      meter(ws, t, usage);
+      meter(ws, t, usage, outcome);
     }
   }
   const window = await safety.completionStream(t.call.deployment, c.req.raw.signal);
@@ -94,7 +116,7 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
   try {
     first = await events.next();
   } catch (err) {
-    meter(ws, t, undefined);
+    meter(ws, t, undefined, failed(err, c.req.raw.signal));
     throw err;
   }
   const withUsage = req.includeUsage;
@@ -125,6 +147,7 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
     };
     const send = (data: unknown) => queue(JSON.stringify(data));
     let usage: TokenUsage | undefined;
+    let status = 200;
     try {
       // The first chunk carries the prompt's annotations (on a choice, so clients reading choices[0] never meet an empty list).
       if (kind === 'chat' || prompt) void send(annotated(kind === 'chat' ? chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage) : textChunk(meta, '', null, withUsage), { prompt: prompt?.results }));
@@ -150,47 +173,49 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
       if (!stream.aborted) await queue('[DONE]');
     } catch (err) {
       // Mid-stream failures end the stream with an OpenAI error payload (the SDKs raise it).
+      status = statusOf(err);
       if (!(err instanceof WeirError)) console.error('model stream failed', err);
       const body = err instanceof WeirError ? errorBody(err.status, err.code, err.message) : errorBody(500, 'internal_error', 'the model failed; the server log has details');
       if (!stream.aborted) await send(body).catch(() => {});
     } finally {
       ctl.abort();
       await events.return?.().catch(() => {});
-      meter(ws, t, usage);
+      meter(ws, t, usage, { status: stream.aborted ? CLIENT_GONE : status, filtered: window?.filtered ? filterFlags('completion', window.verdict?.results) : undefined });
     }
   });
 }
 
 export async function serveChat(c: Context, ws: Workspace, t: Target, req: ChatRequest): Promise<Response> {
   const model = t.model;
-  if (!model.chat) throw notSupported(t, 'chat completions');
+  if (!model.chat) throw notSupported(ws, t, 'chat completions');
   const prompt = await judgePrompt(c, ws, t, req.messages.map((m) => m.content), 'messages', req);
   return generate(c, ws, t, 'chat', req, (opts) => model.chat!(req.messages, opts), prompt);
 }
 
 export async function serveCompletion(c: Context, ws: Workspace, t: Target, req: CompletionRequest): Promise<Response> {
   const model = t.model;
-  if (!model.complete) throw notSupported(t, 'text completions');
+  if (!model.complete) throw notSupported(ws, t, 'text completions');
   const prompt = await judgePrompt(c, ws, t, [req.prompt], 'prompt', req);
   return generate(c, ws, t, 'text', req, (opts) => model.complete!(req.prompt, opts), prompt);
 }
 
 export async function serveEmbeddings(c: Context, ws: Workspace, t: Target, req: EmbeddingsRequest): Promise<Response> {
   const model = t.model;
-  if (!model.embed) throw notSupported(t, 'embeddings');
-  const dims = model.entry.dimensions;
-  if (req.dimensions !== undefined && dims !== undefined && req.dimensions !== dims) {
-    throw new WeirError('unsupported_parameter', `this model gives ${dims}-dimensional vectors; dimensions must be ${dims} or left out`, { status: 400, path: ['dimensions'] });
-  }
-  for (const [i, text] of req.input.entries()) {
-    if (Buffer.byteLength(text) <= model.contextLength) continue;
-    const n = (await model.tokenize(text)).length;
-    if (n > model.contextLength) {
-      throw new WeirError('context_length_exceeded', `this model's maximum context length is ${model.contextLength} tokens, but input ${i} has ${n}`, { status: 400, path: ['input'] });
-    }
-  }
+  if (!model.embed) throw notSupported(ws, t, 'embeddings');
   let usage: TokenUsage | undefined;
+  let outcome: CallOutcome = { status: 200 };
   try {
+    const dims = model.entry.dimensions;
+    if (req.dimensions !== undefined && dims !== undefined && req.dimensions !== dims) {
+      throw new WeirError('unsupported_parameter', `this model gives ${dims}-dimensional vectors; dimensions must be ${dims} or left out`, { status: 400, path: ['dimensions'] });
+    }
+    for (const [i, text] of req.input.entries()) {
+      if (Buffer.byteLength(text) <= model.contextLength) continue;
+      const n = (await model.tokenize(text)).length;
+      if (n > model.contextLength) {
+        throw new WeirError('context_length_exceeded', `this model's maximum context length is ${model.contextLength} tokens, but input ${i} has ${n}`, { status: 400, path: ['input'] });
+      }
+    }
     const r = await model.embed(req.input, { signal: c.req.raw.signal });
     usage = { ...r.usage, completion_tokens: 0 };
     const got = r.vectors[0]?.length;
@@ -198,7 +223,10 @@ export async function serveEmbeddings(c: Context, ws: Workspace, t: Target, req:
       throw new WeirError('unsupported_parameter', `this model gives ${got}-dimensional vectors; dimensions must be ${got} or left out`, { status: 400, path: ['dimensions'] });
     }
     return c.json(embeddingList(t.call.deployment.name, r.vectors, req.format, r.usage));
+  } catch (err) {
+    outcome = failed(err, c.req.raw.signal);
+    throw err;
   } finally {
-    meter(ws, t, usage);
+    meter(ws, t, usage, outcome);
   }
 }

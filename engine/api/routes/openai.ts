@@ -6,7 +6,6 @@
  * for a deployment it may not use — another's, a flow's, or one that does not exist — is a 404
  * `model_not_found` worded the same for all three, so a key-holder cannot probe what exists.
  */
-import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { WeirError } from '../../errors.ts';
 import { callEstimate, promptEstimate } from '../../app/gateway/estimate.ts';
@@ -14,6 +13,7 @@ import type { Caller } from '../../app/gateway/gateway.ts';
 import type { LoadedModel } from '../../models/types.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import { caller } from '../auth.ts';
+import { requestIds } from '../request-id.ts';
 import { limitHeaders } from '../rate-headers.ts';
 import { parseJsonText } from '../body.ts';
 import { modelObject } from './openai-format.ts';
@@ -24,7 +24,7 @@ import { serveChat, serveCompletion, serveEmbeddings, type Target } from './open
 async function enter(c: Context, ws: Workspace, who: Caller, name: string, param: 'model' | 'deployment', estimate: (m: LoadedModel) => number): Promise<Target> {
   const d = await ws.gateway.model(who, name, param);
   const model = await ws.models.get(name);
-  const call = await ws.gateway.admit(who, d, estimate(model));
+  const call = await ws.gateway.admit(who, d, estimate(model), c.get('requestId'));
   for (const [k, v] of Object.entries(limitHeaders(call.admission.windows))) c.header(k, v);
   return { call, model };
 }
@@ -44,18 +44,10 @@ function named(model: string | undefined): string {
   return model;
 }
 
-function requestId(app: Hono): void {
-  app.use('*', async (c, next) => {
-    const incoming = c.req.header('x-request-id');
-    c.header('x-request-id', incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : randomUUID());
-    await next();
-  });
-}
-
 /** Mounted at /v1. */
 export function openAiRoutes(ws: Workspace, adminToken: string): Hono {
   const app = new Hono();
-  requestId(app);
+  app.use('*', requestIds);
 
   app.get('/models', async (c) => {
     const who = await caller(c, ws, adminToken);
@@ -95,7 +87,7 @@ export function openAiRoutes(ws: Workspace, adminToken: string): Hono {
 /** Mounted at /openai: what AzureOpenAI clients call. The body's `model`, if any, is not used. */
 export function azureOpenAiRoutes(ws: Workspace, adminToken: string): Hono {
   const app = new Hono();
-  requestId(app);
+  app.use('*', requestIds);
 
   /** Azure routes by path; the body's `model` is not read (Azure ignores it too, and SDKs send anything there). */
   const azureBody = async (c: Context): Promise<unknown> => {

@@ -28,7 +28,7 @@ export function playgroundRoutes(ws: Workspace): Hono {
     if (d.kind !== 'model') throw new WeirError('not_a_model_deployment', `deployment "${deployment}" serves a flow; try it with POST /deployments/${deployment}/score`, { status: 400, path: ['deployment'] });
     // Through the gateway like any caller: the playground draws on the deployment's allocation too.
     const loaded = await ws.models.get(deployment);
-    const call = await ws.gateway.admit(ADMIN, d, callEstimate(req.messages.map((m) => m.content), req.opts.maxTokens, loaded.contextLength));
+    const call = await ws.gateway.admit(ADMIN, d, callEstimate(req.messages.map((m) => m.content), req.opts.maxTokens, loaded.contextLength), c.get('requestId'));
     for (const [k, v] of Object.entries(limitHeaders(call.admission.windows))) c.header(k, v);
     return serveChat(c, ws, { call, model: loaded }, req);
   });

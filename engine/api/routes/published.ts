@@ -3,13 +3,16 @@ import { Hono, type Context } from 'hono';
 import { toErrorCode } from '../../error-codes.ts';
 import { WeirError } from '../../errors.ts';
 import type { RunResult } from '../../run/executor.ts';
+import type { Usage } from '../../node-definition.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import type { DeploymentRow, VersionRow } from '../../store/types.ts';
 import { caller } from '../auth.ts';
 import { intParam, readJsonObject } from '../body.ts';
 import { SseFeed, wantsSse } from '../sse.ts';
 import { limitHeaders } from '../rate-headers.ts';
-import { innerError } from '../../app/gateway/safety.ts';
+import { ContentFilterError, innerError } from '../../app/gateway/safety.ts';
+import { filterFlags, runFailureStatus, statusOf, type CallOutcome } from '../../app/gateway/meter.ts';
+import { newRunId } from '../../run/run-id.ts';
 import { modelOpenApi } from './model-openapi.ts';
 import { deploymentOpenApi } from './openapi.ts';
 
@@ -18,8 +21,19 @@ export function runFailure(r: RunResult): WeirError {
   // A recorded error's code is a string (it may come from another instance or version): checked here.
   const code = toErrorCode(r.error?.code, 'run_failed');
   // A model call inside the flow over its deployment's allocation: worth retrying, like any 429.
-  const status = code === 'run_deadline_exceeded' || code === 'node_timeout' ? 504 : code === 'rate_limit_exceeded' ? 429 : 502;
-  return new WeirError(code, r.error?.message ?? `run ${r.status}`, { status, node: r.error?.node });
+  return new WeirError(code, r.error?.message ?? `run ${r.status}`, { status: runFailureStatus(code), node: r.error?.node });
+}
+
+/** nginx's word for a client that closed the connection before the answer. */
+const CLIENT_GONE = 499;
+
+/** An admitted flow call: what its usage record needs (its id is the run's id); recorded once. */
+interface FlowCall {
+  id: string;
+  at: number;
+  deployment: string;
+  keyId: string | null;
+  logged?: boolean;
 }
 
 /** Published endpoints, authorised by a deployment key: score (JSON or SSE), async runs, OpenAPI. */
@@ -30,23 +44,59 @@ export function publishedRoutes(ws: Workspace): Hono {
    * Through the gateway: the key, the deployment, its limits and the key's (headers set on `c`);
    * then the version that serves the call. Its tokens are charged to the key when the run ends.
    */
-  const resolve = async (c: Context): Promise<{ d: DeploymentRow; v: VersionRow; keyId: string; limits: Record<string, string> | undefined }> => {
+  const resolve = async (c: Context): Promise<{ d: DeploymentRow; v: VersionRow; call: FlowCall; limits: Record<string, string> | undefined }> => {
     const name = c.req.param('name')!;
     const who = await caller(c, ws, null);
     const d = await ws.gateway.flow(who, name);
-    const { admission } = await ws.gateway.admit(who, d, 0);
+    const id = newRunId();
+    const { admission, at } = await ws.gateway.admit(who, d, 0, id).catch((err: unknown) => {
+      c.header('x-request-id', id);
+      throw err;
+    });
     const limits = admission.windows.length ? limitHeaders(admission.windows) : undefined;
     if (limits) for (const [k, val] of Object.entries(limits)) c.header(k, val);
-    const v = await ws.pickVersion(d, intParam(c.req.header('weir-version'), 'weir-version'));
-    return { d, v, keyId: who.key!.keyId, limits };
+    const call: FlowCall = { id, at, deployment: d.name, keyId: who.key!.keyId };
+    try {
+      const v = await ws.pickVersion(d, intParam(c.req.header('weir-version'), 'weir-version'));
+      return { d, v, call, limits };
+    } catch (err) {
+      throw refused(c, call, err);
+    }
   };
 
-  app.post('/:name/score', async (c) => {
-    const { d, v, keyId, limits } = await resolve(c);
+  const log = (call: FlowCall, usage: Usage | undefined, outcome: CallOutcome) => {
+    if (call.logged) return;
+    call.logged = true;
+    ws.gateway.logFlowCall(call, usage, outcome);
+  };
+
+  /** A call that failed before its run ended (its inputs filtered or not the flow's, …): recorded, answered with its id. */
+  const refused = (c: Context, call: FlowCall, err: unknown): unknown => {
+    log(call, undefined, { status: statusOf(err), filtered: err instanceof ContentFilterError ? filterFlags('prompt', err.results) : undefined });
+    c.header('x-request-id', call.id);
+    return err;
+  };
+
+  /** The inputs, judged by the deployment's safety policy. */
+  const judgedInputs = async (c: Context, d: DeploymentRow): Promise<Record<string, unknown>> => {
     const inputs = await readJsonObject(c);
     const judging = ws.gateway.safety.flowInputs(d, inputs);
     if (judging) await judging;
-    const base = { plan: await ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId, keepTrace: Math.random() < d.traceSampleRate };
+    return inputs;
+  };
+
+  app.post('/:name/score', async (c) => {
+    const g = await resolve(c);
+    try {
+      return await score(c, g);
+    } catch (err) {
+      throw refused(c, g.call, err);
+    }
+  });
+
+  const score = async (c: Context, { d, v, call, limits }: { d: DeploymentRow; v: VersionRow; call: FlowCall; limits: Record<string, string> | undefined }): Promise<Response> => {
+    const inputs = await judgedInputs(c, d);
+    const base = { runId: call.id, plan: await ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId: call.keyId, keepTrace: Math.random() < d.traceSampleRate };
     if (wantsSse(c)) {
       const feed = new SseFeed();
       const send = (m: { event: string; data: unknown }, last = false) => {
@@ -54,57 +104,70 @@ export function publishedRoutes(ws: Workspace): Hono {
         if (last) feed.end();
       };
       const ctl = new AbortController();
-      const { runId } = ws.runs.start({
+      const finish = (e: { usage?: Usage }, outcome: CallOutcome) => log(call, e.usage, ctl.signal.aborted ? { status: CLIENT_GONE } : outcome);
+      ws.runs.start({
         ...base,
         signal: ctl.signal,
         onEvent: (e) => {
           if (e.type === 'output.chunk') send({ event: 'chunk', data: { output: e.output, chunk: e.chunk } });
           if (e.type === 'run.finished') {
-            if (e.status !== 'succeeded') send({ event: 'error', data: { error: { code: e.error?.code, message: e.error?.message, param: null, type: 'server_error' }, run_id: e.runId } }, true);
-            else {
+            if (e.status !== 'succeeded') {
+              finish(e, { status: runFailureStatus(e.error?.code ?? 'run_failed') });
+              send({ event: 'error', data: { error: { code: e.error?.code, message: e.error?.message, param: null, type: 'server_error' }, run_id: e.runId } }, true);
+            } else {
               // The outputs are judged before the result is sent (the chunks before it are not windowed yet).
               void Promise.resolve(ws.gateway.safety.flowOutputs(d, e.outputs ?? {})).then(
-                (err) =>
-                  err
-                    ? send({ event: 'error', data: { error: { code: err.code, message: err.message, param: 'outputs', type: 'invalid_request_error', innererror: innerError(err.results) }, run_id: e.runId } }, true)
-                    : send({ event: 'result', data: { outputs: e.outputs, usage: e.usage, run_id: e.runId, version: v.number } }, true),
-                (err: unknown) => send({ event: 'error', data: { error: { code: 'internal_error', message: (err as Error).message, param: null, type: 'server_error' }, run_id: e.runId } }, true),
+                (err) => {
+                  finish(e, err ? { status: err.status, filtered: filterFlags('completion', err.results) } : { status: 200 });
+                  if (err) send({ event: 'error', data: { error: { code: err.code, message: err.message, param: 'outputs', type: 'invalid_request_error', innererror: innerError(err.results) }, run_id: e.runId } }, true);
+                  else send({ event: 'result', data: { outputs: e.outputs, usage: e.usage, run_id: e.runId, version: v.number } }, true);
+                },
+                (err: unknown) => {
+                  finish(e, { status: statusOf(err) });
+                  send({ event: 'error', data: { error: { code: 'internal_error', message: (err as Error).message, param: null, type: 'server_error' }, run_id: e.runId } }, true);
+                },
               );
             }
           }
         },
       });
-      c.header('x-request-id', runId);
+      c.header('x-request-id', call.id);
       c.header('weir-version', String(v.number));
       return feed.respond(c, () => ctl.abort());
     }
-    const { runId, done } = ws.runs.start(base);
+    const { done } = ws.runs.start(base);
     const r = await done;
     let filtered = r.status === 'succeeded' ? ws.gateway.safety.flowOutputs(d, r.outputs ?? {}) : undefined;
     if (filtered instanceof Promise) filtered = await filtered;
     if (r.status !== 'succeeded' || filtered) {
-      c.header('x-request-id', runId);
+      const err = filtered ?? runFailure(r);
+      log(call, r.usage, { status: err.status, filtered: filtered ? filterFlags('completion', filtered.results) : undefined });
       c.header('weir-version', String(v.number));
-      throw filtered ?? runFailure(r);
+      throw err;
     }
+    log(call, r.usage, { status: 200 });
     // A Response with plain-object headers stays on @hono/node-server's fast path; c.json() with
     // headers builds a WHATWG Headers object per call (about a fifth of this route's cost).
     return new Response(JSON.stringify(r.outputs), {
       status: 200,
-      headers: { 'content-type': 'application/json', 'x-request-id': runId, 'weir-version': String(v.number), ...limits },
+      headers: { 'content-type': 'application/json', 'x-request-id': call.id, 'weir-version': String(v.number), ...limits },
     });
-  });
+  };
 
   /**
    * Long runs: recorded as queued, then run by any instance's workers (the job queue); poll
    * /api/runs/{id} or follow /api/runs/{id}/events.
    */
   app.post('/:name/runs', async (c) => {
-    const { d, v, keyId } = await resolve(c);
-    const inputs = await readJsonObject(c);
-    const judging = ws.gateway.safety.flowInputs(d, inputs);
-    if (judging) await judging;
-    const runId = await ws.runJobs.submit({ plan: await ws.versionPlan(v), version: v, deployment: d.name, inputs, keyId });
+    const { d, v, call } = await resolve(c);
+    let runId: string;
+    try {
+      const inputs = await judgedInputs(c, d);
+      // Recorded as a call when the run ends, on whichever instance runs it.
+      runId = await ws.runJobs.submit({ runId: call.id, plan: await ws.versionPlan(v), version: v, deployment: d.name, inputs, keyId: call.keyId });
+    } catch (err) {
+      throw refused(c, call, err);
+    }
     return c.json({ run_id: runId, status: 'queued', version: v.number, poll: `/api/runs/${runId}`, events: `/api/runs/${runId}/events` }, 202, { 'x-request-id': runId, 'weir-version': String(v.number), location: `/api/runs/${runId}` });
   });
 

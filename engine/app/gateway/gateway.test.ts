@@ -67,11 +67,11 @@ describe('a flow run\'s tokens', () => {
     const { secret } = await ws.deployments.createKey('prod', 'app', { tpm: 1000 });
     const who = await ws.gateway.authenticate(false, secret);
     // A flow is admitted with no estimate; what it used is charged at its end.
-    expect((await ws.gateway.admit(who, d, 0)).admission.windows).toEqual([{ kind: 'tokens', limit: 1000, remaining: 1000, resetMs: 50_000 }]);
+    expect((await ws.gateway.admit(who, d, 0, 'r')).admission.windows).toEqual([{ kind: 'tokens', limit: 1000, remaining: 1000, resetMs: 50_000 }]);
     await ws.gateway.chargeRun(who.key!.keyId, { total_tokens: 999 });
-    expect((await ws.gateway.admit(who, d, 0)).admission.windows[0].remaining).toBe(1);
+    expect((await ws.gateway.admit(who, d, 0, 'r')).admission.windows[0].remaining).toBe(1);
     await ws.gateway.chargeRun(who.key!.keyId, { total_tokens: 1 });
-    await expect(ws.gateway.admit(who, d, 0)).rejects.toBeInstanceOf(RateLimitError);
+    await expect(ws.gateway.admit(who, d, 0, 'r')).rejects.toBeInstanceOf(RateLimitError);
     // Nothing to charge without a key or tokens (the admin token, a run that used none).
     await ws.gateway.chargeRun(null, { total_tokens: 5 });
     await ws.gateway.chargeRun(who.key!.keyId, {});
@@ -80,9 +80,9 @@ describe('a flow run\'s tokens', () => {
     vi.setSystemTime(Date.UTC(2027, 0, 1, 12, 0, 1));
     await ws.gateway.chargeRun(early.key!.keyId, { total_tokens: 999 });
     vi.setSystemTime(Date.UTC(2027, 0, 1, 12, 0, 45));
-    expect((await ws.gateway.admit(early, d, 0)).admission.windows[0].remaining).toBe(1);
+    expect((await ws.gateway.admit(early, d, 0, 'r')).admission.windows[0].remaining).toBe(1);
     // The next minute starts whole.
     vi.setSystemTime(Date.UTC(2027, 0, 1, 12, 1, 0));
-    expect((await ws.gateway.admit(who, d, 0)).admission.windows[0].remaining).toBe(1000);
+    expect((await ws.gateway.admit(who, d, 0, 'r')).admission.windows[0].remaining).toBe(1000);
   });
 });

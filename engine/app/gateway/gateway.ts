@@ -18,7 +18,7 @@ import type { UsageMeter } from '../usage-meter.ts';
 import { admit, reconcile, type Admission } from './admit.ts';
 import { deploymentLimits, keyLimitName, keyLimits, MINUTE_MS } from './limits.ts';
 import { governedModel } from './governed-model.ts';
-import { meterModelCall } from './meter.ts';
+import { callRecord, meterModelCall, statusOf, type CallOutcome } from './meter.ts';
 import type { Prices } from './prices.ts';
 import type { Quotas } from './quotas.ts';
 import type { Safety } from './safety.ts';
@@ -31,6 +31,8 @@ export const ADMIN: Caller = { admin: true, key: null };
 
 /** A call let through: what it was admitted against, for metering and reconciling at its end. */
 export interface GatewayCall {
+  /** The request id the answer carries (its usage record's id). */
+  id: string;
   deployment: DeploymentRow;
   keyId: string | null;
   admission: Admission;
@@ -87,16 +89,32 @@ export class Gateway {
     return d;
   }
 
-  /** Takes the call's request and estimated tokens from every limit it counts against (429 when one is used up). */
-  async admit(who: Caller, d: DeploymentRow, tokens: number, now = Date.now()): Promise<GatewayCall> {
+  /**
+   * Takes the call's request and estimated tokens from every limit it counts against (429 when one
+   * is used up: recorded as a call that was refused).
+   */
+  async admit(who: Caller, d: DeploymentRow, tokens: number, id: string, now = Date.now()): Promise<GatewayCall> {
     const limits = [...keyLimits(who.key), ...deploymentLimits(d, this.quotas.allocationOf(d))];
-    return { deployment: d, keyId: who.key?.keyId ?? null, admission: await admit(this.bus, limits, tokens, now), at: now };
+    const keyId = who.key?.keyId ?? null;
+    try {
+      return { id, deployment: d, keyId, admission: await admit(this.bus, limits, tokens, now), at: now };
+    } catch (err) {
+      this.meter.log(callRecord({ id, at: now, deployment: d.name, kind: d.kind, keyId, model: d.model ?? null }, undefined, { status: statusOf(err) }));
+      throw err;
+    }
   }
 
-  /** A model call ended: metered (priced once, here) and its token windows set to what it really used. */
-  async finishModelCall(call: GatewayCall, entry: ModelEntry, usage: TokenUsage | undefined): Promise<void> {
-    meterModelCall(this.meter, call.deployment.name, call.keyId, await this.prices.priceAt(entry, call.at), usage);
+  /** A model call ended: metered (priced once, here), recorded, and its token windows set to what it really used. */
+  async finishModelCall(call: GatewayCall, entry: ModelEntry, usage: TokenUsage | undefined, outcome: CallOutcome): Promise<void> {
+    const d = call.deployment;
+    const priced = meterModelCall(this.meter, d.name, call.keyId, await this.prices.priceAt(entry, call.at), usage);
+    this.meter.log(callRecord({ id: call.id, at: call.at, deployment: d.name, kind: 'model', keyId: call.keyId, model: d.model ?? entry.id }, priced, outcome));
     await reconcile(this.bus, call.admission, usage?.total_tokens ?? 0);
+  }
+
+  /** A flow call ended (or was refused after admission): its record. Its tokens were metered by the run service. */
+  logFlowCall(call: { id: string; at: number; deployment: string; keyId: string | null }, usage: Usage | undefined, outcome: CallOutcome): void {
+    this.meter.log(callRecord({ ...call, kind: 'flow', model: null }, usage, outcome));
   }
 
   /** The model a flow's node calls through deployment `name`: drawing on its allocation, priced. */

@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../types.ts';
+import { callsContract } from './calls.ts';
 import { connectionsContract } from './connections.ts';
 import { dataContract } from './data.ts';
 import { deploymentsContract, keysContract, pricesContract, quotasContract, safetyContract, usageContract, usageQueryContract } from './deployments-keys.ts';
@@ -78,6 +79,7 @@ export function storeContract(factory: StoreFactory): void {
     flowsContract(ctx);
     versionsContract(ctx);
     deploymentsContract(ctx);
+    callsContract(ctx);
     keysContract(ctx);
     quotasContract(ctx);
     pricesContract(ctx);

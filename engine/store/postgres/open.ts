@@ -32,6 +32,7 @@ import { keysRepo } from './keys-repo.ts';
 import { modelsRepo } from './models-repo.ts';
 import { pricesRepo, quotasRepo, safetyRepo } from './governance-repo.ts';
 import { runsRepo } from './runs-repo.ts';
+import { callsRepo } from './calls-repo.ts';
 import { usageRepo } from './usage-repo.ts';
 import { versionsRepo } from './versions-repo.ts';
 
@@ -135,6 +136,7 @@ export async function openPostgresStore(opts: OpenStoreOptions & { databaseUrl: 
     runs: unwrapped<Store['runs']>(runsPort),
     connections: unwrapped(connectionsRepo(db, key)),
     usage: unwrapped(usageRepo(db)),
+    calls: unwrapped(callsRepo(db)),
     data: unwrapped(dataRepo(db)),
     jobs: unwrapped(jobsRepo(db)),
     dir: opts.dataDir,

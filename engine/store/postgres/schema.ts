@@ -10,6 +10,7 @@
  * Weir itself writes (traffic, settings, tags, …) is `jsonb`.
  */
 import {
+  bigserial,
   doublePrecision,
   index,
   integer,
@@ -193,6 +194,27 @@ export const usageRecords = pgTable(
     cost: doublePrecision('cost').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.deployment, t.keyId, t.minute] })],
+);
+
+/** One row per deployment call; `filtered` is the comma-joined list of what the policy filtered ('' for none). */
+export const usageCalls = pgTable(
+  'usage_calls',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    id: text('id').notNull(),
+    at: int8('at').notNull(),
+    deployment: text('deployment').notNull(),
+    kind: text('kind').$type<'flow' | 'model'>().notNull(),
+    keyId: text('key_id'),
+    model: text('model'),
+    promptTokens: int8('prompt_tokens').notNull(),
+    completionTokens: int8('completion_tokens').notNull(),
+    cost: doublePrecision('cost').notNull(),
+    latencyMs: int8('latency_ms').notNull(),
+    status: integer('status').notNull(),
+    filtered: text('filtered').notNull(),
+  },
+  (t) => [index('usage_calls_at').on(t.at, t.seq), index('usage_calls_deployment_at').on(t.deployment, t.at)],
 );
 
 /** Models registered by the user (`weir models add`); the shipped catalog lives in code. */

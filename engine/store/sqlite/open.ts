@@ -22,6 +22,7 @@ import { runsRepo } from './runs-repo.ts';
 import { loadOrCreateMasterKey, parseMasterKey } from '../secrets.ts';
 import type { OpenStoreOptions, Store } from '../types.ts';
 import { toAsync } from './async.ts';
+import { callsRepo } from './calls-repo.ts';
 import { usageRepo } from './usage-repo.ts';
 import { versionsRepo } from './versions-repo.ts';
 
@@ -78,6 +79,7 @@ export function openSqliteStore(opts: OpenStoreOptions): Store {
       runs: { ...toAsync<Store['runs']>(runs), enqueue: runs.enqueue },
       connections: toAsync(connectionsRepo(db, key)),
       usage: toAsync(usageRepo(db)),
+      calls: toAsync(callsRepo(db)),
       data: toAsync(dataRepo(db)),
       jobs: toAsync(jobsRepo(db)),
       dir: opts.dataDir,

@@ -195,6 +195,27 @@ export const usageRecords = sqliteTable(
   (t) => [primaryKey({ columns: [t.deployment, t.keyId, t.minute] })],
 );
 
+/** One row per deployment call; `filtered` is the comma-joined list of what the policy filtered ('' for none). */
+export const usageCalls = sqliteTable(
+  'usage_calls',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
+    at: integer('at').notNull(),
+    deployment: text('deployment').notNull(),
+    kind: text('kind').$type<'flow' | 'model'>().notNull(),
+    keyId: text('key_id'),
+    model: text('model'),
+    promptTokens: integer('prompt_tokens').notNull(),
+    completionTokens: integer('completion_tokens').notNull(),
+    cost: real('cost').notNull(),
+    latencyMs: integer('latency_ms').notNull(),
+    status: integer('status').notNull(),
+    filtered: text('filtered').notNull(),
+  },
+  (t) => [index('usage_calls_at').on(t.at, t.seq), index('usage_calls_deployment_at').on(t.deployment, t.at)],
+);
+
 export type FlowRecord = typeof flows.$inferSelect;
 export type VersionRecord = typeof flowVersions.$inferSelect;
 export type DeploymentRecord = typeof deployments.$inferSelect;
