@@ -85,6 +85,7 @@ export const ERROR_CODES = {
     safety_policy_in_use: 'a content-safety policy a deployment uses cannot be deleted',
     blocklist_not_found: 'no custom blocklist has this name',
     blocklist_in_use: 'a blocklist a safety policy names cannot be deleted',
+    deployment_in_use: "a deployment a safety policy's LLM judge asks cannot be deleted while the policy names it",
     compute_exceeded: "a local model deployment would not fit in the memory this instance offers local models (WEIR_COMPUTE_MEMORY_MB)",
     not_token_metered: 'a tokens-per-minute pool or allocation asked of a local model (local models draw on compute)',
     internal_error: 'an unexpected error (a bug); details are in the server log only',

@@ -80,6 +80,14 @@ describe('deployments and published endpoints', () => {
   it('streams outputs as SSE: chunk events, then one result with outputs and usage', async () => {
     const flow = `weir: 1\nname: talk\ninputs: { text: { type: string } }\noutputs:\n  said: \${talk.output}\nnodes:\n  - name: talk\n    type: stream\n    inputs: { text: \${inputs.text} }\n    config: { delay_ms: 5 }\n`;
     const { key } = await deployed(api, flow, 'talk');
+    // Under the default safety policy text is held in windows of about 24 characters until judged: these 14 come as one.
+    const judged = parseSse((await score(key, { text: 'one two three' }, { accept: 'text/event-stream' }, 'talk')).text);
+    expect(judged.map((e) => e.event)).toEqual(['chunk', 'result']);
+    expect(judged[0].data.chunk).toBe('one two three ');
+    // A policy that filters nothing lets each chunk through as it comes.
+    const off = { hate: 'off', sexual: 'off', violence: 'off', self_harm: 'off' };
+    expect((await api.call('PUT', '/api/safety-policies/unfiltered', { prompt: off, completion: off, jailbreak: false })).status).toBe(200);
+    expect((await api.call('PATCH', '/api/deployments/talk', { safety_policy: 'unfiltered' })).status).toBe(200);
     const r = await score(key, { text: 'one two three' }, { accept: 'text/event-stream' }, 'talk');
     expect(r.headers.get('content-type')).toContain('text/event-stream');
     const events = parseSse(r.text);

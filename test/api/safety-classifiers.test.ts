@@ -13,7 +13,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployed, makeApi, type Api } from '../helpers/api.ts';
+import { deployed, parseSse, makeApi, type Api } from '../helpers/api.ts';
 
 let api: Api;
 const servers: Server[] = [];
@@ -152,6 +152,24 @@ describe('an LLM judge (Llama Guard answers from a chat model deployment)', () =
     expect(r.json.choices[0].finish_reason).toBe('stop');
     expect(judged.some((t) => t.includes('User: Vienna lies on the Danube.\nWhich city lies on the Danube?'))).toBe(true);
     expect(judged.some((t) => t.includes('Agent: ') && t.includes('Vienna'))).toBe(true);
+    // The judge's two calls are calls of its deployment: recorded there, with no key.
+    let judgeCalls: any[] = [];
+    for (let i = 0; i < 50 && judgeCalls.length < 2; i++) {
+      judgeCalls = (await api.call('GET', '/api/usage/calls?deployment=guard&limit=1000')).json.data;
+      if (judgeCalls.length < 2) await new Promise((ok) => setTimeout(ok, 20));
+    }
+    expect(judgeCalls.length).toBeGreaterThanOrEqual(2);
+    expect(judgeCalls[0]).toMatchObject({ kind: 'model', key_id: null, status: 200 });
+    expect(judgeCalls[0].id).toMatch(/^judge-/);
+    expect(judgeCalls[0].prompt_tokens).toBeGreaterThan(0);
+  });
+
+  it('a judge deployment cannot be deleted while a policy judges with it', async () => {
+    const r = await api.call('DELETE', '/api/deployments/guard');
+    expect(r.status).toBe(409);
+    expect(r.json.error.code).toBe('deployment_in_use');
+    expect(r.json.error.message).toMatch(/safety policy "judged(-fast)?" judges with deployment "guard"/);
+    expect((await api.call('GET', '/api/deployments/guard')).status).toBe(200);
   });
 
   it('refuses a prompt the judge calls unsafe with 400 content_filter, its codes mapped (S10 → hate, medium), never echoing it', async () => {
@@ -200,6 +218,18 @@ describe('an LLM judge (Llama Guard answers from a chat model deployment)', () =
     const unjudged = await score('an okapi');
     expect(unjudged.status).toBe(503);
     expect(unjudged.json.error.code).toBe('content_filter_unavailable');
+  });
+
+  it('a flow streamed over SSE whose outputs cannot be judged ends with the 503\'s code, not an internal error', async () => {
+    const off = { hate: 'off', sexual: 'off', violence: 'off', self_harm: 'off' };
+    expect((await putPolicy('judged-out', { prompt: off, jailbreak: false, classifier: { type: 'llm_judge', deployment: 'guard' } })).status).toBe(200);
+    const { key } = await deployed(api, undefined, 'echo-judged-out');
+    expect((await api.call('PATCH', '/api/deployments/echo-judged-out', { safety_policy: 'judged-out' })).status).toBe(200);
+    const r = await api.call('POST', '/deployments/echo-judged-out/score', { text: 'an okapi' }, { authorization: `Bearer ${key}`, accept: 'text/event-stream' });
+    const last = parseSse(r.text).at(-1)!;
+    expect(last.event).toBe('error');
+    expect(last.data.error.code).toBe('content_filter_unavailable');
+    expect(r.text).not.toContain('okapi"');
   });
 
   it('fails closed: a judge answering what is not a verdict, one that is down, or one too slow refuses the call with 503, never the text', async () => {

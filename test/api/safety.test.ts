@@ -189,6 +189,45 @@ describe('flow endpoints', () => {
     expect(events.at(-1)).toMatchObject({ event: 'error', data: { error: { code: 'content_filter', param: 'outputs' } } });
     expect(events.some((e) => e.event === 'result')).toBe(false);
   });
+
+  it('streamed over SSE, an llm node\'s chunks are released window by window once judged; a violent one ends the stream', async () => {
+    const flow = `weir: 1
+name: answer
+inputs:
+  context: { type: string }
+  question: { type: string }
+outputs:
+  answer: \${reply.output}
+nodes:
+  - name: reply
+    type: llm
+    inputs: { context: \${inputs.context}, question: \${inputs.question} }
+    config:
+      deployment: chat
+      template: |
+        system:
+        {{ context }}
+        user:
+        {{ question }}
+`;
+    const { key } = await deployed(api, flow, 'answer-prod');
+    expect((await api.call('PATCH', '/api/deployments/answer-prod', { safety_policy: 'answers-only' })).status).toBe(200);
+    const stream = (context: string, question: string) => api.call('POST', '/deployments/answer-prod/score', { context, question }, { authorization: `Bearer ${key}`, accept: 'text/event-stream' });
+    const clean = parseSse((await stream('Vienna lies on the Danube. The Danube flows through ten countries. Budapest lies on the Danube too.', 'Which cities lie on the Danube?')).text);
+    const chunks = clean.filter((e) => e.event === 'chunk').map((e) => e.data.chunk as string);
+    const result = clean.at(-1)!;
+    expect(result.event).toBe('result');
+    // More than one piece (windows of about 24 characters), together exactly the answer.
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.join('')).toBe(result.data.outputs.answer);
+    const violent = parseSse((await stream(`The weather was calm that morning over the quiet little harbour town. ${GORE}`, 'What happened to the guard?')).text);
+    expect(violent.at(-1)).toMatchObject({ event: 'error', data: { error: { code: 'content_filter', param: 'outputs' } } });
+    expect(violent.at(-1)!.data.error.innererror.content_filter_result.violence.filtered).toBe(true);
+    expect(violent.some((e) => e.event === 'result')).toBe(false);
+    // What was released before the filter hit is judged clean text; the violent sentence never goes out.
+    const sent = violent.filter((e) => e.event === 'chunk').map((e) => e.data.chunk as string).join('');
+    expect(sent).not.toContain('stabbed the guard to death');
+  });
 });
 
 describe('policies by name', () => {

@@ -104,6 +104,7 @@ export function deploymentRoutes(ws: Workspace): Hono {
   });
 
   app.delete('/:name', async (c) => {
+    await ws.gateway.safety.checkNotJudge(c.req.param('name'));
     await deployments.delete(c.req.param('name'));
     return c.body(null, 204);
   });

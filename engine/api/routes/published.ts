@@ -8,9 +8,10 @@ import type { Workspace } from '../../app/workspace.ts';
 import type { DeploymentRow, VersionRow } from '../../store/types.ts';
 import { caller } from '../auth.ts';
 import { intParam, readJsonObject } from '../body.ts';
-import { SseFeed, wantsSse } from '../sse.ts';
+import { wantsSse } from '../sse.ts';
+import { streamScore } from './score-stream.ts';
 import { limitHeaders } from '../rate-headers.ts';
-import { ContentFilterError, innerError } from '../../app/gateway/safety.ts';
+import { ContentFilterError } from '../../app/gateway/safety.ts';
 import { filterFlags, runFailureStatus, statusOf, type CallOutcome } from '../../app/gateway/meter.ts';
 import { newRunId } from '../../run/run-id.ts';
 import { modelOpenApi } from './model-openapi.ts';
@@ -24,15 +25,14 @@ export function runFailure(r: RunResult): WeirError {
   return new WeirError(code, r.error?.message ?? `run ${r.status}`, { status: runFailureStatus(code), node: r.error?.node });
 }
 
-/** nginx's word for a client that closed the connection before the answer. */
-const CLIENT_GONE = 499;
-
 /** An admitted flow call: what its usage record needs (its id is the run's id); recorded once. */
 interface FlowCall {
   id: string;
   at: number;
   deployment: string;
   keyId: string | null;
+  /** The x-ratelimit headers of the windows it was admitted against. */
+  limits: Record<string, string> | undefined;
   logged?: boolean;
 }
 
@@ -41,7 +41,8 @@ export function publishedRoutes(ws: Workspace): Hono {
   const app = new Hono();
 
   /**
-   * Through the gateway: the key, the deployment, its limits and the key's (headers set on `c`);
+   * Through the gateway: the key, the deployment, its limits and the key's (their headers go on
+   * every answer: in the success Response's own headers, on `c` for errors and streams);
    * then the version that serves the call. Its tokens are charged to the key when the run ends.
    */
   const resolve = async (c: Context): Promise<{ d: DeploymentRow; v: VersionRow; call: FlowCall; limits: Record<string, string> | undefined }> => {
@@ -54,8 +55,7 @@ export function publishedRoutes(ws: Workspace): Hono {
       throw err;
     });
     const limits = admission.windows.length ? limitHeaders(admission.windows) : undefined;
-    if (limits) for (const [k, val] of Object.entries(limits)) c.header(k, val);
-    const call: FlowCall = { id, at, deployment: d.name, keyId: who.key!.keyId };
+    const call: FlowCall = { id, at, deployment: d.name, keyId: who.key!.keyId, limits };
     try {
       const v = await ws.pickVersion(d, intParam(c.req.header('weir-version'), 'weir-version'));
       return { d, v, call, limits };
@@ -74,7 +74,13 @@ export function publishedRoutes(ws: Workspace): Hono {
   const refused = (c: Context, call: FlowCall, err: unknown): unknown => {
     log(call, undefined, { status: statusOf(err), filtered: err instanceof ContentFilterError ? filterFlags('prompt', err.results) : undefined });
     c.header('x-request-id', call.id);
+    withLimits(c, call);
     return err;
+  };
+
+  // Set on `c` only where the answer is built from it: a header set this way costs the success path its fast Response.
+  const withLimits = (c: Context, call: FlowCall) => {
+    if (call.limits) for (const [k, val] of Object.entries(call.limits)) c.header(k, val);
   };
 
   /** The inputs, judged by the deployment's safety policy. */
@@ -98,42 +104,10 @@ export function publishedRoutes(ws: Workspace): Hono {
     const inputs = await judgedInputs(c, d);
     const base = { runId: call.id, plan: await ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId: call.keyId, keepTrace: Math.random() < d.traceSampleRate };
     if (wantsSse(c)) {
-      const feed = new SseFeed();
-      const send = (m: { event: string; data: unknown }, last = false) => {
-        feed.push(m);
-        if (last) feed.end();
-      };
-      const ctl = new AbortController();
-      const finish = (e: { usage?: Usage }, outcome: CallOutcome) => log(call, e.usage, ctl.signal.aborted ? { status: CLIENT_GONE } : outcome);
-      ws.runs.start({
-        ...base,
-        signal: ctl.signal,
-        onEvent: (e) => {
-          if (e.type === 'output.chunk') send({ event: 'chunk', data: { output: e.output, chunk: e.chunk } });
-          if (e.type === 'run.finished') {
-            if (e.status !== 'succeeded') {
-              finish(e, { status: runFailureStatus(e.error?.code ?? 'run_failed') });
-              send({ event: 'error', data: { error: { code: e.error?.code, message: e.error?.message, param: null, type: 'server_error' }, run_id: e.runId } }, true);
-            } else {
-              // The outputs are judged before the result is sent (the chunks before it are not windowed yet).
-              void Promise.resolve(ws.gateway.safety.flowOutputs(d, e.outputs ?? {})).then(
-                (err) => {
-                  finish(e, err ? { status: err.status, filtered: filterFlags('completion', err.results) } : { status: 200 });
-                  if (err) send({ event: 'error', data: { error: { code: err.code, message: err.message, param: 'outputs', type: 'invalid_request_error', innererror: innerError(err.results) }, run_id: e.runId } }, true);
-                  else send({ event: 'result', data: { outputs: e.outputs, usage: e.usage, run_id: e.runId, version: v.number } }, true);
-                },
-                (err: unknown) => {
-                  finish(e, { status: statusOf(err) });
-                  send({ event: 'error', data: { error: { code: 'internal_error', message: (err as Error).message, param: null, type: 'server_error' }, run_id: e.runId } }, true);
-                },
-              );
-            }
-          }
-        },
-      });
       c.header('x-request-id', call.id);
       c.header('weir-version', String(v.number));
-      return feed.respond(c, () => ctl.abort());
+      withLimits(c, call);
+      return streamScore(c, ws, d, base, (usage, outcome) => log(call, usage, outcome));
     }
     const { done } = ws.runs.start(base);
     const r = await done;
@@ -168,7 +142,7 @@ export function publishedRoutes(ws: Workspace): Hono {
     } catch (err) {
       throw refused(c, call, err);
     }
-    return c.json({ run_id: runId, status: 'queued', version: v.number, poll: `/api/runs/${runId}`, events: `/api/runs/${runId}/events` }, 202, { 'x-request-id': runId, 'weir-version': String(v.number), location: `/api/runs/${runId}` });
+    return c.json({ run_id: runId, status: 'queued', version: v.number, poll: `/api/runs/${runId}`, events: `/api/runs/${runId}/events` }, 202, { 'x-request-id': runId, 'weir-version': String(v.number), location: `/api/runs/${runId}`, ...call.limits });
   });
 
   app.get('/:name/openapi.json', async (c) => {

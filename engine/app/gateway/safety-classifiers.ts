@@ -9,11 +9,14 @@
 import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
 import type { ModelCatalog } from '../../models/catalog.ts';
-import { collect } from '../../models/types.ts';
+import { randomUUID } from 'node:crypto';
+import { collect, type TokenUsage } from '../../models/types.ts';
 import { AzureContentSafetyClassifier, LlmJudgeClassifier, type Classification, type ClassifyOptions, type JudgeMessage, type SafetyClassifier } from '../../safety/index.ts';
 import type { Store } from '../../store/types.ts';
 import type { ModelDeployments } from '../model-deployments.ts';
-import type { Gateway } from './gateway.ts';
+import { callEstimate } from './estimate.ts';
+import { ADMIN, type Gateway } from './gateway.ts';
+import { statusOf, type CallOutcome } from './meter.ts';
 
 export const DEFAULT_CLASSIFIER_TIMEOUT_MS = 10_000;
 /** The connection type Azure AI Content Safety's connections have (settings.endpoint, secrets.api_key). */
@@ -45,9 +48,25 @@ export interface SafetyHost {
 export function safetyHost(w: { store: Store; catalog: ModelCatalog; models: ModelDeployments; gateway: () => Gateway }): SafetyHost {
   return {
     async chat(deployment, messages, signal) {
-      const model = await w.gateway().flowModel(deployment, await w.models.get(deployment));
+      // A call of the deployment like any other, through the gateway: admitted against its
+      // allocation, metered and priced under it, and recorded (with no key) in its usage records.
+      const gateway = w.gateway();
+      const d = await gateway.model(ADMIN, deployment, 'model');
+      const model = await w.models.get(deployment);
       if (!model.chat) throw new WeirError('model_not_supported', `deployment "${deployment}" does not serve chat`, { status: 422 });
-      return (await collect(model.chat(messages, { maxTokens: JUDGE_MAX_TOKENS, temperature: 0, signal }))).text;
+      const call = await gateway.admit(ADMIN, d, callEstimate(messages.map((m) => m.content), JUDGE_MAX_TOKENS, model.contextLength), `judge-${randomUUID()}`);
+      let usage: TokenUsage | undefined;
+      let outcome: CallOutcome = { status: 200 };
+      try {
+        const g = await collect(model.chat(messages, { maxTokens: JUDGE_MAX_TOKENS, temperature: 0, signal }));
+        usage = g.usage;
+        return g.text;
+      } catch (err) {
+        outcome = { status: statusOf(err) };
+        throw err;
+      } finally {
+        gateway.finishModelCall(call, model.entry, usage, outcome).catch((err: unknown) => console.error(`judge deployment "${deployment}": a call could not be metered:`, (err as Error).message));
+      }
     },
     async judgeProblem(deployment) {
       const path = ['classifier', 'deployment'];

@@ -245,6 +245,13 @@ export class Safety {
     return def;
   }
 
+  /** A deployment a policy's LLM judge asks cannot go while the policy names it (its calls would all be refused). */
+  async checkNotJudge(deployment: string): Promise<void> {
+    const { policies } = await this.#current();
+    const user = [...policies].find(([, p]) => p.spec.type === 'llm_judge' && p.spec.deployment === deployment);
+    if (user) throw new WeirError('deployment_in_use', `safety policy "${user[0]}" judges with deployment "${deployment}"; give the policy another classifier first`, { status: 409 });
+  }
+
   async deleteBlocklist(name: string): Promise<void> {
     const { policies } = await this.#current();
     const user = [...policies].find(([, p]) => p.policy.blocklists.includes(name));
