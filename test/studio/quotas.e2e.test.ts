@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startStudio, watch, type Studio } from '../helpers/studio.ts';
+import { ADMIN, startStudio, watch, type Studio } from '../helpers/studio.ts';
 
 let studio: Studio;
 
@@ -179,3 +179,20 @@ it('explains pools when there are none: remote models have them, local ones draw
     await empty.close();
   }
 }, 60_000);
+
+it('shows the compute local models draw on: what this instance offers, what each loaded model uses and for which deployments', async () => {
+  // The upstream deployment's extractive model is loaded by a call.
+  const r = await fetch(`${studio.server.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body: JSON.stringify({ model: 'upstream', messages: [{ role: 'user', content: 'Hello?' }] }) });
+  expect(r.status).toBe(200);
+  const api = await studio.admin('GET', '/api/compute');
+  expect(api.models.map((m: { model: string }) => m.model)).toContain('weir-extractive');
+  const page = await openPage('quotas', 'quotas-compute');
+  const card = page.getByRole('region', { name: 'Compute for local models' });
+  await card.getByRole('meter').waitFor();
+  expect(await card.getByTestId('compute-offered').textContent()).toBe(`${api.memory_mb.offered.toLocaleString('en-US')} MiB`);
+  expect(await card.getByTestId('compute-left').textContent()).toBe(`${api.memory_mb.left.toLocaleString('en-US')} MiB`);
+  expect(await card.getByRole('meter').getAttribute('aria-valuetext')).toBe(`${api.memory_mb.used.toLocaleString('en-US')} of ${api.memory_mb.offered.toLocaleString('en-US')} MiB in use, ${api.memory_mb.left.toLocaleString('en-US')} MiB left`);
+  const row = card.getByRole('row').filter({ hasText: 'weir-extractive' });
+  expect(await row.getByRole('link', { name: 'upstream' }).getAttribute('href')).toBe('#/deployments/upstream');
+  expect(unexpectedErrors()).toEqual([]);
+});

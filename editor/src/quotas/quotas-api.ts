@@ -19,11 +19,20 @@ export interface PoolList {
   default_allocation_tpm: number;
 }
 
+/** The memory this instance offers local model deployments and what their loaded models use (GET /api/compute). */
+export interface Compute {
+  threads: number;
+  memory_mb: { offered: number; used: number; left: number };
+  /** One per loaded model (a model loaded at two context sizes is two); context_size null: the model's own. */
+  models: { model: string; context_size: number | null; memory_mb: number; deployments: string[] }[];
+}
+
 // Catalog ids may hold a slash (publisher/model), which the route takes as is.
 const modelPath = (model: string) => model.split('/').map(encodeURIComponent).join('/');
 
 export const quotasApi = {
   list: () => api<PoolList>('/api/quotas'),
+  compute: () => api<Compute>('/api/compute'),
   get: (model: string) => api<Pool>(`/api/quotas/${modelPath(model)}`),
   set: (model: string, tpm: number) => api<Pool>(`/api/quotas/${modelPath(model)}`, { method: 'PUT', body: { tpm } }),
 };

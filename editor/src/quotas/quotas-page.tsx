@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useLoad } from '../components/ui.tsx';
 import { href } from '../shell/router.ts';
+import { ComputeCard } from './compute-card.tsx';
 import { exact, tokensPerMin } from './format.ts';
 import { PoolCard } from './pool-card.tsx';
 import type { Pool } from './quotas-api.ts';
@@ -59,6 +60,7 @@ export function QuotasPage({ model }: { model?: string }) {
           ))}
         </div>
       )}
+      <ComputeCard />
     </div>
   );
 }

@@ -1,9 +1,9 @@
 import { exact } from './format.ts';
 
-/** How much of a pool its deployments hold: the filled part is allocated, the rest is left. */
-export function UsageBar({ allocated, tpm, label }: { allocated: number; tpm: number; label: string }) {
+/** How much of a pool its deployments hold (or of the compute local models use): the filled part is taken, the rest is left. */
+export function UsageBar({ allocated, tpm, label, says }: { allocated: number; tpm: number; label: string; says?: string }) {
   const used = tpm > 0 ? Math.min(100, (allocated / tpm) * 100) : 100;
-  const text = `${exact(allocated)} of ${exact(tpm)} tokens a minute allocated, ${exact(Math.max(0, tpm - allocated))} left`;
+  const text = says ?? `${exact(allocated)} of ${exact(tpm)} tokens a minute allocated, ${exact(Math.max(0, tpm - allocated))} left`;
   return (
     <div
       className={`usage-bar${used >= 100 ? ' full' : used >= 80 ? ' high' : ''}`}
