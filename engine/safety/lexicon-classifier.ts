@@ -114,7 +114,7 @@ export function classifyTokens(c: CompiledLexicons, tokens: Tokens, role: Role):
       else out.categories[r.kind] = maxSeverity(out.categories[r.kind], severity);
     }
   }
-  escalateLows(c, lows, masks, out);
+  if (lows.length > 0) escalateLows(c, lows, masks, out);
   return { categories: out.categories, jailbreak: out.jailbreak };
 }
 

@@ -16,10 +16,15 @@ export interface Tokens {
 
 // Letters, digits and leet symbols, with apostrophes or '!' allowed only between them ("don't", "k!ll").
 const TOKEN = /[\p{L}\p{N}@$]+(?:[!'’]+[\p{L}\p{N}@$]+)*/gu;
+// The same for text that is all ASCII (lowercased by then): a Unicode-property regex costs several times more.
+const TOKEN_ASCII = /[a-z0-9@$]+(?:[!']+[a-z0-9@$]+)*/g;
 const INVISIBLE = /[\u00AD\u200B-\u200F\u2060\uFEFF]/g;
 const MARKS = /\p{M}+/gu;
 const NON_ASCII = /[^\x00-\x7F]/;
 const LEET: Record<string, string> = { '0': 'o', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i' };
+/** By character code: a leet symbol (or '1', which is an i or an l). */
+const IS_LEET = new Uint8Array(128);
+for (const ch of [...Object.keys(LEET), '1']) IS_LEET[ch.charCodeAt(0)] = 1;
 
 const MAX_SPELLED = 16;
 const squeeze = (w: string): string => w.replace(/(.)\1+/g, '$1');
@@ -42,12 +47,15 @@ export class Normaliser {
   canonical(t: string): string {
     if (this.#vocab.has(t)) return t;
     let leet = false, letter = false, triple = false;
+    // Tokens are lowercased: a letter is a-z or any non-ASCII code unit.
     for (let i = 0; i < t.length; i++) {
-      const ch = t[i];
-      if (ch in LEET || ch === '1') leet = true;
-      else if (ch !== ch.toUpperCase() || ch > '\x7f') letter = true;
-      if (i >= 2 && ch === t[i - 1] && ch === t[i - 2]) triple = true;
+      const code = t.charCodeAt(i);
+      if (code < 128 && IS_LEET[code] === 1) leet = true;
+      else if ((code >= 97 && code <= 122) || code > 127) letter = true;
+      if (i >= 2 && code === t.charCodeAt(i - 1) && code === t.charCodeAt(i - 2)) triple = true;
     }
+    // Most words: nothing to undo, and not in the vocabulary as they are.
+    if (!(leet && letter) && !triple) return t;
     const candidates = [t];
     if (leet && letter) {
       const base = t.replace(/[0345789@$!]/g, (c) => LEET[c] ?? c);
@@ -66,15 +74,17 @@ export class Normaliser {
 
   tokens(text: string): Tokens {
     let s = text;
-    if (NON_ASCII.test(s)) s = s.normalize('NFKD').replace(MARKS, '').replace(INVISIBLE, '');
+    const ascii = !NON_ASCII.test(s);
+    if (!ascii) s = s.normalize('NFKD').replace(MARKS, '').replace(INVISIBLE, '');
     s = s.toLowerCase();
+    const token = ascii ? TOKEN_ASCII : TOKEN;
     const toks: string[] = [];
     const sent: number[] = [];
     const starts: number[] = [];
     let sentence = 0;
     let prevEnd = 0;
-    TOKEN.lastIndex = 0;
-    for (let m = TOKEN.exec(s); m !== null; m = TOKEN.exec(s)) {
+    token.lastIndex = 0;
+    for (let m = token.exec(s); m !== null; m = token.exec(s)) {
       if (toks.length > 0 && isBoundary(s, prevEnd, m.index)) sentence++;
       let raw = m[0];
       if (raw.includes("'") || raw.includes('’')) raw = raw.replace(/['’]s$/, '').replace(/['’]/g, '');

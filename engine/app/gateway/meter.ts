@@ -25,7 +25,12 @@ export function meterModelCall(meter: UsageMeter, deployment: string, keyId: str
 /** A call's record: what it used and cost, how long it took from admission, how it ended. */
 export function callRecord(c: { id: string; at: number; deployment: string; kind: 'flow' | 'model'; keyId: string | null; model: string | null }, usage: Usage | undefined, outcome: CallOutcome, now = Date.now()): CallRow {
   return {
-    ...c,
+    id: c.id,
+    at: c.at,
+    deployment: c.deployment,
+    kind: c.kind,
+    keyId: c.keyId,
+    model: c.model,
     promptTokens: usage?.prompt_tokens ?? 0,
     completionTokens: usage?.completion_tokens ?? 0,
     cost: usage?.cost ?? 0,

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
-import { Blocklists, LexiconClassifier, completionWindow, DEFAULT_POLICY, moderate, type BlocklistDefinition, type ContentFilterResults, type SafetyClassifier, type SafetyPolicy, type StreamWindow, type Verdict } from '../../safety/index.ts';
+import { Blocklists, LexiconClassifier, completionWindow, DEFAULT_POLICY, moderate, type BlocklistDefinition, type Classification, type ContentFilterResults, type SafetyClassifier, type SafetyPolicy, type StreamWindow, type Verdict } from '../../safety/index.ts';
 import { filteredParts, verdict } from '../../safety/policy.ts';
 import type { DeploymentRow, Store } from '../../store/types.ts';
 import { checkClassifier, ClassifierSpec, classifierFor, LEXICON, type SafetyHost } from './safety-classifiers.ts';
@@ -123,8 +123,11 @@ export class Safety {
     const { policy, classifier } = policyIn(s, d);
     // Only the lexicon judges without a promise; remote classifiers take the async path.
     if (!(classifier instanceof LexiconClassifier)) return undefined;
-    if (!filtersAnything(policy, role) || !texts.length) return { verdict: undefined };
-    return { verdict: verdict(policy, role, classifier.classifySync(texts.join('\n'), { role, blocklists: policy.blocklists })) };
+    if (!texts.length || !filtersAnything(policy, role)) return NOTHING_FILTERED;
+    const c = classifier.classifySync(texts.length === 1 ? texts[0]! : texts.join('\n'), { role, blocklists: policy.blocklists });
+    // Flows need a verdict only when it filters: clean text (the common case) skips building Azure's annotations.
+    if (isClean(c)) return NOTHING_FILTERED;
+    return { verdict: verdict(policy, role, c) };
   }
 
   #forget(): void {
@@ -270,5 +273,12 @@ function stringsIn(value: unknown, depth = 0, out: string[] = []): string[] {
 
 /** Whether a policy could filter anything for `role`: a threshold on, the prompt shield (prompts), or a blocklist. */
 export function filtersAnything(p: SafetyPolicy, role: 'prompt' | 'completion'): boolean {
-  return Object.values(role === 'prompt' ? p.prompt : p.completion).some((t) => t !== 'off') || (role === 'prompt' && p.jailbreak) || p.blocklists.length > 0;
+  const t = role === 'prompt' ? p.prompt : p.completion;
+  return t.hate !== 'off' || t.sexual !== 'off' || t.violence !== 'off' || t.self_harm !== 'off' || (role === 'prompt' && p.jailbreak) || p.blocklists.length > 0;
 }
+
+const NOTHING_FILTERED: { verdict: undefined } = Object.freeze({ verdict: undefined });
+
+/** Nothing found at all: no policy can filter it. */
+const isClean = (c: Classification): boolean =>
+  !c.jailbreak && c.blocklist.length === 0 && c.categories.hate === 'safe' && c.categories.sexual === 'safe' && c.categories.violence === 'safe' && c.categories.self_harm === 'safe';
