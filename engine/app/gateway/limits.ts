@@ -24,8 +24,19 @@ export const rpmOf = (tpm: number): number => Math.floor((tpm * 6) / 1000);
 
 export const keyLimitName = (keyId: string, kind: 'rpm' | 'tpm'): string => `key:${keyId}:${kind}`;
 
+// Keys and deployments come from caches (the same object until they change): their limits are
+// built once per object rather than on every call. Limits are never changed once built.
+const byKey = new WeakMap<VerifiedKey, Limit[]>();
+const byDeployment = new WeakMap<DeploymentRow, { tpm: number | undefined; limits: Limit[] }>();
+
 export function keyLimits(key: VerifiedKey | null): Limit[] {
   if (!key) return [];
+  let out = byKey.get(key);
+  if (!out) byKey.set(key, (out = buildKeyLimits(key)));
+  return out;
+}
+
+function buildKeyLimits(key: VerifiedKey): Limit[] {
   const out: Limit[] = [];
   if (key.rpm !== null) out.push({ name: keyLimitName(key.keyId, 'rpm'), kind: 'requests', limit: key.rpm, windowMs: MINUTE_MS, says: `this key's limit of ${key.rpm} requests a minute` });
   if (key.tpm !== null) out.push({ name: keyLimitName(key.keyId, 'tpm'), kind: 'tokens', limit: key.tpm, windowMs: MINUTE_MS, says: `this key's limit of ${key.tpm} tokens a minute` });
@@ -34,6 +45,14 @@ export function keyLimits(key: VerifiedKey | null): Limit[] {
 
 /** A deployment's own limits: a flow's optional rpm, or a model deployment's allocation (`tpm`: its allocation, if it has one). */
 export function deploymentLimits(d: DeploymentRow, tpm: number | undefined): Limit[] {
+  const hit = byDeployment.get(d);
+  if (hit && hit.tpm === tpm) return hit.limits;
+  const limits = buildDeploymentLimits(d, tpm);
+  byDeployment.set(d, { tpm, limits });
+  return limits;
+}
+
+function buildDeploymentLimits(d: DeploymentRow, tpm: number | undefined): Limit[] {
   const rpm = d.options?.rpm;
   if (d.kind === 'flow') {
     return rpm === undefined ? [] : [{ name: `deployment:${d.name}:rpm`, kind: 'requests', limit: rpm, windowMs: MINUTE_MS, says: `deployment "${d.name}"'s limit of ${rpm} requests a minute` }];
