@@ -84,3 +84,39 @@ export interface CallFilter {
 
 /** A stored call with its position, for paging. */
 export type StoredCall = CallRow & { seq: number };
+
+/** A deployment's monitor: its settings as the API took them, and when its thresholds were last checked. */
+export interface MonitorRow {
+  deployment: string;
+  body: unknown;
+  checkedAt: number | null;
+  updatedAt: number;
+}
+
+/** One evaluator's score of one sampled call (null: the evaluator could not score it, `error` says why). */
+export interface MonitorScoreRow {
+  deployment: string;
+  callId: string;
+  evaluator: string;
+  score: number | null;
+  passed: boolean | null;
+  error: string | null;
+  at: number;
+}
+
+/** A monitor's threshold crossed over its window. */
+export interface AlertRow {
+  id: string;
+  deployment: string;
+  evaluator: string;
+  /** What fell below its threshold: the pass rate over the window. */
+  metric: 'pass_rate';
+  value: number;
+  threshold: number;
+  /** Scores the value was computed over. */
+  samples: number;
+  windowMs: number;
+  at: number;
+  /** The webhook's delivery: null when there is none, else 'sent' or what went wrong. */
+  delivery: string | null;
+}

@@ -9,9 +9,9 @@ import type { SerializedError } from '../errors.ts';
 import type { Usage } from '../node-definition.ts';
 import type { JobsPort } from './job-types.ts';
 export type { JobError, JobRow, JobStatus, JobsPort, NewJob } from './job-types.ts';
-export type { CallFilter, CallPart, CallRow, PriceRow, QuotaPoolRow, SafetyKind, SafetyRow, StoredCall, UsageFilter, UsageRow } from './governance-types.ts';
+export type { AlertRow, CallFilter, CallPart, CallRow, MonitorRow, MonitorScoreRow, PriceRow, QuotaPoolRow, SafetyKind, SafetyRow, StoredCall, UsageFilter, UsageRow } from './governance-types.ts';
 export { CALL_PARTS } from './governance-types.ts';
-import type { CallFilter, CallRow, PriceRow, QuotaPoolRow, SafetyKind, SafetyRow, StoredCall, UsageFilter, UsageRow } from './governance-types.ts';
+import type { AlertRow, CallFilter, CallRow, MonitorRow, MonitorScoreRow, PriceRow, QuotaPoolRow, SafetyKind, SafetyRow, StoredCall, UsageFilter, UsageRow } from './governance-types.ts';
 
 export interface FlowRow {
   name: string;
@@ -278,6 +278,22 @@ export interface Store {
     list(deployment: string, sinceMinute?: number): Promise<{ minute: number; keyId: string | null; requests: number; promptTokens: number; completionTokens: number; cost: number }[]>;
     /** Minute rows in [fromMinute, toMinute), optionally of one deployment and key ('' or null: calls without a key), by minute. */
     query(filter: UsageFilter): Promise<UsageRow[]>;
+  };
+  /** Deployments' monitors: settings, the scores of sampled calls, alerts. */
+  monitors: {
+    list(): Promise<MonitorRow[]>;
+    get(deployment: string): Promise<MonitorRow | undefined>;
+    put(deployment: string, body: unknown): Promise<MonitorRow>;
+    delete(deployment: string): Promise<boolean>;
+    /** Marks the monitor checked at `at`, only if it was last checked before `dueBefore` (one instance wins a check). */
+    claimCheck(deployment: string, at: number, dueBefore: number): Promise<boolean>;
+    addScores(rows: MonitorScoreRow[]): Promise<void>;
+    /** Scores of `deployment` in [from, to), oldest first. */
+    scores(deployment: string, from: number, to: number): Promise<MonitorScoreRow[]>;
+    addAlert(row: AlertRow): Promise<void>;
+    setDelivery(id: string, delivery: string): Promise<void>;
+    /** Newest first. */
+    alerts(filter: { deployment?: string; from: number; limit: number }): Promise<AlertRow[]>;
   };
   /** One row per deployment call (usage records), kept for a while (`prune`); the minutes above are kept for good. */
   calls: {

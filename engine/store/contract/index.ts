@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../types.ts';
 import { callsContract } from './calls.ts';
+import { monitorsContract } from './monitors.ts';
 import { connectionsContract } from './connections.ts';
 import { dataContract } from './data.ts';
 import { deploymentsContract, keysContract, pricesContract, quotasContract, safetyContract, usageContract, usageQueryContract } from './deployments-keys.ts';
@@ -80,6 +81,7 @@ export function storeContract(factory: StoreFactory): void {
     versionsContract(ctx);
     deploymentsContract(ctx);
     callsContract(ctx);
+    monitorsContract(ctx);
     keysContract(ctx);
     quotasContract(ctx);
     pricesContract(ctx);

@@ -292,3 +292,4 @@ export type NodeTraceRecord = typeof nodeTraces.$inferSelect;
 export type ConnectionRecord = typeof connections.$inferSelect;
 
 export * from './data-schema.ts';
+export * from './monitor-schema.ts';
