@@ -37,6 +37,7 @@ export const PROBLEM_CODES = {
     unknown_output_field: "a reference reads a field the node's output does not have",
     map_reference_outside_map: 'a `${item}` reference outside the inputs of a node with `map`',
     output_not_reference: 'a flow output is not a reference to a node or an input',
+    aggregation_reference: 'a line node, or a flow output, reads an aggregation node (aggregation nodes run once after all lines)',
   },
   graph: {
     unknown_input_port: 'a node binds an input its type does not have',
@@ -86,6 +87,8 @@ export const ERROR_CODES = {
     blocklist_not_found: 'no custom blocklist has this name',
     blocklist_in_use: 'a blocklist a safety policy names cannot be deleted',
     deployment_in_use: "a deployment a safety policy's LLM judge asks cannot be deleted while the policy names it",
+    monitor_not_found: 'the deployment has no monitor',
+    evaluator_not_found: 'no shipped evaluator has this name (see flows/evaluators/)',
     compute_exceeded: "a local model deployment would not fit in the memory this instance offers local models (WEIR_COMPUTE_MEMORY_MB)",
     not_token_metered: 'a tokens-per-minute pool or allocation asked of a local model (local models draw on compute)',
     internal_error: 'an unexpected error (a bug); details are in the server log only',
@@ -248,6 +251,9 @@ export const ERROR_CODES = {
     invalid_id: 'a vector id out of range',
     invalid_k: 'a search k that is not a non-negative integer',
     not_an_embedding_model: 'a data index given a model that makes no embeddings',
+  },
+  evaluation: {
+    metric_input_too_large: 'an offline metric (rouge_l, groundedness_offline, a metric node input) was given more text than it compares; refused rather than holding the server',
   },
   'store and server': {
     store_closed: 'the store was used after it was closed',

@@ -23,6 +23,8 @@ export interface AnalyzedNode {
   bindings: [string, Binding][];
   activate?: { when: Binding; is: unknown };
   mapOver?: Binding;
+  /** `aggregation: true`: runs once after all lines, over lists of what it reads (prompt flow's model). */
+  aggregation: boolean;
   /** Names of the nodes this one reads (inputs, activate, map). */
   deps: Set<string>;
 }
@@ -101,7 +103,7 @@ export function analyzeFlow(raw: unknown, env: ValidateEnv): Analysis {
       return;
     }
     seen.set(name, index);
-    const node: AnalyzedNode = { index, name, raw: rn, bindings: [], deps: new Set() };
+    const node: AnalyzedNode = { index, name, raw: rn, bindings: [], deps: new Set(), aggregation: rn.aggregation === true };
     analysis.nodes.push(node);
 
     node.reg = typeof rn.type === 'string' ? env.registry.get(rn.type) : undefined;

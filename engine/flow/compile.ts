@@ -5,7 +5,7 @@ import type { AnyNodeDefinition } from '../node-definition.ts';
 import type { AnalyzedNode, FlowInputSpec } from './analyze.ts';
 import { outputSchemaOf } from './graph-checks.ts';
 import { schemaAt, schemaTag } from './port-types.ts';
-import type { Binding, Ref } from './references.ts';
+import { formatRef, type Binding, type Ref } from './references.ts';
 import { durationMs } from './schema.ts';
 import { unexpectedProblem } from './unexpected.ts';
 import { validateFlow, type ValidateEnv, type ValidationResult } from './validate.ts';
@@ -63,10 +63,28 @@ export interface Plan {
   nodes: PlanNode[];
   /** How many nodes each node waits for; a run copies it. */
   depCounts: Int32Array;
+  /** The flow's `aggregation: true` nodes, which `nodes` (the per-line nodes) leaves out. */
+  aggregation?: AggregationStage;
 }
 
-function compileBinding(b: Binding, index: Map<string, number>): PlanBinding {
-  const ref = (r: Ref): PlanRef => (r.kind === 'node' ? { kind: 'node', idx: index.get(r.node)!, node: r.node, path: r.path } : r);
+/**
+ * Prompt flow's aggregation nodes, compiled apart: they run once after all lines, and whatever they
+ * read from a line (a flow input, a line node's output) they get as the list of every line's value.
+ */
+export interface AggregationStage {
+  /** What the aggregation nodes read from each line, against the line plan; read when a line ends. */
+  reads: PlanRef[];
+  /** A plan of the aggregation nodes alone: its input `keys[i]` is the list of every line's `reads[i]`. */
+  keys: string[];
+  /** Its outputs are the aggregation nodes' outputs, by node name. */
+  plan: Plan;
+}
+
+type RefMap = (r: Ref) => PlanRef;
+
+const byIndex = (index: Map<string, number>): RefMap => (r) => (r.kind === 'node' ? { kind: 'node', idx: index.get(r.node)!, node: r.node, path: r.path } : r);
+
+function compileBinding(b: Binding, ref: RefMap): PlanBinding {
   switch (b.t) {
     case 'lit':
       return b;
@@ -75,9 +93,9 @@ function compileBinding(b: Binding, index: Map<string, number>): PlanBinding {
     case 'tpl':
       return { t: 'tpl', parts: b.parts.map((p) => (typeof p === 'string' ? p : ref(p))) };
     case 'obj':
-      return { t: 'obj', entries: b.entries.map(([k, c]) => [k, compileBinding(c, index)]) };
+      return { t: 'obj', entries: b.entries.map(([k, c]) => [k, compileBinding(c, ref)]) };
     case 'arr':
-      return { t: 'arr', items: b.items.map((c) => compileBinding(c, index)) };
+      return { t: 'arr', items: b.items.map((c) => compileBinding(c, ref)) };
   }
 }
 
@@ -125,18 +143,52 @@ export function compileValidated(result: ValidationResult, env: ValidateEnv): Pl
     throw new FlowValidationError(result.problems.filter((p) => p.severity !== 'warning'), result.analysis.name);
   }
   const a = result.analysis;
-  const index = new Map(a.nodes.map((n, i) => [n.name, i]));
+  const lineNodes = a.nodes.filter((n) => !n.aggregation);
+  const index = new Map(lineNodes.map((n, i) => [n.name, i]));
+  const ref = byIndex(index);
   const streamsTo = new Map<string, string[]>();
   const outputs = a.outputs.map(([name, b]): [string, PlanBinding] => {
     if (b.t === 'ref' && b.ref.kind === 'node' && b.ref.path.length === 0) {
       streamsTo.set(b.ref.node, [...(streamsTo.get(b.ref.node) ?? []), name]);
     }
-    return [name, compileBinding(b, index)];
+    return [name, compileBinding(b, ref)];
   });
-  const nodes: PlanNode[] = a.nodes.map((n, i) => {
+  const nodes = compileNodes(lineNodes, index, ref, env, streamsTo);
+  const plan: Plan = { name: a.name, flowDir: env.flowDir, inputs: a.inputs, outputs, nodes, depCounts: depCountsOf(nodes) };
+  if (lineNodes.length < a.nodes.length) plan.aggregation = aggregationStage(a.name, a.nodes.filter((n) => n.aggregation), index, env);
+  return plan;
+}
+
+function aggregationStage(name: string, aggNodes: AnalyzedNode[], lineIndex: Map<string, number>, env: ValidateEnv): AggregationStage {
+  const index = new Map(aggNodes.map((n, i) => [n.name, i]));
+  const reads: PlanRef[] = [];
+  const keys: string[] = [];
+  const lineRef = byIndex(lineIndex);
+  // Another aggregation node is read as such; a line's value becomes an input of the stage (its list).
+  const ref: RefMap = (r) => {
+    if (r.kind === 'map') return r;
+    if (r.kind === 'node' && index.has(r.node)) return { kind: 'node', idx: index.get(r.node)!, node: r.node, path: r.path };
+    const key = formatRef(r);
+    if (!keys.includes(key)) (keys.push(key), reads.push(lineRef(r)));
+    return { kind: 'input', name: key, path: [] };
+  };
+  const nodes = compileNodes(aggNodes, index, ref, env, new Map());
+  const plan: Plan = {
+    name,
+    flowDir: env.flowDir,
+    inputs: keys.map((k) => ({ name: k, type: 'list', optional: true })),
+    outputs: aggNodes.map((n, i): [string, PlanBinding] => [n.name, { t: 'ref', ref: { kind: 'node', idx: i, node: n.name, path: [] } }]),
+    nodes,
+    depCounts: depCountsOf(nodes),
+  };
+  return { reads, keys, plan };
+}
+
+function compileNodes(list: AnalyzedNode[], index: Map<string, number>, ref: RefMap, env: ValidateEnv, streamsTo: Map<string, string[]>): PlanNode[] {
+  return list.map((n, i) => {
     const def = n.reg!.def;
     const raw = n.raw;
-    const inputs = n.bindings.map(([k, b]): [string, PlanBinding] => [k, compileBinding(b, index)]);
+    const inputs = n.bindings.map(([k, b]): [string, PlanBinding] => [k, compileBinding(b, ref)]);
     const map = raw.map as { concurrency?: number; max_items?: number } | undefined;
     return {
       index: i,
@@ -146,24 +198,28 @@ export function compileValidated(result: ValidationResult, env: ValidateEnv): Pl
       config: n.config,
       prepared: prepareNode(n, env),
       inputs,
-      deps: [...n.deps].map((d) => index.get(d)!),
+      // An aggregation node's reads of line nodes are inputs of its stage, not dependencies.
+      deps: [...n.deps].filter((d) => index.has(d)).map((d) => index.get(d)!),
       dependents: [],
-      activate: n.activate ? { when: compileBinding(n.activate.when, index), is: n.activate.is } : undefined,
-      map: n.mapOver ? { over: compileBinding(n.mapOver, index), concurrency: map?.concurrency ?? 4, maxItems: map?.max_items ?? 10_000 } : undefined,
+      activate: n.activate ? { when: compileBinding(n.activate.when, ref), is: n.activate.is } : undefined,
+      map: n.mapOver ? { over: compileBinding(n.mapOver, ref), concurrency: map?.concurrency ?? 4, maxItems: map?.max_items ?? 10_000 } : undefined,
       retry: retryPolicy(raw),
       timeoutMs: durationMs(raw.timeout as number | string | undefined),
       continueOnError: raw.on_error === 'continue',
       runtimeChecks: inputs
-        .filter(([k, b]) => k in def.inputs && schemaTag(n.reg!.inputs[k]) !== 'any' && needsRuntimeCheck(b, a.nodes))
+        .filter(([k, b]) => k in def.inputs && schemaTag(n.reg!.inputs[k]) !== 'any' && needsRuntimeCheck(b, list))
         .map(([k]) => [k, def.inputs[k] as z.ZodType]),
       inputSources: inputs.map(([, b]) => (b.t === 'ref' && b.ref.kind === 'node' ? b.ref.idx : -1)),
       streamsTo: streamsTo.get(n.name) ?? [],
     };
   });
+}
+
+function depCountsOf(nodes: PlanNode[]): Int32Array {
   const depCounts = new Int32Array(nodes.length);
   for (const n of nodes) {
     depCounts[n.index] = n.deps.length;
     for (const d of n.deps) nodes[d].dependents.push(n.index);
   }
-  return { name: a.name, flowDir: env.flowDir, inputs: a.inputs, outputs, nodes, depCounts };
+  return depCounts;
 }

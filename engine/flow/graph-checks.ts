@@ -50,6 +50,8 @@ function checkRef(
       push('unknown_flow_input', `${formatRef(ref)} names flow input "${ref.name}", which is not declared (inputs: ${known})`);
       return undefined;
     }
+    // An aggregation node reads the list of every line's value.
+    if (reader?.aggregation) return 'array';
     return ref.path.length === 0 ? flowInputTag(input.type) : 'any';
   }
   if (ref.kind === 'map') {
@@ -65,6 +67,12 @@ function checkRef(
     push('unknown_node_reference', `${formatRef(ref)} refers to node "${ref.node}", which does not exist`);
     return undefined;
   }
+  if (target.aggregation && !reader?.aggregation) {
+    const who = reader ? `node "${reader.name}" runs once per line` : 'a flow output is per line';
+    push('aggregation_reference', `${formatRef(ref)}: ${who}, but "${target.name}" is an aggregation node (it runs once after all lines); only aggregation nodes can read it`);
+    return undefined;
+  }
+  if (reader?.aggregation && !target.aggregation) return 'array';
   const schema = outputSchemaOf(target);
   if (!schema) return 'any';
   const at = schemaAt(schema, ref.path);

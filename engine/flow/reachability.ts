@@ -55,11 +55,16 @@ export function reachabilityProblems(a: Analysis): Problem[] {
   const problems: Problem[] = [];
   const used = new Set<string>();
   const todo: string[] = [];
-  for (const [name, b] of a.outputs) {
-    const refs = refsOf(b).filter((r): r is Extract<Ref, { kind: 'node' }> => r.kind === 'node');
+  // Aggregation nodes feed the run's metrics, not its outputs: they and what they read are used.
+  const roots: [string | undefined, Ref[]][] = [
+    ...a.outputs.map(([name, b]): [string, Ref[]] => [name, refsOf(b)]),
+    ...a.nodes.filter((n) => n.aggregation).map((n): [undefined, Ref[]] => [undefined, [{ kind: 'node', node: n.name, path: [] }]]),
+  ];
+  for (const [name, all] of roots) {
+    const refs = all.filter((r): r is Extract<Ref, { kind: 'node' }> => r.kind === 'node');
     for (const r of refs) {
       const n = byName.get(r.node);
-      if (n && isNever(n)) {
+      if (n && name !== undefined && isNever(n)) {
         problems.push({ code: 'unreachable_output', message: `flow output "${name}" reads node "${n.name}", which can never run (its activate condition is never met)`, node: n.name, path: ['outputs', name] });
       }
       todo.push(r.node);

@@ -67,6 +67,8 @@ const NodeSchema = z
     retry: RetrySchema.optional(),
     timeout: DurationSchema.optional(),
     on_error: z.enum(['fail', 'continue']).optional(),
+    /** Prompt flow's aggregation node: runs once after all lines of a batch, over lists of its inputs. */
+    aggregation: z.boolean().optional(),
     map: z
       .object({
         over: z.string(),

@@ -7,7 +7,8 @@ import type { RunEventInit, RunListener, RunStatus } from './events.ts';
 import { prepareInputs } from './flow-inputs.ts';
 import { backoffMs, consumeStream, isAsyncIterable, isRetryable, isThenable, sleep, withTimeout } from './invoke.ts';
 import { addUsage, RunNodeContext, type RunHost, type SignalSource } from './node-context.ts';
-import { resolve, type Scope } from './resolve.ts';
+import { readRef, resolve, type Scope } from './resolve.ts';
+import { aggregationInputs, metricsOf } from './aggregation.ts';
 import type { NodeTrace } from './trace.ts';
 
 export interface RunOptions {
@@ -24,6 +25,11 @@ export interface RunOptions {
   host?: RunHost;
   /** Events are numbered after this one (a run tried again continues its stored events' numbering). */
   afterSeq?: number;
+  /**
+   * Run the flow's aggregation nodes after the line, over one-element lists (default true, as
+   * `pf flow test` does). A batch sets it false and runs them once over all its lines.
+   */
+  aggregate?: boolean;
 }
 
 export interface RunResult {
@@ -40,6 +46,12 @@ export interface RunResult {
   trace: NodeTrace[];
   startedAt: number;
   durationMs: number;
+  /** A flow with aggregation nodes, a line that succeeded: what they read from it (a batch collects these). */
+  aggregationInputs?: unknown[];
+  /** What the aggregation nodes returned as metrics, when they ran (see aggregation.ts). */
+  metrics?: Record<string, number>;
+  /** The aggregation nodes' outputs by node name, when they ran. */
+  aggregationOutputs?: Record<string, unknown>;
 }
 
 export interface RunHandle {
@@ -79,6 +91,9 @@ class Execution {
   seq = 0;
   pumping = false;
   finished = false;
+  aggregating = false;
+  metrics?: Record<string, number>;
+  aggregationOutputs?: Record<string, unknown>;
   deadline?: ReturnType<typeof setTimeout>;
   resolveDone!: (r: RunResult) => void;
   readonly done = new Promise<RunResult>((r) => (this.resolveDone = r));
@@ -145,7 +160,32 @@ class Execution {
     this.pumping = true;
     while (this.running < this.limit && this.head < this.queue.length && !this.finished) this.startNode(this.queue[this.head++]);
     this.pumping = false;
-    if (!this.finished && this.settled === this.plan.nodes.length) this.finish('succeeded');
+    if (!this.finished && !this.aggregating && this.settled === this.plan.nodes.length) {
+      if (this.plan.aggregation && this.opts.aggregate !== false) this.aggregate();
+      else this.finish('succeeded');
+    }
+  }
+
+  lineReads(): unknown[] {
+    return this.plan.aggregation!.reads.map((r) => readRef(r, this.scope) ?? null);
+  }
+
+  /** A single run of a flow with aggregation nodes: they run on this line's values, as lists of one. */
+  aggregate(): void {
+    this.aggregating = true;
+    const stage = this.plan.aggregation!;
+    // Their node events join this run's (its start and end are this run's own).
+    const onEvent: RunListener | undefined = this.listeners.length ? (e) => void (e.type.startsWith('run.') || this.emit(e as RunEventInit)) : undefined;
+    const opts: RunOptions = { runId: this.runId, signal: this.signal, host: this.opts.host, traceValues: this.opts.traceValues, concurrency: this.limit, onEvent };
+    runFlow(stage.plan, aggregationInputs(stage, [this.lineReads()]), opts).then((r) => {
+      if (this.finished) return;
+      this.trace.push(...r.trace);
+      addUsage(this.usage, r.usage);
+      if (r.status !== 'succeeded') return this.abort(r.cause instanceof WeirError ? r.cause : new RunCancelledError());
+      this.aggregationOutputs = r.outputs;
+      this.metrics = metricsOf(r.outputs);
+      this.finish('succeeded');
+    }, (err: unknown) => this.abort(err instanceof WeirError ? err : new WeirError('error', String(err))));
   }
 
   skipReason(n: PlanNode): string | undefined {
@@ -353,6 +393,10 @@ class Execution {
       runId: this.runId, flow: this.plan.name, status, outputs, nullOutputs, error, cause: err,
       usage: this.usage, trace: this.trace, startedAt: this.startedAt, durationMs: end,
     };
+    if (status === 'succeeded' && this.plan.aggregation) {
+      if (this.metrics) (result.metrics = this.metrics), (result.aggregationOutputs = this.aggregationOutputs);
+      else result.aggregationInputs = this.lineReads();
+    }
     if (this.listeners.length) this.emit({ type: 'run.finished', status, outputs: status === 'succeeded' ? outputs : undefined, error, usage: this.usage, ms: end });
     this.resolveDone(result);
   }
