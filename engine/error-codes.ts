@@ -255,6 +255,11 @@ export const ERROR_CODES = {
   evaluation: {
     metric_input_too_large: 'an offline metric (rouge_l, groundedness_offline, a metric node input) was given more text than it compares; refused rather than holding the server',
   },
+  'batch runs': {
+    invalid_column_mapping: "a batch's column_mapping names an input the flow lacks, or a reference it cannot read",
+    mapping_value_missing: "a batch line lacks the column (or the earlier run's line the output) its mapping reads",
+    invalid_data_line: 'a batch data line that is not a JSON object (bad JSON, too long, an array…)',
+  },
   'store and server': {
     store_closed: 'the store was used after it was closed',
     database_unavailable: 'the database cannot be reached',
