@@ -14,6 +14,7 @@ import { keyRoutes } from './routes/keys.ts';
 import { modelRoutes } from './routes/models.ts';
 import { azureOpenAiRoutes, openAiRoutes } from './routes/openai.ts';
 import { playgroundRoutes } from './routes/playground.ts';
+import { alertRoutes, monitorRoutes } from './routes/monitors.ts';
 import { publishedRoutes } from './routes/published.ts';
 import { computeRoutes, quotaRoutes } from './routes/quotas.ts';
 import { usageRoutes } from './routes/usage.ts';
@@ -66,7 +67,9 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.route('/api/runs', runRoutes(ws, opts.adminToken));
   app.use('/api/*', requireAdmin(opts.adminToken));
   app.route('/api/flows', flowRoutes(ws));
+  app.route('/api/deployments', monitorRoutes(ws));
   app.route('/api/deployments', deploymentRoutes(ws));
+  app.route('/api/alerts', alertRoutes(ws));
   app.route('/api/keys', keyRoutes(ws));
   app.route('/api/quotas', quotaRoutes(ws));
   app.route('/api/compute', computeRoutes(ws));

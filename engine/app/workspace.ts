@@ -25,6 +25,8 @@ import { DataIndexes } from './data/indexes.ts';
 import { ModelDeployments } from './model-deployments.ts';
 import { RunService } from './runs.ts';
 import { RUNS_QUEUE, RunJobs } from './run-jobs.ts';
+import { MONITOR_QUEUE, Monitors } from './monitor/monitors.ts';
+import { shippedEvaluator } from './monitor/evaluators.ts';
 import { StoreQueue } from '../queue/store-queue.ts';
 import type { WorkQueue } from '../queue/types.ts';
 import { servedVersion } from './traffic.ts';
@@ -86,6 +88,8 @@ export class Workspace {
   /** Background work (async runs, ingestion) any instance's workers take. */
   readonly queue: WorkQueue;
   readonly runJobs: RunJobs;
+  /** Deployments' monitors: sampling, scoring (queue jobs) and alerts. */
+  readonly monitors: Monitors;
   readonly #plans = new Map<string, Plan>();
   /** Versions are immutable, so each is read from the store once. */
   readonly #versions = new Map<string, VersionRow>();
@@ -122,12 +126,14 @@ export class Workspace {
         model: async (ref) => ('deployment' in ref ? this.gateway.flowModel(ref.deployment, await this.models.get(ref.deployment)) : this.gateway.connectionModel(await this.models.connectionModel(ref.connection, ref.model))),
         searchIndex: (index, query, opts) => this.data.search(index, query, opts),
       },
-      async (name) => {
-        const v = await this.#latestVersion(name);
-        return v ? this.versionPlan(v) : this.draftPlan(name);
-      },
+      (name) => this.latestPlan(name),
     );
     this.runJobs = new RunJobs(this, opts.runTimeoutMs ? { ...RUNS_QUEUE, timeoutMs: opts.runTimeoutMs } : RUNS_QUEUE);
+    this.monitors = new Monitors({
+      store, queue: this.queue, host: this.host,
+      evaluatorPlan: async (e) => (e.evaluator !== undefined ? this.#planOf(`evaluator:${e.evaluator}`, await shippedEvaluator(e.evaluator), e.evaluator) : this.latestPlan(e.flow!)),
+      connection: (name) => store.connections.resolve(name),
+    });
     this.workers = this.#startWorkers(opts.workers ?? DEFAULT_WORKERS).catch((err: unknown) => {
       console.error('could not start taking background jobs:', (err as Error).message);
       throw err;
@@ -153,6 +159,8 @@ export class Workspace {
 
   async #startWorkers(o: Workers): Promise<void> {
     if (o.runs > 0) await this.queue.work(this.runJobs.spec, (job) => this.runJobs.handle(job), { concurrency: o.runs, onGiveUp: (g) => this.runJobs.giveUp(g) });
+    // Sampled calls are scored by the same workers: a job is a second's samples.
+    if (o.runs > 0) await this.queue.work(MONITOR_QUEUE, (job) => this.monitors.score(job), { concurrency: 1, onGiveUp: async (g) => console.error(`sampled calls (job ${g.id}) were not scored: ${g.error.message}`) });
     if (o.ingest > 0) await this.data.jobs.work(o.ingest);
   }
 
@@ -230,6 +238,12 @@ export class Workspace {
     return compileFlow(definition, { registry: this.registry, resolveFlow: await this.#flowLookup(definition) });
   }
 
+  /** A flow's latest published version's plan, or its draft's when it was never published. */
+  async latestPlan(name: string): Promise<Plan> {
+    const v = await this.#latestVersion(name);
+    return v ? this.versionPlan(v) : this.draftPlan(name);
+  }
+
   async draftPlan(name: string): Promise<Plan> {
     return this.#planOf(`draft:${name}`, (await this.store.flows.get(name))?.definition, name);
   }
@@ -283,6 +297,8 @@ export class Workspace {
 
   /** Stops runs and jobs and writes the usage counted so far; close the store after this. */
   async close(): Promise<void> {
+    // The last samples go to the queue before it closes.
+    await this.monitors.close();
     // Jobs first: what they run is handed back to the queue, not recorded as cancelled.
     await this.queue.close();
     const jobs = this.data.jobs.close();

@@ -83,7 +83,16 @@ async function judgePrompt(c: Context, ws: Workspace, t: Target, texts: string[]
   }
 }
 
-async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'text', req: GenerationRequest, run: Run, prompt: Verdict | undefined): Promise<Response> {
+/** A sampled call goes to its deployment's monitor with the answer it got. */
+function sampleAnswer(ws: Workspace, t: Target, inputs: Record<string, unknown> | undefined, answer: string): void {
+  if (inputs) ws.monitors.sample({ id: t.call.id, deployment: t.call.deployment.name, at: t.call.at, inputs, outputs: { answer } });
+}
+
+/**
+ * `sampled`: what the monitor's evaluators see of the call as its inputs, when the monitor samples
+ * it (decided before the answer, so a stream keeps its text only then).
+ */
+async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'text', req: GenerationRequest, run: Run, prompt: Verdict | undefined, sampled: Record<string, unknown> | undefined): Promise<Response> {
   const meta = responseMeta(kind === 'chat' ? 'chatcmpl' : 'cmpl', t.call.deployment.name, t.model.entry);
   const safety = ws.gateway.safety;
   if (!req.stream) {
@@ -97,6 +106,7 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
       const judged = await safety.completion(t.call.deployment, g.text, c.req.raw.signal);
       if (judged?.filtered) outcome = { status: 200, filtered: filterFlags('completion', judged.results) };
       const shown = judged?.filtered ? { ...g, text: '', finishReason: 'content_filter' as const } : g;
+      if (!judged?.filtered) sampleAnswer(ws, t, sampled, g.text);
       const body = kind === 'chat' ? chatCompletion(meta, shown) : textCompletion(meta, shown);
       return c.json(annotated(body, { prompt: prompt?.results, completion: judged?.results }));
     } catch (err) {
@@ -148,6 +158,7 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
     const send = (data: unknown) => queue(JSON.stringify(data));
     let usage: TokenUsage | undefined;
     let status = 200;
+    let said = '';
     try {
       // The first chunk carries the prompt's annotations (on a choice, so clients reading choices[0] never meet an empty list).
       if (kind === 'chat' || prompt) void send(annotated(kind === 'chat' ? chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage) : textChunk(meta, '', null, withUsage), { prompt: prompt?.results }));
@@ -155,10 +166,12 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
       for (let r = first; !r.done && !stream.aborted && !window?.filtered; r = await events.next()) {
         const e = r.value;
         if (e.type === 'text') {
+          if (sampled) said += e.text;
           const out = window ? await window.push(e.text) : e.text;
           if (out) void send(piece(out));
         } else {
           usage = e.usage;
+          if (!window?.filtered) sampleAnswer(ws, t, sampled, said);
           const rest = window ? await window.end() : '';
           if (rest) void send(piece(rest));
           void send(last(window?.filtered ? 'content_filter' : e.finishReason));
@@ -185,18 +198,25 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
   });
 }
 
+/** A chat call as evaluators read it: the last user message as the question, system messages as the context. */
+function chatInputs(req: ChatRequest): Record<string, unknown> {
+  const last = req.messages.findLast((m) => m.role === 'user');
+  const context = req.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+  return { question: last?.content ?? '', context, messages: req.messages };
+}
+
 export async function serveChat(c: Context, ws: Workspace, t: Target, req: ChatRequest): Promise<Response> {
   const model = t.model;
   if (!model.chat) throw notSupported(ws, t, 'chat completions');
   const prompt = await judgePrompt(c, ws, t, req.messages.map((m) => m.content), 'messages', req);
-  return generate(c, ws, t, 'chat', req, (opts) => model.chat!(req.messages, opts), prompt);
+  return generate(c, ws, t, 'chat', req, (opts) => model.chat!(req.messages, opts), prompt, ws.monitors.wants(t.call.deployment.name) ? chatInputs(req) : undefined);
 }
 
 export async function serveCompletion(c: Context, ws: Workspace, t: Target, req: CompletionRequest): Promise<Response> {
   const model = t.model;
   if (!model.complete) throw notSupported(ws, t, 'text completions');
   const prompt = await judgePrompt(c, ws, t, [req.prompt], 'prompt', req);
-  return generate(c, ws, t, 'text', req, (opts) => model.complete!(req.prompt, opts), prompt);
+  return generate(c, ws, t, 'text', req, (opts) => model.complete!(req.prompt, opts), prompt, ws.monitors.wants(t.call.deployment.name) ? { question: req.prompt, prompt: req.prompt } : undefined);
 }
 
 export async function serveEmbeddings(c: Context, ws: Workspace, t: Target, req: EmbeddingsRequest): Promise<Response> {

@@ -120,6 +120,7 @@ export function publishedRoutes(ws: Workspace): Hono {
       throw err;
     }
     log(call, r.usage, { status: 200 });
+    if (ws.monitors.wants(d.name)) ws.monitors.sample({ id: call.id, deployment: d.name, at: call.at, inputs, outputs: r.outputs ?? {} });
     // A Response with plain-object headers stays on @hono/node-server's fast path; c.json() with
     // headers builds a WHATWG Headers object per call (about a fifth of this route's cost).
     return new Response(JSON.stringify(r.outputs), {

@@ -84,6 +84,7 @@ export function streamScore(c: Context, ws: Workspace, d: DeploymentRow, run: St
         const err = await safety.flowOutputs(d, e.outputs ?? {});
         if (err) return end(e.runId, e.usage, err);
         finish(e.usage, { status: 200 });
+        if (ws.monitors.wants(d.name)) ws.monitors.sample({ id: e.runId, deployment: d.name, at: Date.now(), inputs: run.inputs ?? {}, outputs: e.outputs ?? {} });
         send('result', { outputs: e.outputs, usage: e.usage, run_id: e.runId, version: run.version }, true);
       });
     }
