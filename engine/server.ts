@@ -17,6 +17,8 @@ import { openQueue } from './queue/open-queue.ts';
 import { openStore } from './store/open.ts';
 import { WeirError } from './errors.ts';
 import type { Store } from './store/types.ts';
+import { telemetryFromEnv, type TelemetryConfig } from './telemetry/config.ts';
+import { openTelemetry } from './telemetry/telemetry.ts';
 
 export interface ServerOptions {
   registry: NodeRegistry;
@@ -40,6 +42,8 @@ export interface ServerOptions {
   maxUploadBytes?: number;
   /** Background jobs (async runs, ingestion jobs) this instance runs at once, of each kind; 0: none. */
   workers?: number;
+  /** Where traces go (OTLP/HTTP); default: the OTEL_* environment; null: no tracing. */
+  telemetry?: TelemetryConfig | null;
 }
 
 export interface RunningServer {
@@ -118,22 +122,25 @@ export interface RunningWorker {
  * `weir worker`: an instance that only takes background jobs (async runs, ingestion), on the store
  * and Redis the servers share; no HTTP.
  */
-export async function startWorker(opts: Pick<ServerOptions, 'registry' | 'dataDir' | 'masterKey' | 'databaseUrl' | 'redisUrl' | 'workers'>): Promise<RunningWorker> {
+export async function startWorker(opts: Pick<ServerOptions, 'registry' | 'dataDir' | 'masterKey' | 'databaseUrl' | 'redisUrl' | 'workers' | 'telemetry'>): Promise<RunningWorker> {
   const dataDir = path.resolve(opts.dataDir ?? process.env.WEIR_HOME ?? '.weir');
   const databaseUrl = opts.databaseUrl ?? process.env.WEIR_DATABASE_URL;
   const workers = workersOf(opts.workers);
   // Settings are checked before anything is opened.
   const quotas = quotaSettingsFromEnv(process.env);
   const compute = computeOfferFromEnv(process.env, defaultThreads());
+  const traces = opts.telemetry === undefined ? telemetryFromEnv(process.env) : opts.telemetry;
   const store = await openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY, ...(databaseUrl ? { databaseUrl } : {}) });
   const { bus, queue } = await openShared(store, (opts.redisUrl ?? process.env.WEIR_REDIS_URL) || undefined);
-  const ws = new Workspace(store, opts.registry, { bus, queue, workers: workerSlots(workers), quotas, compute });
+  const telemetry = await openTelemetry(traces);
+  const ws = new Workspace(store, telemetry ? telemetry.traceNodes(opts.registry) : opts.registry, { bus, queue, workers: workerSlots(workers), quotas, compute, telemetry });
   const shut = async () => {
     await ws.close();
     await ws.models.close();
     await store.runs.flush();
     await store.close();
     await bus.close();
+    await telemetry?.shutdown();
   };
   try {
     await ws.workers;
@@ -155,10 +162,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Settings are checked before anything is opened.
   const quotas = quotaSettingsFromEnv(process.env);
   const compute = computeOfferFromEnv(process.env, defaultThreads());
+  const traces = opts.telemetry === undefined ? telemetryFromEnv(process.env) : opts.telemetry;
   const store = await openStore({ dataDir, masterKey: opts.masterKey ?? process.env.WEIR_MASTER_KEY, ...(databaseUrl ? { databaseUrl } : {}) });
   const redisUrl = opts.redisUrl ?? process.env.WEIR_REDIS_URL;
   const { bus, queue } = await openShared(store, redisUrl || undefined);
-  const ws = new Workspace(store, opts.registry, { bus, queue, workers: workerSlots(workers), quotas, compute });
+  const telemetry = await openTelemetry(traces);
+  const ws = new Workspace(store, telemetry ? telemetry.traceNodes(opts.registry) : opts.registry, { bus, queue, workers: workerSlots(workers), quotas, compute, telemetry });
   let started: { interruptedAtStart: number; resumedJobs: number; seeded: string[]; given: string | undefined; adminToken: string; host: string; server: ServerType };
   try {
     // On its own database an instance starting knows every unfinished draft run was its previous
@@ -198,6 +207,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     await ws.close().catch(() => {});
     await store.close().catch(() => {});
     await bus.close().catch(() => {});
+    await telemetry?.shutdown().catch(() => {});
     throw err;
   }
   const { interruptedAtStart, resumedJobs, seeded, given, adminToken, host, server } = started;
@@ -228,6 +238,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await store.runs.markInterrupted(unfinished);
         await store.close();
         await bus.close();
+        // Last: the spans of runs stopped above are exported.
+        await telemetry?.shutdown();
       })()),
   };
 }

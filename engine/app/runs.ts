@@ -13,6 +13,7 @@ import { callRecord, runStatus } from './gateway/meter.ts';
 import { UsageMeter, callRetentionDays } from './usage-meter.ts';
 import { CLOSING, JOB_LOST } from '../queue/types.ts';
 import { endedRow, finishedRow, runningRow, traceRows, type RunMeta } from './run-records.ts';
+import type { Telemetry } from '../telemetry/telemetry.ts';
 
 /**
  * Why the job queue stops a run it will run again (here or elsewhere): the run is not recorded as
@@ -59,6 +60,8 @@ export interface RunServiceOptions {
   followPollMs?: number;
   /** A deployment's run ended: its tokens go to the calling key's limits (the gateway). */
   charge?: (keyId: string | null, usage: Usage) => Promise<void>;
+  /** OpenTelemetry, when traces are exported: each run's events become its spans. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -114,7 +117,8 @@ export class RunService {
           for (const l of live.listeners) l(e);
         }
       : o.onEvent;
-    const handle = startRun(o.plan, o.inputs, { runId, host: o.host, onEvent, signal: o.signal, afterSeq: o.queued?.afterSeq });
+    const traced = this.opts.telemetry ? this.opts.telemetry.traceRun(runId, o.plan, meta, onEvent) : onEvent;
+    const handle = startRun(o.plan, o.inputs, { runId, host: o.host, onEvent: traced, signal: o.signal, afterSeq: o.queued?.afterSeq });
     if (live) {
       live.handle = handle;
       this.#live.set(runId, live);

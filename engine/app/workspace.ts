@@ -31,6 +31,7 @@ import { StoreQueue } from '../queue/store-queue.ts';
 import type { WorkQueue } from '../queue/types.ts';
 import { servedVersion } from './traffic.ts';
 import { usageReport, type UsageQuery } from './usage-report.ts';
+import type { Telemetry } from '../telemetry/telemetry.ts';
 
 const MAX_CACHED_PLANS = 256;
 
@@ -52,6 +53,8 @@ export interface WorkspaceOptions {
   quotas?: QuotaSettings;
   /** What this instance offers local model deployments (weir serve reads it from the environment; unlimited when absent). */
   compute?: ComputeOffer;
+  /** OpenTelemetry, when traces are exported (its owner, the server, shuts it down). */
+  telemetry?: Telemetry;
 }
 
 /** Throws (422, with the problems) when any problem keeps a draft from being stored. */
@@ -88,6 +91,8 @@ export class Workspace {
   /** Background work (async runs, ingestion) any instance's workers take. */
   readonly queue: WorkQueue;
   readonly runJobs: RunJobs;
+  /** Spans for runs, nodes and model calls; undefined when traces are not exported. */
+  readonly telemetry: Telemetry | undefined;
   /** Deployments' monitors: sampling, scoring (queue jobs) and alerts. */
   readonly monitors: Monitors;
   readonly #plans = new Map<string, Plan>();
@@ -101,7 +106,8 @@ export class Workspace {
   constructor(readonly store: Store, readonly registry: NodeRegistry, opts: WorkspaceOptions = {}) {
     const bus = opts.bus ?? new MemoryBus();
     this.queue = opts.queue ?? new StoreQueue(store);
-    this.runs = new RunService(store, { bus, charge: (keyId, usage) => this.gateway.chargeRun(keyId, usage) });
+    this.telemetry = opts.telemetry;
+    this.runs = new RunService(store, { bus, charge: (keyId, usage) => this.gateway.chargeRun(keyId, usage), telemetry: opts.telemetry });
     this.catalog = new ModelCatalog(() => store.models.list());
     this.models = new ModelDeployments(store, this.catalog);
     this.changes = new Changes(bus);

@@ -21,6 +21,11 @@ export interface Target {
   model: LoadedModel;
 }
 
+/** The target's model, its calls traced when telemetry is on (children of the request's `traceparent`). */
+function served(c: Context, ws: Workspace, t: Target): LoadedModel {
+  return ws.telemetry ? ws.telemetry.servedModel(t.model, { deployment: t.call.deployment.name, id: t.call.id }, c.req.raw.headers) : t.model;
+}
+
 /** A model that does not serve this kind of call: recorded (its estimate given back), then answered 400. */
 function notSupported(ws: Workspace, t: Target, what: string): WeirError {
   const err = new WeirError('model_not_supported', `deployment "${t.call.deployment.name}" (model ${t.model.entry.id}) does not serve ${what}`, { status: 400, path: ['model'] });
@@ -206,21 +211,21 @@ function chatInputs(req: ChatRequest): Record<string, unknown> {
 }
 
 export async function serveChat(c: Context, ws: Workspace, t: Target, req: ChatRequest): Promise<Response> {
-  const model = t.model;
+  const model = served(c, ws, t);
   if (!model.chat) throw notSupported(ws, t, 'chat completions');
   const prompt = await judgePrompt(c, ws, t, req.messages.map((m) => m.content), 'messages', req);
   return generate(c, ws, t, 'chat', req, (opts) => model.chat!(req.messages, opts), prompt, ws.monitors.wants(t.call.deployment.name) ? chatInputs(req) : undefined);
 }
 
 export async function serveCompletion(c: Context, ws: Workspace, t: Target, req: CompletionRequest): Promise<Response> {
-  const model = t.model;
+  const model = served(c, ws, t);
   if (!model.complete) throw notSupported(ws, t, 'text completions');
   const prompt = await judgePrompt(c, ws, t, [req.prompt], 'prompt', req);
   return generate(c, ws, t, 'text', req, (opts) => model.complete!(req.prompt, opts), prompt, ws.monitors.wants(t.call.deployment.name) ? { question: req.prompt, prompt: req.prompt } : undefined);
 }
 
 export async function serveEmbeddings(c: Context, ws: Workspace, t: Target, req: EmbeddingsRequest): Promise<Response> {
-  const model = t.model;
+  const model = served(c, ws, t);
   if (!model.embed) throw notSupported(ws, t, 'embeddings');
   let usage: TokenUsage | undefined;
   let outcome: CallOutcome = { status: 200 };
