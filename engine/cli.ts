@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { builtinNodes } from '../nodes/index.ts';
 import { HELP, runCommand, validateCommand, type Io } from './cli/commands.ts';
+import { batchCommand } from './cli/batch-command.ts';
 import { dataCommand } from './cli/data-command.ts';
 import { modelsCommand } from './cli/models-command.ts';
 import { serveCommand, workerCommand } from './cli/serve-command.ts';
@@ -42,6 +43,10 @@ export async function main(argv: string[], io: Io, registry = new NodeRegistry(b
           json: { type: 'boolean', default: false },
           concurrency: { type: 'string' },
           timeout: { type: 'string' },
+          data: { type: 'string' },
+          'column-mapping': { type: 'string', multiple: true, default: [] },
+          output: { type: 'string', short: 'o' },
+          run: { type: 'string' },
         },
       });
       if (positionals.length !== 1) throw new WeirError('invalid_argument', 'weir run needs exactly one flow file');
@@ -53,6 +58,11 @@ export async function main(argv: string[], io: Io, registry = new NodeRegistry(b
       const onSigint = () => ctl.abort();
       process.once('SIGINT', onSigint);
       try {
+        if (values.data !== undefined) {
+          const { data, output, run, json, timeout } = values;
+          return await batchCommand({ flow: positionals[0], data, columnMapping: values['column-mapping'], output, run, json, timeout, concurrency, isTty: Boolean(process.stdout.isTTY), signal: ctl.signal }, registry, io);
+        }
+        if (values.output || values.run || values['column-mapping'].length) throw new WeirError('invalid_argument', '--output, --run and --column-mapping are for batch runs: give --data lines.jsonl');
         return await runCommand({ flow: positionals[0], input: values.input, inputs: values.inputs, trace: values.trace, json: values.json, concurrency, timeout: values.timeout, signal: ctl.signal }, registry, io);
       } finally {
         process.off('SIGINT', onSigint);

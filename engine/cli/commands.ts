@@ -2,11 +2,12 @@ import path from 'node:path';
 import { FlowValidationError, WeirError } from '../errors.ts';
 import { FlowLibrary, loadFlowFile } from '../flow/load.ts';
 import type { NodeRegistry } from '../registry.ts';
+import type { Plan } from '../flow/compile.ts';
 import { startRun } from '../run/executor.ts';
 import { withSubflows } from '../run/subflows.ts';
 import { serializeTrace } from '../run/trace.ts';
 import { durationMs } from '../flow/schema.ts';
-import { formatProblem, formatValue, relative, traceTable } from './format.ts';
+import { formatMetrics, formatProblem, formatValue, relative, traceTable } from './format.ts';
 import { readCliInputs } from './inputs.ts';
 
 export interface Io {
@@ -40,17 +41,22 @@ export async function validateCommand(files: string[], registry: NodeRegistry, i
   return errors ? 2 : 0;
 }
 
-/** `weir run <flow>`: prints outputs (streaming ones as they come), exit 0 ok / 1 failed / 2 invalid. */
-export async function runCommand(args: RunArgs, registry: NodeRegistry, io: Io): Promise<number> {
-  const flow = await loadFlowFile(args.flow);
+/** A flow file validated (its problems printed, then thrown) and compiled, with the flows beside it. */
+export async function loadPlan(file: string, registry: NodeRegistry, io: Io): Promise<{ plan: Plan; lib: FlowLibrary }> {
+  const flow = await loadFlowFile(file);
   const lib = await FlowLibrary.fromDir(flow.dir, registry);
   lib.add(flow);
   const validation = lib.validate(flow);
   if (!validation.ok) {
-    for (const p of validation.problems) io.err(formatProblem(relative(args.flow), p));
+    for (const p of validation.problems) io.err(formatProblem(relative(file), p));
     throw new FlowValidationError(validation.problems.filter((p) => p.severity !== 'warning'), flow.name);
   }
-  const plan = lib.compile(flow, validation);
+  return { plan: lib.compile(flow, validation), lib };
+}
+
+/** `weir run <flow>`: prints outputs (streaming ones as they come), exit 0 ok / 1 failed / 2 invalid. */
+export async function runCommand(args: RunArgs, registry: NodeRegistry, io: Io): Promise<number> {
+  const { plan, lib } = await loadPlan(args.flow, registry, io);
   const inputs = await readCliInputs(plan.inputs, args.input, args.inputs);
   const deadlineMs = args.timeout ? durationMs(args.timeout) : undefined;
   if (args.timeout && !deadlineMs) throw new WeirError('invalid_argument', `--timeout ${args.timeout}: expected a duration like 30s or 500ms`);
@@ -70,12 +76,14 @@ export async function runCommand(args: RunArgs, registry: NodeRegistry, io: Io):
   });
   const result = await handle.done;
   if (args.json) {
-    io.out(JSON.stringify({ run_id: result.runId, status: result.status, outputs: result.outputs, error: result.error, usage: result.usage, duration_ms: result.durationMs, ...(args.trace ? { trace: serializeTrace(result.trace) } : {}) }, null, 2) + '\n');
+    io.out(JSON.stringify({ run_id: result.runId, status: result.status, outputs: result.outputs, error: result.error, usage: result.usage, duration_ms: result.durationMs, ...(result.metrics ? { metrics: result.metrics } : {}), ...(args.trace ? { trace: serializeTrace(result.trace) } : {}) }, null, 2) + '\n');
   } else if (result.status === 'succeeded') {
     if (streamed.size) io.out('\n');
     const rest = Object.entries(result.outputs).filter(([k]) => !streamed.has(k));
     const single = rest.length === 1 && streamed.size === 0;
     for (const [k, v] of rest) io.out(single ? `${formatValue(v)}\n` : `${k}: ${formatValue(v)}\n`);
+    // Aggregation nodes ran over this one line (as in prompt flow's single test run).
+    if (result.metrics) io.err(`metrics: ${formatMetrics(result.metrics)}\n`);
   }
   if (args.trace && !args.json) io.err(traceTable(result.trace, result.nullOutputs) + '\n');
   if (result.status !== 'succeeded') {
@@ -92,6 +100,8 @@ usage:
   weir worker [--data-dir .weir] [--workers 4]      (background jobs only, on WEIR_DATABASE_URL + WEIR_REDIS_URL)
   weir run <flow.yaml> [--input key=value …] [--inputs file.json] [--trace] [--json]
                        [--concurrency N] [--timeout 30s]
+  weir run <flow.yaml> --data lines.jsonl [--column-mapping input='\${data.col}' …] [--output out.jsonl]
+                       [--concurrency N] [--run <earlier output.jsonl>] [--timeout 30s] [--json]
   weir validate <flow.yaml …>
   weir models list|search <words> [--task t] [--license l] [--provider p] [--local] [--json]
   weir models show <id> [--json] | add <file.gguf|onnx-folder> [--name n] [--task t] [--force]
@@ -102,7 +112,7 @@ usage:
   weir data chat-flow <index> [--deployment d] [--flow name] [--replace]
   weir help
 
-exit codes: 0 ok, 1 the run failed (data add: some files were skipped), 2 invalid flow or bad arguments
+exit codes: 0 ok, 1 the run failed (a batch: some lines failed; data add: some files were skipped), 2 invalid flow or bad arguments
 `;
 
 export function flowPathHint(file: string): string {

@@ -35,3 +35,8 @@ export function traceTable(trace: readonly NodeTrace[], nullOutputs: Record<stri
   const notes = Object.entries(nullOutputs).map(([o, why]) => `output ${o} is null: ${why}`);
   return [line(head), ...rows.map(line), ...notes].join('\n');
 }
+
+/** `accuracy=0.75 count=4`: a run's metrics on one line. */
+export function formatMetrics(m: Record<string, number>): string {
+  return Object.entries(m).map(([k, v]) => `${k}=${Number.isInteger(v) ? v : Number(v.toFixed(4))}`).join(' ') || '(none)';
+}
