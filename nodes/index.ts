@@ -4,6 +4,7 @@ import { embedNode } from './embed.ts';
 import { flowNode } from './flow.ts';
 import { httpNode } from './http.ts';
 import { llmNode } from './llm.ts';
+import { metricNode } from './metric.ts';
 import { promptNode } from './prompt.ts';
 import { transformNode } from './transform.ts';
 import { vectorLookupNode } from './vector-lookup.ts';
@@ -12,4 +13,4 @@ import { vectorLookupNode } from './vector-lookup.ts';
  * The single list of node types. The engine receives it and never imports a node file itself;
  * every entry must also have a case in contract-cases.ts or the contract suite fails.
  */
-export const builtinNodes: AnyNodeDefinition[] = [promptNode, transformNode, httpNode, coalesceNode, flowNode, llmNode, embedNode, vectorLookupNode];
+export const builtinNodes: AnyNodeDefinition[] = [promptNode, transformNode, httpNode, coalesceNode, flowNode, llmNode, embedNode, vectorLookupNode, metricNode];

@@ -69,6 +69,11 @@ export const contractCases: Record<string, ContractCase> = {
       return { context: { searchIndex: index.searchIndex }, close: () => index.close() };
     },
   },
+  metric: {
+    config: { metric: 'f1_score', threshold: 0.5 },
+    inputs: { answer: 'The cat sat.', ground_truth: 'A cat sat down.' },
+    invalid: { config: { metric: 'perplexity' }, field: 'metric' },
+  },
   http: {
     config: { url: 'ok', connection: 'local' },
     inputs: {},
