@@ -8,6 +8,8 @@ import type { DataStore } from './data-types.ts';
 import type { SerializedError } from '../errors.ts';
 import type { Usage } from '../node-definition.ts';
 import type { JobsPort } from './job-types.ts';
+import type { BatchesPort } from './batch-types.ts';
+export type { BatchesPort, BatchLineResult, BatchLineRow, BatchLineStatus, BatchRunPatch, BatchRunRow, BatchRunStatus } from './batch-types.ts';
 export type { JobError, JobRow, JobStatus, JobsPort, NewJob } from './job-types.ts';
 export type { AlertRow, CallFilter, CallPart, CallRow, MonitorRow, MonitorScoreRow, PriceRow, QuotaPoolRow, SafetyKind, SafetyRow, StoredCall, UsageFilter, UsageRow } from './governance-types.ts';
 export { CALL_PARTS } from './governance-types.ts';
@@ -303,6 +305,8 @@ export interface Store {
     /** Deletes calls admitted before `beforeMs`; returns how many. */
     prune(beforeMs: number): Promise<number>;
   };
+  /** Batch runs and their lines (see BatchesPort). */
+  batches: BatchesPort;
   /** The durable local queue (see JobsPort). */
   jobs: JobsPort;
   close(): Promise<void>;

@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../types.ts';
+import { batchesContract } from './batches.ts';
 import { callsContract } from './calls.ts';
 import { monitorsContract } from './monitors.ts';
 import { connectionsContract } from './connections.ts';
@@ -81,6 +82,7 @@ export function storeContract(factory: StoreFactory): void {
     versionsContract(ctx);
     deploymentsContract(ctx);
     callsContract(ctx);
+    batchesContract(ctx);
     monitorsContract(ctx);
     keysContract(ctx);
     quotasContract(ctx);

@@ -33,6 +33,7 @@ import { modelsRepo } from './models-repo.ts';
 import { pricesRepo, quotasRepo, safetyRepo } from './governance-repo.ts';
 import { runsRepo } from './runs-repo.ts';
 import { callsRepo } from './calls-repo.ts';
+import { batchesRepo } from './batches-repo.ts';
 import { monitorsRepo } from './monitors-repo.ts';
 import { usageRepo } from './usage-repo.ts';
 import { versionsRepo } from './versions-repo.ts';
@@ -138,6 +139,7 @@ export async function openPostgresStore(opts: OpenStoreOptions & { databaseUrl: 
     connections: unwrapped(connectionsRepo(db, key)),
     usage: unwrapped(usageRepo(db)),
     calls: unwrapped(callsRepo(db)),
+    batches: unwrapped(batchesRepo(db)),
     monitors: unwrapped(monitorsRepo(db)),
     data: unwrapped(dataRepo(db)),
     jobs: unwrapped(jobsRepo(db)),

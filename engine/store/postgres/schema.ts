@@ -293,3 +293,4 @@ export type ConnectionRecord = typeof connections.$inferSelect;
 
 export * from './data-schema.ts';
 export * from './monitor-schema.ts';
+export * from './batch-schema.ts';

@@ -23,6 +23,7 @@ import { loadOrCreateMasterKey, parseMasterKey } from '../secrets.ts';
 import type { OpenStoreOptions, Store } from '../types.ts';
 import { toAsync } from './async.ts';
 import { callsRepo } from './calls-repo.ts';
+import { batchesRepo } from './batches-repo.ts';
 import { monitorsRepo } from './monitors-repo.ts';
 import { usageRepo } from './usage-repo.ts';
 import { versionsRepo } from './versions-repo.ts';
@@ -81,6 +82,7 @@ export function openSqliteStore(opts: OpenStoreOptions): Store {
       connections: toAsync(connectionsRepo(db, key)),
       usage: toAsync(usageRepo(db)),
       calls: toAsync(callsRepo(db)),
+      batches: toAsync(batchesRepo(db)),
       monitors: toAsync(monitorsRepo(db)),
       data: toAsync(dataRepo(db)),
       jobs: toAsync(jobsRepo(db)),

@@ -298,3 +298,4 @@ export type JobRecord = typeof jobs.$inferSelect;
 // The data indexes' tables live in their own file; drizzle-kit and the repositories see them here.
 export * from './data-schema.ts';
 export * from './monitor-schema.ts';
+export * from './batch-schema.ts';
