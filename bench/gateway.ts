@@ -13,17 +13,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { admit, reconcile } from '../engine/app/gateway/admit.ts';
 import { deploymentLimits, keyLimits } from '../engine/app/gateway/limits.ts';
 import { MemoryBus } from '../engine/bus/memory-bus.ts';
 import { LexiconClassifier } from '../engine/safety/index.ts';
 import { GREET_FLOW } from './lib/greet-flow.ts';
+import { compareOnOff } from './lib/on-off.ts';
 import { adminClient, machine, startChild } from './lib/weir-process.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ADMIN = 'bench-admin-token';
+const OPTS = { rounds: ROUNDS, seconds: SECONDS, target: 0.85 };
 
 async function admission(): Promise<void> {
   const bus = new MemoryBus();
@@ -67,34 +68,12 @@ async function chain(): Promise<void> {
     await admin('POST', '/api/deployments', { name: 'off', model: 'weir-extractive', trace_sample_rate: 0, safety_policy: 'off' });
     const { key } = (await admin('POST', '/api/deployments/on/keys', { rpm: 1_000_000_000, tpm: 1_000_000_000_000 })) as { key: string };
     const body = (model: string) => JSON.stringify({ model, messages: [{ role: 'system', content: 'Vienna lies on the Danube. The Danube flows through ten countries. The Rhine ends in the North Sea.' }, { role: 'user', content: 'Which city lies on the Danube?' }] });
-    await compare('flow-score', 16, (t) => ({ url: `${server.url}/deployments/greet-${t}/score`, key: flowKeys[t], body: JSON.stringify({ name: 'bench' }) }));
-    await compare('v1-chat', 4, (t) => ({ url: `${server.url}/v1/chat/completions`, key: t === 'on' ? key : ADMIN, body: body(t) }));
+    await compareOnOff('flow-score', 16, (t) => ({ url: `${server.url}/deployments/greet-${t}/score`, key: flowKeys[t], body: JSON.stringify({ name: 'bench' }) }), OPTS);
+    await compareOnOff('v1-chat', 4, (t) => ({ url: `${server.url}/v1/chat/completions`, key: t === 'on' ? key : ADMIN, body: body(t) }), OPTS);
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Rounds of the chain on and off in turn (who goes first alternates); prints each and the median ratio. */
-async function compare(bench: string, connections: number, target: (t: 'on' | 'off') => { url: string; key: string; body: string }): Promise<void> {
-  const run = async (t: 'on' | 'off', duration: number) => {
-      const { url, key, body } = target(t);
-      const r = await autocannon({ url, method: 'POST', connections, duration, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
-      const line = { bench, chain: t, concurrency: connections, req_per_s: Math.round(r.requests.average), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts, seconds: duration, machine };
-      console.log(JSON.stringify(line));
-      return line.req_per_s;
-    };
-    await run('on', 3);
-    await run('off', 3);
-    const ratios: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      const order: ('on' | 'off')[] = i % 2 ? ['off', 'on'] : ['on', 'off'];
-      const got: Record<string, number> = {};
-      for (const t of order) got[t] = await run(t, SECONDS);
-      ratios.push(got.on / got.off);
-    }
-    const sorted = [...ratios].sort((a, b) => a - b);
-    console.log(JSON.stringify({ bench: `${bench}-chain`, ratio_on_vs_off_median: +sorted[Math.floor(sorted.length / 2)].toFixed(3), ratios: ratios.map((x) => +x.toFixed(3)), target: 0.85, machine }));
 }
 
 await admission();

@@ -131,20 +131,27 @@ export class Monitors {
   async score(job: JobContext): Promise<{ scored: number }> {
     const { samples } = job.payload as { samples: SampledCall[] };
     const rows: MonitorScoreRow[] = [];
+    // Read once per job: a second's samples share their monitors and evaluators' plans.
+    const monitors = new Map<string, Promise<MonitorConfig | undefined>>();
+    const plans = new Map<EvaluatorConfig, Promise<Plan>>();
     for (const call of samples) {
       if (job.signal.aborted) break;
-      const m = await this.get(call.deployment);
-      if (!m) continue;
-      for (const e of m.evaluators) rows.push(await this.#scoreOne(e, call, job.signal));
+      let m = monitors.get(call.deployment);
+      if (!m) monitors.set(call.deployment, (m = this.get(call.deployment)));
+      for (const e of (await m)?.evaluators ?? []) {
+        let plan = plans.get(e);
+        if (!plan) plans.set(e, (plan = this.a.evaluatorPlan(e)));
+        rows.push(await this.#scoreOne(e, plan, call, job.signal));
+      }
     }
     await this.a.store.monitors.addScores(rows);
     return { scored: rows.length };
   }
 
-  async #scoreOne(e: EvaluatorConfig, call: SampledCall, signal: AbortSignal): Promise<MonitorScoreRow> {
+  async #scoreOne(e: EvaluatorConfig, plan: Promise<Plan>, call: SampledCall, signal: AbortSignal): Promise<MonitorScoreRow> {
     const base = { deployment: call.deployment, callId: call.id, evaluator: evaluatorName(e), at: call.at };
     try {
-      const handle = startRun(await this.a.evaluatorPlan(e), mapInputs(e.inputs, call), { host: this.a.host, signal });
+      const handle = startRun(await plan, mapInputs(e.inputs, call), { host: this.a.host, signal });
       const r = await handle.done;
       if (r.status !== 'succeeded') return { ...base, score: null, passed: null, error: r.error?.message ?? `the evaluator's run ${r.status}` };
       const score = (r.outputs as Record<string, unknown> | undefined)?.score;
