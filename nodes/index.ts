@@ -5,6 +5,7 @@ import { flowNode } from './flow.ts';
 import { httpNode } from './http.ts';
 import { llmNode } from './llm.ts';
 import { metricNode } from './metric.ts';
+import { metricAggregateNode } from './metric-aggregate.ts';
 import { promptNode } from './prompt.ts';
 import { transformNode } from './transform.ts';
 import { vectorLookupNode } from './vector-lookup.ts';
@@ -13,4 +14,4 @@ import { vectorLookupNode } from './vector-lookup.ts';
  * The single list of node types. The engine receives it and never imports a node file itself;
  * every entry must also have a case in contract-cases.ts or the contract suite fails.
  */
-export const builtinNodes: AnyNodeDefinition[] = [promptNode, transformNode, httpNode, coalesceNode, flowNode, llmNode, embedNode, vectorLookupNode, metricNode];
+export const builtinNodes: AnyNodeDefinition[] = [promptNode, transformNode, httpNode, coalesceNode, flowNode, llmNode, embedNode, vectorLookupNode, metricNode, metricAggregateNode];

@@ -4,6 +4,8 @@
  * computed one runs offline and gives the hand-worked score of its metric's unit tests.
  */
 import { readdirSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main } from '../engine/cli.ts';
@@ -27,6 +29,7 @@ async function score(name: string, inputs: Record<string, string>): Promise<Reco
 }
 
 const CAT = { answer: 'The cat sat on the mat.', ground_truth: 'The cat is on the mat.' };
+const CAT_F1 = { answer: 'The cat sat on the mat.', ground_truth: 'A cat is on the mat' };
 
 test('there is one file per metric of the issue, and every one validates', async () => {
   const files = readdirSync(DIR).sort();
@@ -41,7 +44,7 @@ test('there is one file per metric of the issue, and every one validates', async
 
 describe('computed evaluators run offline', () => {
   test('f1_score: "cat sat on mat" vs "cat is on mat" → 0.75', async () => {
-    expect(await score('f1_score', CAT)).toEqual({ score: 0.75, precision: 0.75, recall: 0.75 });
+    expect(await score('f1_score', CAT_F1)).toEqual({ score: 0.75, precision: 0.75, recall: 0.75 });
   });
 
   test('exact_match: 1 after SQuAD normalisation, 0 otherwise', async () => {
@@ -67,6 +70,21 @@ describe('computed evaluators run offline', () => {
       context: 'Vienna is the capital of Austria. It lies on the Danube.\n\nThe Rhine flows into the North Sea.',
     });
     expect(out).toEqual({ score: 0.5, supported: 1, total: 2, reason: null, unsupported_sentences: [{ sentence: 'Berlin is the capital of Germany.', overlap: 1 / 3, passage: 0 }] });
+  });
+
+  test('a batch (--data lines.jsonl) gives the aggregate as the run metrics: mean and pass rate at 0.5', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'weir-eval-'));
+    try {
+      const data = path.join(dir, 'lines.jsonl');
+      // F1 per line: 0.75 (worked above), 0 (no overlap), 1 (same) → mean 1.75/3; ≥ 0.5: 2 of 3
+      const lines = [CAT_F1, { answer: 'dog', ground_truth: 'cat' }, { answer: 'Paris', ground_truth: 'paris' }];
+      await writeFile(data, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+      const r = await weir('run', file('f1_score'), '--data', data, '--json');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out).metrics).toEqual({ mean: 1.75 / 3, pass_rate: 2 / 3, count: 3, missing: 0 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('a missing input is exit 2 naming it, as for any flow', async () => {

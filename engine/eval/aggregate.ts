@@ -11,11 +11,11 @@ export interface Aggregate {
   pass_rate: number | null;
   /** Present scores. */
   count: number;
-  /** Scores that were null, undefined or not a finite number. */
+  /** Scores that were null, undefined or anything but a finite number. */
   missing: number;
 }
 
-export function aggregate(scores: readonly (number | null | undefined)[], threshold?: number): Aggregate {
+export function aggregate(scores: readonly unknown[], threshold?: number): Aggregate {
   let sum = 0;
   let count = 0;
   let passed = 0;

@@ -74,6 +74,11 @@ export const contractCases: Record<string, ContractCase> = {
     inputs: { answer: 'The cat sat.', ground_truth: 'A cat sat down.' },
     invalid: { config: { metric: 'perplexity' }, field: 'metric' },
   },
+  metric_aggregate: {
+    config: { threshold: 0.5 },
+    inputs: { scores: [1, 0.25, null] },
+    invalid: { config: { threshold: 'high' }, field: 'threshold' },
+  },
   http: {
     config: { url: 'ok', connection: 'local' },
     inputs: {},
