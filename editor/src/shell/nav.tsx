@@ -22,7 +22,7 @@ const OPERATE: Item[] = [
   { page: 'quotas', label: 'Quotas' },
   { page: 'safety', label: 'Safety' },
   { page: 'usage', label: 'Usage' },
-  { page: 'monitoring', label: 'Monitoring', soon: true },
+  { page: 'monitoring', label: 'Monitoring' },
 ];
 
 function Group({ title, items, page }: { title: string; items: Item[]; page: string }) {

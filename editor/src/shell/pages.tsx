@@ -25,6 +25,7 @@ const PAGES = {
   quotas: page(() => import('../quotas/quotas-page.tsx').then((m) => m.QuotasPage)),
   safety: page(() => import('../safety/safety-page.tsx').then((m) => m.SafetyPage)),
   usage: page(() => import('../usage/usage-page.tsx').then((m) => m.UsagePage)),
+  monitoring: page(() => import('../monitoring/monitoring-page.tsx').then((m) => m.MonitoringPage)),
 };
 
 function usePage<P>(p: { get: () => Promise<ComponentType<P>>; current: () => ComponentType<P> | undefined }): ComponentType<P> | undefined {
@@ -64,6 +65,8 @@ export function Page({ route }: { route: Route }) {
     case 'usage':
       // Keyed: a link to another deployment's usage starts the page over, filtered to it.
       return <Show key={route.rest[0] ?? ''} of={PAGES.usage} props={{ deployment: route.rest[0] }} />;
+    case 'monitoring':
+      return <Show key={route.rest[0] ?? ''} of={PAGES.monitoring} props={{ deployment: route.rest[0] }} />;
     default:
       return (
         <div className="empty-page">
