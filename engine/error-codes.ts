@@ -259,6 +259,7 @@ export const ERROR_CODES = {
     invalid_column_mapping: "a batch's column_mapping names an input the flow lacks, or a reference it cannot read",
     mapping_value_missing: "a batch line lacks the column (or the earlier run's line the output) its mapping reads",
     invalid_data_line: 'a batch data line that is not a JSON object (bad JSON, too long, an array…)',
+    batch_run_not_found: 'no batch run has this id',
   },
   'store and server': {
     store_closed: 'the store was used after it was closed',

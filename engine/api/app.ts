@@ -21,6 +21,7 @@ import { usageRoutes } from './routes/usage.ts';
 import { priceRoutes } from './routes/prices.ts';
 import { blocklistRoutes, safetyPolicyRoutes } from './routes/safety.ts';
 import { runRoutes } from './routes/runs.ts';
+import { batchRunRoutes } from './routes/batch-runs.ts';
 import { mountStudio } from './studio.ts';
 
 export interface AppOptions {
@@ -67,6 +68,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.route('/api/runs', runRoutes(ws, opts.adminToken));
   app.use('/api/*', requireAdmin(opts.adminToken));
   app.route('/api/flows', flowRoutes(ws));
+  app.route('/api/batch-runs', batchRunRoutes(ws));
   app.route('/api/deployments', monitorRoutes(ws));
   app.route('/api/deployments', deploymentRoutes(ws));
   app.route('/api/alerts', alertRoutes(ws));

@@ -24,6 +24,7 @@ import { Flows } from './flows.ts';
 import { DataIndexes } from './data/indexes.ts';
 import { ModelDeployments } from './model-deployments.ts';
 import { RunService } from './runs.ts';
+import { BatchRuns } from './batch/batch-runs.ts';
 import { RUNS_QUEUE, RunJobs } from './run-jobs.ts';
 import { MONITOR_QUEUE, Monitors } from './monitor/monitors.ts';
 import { shippedEvaluator } from './monitor/evaluators.ts';
@@ -91,6 +92,9 @@ export class Workspace {
   /** Background work (async runs, ingestion) any instance's workers take. */
   readonly queue: WorkQueue;
   readonly runJobs: RunJobs;
+  /** Batch runs (and evaluation runs): jobs on the queue. */
+  readonly batches: BatchRuns;
+  readonly bus: Bus;
   /** Spans for runs, nodes and model calls; undefined when traces are not exported. */
   readonly telemetry: Telemetry | undefined;
   /** Deployments' monitors: sampling, scoring (queue jobs) and alerts. */
@@ -104,7 +108,7 @@ export class Workspace {
    * alone and its queue lives in the store. The workspace closes the queue.
    */
   constructor(readonly store: Store, readonly registry: NodeRegistry, opts: WorkspaceOptions = {}) {
-    const bus = opts.bus ?? new MemoryBus();
+    const bus = (this.bus = opts.bus ?? new MemoryBus());
     this.queue = opts.queue ?? new StoreQueue(store);
     this.telemetry = opts.telemetry;
     this.runs = new RunService(store, { bus, charge: (keyId, usage) => this.gateway.chargeRun(keyId, usage), telemetry: opts.telemetry });
@@ -135,6 +139,7 @@ export class Workspace {
       (name) => this.latestPlan(name),
     );
     this.runJobs = new RunJobs(this, opts.runTimeoutMs ? { ...RUNS_QUEUE, timeoutMs: opts.runTimeoutMs } : RUNS_QUEUE);
+    this.batches = new BatchRuns(this);
     this.monitors = new Monitors({
       store, queue: this.queue, host: this.host,
       evaluatorPlan: async (e) => (e.evaluator !== undefined ? this.#planOf(`evaluator:${e.evaluator}`, await shippedEvaluator(e.evaluator), e.evaluator) : this.latestPlan(e.flow!)),
@@ -167,6 +172,7 @@ export class Workspace {
     if (o.runs > 0) await this.queue.work(this.runJobs.spec, (job) => this.runJobs.handle(job), { concurrency: o.runs, onGiveUp: (g) => this.runJobs.giveUp(g) });
     // Sampled calls are scored by the same workers: a job is a second's samples.
     if (o.runs > 0) await this.queue.work(MONITOR_QUEUE, (job) => this.monitors.score(job), { concurrency: 1, onGiveUp: async (g) => console.error(`sampled calls (job ${g.id}) were not scored: ${g.error.message}`) });
+    if (o.runs > 0) await this.queue.work(this.batches.spec, (job) => this.batches.handle(job), { concurrency: 1, onGiveUp: (g) => this.batches.giveUp(g) });
     if (o.ingest > 0) await this.data.jobs.work(o.ingest);
   }
 
