@@ -101,6 +101,7 @@ describe('a flow deployment\'s monitor', () => {
   it('a check below the pass rate raises an alert: stored, listed, and POSTed to the webhook with its key', async () => {
     const r = await api.call('POST', '/api/deployments/echo-prod/monitor/check');
     expect(r.status, r.text).toBe(200);
+    expect(r.json.checked).toBe(true);
     expect(r.json.alerts).toHaveLength(1);
     expect(r.json.alerts[0]).toMatchObject({ deployment: 'echo-prod', evaluator: 'exact', metric: 'pass_rate', value: 0.4, threshold: 0.7, samples: 5, window_hours: 168, delivery: 'sent' });
     expect(received).toHaveLength(1);
@@ -118,7 +119,10 @@ describe('a flow deployment\'s monitor', () => {
     expect(received.length).toBe(before);
     // Above the pass rate: 0.4 ≥ 0.3.
     expect((await api.call('PUT', '/api/deployments/echo-prod/monitor', { sampling_rate: 1, pass_rate: 0.3, evaluators: [{ flow: 'exact', inputs: { answer: '${outputs.said}', expected: 'hello' } }] })).status).toBe(200);
-    expect((await api.call('POST', '/api/deployments/echo-prod/monitor/check')).json.alerts).toEqual([]);
+    // Asked for again within a second: the two count as one check.
+    expect((await api.call('POST', '/api/deployments/echo-prod/monitor/check')).json).toEqual({ checked: false, alerts: [] });
+    await new Promise((ok) => setTimeout(ok, 1100));
+    expect((await api.call('POST', '/api/deployments/echo-prod/monitor/check')).json).toEqual({ checked: true, alerts: [] });
   });
 
   it('an evaluator that cannot score a call counts it as missing, with the reason kept', async () => {
@@ -140,6 +144,17 @@ describe('a flow deployment\'s monitor', () => {
     await api.ws.monitors.flush();
     await new Promise((ok) => setTimeout(ok, 300));
     expect((await api.store.monitors.scores('echo-prod', 0, Date.now() + 1)).length).toBe(before);
+  });
+});
+
+describe('a shipped evaluator', () => {
+  it('scores sampled calls with flows/evaluators/f1_score.flow.yaml, by name', async () => {
+    const { key } = await deployed(api, undefined, 'echo-f1');
+    expect((await api.call('PUT', '/api/deployments/echo-f1/monitor', { sampling_rate: 1, evaluators: [{ evaluator: 'f1_score', inputs: { answer: '${outputs.said}', ground_truth: 'the quick brown fox' }, threshold: 0.5 }] })).status).toBe(200);
+    for (const text of ['quick brown fox', 'a slow red hen']) expect((await api.call('POST', '/deployments/echo-f1/score', { text }, { authorization: `Bearer ${key}` })).status).toBe(200);
+    const x = await scored('echo-f1', 'f1_score', 2);
+    // SQuAD F1: "quick brown fox" against "the quick brown fox" (the article dropped) is 1; no shared token is 0.
+    expect(x).toMatchObject({ count: 2, missing: 0, mean: 0.5, pass_rate: 0.5 });
   });
 });
 

@@ -51,10 +51,11 @@ export function monitorRoutes(ws: Workspace): Hono {
     return c.body(null, 204);
   });
 
-  /** Checks now, whatever the schedule: the alerts it raised. */
+  /** Checks now, whatever the schedule (`checked: false`: it was checked within the last second): the alerts it raised. */
   app.post('/:name/monitor/check', async (c) => {
     const name = (await deployment(c.req.param('name'))).name;
-    return c.json({ alerts: (await ws.monitors.check(name, Date.now(), true)).map(alertJson) });
+    const r = await ws.monitors.check(name, Date.now(), true);
+    return c.json({ checked: r.checked, alerts: r.alerts.map(alertJson) });
   });
   return app;
 }

@@ -19,6 +19,8 @@ import { postAlert } from './webhook.ts';
 
 export const MONITOR_QUEUE: QueueSpec = { name: 'monitor', maxAttempts: 2, timeoutMs: 600_000 };
 const FRESH_MS = 1000;
+/** Checks asked for at once (two instances, two clicks) count as one. */
+const FORCED_CHECK_GAP_MS = 1000;
 /** Samples held for the next job; beyond it a burst's extra samples are dropped (they are a sample). */
 const MAX_BUFFER = 10_000;
 
@@ -52,7 +54,12 @@ export class Monitors {
     private readonly a: MonitorAccess,
     opts: { flushMs?: number; checkMs?: number } = {},
   ) {
-    this.#timers = [setInterval(() => void this.flush(), opts.flushMs ?? 1000), setInterval(() => void this.checkDue(), opts.checkMs ?? 30_000)];
+    // Monitors are re-read with each flush too: an instance knows of a new monitor within a second, before its next call.
+    const tick = () => {
+      this.#refresh();
+      void this.flush();
+    };
+    this.#timers = [setInterval(tick, opts.flushMs ?? 1000), setInterval(() => void this.checkDue(), opts.checkMs ?? 30_000)];
     for (const t of this.#timers) t.unref();
   }
 
@@ -182,12 +189,14 @@ export class Monitors {
 
   /**
    * Checks a monitor: an alert for each evaluator whose pass rate over the window is below the
-   * monitor's. Unless `force`, only when due, and only on the instance whose claim lands.
+   * monitor's. Only on the instance whose claim lands, and only when due: its schedule since the
+   * last check, or (`force`, a check asked for) a second. `checked`: whether this call checked.
    */
-  async check(deployment: string, now = Date.now(), force = false): Promise<AlertRow[]> {
+  async check(deployment: string, now = Date.now(), force = false): Promise<{ checked: boolean; alerts: AlertRow[] }> {
     const m = await this.get(deployment);
     if (!m) throw new WeirError('monitor_not_found', `deployment "${deployment}" has no monitor (PUT /api/deployments/${deployment}/monitor)`, { status: 404 });
-    if (!(await this.a.store.monitors.claimCheck(deployment, now, force ? now + 1 : now - scheduleMs(m) + 1))) return [];
+    const since = force ? FORCED_CHECK_GAP_MS : scheduleMs(m);
+    if (!(await this.a.store.monitors.claimCheck(deployment, now, now - since + 1))) return { checked: false, alerts: [] };
     const out: AlertRow[] = [];
     for (const x of await this.metrics(deployment, m, now)) {
       if (x.pass_rate === null || x.pass_rate >= m.pass_rate) continue;
@@ -199,7 +208,7 @@ export class Monitors {
       }
       out.push(alert);
     }
-    return out;
+    return { checked: true, alerts: out };
   }
 
   /** Every enabled monitor that is due (timer). */
