@@ -95,7 +95,11 @@ describe('a flow deployment\'s monitor', () => {
   it('scores every sampled call off the request path: the mean and the share at or above the threshold', async () => {
     for (const text of ['hello', 'hello', 'bye', 'bye', 'bye']) expect((await score(text)).status).toBe(200);
     const x = await scored('echo-prod', 'exact', 5);
-    expect(x).toEqual({ evaluator: 'exact', threshold: 3, count: 5, missing: 0, mean: (5 + 5 + 1 + 1 + 1) / 5, pass_rate: 0.4 });
+    const { series, ...window } = x;
+    expect(window).toEqual({ evaluator: 'exact', threshold: 3, count: 5, missing: 0, mean: (5 + 5 + 1 + 1 + 1) / 5, pass_rate: 0.4 });
+    // Over time: days for a week's window, this one holding the five (or split at midnight UTC).
+    expect(series.reduce((n: number, p: any) => n + p.count, 0)).toBe(5);
+    expect(series.every((p: any) => p.at.endsWith('T00:00:00.000Z'))).toBe(true);
   });
 
   it('a check below the pass rate raises an alert: stored, listed, and POSTed to the webhook with its key', async () => {

@@ -43,6 +43,25 @@ export interface EvaluatorMetrics {
   pass_rate: number | null;
 }
 
+export interface SeriesPoint {
+  at: string;
+  count: number;
+  missing: number;
+  mean: number | null;
+  pass_rate: number | null;
+}
+
+/** Scored calls, the ones that could not be scored, the mean score and the share that passed. */
+function summary(rows: MonitorScoreRow[]): Omit<SeriesPoint, 'at'> {
+  const scored = rows.filter((s) => s.score !== null);
+  const passed = scored.filter((s) => s.passed).length;
+  return {
+    count: scored.length, missing: rows.length - scored.length,
+    mean: scored.length ? scored.reduce((n, s) => n + s.score!, 0) / scored.length : null,
+    pass_rate: scored.length ? passed / scored.length : null,
+  };
+}
+
 export class Monitors {
   #configs = new Map<string, MonitorConfig>();
   #readAt = 0;
@@ -171,19 +190,23 @@ export class Monitors {
 
   // Checking.
 
-  /** Each evaluator's mean and pass rate over the window ending at `now`. */
-  async metrics(deployment: string, m: MonitorConfig, now = Date.now()): Promise<EvaluatorMetrics[]> {
+  /**
+   * Each evaluator's count, mean and pass rate over the window ending at `now`, and the same per
+   * bucket of it (`series`: hours for windows up to two days, else days; UTC), oldest first.
+   */
+  async metrics(deployment: string, m: MonitorConfig, now = Date.now()): Promise<(EvaluatorMetrics & { series: SeriesPoint[] })[]> {
     const scores = await this.a.store.monitors.scores(deployment, now - windowMs(m), now + 1);
+    const bucket = windowMs(m) <= 48 * 3_600_000 ? 3_600_000 : 86_400_000;
     return m.evaluators.map((e) => {
       const name = evaluatorName(e);
       const mine = scores.filter((s) => s.evaluator === name);
-      const scored = mine.filter((s) => s.score !== null);
-      const passed = scored.filter((s) => s.passed).length;
-      return {
-        evaluator: name, threshold: e.threshold, count: scored.length, missing: mine.length - scored.length,
-        mean: scored.length ? scored.reduce((n, s) => n + s.score!, 0) / scored.length : null,
-        pass_rate: scored.length ? passed / scored.length : null,
-      };
+      const byBucket = new Map<number, MonitorScoreRow[]>();
+      for (const s of mine) {
+        const at = Math.floor(s.at / bucket) * bucket;
+        byBucket.set(at, [...(byBucket.get(at) ?? []), s]);
+      }
+      const series = [...byBucket].sort(([a], [b]) => a - b).map(([at, rows]) => ({ at: new Date(at).toISOString(), ...summary(rows) }));
+      return { evaluator: name, threshold: e.threshold, ...summary(mine), series };
     });
   }
 
