@@ -1,6 +1,7 @@
 /**
  * `weir run <flow> --data lines.jsonl`: batch and evaluation runs through the real, built command.
  */
+import { exactFlow } from './helpers/batch-flows.ts';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,24 +26,7 @@ nodes:
     config: { expression: '$uppercase(q)' }
 `;
 
-const EXACT = `weir: 1
-name: exact
-inputs:
-  answer: { type: string }
-  truth: { type: string }
-outputs:
-  correct: \${match.output}
-nodes:
-  - name: match
-    type: transform
-    inputs: { a: \${inputs.answer}, t: \${inputs.truth} }
-    config: { expression: 'a = t ? 1 : 0' }
-  - name: accuracy
-    type: transform
-    aggregation: true
-    inputs: { scores: \${match.output} }
-    config: { expression: '{"accuracy": $average(scores), "scored": $count(scores)}' }
-`;
+const EXACT = exactFlow(true);
 
 const DATA = [{ q: 'ab', truth: 'AB' }, { q: 'cd', truth: 'nope' }, '{broken', { q: 'ef', truth: 'EF' }];
 

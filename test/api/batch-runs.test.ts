@@ -3,6 +3,7 @@
  * run by the workspace's own queue worker.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exactFlow } from '../helpers/batch-flows.ts';
 import { makeApi, parseSse, type Api } from '../helpers/api.ts';
 
 const ANSWER = `weir: 1
@@ -22,24 +23,7 @@ nodes:
     config: { expression: '$uppercase(q)' }
 `;
 
-const EXACT = `weir: 1
-name: exact
-inputs:
-  answer: { type: string }
-  truth: { type: string }
-outputs:
-  correct: \${match.output}
-nodes:
-  - name: match
-    type: transform
-    inputs: { a: \${inputs.answer}, t: \${inputs.truth} }
-    config: { expression: 'a = t ? 1 : 0' }
-  - name: accuracy
-    type: transform
-    aggregation: true
-    inputs: { scores: \${match.output} }
-    config: { expression: '{"accuracy": $average(scores)}' }
-`;
+const EXACT = exactFlow(false);
 
 let api: Api;
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { serializeError, WeirError, type SerializedError } from '../../errors.ts';
 import type { Plan } from '../../flow/compile.ts';
 import { addUsage } from '../../run/node-context.ts';
@@ -80,6 +81,20 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   const t0 = performance.now();
   const mapping = checkBatch(o.plan, o.columnMapping, o.earlier !== undefined);
   const concurrency = Math.min(MAX_BATCH_CONCURRENCY, Math.max(1, o.concurrency ?? DEFAULT_BATCH_CONCURRENCY));
+  // One listener on the caller's signal; each running line (and its nodes) listens on this one.
+  const ctl = new AbortController();
+  setMaxListeners(concurrency * 4 + 16, ctl.signal);
+  const onAbort = () => ctl.abort(o.signal!.reason);
+  if (o.signal?.aborted) onAbort();
+  else o.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await runLines(o, mapping, concurrency, ctl.signal, t0);
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function runLines(o: BatchOptions, mapping: ReturnType<typeof checkBatch>, concurrency: number, signal: AbortSignal, t0: number): Promise<BatchResult> {
   const total = o.lines.length;
   const results: LineResult[] = new Array(total);
   const progress: BatchProgress = { total, done: 0, succeeded: 0, failed: 0 };
@@ -89,10 +104,10 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
     if (prev?.status === 'succeeded') (results[i] = prev), progress.done++, progress.succeeded++;
     else todo.push(i);
   }
-  const lineOpts = { plan: o.plan, mapping, earlier: o.earlier, host: o.host, signal: o.signal, nodeConcurrency: o.nodeConcurrency, lineDeadlineMs: o.lineDeadlineMs };
+  const lineOpts = { plan: o.plan, mapping, earlier: o.earlier, host: o.host, signal, nodeConcurrency: o.nodeConcurrency, lineDeadlineMs: o.lineDeadlineMs };
   let next = 0;
   const worker = async () => {
-    while (next < todo.length && !o.signal?.aborted) {
+    while (next < todo.length && !signal.aborted) {
       const i = todo[next++];
       const r = await runLine(lineOpts, i, o.lines[i]);
       results[i] = r;
@@ -108,20 +123,20 @@ export async function runBatch(o: BatchOptions): Promise<BatchResult> {
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
   for (const i of todo) results[i] ??= notRun(i);
-  const cancelled = o.signal?.aborted === true;
+  const cancelled = signal.aborted;
   const out: BatchResult = { status: cancelled ? 'cancelled' : 'completed', lines: results, metrics: {}, summary: summaryOf(results, t0) };
-  if (o.plan.aggregation && !cancelled) await aggregate(o, out);
+  if (o.plan.aggregation && !cancelled) await aggregate(o, out, signal);
   out.summary.duration_ms = performance.now() - t0;
   return out;
 }
 
-async function aggregate(o: BatchOptions, out: BatchResult): Promise<void> {
+async function aggregate(o: BatchOptions, out: BatchResult, signal: AbortSignal): Promise<void> {
   const stage = o.plan.aggregation!;
   // Prompt flow's rule: the aggregation reads the lines that succeeded; none succeeded, it does not run.
   const ok = out.lines.filter((l) => l.status === 'succeeded' && l.aggregation_inputs);
   if (!ok.length) return;
   try {
-    const r = await runFlow(stage.plan, aggregationInputs(stage, ok.map((l) => l.aggregation_inputs!)), { host: o.host, signal: o.signal, traceValues: false });
+    const r = await runFlow(stage.plan, aggregationInputs(stage, ok.map((l) => l.aggregation_inputs!)), { host: o.host, signal, traceValues: false });
     out.aggregation = { status: r.status, outputs: r.outputs, ...(r.error ? { error: r.error } : {}) };
     addUsage(out.summary.usage, r.usage);
     if (r.status === 'succeeded') out.metrics = metricsOf(r.outputs);
