@@ -2,6 +2,7 @@
 const PATHS: Record<string, string> = {
   flows: 'M4 5h6v4H4zM14 15h6v4h-6zM7 9v3a3 3 0 0 0 3 3h4',
   data: 'M4 6c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3zm0 0v12c0 1.7 3.6 3 8 3s8-1.3 8-3V6M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3',
+  'batch-runs': 'M4 5h16M4 10h16M4 15h9M4 20h9M16 15l4 2.5-4 2.5z',
   deployments: 'M12 3v12M7 8l5-5 5 5M5 21h14',
   models: 'M12 3l8 4.5v9L12 21l-8-4.5v-9zM12 12l8-4.5M12 12v9M12 12L4 7.5',
   playground: 'M4 5h16v11H9l-5 4z',

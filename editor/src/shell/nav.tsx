@@ -12,6 +12,7 @@ interface Item {
 const BUILD: Item[] = [
   { page: 'flows', label: 'Flows' },
   { page: 'data', label: 'Data' },
+  { page: 'batch-runs', label: 'Batch runs' },
 ];
 const DEPLOY: Item[] = [
   { page: 'deployments', label: 'Deployments' },

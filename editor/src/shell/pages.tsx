@@ -25,6 +25,7 @@ const PAGES = {
   quotas: page(() => import('../quotas/quotas-page.tsx').then((m) => m.QuotasPage)),
   safety: page(() => import('../safety/safety-page.tsx').then((m) => m.SafetyPage)),
   usage: page(() => import('../usage/usage-page.tsx').then((m) => m.UsagePage)),
+  batch: page(() => import('../batch/batch-page.tsx').then((m) => m.BatchPage)),
   monitoring: page(() => import('../monitoring/monitoring-page.tsx').then((m) => m.MonitoringPage)),
 };
 
@@ -65,6 +66,8 @@ export function Page({ route }: { route: Route }) {
     case 'usage':
       // Keyed: a link to another deployment's usage starts the page over, filtered to it.
       return <Show key={route.rest[0] ?? ''} of={PAGES.usage} props={{ deployment: route.rest[0] }} />;
+    case 'batch-runs':
+      return <Show key={route.rest.join('/')} of={PAGES.batch} props={{ rest: route.rest }} />;
     case 'monitoring':
       return <Show key={route.rest[0] ?? ''} of={PAGES.monitoring} props={{ deployment: route.rest[0] }} />;
     default:
