@@ -131,7 +131,7 @@ it('creates a monitor from the form, shows the scores of real calls as the API d
   await until('the five calls to be scored', async () => (await monitor()).metrics[0]?.count === 5, 20_000);
   await until('the five calls to be metered', async () => (await monitor()).tokens.calls === 5, 20_000);
   const api = await monitor();
-  expect(api.metrics[0]).toEqual({ evaluator: 'exact', threshold: 3, count: 5, missing: 0, mean: 2.6, pass_rate: 0.4 });
+  expect(api.metrics[0]).toMatchObject({ evaluator: 'exact', threshold: 3, count: 5, missing: 0, mean: 2.6, pass_rate: 0.4 });
 
   await page.getByRole('button', { name: 'Refresh' }).click();
   const metrics = page.getByRole('table', { name: 'Evaluator metrics' });
@@ -143,6 +143,12 @@ it('creates a monitor from the form, shows the scores of real calls as the API d
   expect(await row.getByTestId('metric-pass-rate').getAttribute('title')).toBe(String(api.metrics[0].pass_rate));
   expect(await row.textContent()).toContain('40% / 70%');
   expect(await row.getByText('below').count()).toBe(1);
+  // Over time: a point per day of the week's window with scores, as the API's series has them.
+  const points = page.getByRole('region', { name: 'Evaluators' }).getByTestId('series-point');
+  expect(await points.evaluateAll((els) => els.map((e) => [e.getAttribute('data-at'), Number(e.getAttribute('data-pass-rate')), Number(e.getAttribute('data-count'))]))).toEqual(
+    api.metrics[0].series.map((p: any) => [p.at, p.pass_rate, p.count]),
+  );
+  expect(await page.getByRole('img', { name: /^Pass rate of exact by day/ }).getAttribute('aria-label')).toContain('below the required 70%');
   const tokens = page.getByRole('region', { name: 'Tokens' });
   expect(await tokens.getByTestId('token-calls').textContent()).toBe('5');
   for (const side of ['input', 'output'] as const) {

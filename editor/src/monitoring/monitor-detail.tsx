@@ -7,6 +7,7 @@ import { AlertsTable } from './alerts-table.tsx';
 import { hours, minutes, monitorState, pct } from './format.ts';
 import { MetricsTable } from './metrics-table.tsx';
 import { MonitorForm } from './monitor-form.tsx';
+import { PassRateChart } from './pass-rate-chart.tsx';
 import { monitoringApi, type MonitorConfig } from './monitoring-api.ts';
 import { MonitorStateTag } from './state-tag.tsx';
 import { TokenStats } from './token-stats.tsx';
@@ -43,8 +44,9 @@ function CheckButton({ name, onChecked }: { name: string; onChecked: () => void 
   const check = async () => {
     setBusy(true);
     try {
-      const { alerts } = await monitoringApi.check(name);
-      notify(alerts.length ? 'info' : 'success', alerts.length ? `${alerts.length} alert${alerts.length > 1 ? 's' : ''} raised` : 'Checked: every evaluator keeps the pass rate');
+      const { checked, alerts } = await monitoringApi.check(name);
+      if (checked === false) notify('info', 'Checked a moment ago already: its alerts are listed');
+      else notify(alerts.length ? 'info' : 'success', alerts.length ? `${alerts.length} alert${alerts.length > 1 ? 's' : ''} raised` : 'Checked: every evaluator keeps the pass rate');
       onChecked();
     } catch (err) {
       notifyError(err);
@@ -116,10 +118,11 @@ export function MonitorDetail({ name }: { name: string }) {
       {v && m && (
         <section className="card" aria-labelledby="monitor-metrics">
           <h2 id="monitor-metrics">Evaluators</h2>
-          <p className="muted window-note">
-            Scores of the sampled calls over the last {hours(v.window_hours)}, as one figure for the window (the server keeps no per-day series).
-          </p>
+          <p className="muted window-note">Scores of the sampled calls over the last {hours(v.window_hours)}.</p>
           <MetricsTable metrics={v.metrics} passRate={m.pass_rate} />
+          {v.metrics.map((x) => (
+            <PassRateChart key={x.evaluator} metric={x} passRate={m.pass_rate} windowHours={v.window_hours} />
+          ))}
         </section>
       )}
       {v && (

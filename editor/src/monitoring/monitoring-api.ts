@@ -24,14 +24,24 @@ export interface MonitorConfig {
   webhook?: string;
 }
 
-/** An evaluator's scores over the window; mean and pass_rate null when nothing was scored. */
-export interface Metric {
-  evaluator: string;
-  threshold: number;
+/** Scores of a window or of one bucket of it; mean and pass_rate null when nothing was scored. */
+export interface Scores {
   count: number;
   missing: number;
   mean: number | null;
   pass_rate: number | null;
+}
+
+/** A bucket of the window (an hour for windows up to two days, else a day; UTC); only buckets with scores. */
+export interface SeriesPoint extends Scores {
+  at: string;
+}
+
+/** An evaluator's scores over the window, and per bucket of it, oldest first. */
+export interface Metric extends Scores {
+  evaluator: string;
+  threshold: number;
+  series: SeriesPoint[];
 }
 
 export interface Spread {
@@ -87,7 +97,8 @@ export const monitoringApi = {
   view: (name: string) => api<MonitorView>(path(name)),
   put: (name: string, body: MonitorConfig) => api<MonitorConfig>(path(name), { method: 'PUT', body }),
   remove: (name: string) => api<void>(path(name), { method: 'DELETE' }),
-  check: (name: string) => api<{ alerts: Alert[] }>(`${path(name)}/check`, { method: 'POST' }),
+  /** `checked: false`: another check ran within the last second (its alerts are listed). */
+  check: (name: string) => api<{ checked?: boolean; alerts: Alert[] }>(`${path(name)}/check`, { method: 'POST' }),
   alerts: (deployment?: string, limit = 100) => api<{ data: Alert[] }>(`/api/alerts?limit=${limit}${deployment ? `&deployment=${enc(deployment)}` : ''}`).then((r) => r.data),
   flows: () => api<{ data: FlowSummary[] }>('/api/flows').then((r) => r.data),
   flow: (name: string) => api<FlowRecord>(`/api/flows/${enc(name)}`),
