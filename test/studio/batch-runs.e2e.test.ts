@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { exactFlow } from '../helpers/batch-flows.ts';
 import { startStudio, watch, type Studio } from '../helpers/studio.ts';
 
 let studio: Studio;
@@ -40,26 +41,6 @@ nodes:
     config: { url: '/wait?q={{ question }}', connection: slow-server, response: text }
 `;
 
-// Scores an answer 1 when it is the truth; the share of those is the run's accuracy.
-const EXACT = `weir: 1
-name: exact
-inputs:
-  answer: { type: string }
-  truth: { type: string }
-outputs:
-  correct: \${match.output}
-nodes:
-  - name: match
-    type: transform
-    inputs: { a: \${inputs.answer}, t: \${inputs.truth} }
-    config: { expression: 'a = t ? 1 : 0' }
-  - name: accuracy
-    type: transform
-    aggregation: true
-    inputs: { scores: \${match.output} }
-    config: { expression: '{"accuracy": $average(scores)}' }
-`;
-
 const JSONL = '{"q": "ab", "truth": "AB"}\n{"q": "cd", "truth": "nope"}\n{"q": "ef", "truth": "EF"}\nnot json\n';
 
 /** Console errors but Chromium's log of the 409 a second cancel may provoke. */
@@ -73,7 +54,7 @@ async function putFlow(name: string, text: string): Promise<void> {
 beforeAll(async () => {
   studio = await startStudio({ examples: false });
   await putFlow('answer', ANSWER);
-  await putFlow('exact', EXACT);
+  await putFlow('exact', exactFlow());
   await studio.admin('POST', '/api/flows/answer/publish', { message: 'first' });
   server = createServer((_req, res) => void setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'), 150));
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));

@@ -6,6 +6,7 @@ import { ACTIVE, batchApi, type BatchRun } from './batch-api.ts';
 import { duration, runLabel, shortId } from './format.ts';
 import { LinesTable } from './lines-table.tsx';
 import { MetricsTable } from './metrics-table.tsx';
+import { BatchHead, LoadState } from './page-parts.tsx';
 import { Progress } from './progress.tsx';
 import { evaluationsOf, useBatch } from './use-batch.ts';
 
@@ -55,22 +56,12 @@ export function BatchDetail({ id }: { id: string }) {
   const evals = useLoad(() => (done ? evaluationsOf(id) : Promise.resolve([])), [id, done]);
   return (
     <div className="page-pad batch">
-      <div className="page-head">
-        <a href={href('batch-runs')} className="muted">
-          Batch runs
-        </a>
-        <span className="muted">/</span>
-        <h1>{run ? runLabel(run) : id}</h1>
+      <BatchHead title={run ? runLabel(run) : id}>
         {run && <StatusTag status={run.status} />}
         <span className="spacer" />
         {run && !done && <CancelButton id={id} onCancelled={b.reload} />}
-      </div>
-      {b.error && (
-        <p className="error-text" role="alert">
-          {b.error.message}
-        </p>
-      )}
-      {!run && !b.error && <div className="loading">Loading…</div>}
+      </BatchHead>
+      <LoadState error={b.error} loaded={!!run} />
       {run && (
         <section className="card" aria-label="Summary">
           <Progress run={run} />

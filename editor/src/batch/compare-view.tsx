@@ -2,6 +2,7 @@ import { useLoad } from '../components/ui.tsx';
 import { href } from '../shell/router.ts';
 import { batchApi, type Comparison } from './batch-api.ts';
 import { fields, metric, runLabel, signed } from './format.ts';
+import { BatchHead, LoadState } from './page-parts.tsx';
 
 type Side = Comparison['lines'][number]['a'];
 const text = (s: Side) => (!s ? '—' : s.error ? `error: ${s.error.message}` : fields(s.outputs));
@@ -12,19 +13,8 @@ export function CompareView({ a, b }: { a: string; b: string }) {
   const d = c.data;
   return (
     <div className="page-pad batch">
-      <div className="page-head">
-        <a href={href('batch-runs')} className="muted">
-          Batch runs
-        </a>
-        <span className="muted">/</span>
-        <h1>Compare runs</h1>
-      </div>
-      {c.error && (
-        <p className="error-text" role="alert">
-          {c.error.message}
-        </p>
-      )}
-      {!d && !c.error && <div className="loading">Loading…</div>}
+      <BatchHead title="Compare runs" />
+      <LoadState error={c.error} loaded={!!d} />
       {d && (
         <section className="card" aria-labelledby="compare-metrics">
           <h2 id="compare-metrics">Metrics</h2>
