@@ -132,7 +132,7 @@ it('evaluates the run from the page: the metric of its aggregation, and its resu
   await mapping.getByLabel('answer', { exact: true }).fill('${run.outputs.answer}');
   await mapping.getByLabel('truth', { exact: true }).fill('${data.truth}');
   // The earlier run's outputs are offered for the mapping.
-  expect(await form.locator('#batch-refs option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toContain('${run.outputs.answer}');
+  expect(await form.locator('#batch-refs option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value))).toContain('${run.outputs.answer}');
   await form.getByRole('button', { name: 'Start batch run' }).click();
   evaluation = await startedRun(page);
   expect(evaluation.metrics).toEqual({ accuracy: 2 / 3 });
