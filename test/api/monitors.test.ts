@@ -151,6 +151,22 @@ describe('a flow deployment\'s monitor', () => {
   });
 });
 
+describe('a busy second', () => {
+  it('a scoring job lets the event loop serve calls between its samples, and stores all its scores', async () => {
+    expect((await api.call('PUT', '/api/deployments/echo-prod/monitor', { sampling_rate: 1, evaluators: [{ flow: 'exact', inputs: { answer: '${outputs.said}', expected: 'hello' } }] })).status).toBe(200);
+    const before = (await api.store.monitors.scores('echo-prod', 0, Date.now() + 1)).length;
+    const samples = Array.from({ length: 3000 }, (_, i) => ({ id: `busy-${i}`, deployment: 'echo-prod', at: Date.now(), inputs: {}, outputs: { said: i % 2 ? 'hello' : 'bye' } }));
+    const order: string[] = [];
+    // Queued behind the job's first microtasks: it runs only if the job yields to the event loop.
+    setImmediate(() => order.push('served'));
+    const done = await api.ws.monitors.score({ id: 'busy', payload: { samples }, attempt: 1, signal: new AbortController().signal });
+    order.push('scored');
+    expect(order).toEqual(['served', 'scored']);
+    expect(done).toEqual({ scored: 3000 });
+    expect((await api.store.monitors.scores('echo-prod', 0, Date.now() + 1)).length).toBe(before + 3000);
+  });
+});
+
 describe('a shipped evaluator', () => {
   it('scores sampled calls with flows/evaluators/f1_score.flow.yaml, by name', async () => {
     const { key } = await deployed(api, undefined, 'echo-f1');

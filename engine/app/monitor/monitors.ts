@@ -7,6 +7,7 @@
  * monitor's webhook connection.
  */
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { WeirError } from '../../errors.ts';
 import type { Plan } from '../../flow/compile.ts';
 import type { JobContext, QueueSpec, WorkQueue } from '../../queue/types.ts';
@@ -19,6 +20,10 @@ import { postAlert } from './webhook.ts';
 
 export const MONITOR_QUEUE: QueueSpec = { name: 'monitor', maxAttempts: 2, timeoutMs: 600_000 };
 const FRESH_MS = 1000;
+/** Samples per scoring job. */
+const JOB_SAMPLES = 500;
+/** Longest a scoring job runs before letting the event loop serve calls. */
+const SLICE_MS = 5;
 /** Checks asked for at once (two instances, two clicks) count as one. */
 const FORCED_CHECK_GAP_MS = 1000;
 /** Samples held for the next job; beyond it a burst's extra samples are dropped (they are a sample). */
@@ -147,9 +152,13 @@ export class Monitors {
   /** The samples so far, as one job on the queue. */
   async flush(): Promise<void> {
     if (!this.#buffer.length) return;
-    const samples = this.#buffer;
+    const all = this.#buffer;
     this.#buffer = [];
-    await this.a.queue.add(MONITOR_QUEUE, `monitor-${randomUUID()}`, { samples }).catch((err: unknown) => console.error(`${samples.length} sampled calls could not be queued for scoring:`, (err as Error).message));
+    // Jobs of a bounded size: any instance can take a share of a busy second's samples.
+    for (let i = 0; i < all.length; i += JOB_SAMPLES) {
+      const samples = all.slice(i, i + JOB_SAMPLES);
+      await this.a.queue.add(MONITOR_QUEUE, `monitor-${randomUUID()}`, { samples }).catch((err: unknown) => console.error(`${samples.length} sampled calls could not be queued for scoring:`, (err as Error).message));
+    }
   }
 
   // Scoring (a queue job, on any instance).
@@ -160,8 +169,15 @@ export class Monitors {
     // Read once per job: a second's samples share their monitors and evaluators' plans.
     const monitors = new Map<string, Promise<MonitorConfig | undefined>>();
     const plans = new Map<EvaluatorConfig, Promise<Plan>>();
+    let slice = performance.now();
     for (const call of samples) {
       if (job.signal.aborted) break;
+      // Evaluators without I/O finish within microtasks: without a pause now and then, a job would
+      // hold the event loop (and every call this instance serves) until its last sample.
+      if (performance.now() - slice > SLICE_MS) {
+        await setImmediate();
+        slice = performance.now();
+      }
       let m = monitors.get(call.deployment);
       if (!m) monitors.set(call.deployment, (m = this.get(call.deployment)));
       for (const e of (await m)?.evaluators ?? []) {

@@ -46,6 +46,13 @@ export function monitorsContract(ctx: StoreContext): void {
       expect(got[1]!.passed).toBe(true);
     });
 
+    it('takes a batch of scores larger than one statement binds (a busy second\'s samples)', async () => {
+      await ctx.store.monitors.addScores(Array.from({ length: 6000 }, (_, i) => score({ callId: `c${i}`, at: T + i })));
+      const got = await ctx.store.monitors.scores('chat', T, T + 6000);
+      expect(got).toHaveLength(6000);
+      expect(got.at(-1)!.callId).toBe('c5999');
+    });
+
     it('keeps alerts newest first, of one deployment or all, and their delivery', async () => {
       await ctx.store.monitors.addAlert(alert({ id: 'a1', at: T }));
       await ctx.store.monitors.addAlert(alert({ id: 'a2', at: T + 5, deployment: 'rag' }));

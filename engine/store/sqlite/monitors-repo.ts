@@ -16,7 +16,10 @@ export function monitorsRepo(db: Db): Sync<Store['monitors']> {
     claimCheck: (deployment, at, dueBefore) =>
       db.update(monitors).set({ checkedAt: at }).where(and(eq(monitors.deployment, deployment), or(isNull(monitors.checkedAt), lt(monitors.checkedAt, dueBefore)))).run().changes > 0,
     addScores: (rows) => {
-      if (rows.length) db.transaction((tx) => void tx.insert(monitorScores).values(rows).run());
+      // 500 rows of 7 values a statement: SQLite binds at most 32 766.
+      if (rows.length) db.transaction((tx) => {
+        for (let i = 0; i < rows.length; i += 500) tx.insert(monitorScores).values(rows.slice(i, i + 500)).run();
+      });
     },
     scores: (deployment, from, to) =>
       db
