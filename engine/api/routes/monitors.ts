@@ -38,7 +38,9 @@ export function monitorRoutes(ws: Workspace): Hono {
       ws.calls({ from: now - window, to: now + 1, deployment: name, limit: STATS_CALLS }),
       ws.monitors.alerts({ deployment: name, from: now - window, limit: 20 }),
     ]);
-    return c.json({ deployment: name, monitor: m ?? null, window_hours: window / 3_600_000, metrics, tokens: tokenStats(calls), alerts: alerts.map(alertJson) });
+    // The budget is each instance's; what was dropped is counted by the instance answering.
+    const sampling = { per_second_budget: ws.monitors.maxPerSecond, dropped_here: ws.monitors.dropped };
+    return c.json({ deployment: name, monitor: m ?? null, window_hours: window / 3_600_000, metrics, tokens: tokenStats(calls), sampling, alerts: alerts.map(alertJson) });
   });
 
   app.put('/:name/monitor', async (c) => {

@@ -48,6 +48,15 @@ export interface EvaluatorMetrics {
   pass_rate: number | null;
 }
 
+/** WEIR_MONITOR_SAMPLES_PER_SECOND, default 200; a value that is not a positive whole number stops the server naming it. */
+export function samplesPerSecond(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.WEIR_MONITOR_SAMPLES_PER_SECOND;
+  if (raw === undefined || raw === '') return 200;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) throw new WeirError('invalid_config', `WEIR_MONITOR_SAMPLES_PER_SECOND must be a positive whole number, not "${raw}"`);
+  return n;
+}
+
 export interface SeriesPoint {
   at: string;
   count: number;
@@ -74,10 +83,14 @@ export class Monitors {
   #buffer: SampledCall[] = [];
   readonly #timers: ReturnType<typeof setInterval>[];
 
+  /** Samples a second this instance takes, over all its monitors (WEIR_MONITOR_SAMPLES_PER_SECOND). */
+  readonly maxPerSecond: number;
+
   constructor(
     private readonly a: MonitorAccess,
-    opts: { flushMs?: number; checkMs?: number } = {},
+    opts: { flushMs?: number; checkMs?: number; maxPerSecond?: number } = {},
   ) {
+    this.maxPerSecond = opts.maxPerSecond ?? samplesPerSecond();
     // Monitors are re-read with each flush too: an instance knows of a new monitor within a second, before its next call.
     const tick = () => {
       this.#refresh();
@@ -138,12 +151,32 @@ export class Monitors {
 
   // Sampling (on the request path: keep it this small).
 
-  /** Whether this call of `deployment` is sampled. */
+  /**
+   * Whether this call of `deployment` is sampled: drawn at its rate, within this instance's budget
+   * of samples a second (what is scored must keep up with what is sampled, or the queue grows
+   * without end; calls past the budget are counted as `dropped`).
+   */
   wants(deployment: string): boolean {
     this.#refresh();
     const m = this.#configs.get(deployment);
-    return m !== undefined && m.enabled && Math.random() < m.sampling_rate;
+    if (m === undefined || !m.enabled || Math.random() >= m.sampling_rate) return false;
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== this.#second) {
+      this.#second = second;
+      this.#taken = 0;
+    }
+    if (this.#taken >= this.maxPerSecond) {
+      this.dropped++;
+      return false;
+    }
+    this.#taken++;
+    return true;
   }
+
+  #second = 0;
+  #taken = 0;
+  /** Samples this instance left out over its budget, since it started. */
+  dropped = 0;
 
   sample(call: SampledCall): void {
     if (this.#buffer.length < MAX_BUFFER) this.#buffer.push(call);
