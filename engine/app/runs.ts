@@ -45,6 +45,9 @@ export interface StartOptions extends RunMeta {
    * being recorded: it stays `running` for its next try.
    */
   signal?: AbortSignal;
+  /** The caller's W3C trace context (read only when traces are exported): the run's span continues it. */
+  traceparent?: string;
+  tracestate?: string;
   /** The run's id when the caller has given the call one already (the gateway's request id). */
   runId?: string;
   /** A run the job queue starts: its id, and the last event seq stored by an earlier try (0 for none). */
@@ -117,7 +120,7 @@ export class RunService {
           for (const l of live.listeners) l(e);
         }
       : o.onEvent;
-    const traced = this.opts.telemetry ? this.opts.telemetry.traceRun(runId, o.plan, meta, onEvent) : onEvent;
+    const traced = this.opts.telemetry ? this.opts.telemetry.traceRun(runId, o.plan, { ...meta, traceparent: o.traceparent, tracestate: o.tracestate }, onEvent) : onEvent;
     const handle = startRun(o.plan, o.inputs, { runId, host: o.host, onEvent: traced, signal: o.signal, afterSeq: o.queued?.afterSeq });
     if (live) {
       live.handle = handle;

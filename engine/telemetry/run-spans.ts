@@ -47,15 +47,16 @@ export class RunTracer {
     return this.live.get(runId)?.nodes.get(node)?.ctx;
   }
 
-  listener(runId: string, plan: Plan, meta: RunSpanMeta, next: RunListener | undefined): RunListener {
+  /** `parent`: the context the run's span starts in (the caller's trace, or none). */
+  listener(runId: string, plan: Plan, meta: RunSpanMeta, next: RunListener | undefined, parent: Context = ROOT_CONTEXT): RunListener {
     return (e) => {
       next?.(e);
-      this.#on(runId, plan, meta, e);
+      this.#on(runId, plan, meta, e, parent);
     };
   }
 
-  #on(runId: string, plan: Plan, meta: RunSpanMeta, e: RunEvent): void {
-    if (e.type === 'run.started') return this.#started(runId, meta);
+  #on(runId: string, plan: Plan, meta: RunSpanMeta, e: RunEvent, parent: Context): void {
+    if (e.type === 'run.started') return this.#started(runId, meta, parent);
     const run = this.live.get(runId);
     if (!run) return;
     switch (e.type) {
@@ -101,7 +102,7 @@ export class RunTracer {
     }
   }
 
-  #started(runId: string, meta: RunSpanMeta): void {
+  #started(runId: string, meta: RunSpanMeta, parent: Context): void {
     const attributes: Record<string, string | number> = {
       [GEN_AI.operation]: 'invoke_workflow',
       [GEN_AI.workflow]: meta.flow,
@@ -111,8 +112,8 @@ export class RunTracer {
     };
     if (meta.version !== null) attributes['weir.flow.version'] = meta.version;
     if (meta.deployment !== null) attributes['weir.deployment'] = meta.deployment;
-    const run = this.tracer.startSpan(`invoke_workflow ${meta.flow}`, { kind: SpanKind.INTERNAL, attributes }, ROOT_CONTEXT);
-    this.live.set(runId, { run, ctx: trace.setSpan(ROOT_CONTEXT, run), nodes: new Map() });
+    const run = this.tracer.startSpan(`invoke_workflow ${meta.flow}`, { kind: SpanKind.INTERNAL, attributes }, parent);
+    this.live.set(runId, { run, ctx: trace.setSpan(parent, run), nodes: new Map() });
   }
 
   #node(run: RunSpans, plan: Plan, name: string, attempt: number): NodeSpan {

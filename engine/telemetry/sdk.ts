@@ -4,7 +4,7 @@
  * mix), a batch span processor, and the OTLP/HTTP (JSON) trace exporter. Loaded only when tracing
  * is configured (telemetry.ts).
  */
-import { ROOT_CONTEXT, type TextMapGetter } from '@opentelemetry/api';
+import { defaultTextMapGetter, ROOT_CONTEXT, type TextMapGetter } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -31,7 +31,8 @@ export function startTracing(config: TelemetryConfig): Telemetry {
   const runs = new RunTracer(tracer);
   const propagator = new W3CTraceContextPropagator();
   return {
-    traceRun: (runId, plan, meta, next) => runs.listener(runId, plan, meta, next),
+    traceRun: (runId, plan, meta, next) =>
+      runs.listener(runId, plan, meta, next, meta.traceparent ? propagator.extract(ROOT_CONTEXT, { traceparent: meta.traceparent, tracestate: meta.tracestate }, defaultTextMapGetter) : ROOT_CONTEXT),
     traceNodes: (registry) => traceNodes(registry, spans, (runId, node) => runs.nodeContext(runId, node)),
     servedModel: (model, call, headers) =>
       tracedModel(model, spans, {

@@ -15,6 +15,9 @@ export interface RunSpanMeta {
   version: number | null;
   deployment: string | null;
   mode: string;
+  /** The caller's W3C trace context (a published call's `traceparent` / `tracestate` headers): the run's span continues it. */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 /** A model call served over the OpenAI-style API: which deployment, and the call's request id. */

@@ -168,6 +168,18 @@ describe('a flow run as spans', () => {
     expect(runSpan.attributes['gen_ai.usage.input_tokens']).toBe(run.usage.prompt_tokens);
   });
 
+  it('continues the caller\'s trace (W3C traceparent) on a published flow call: the run span is its child, the nodes under it', async () => {
+    const trace = '0af7651916cd43dd8448eb211c80319c';
+    const parent = 'b7ad6b7169203331';
+    const r = await plain.call('POST', '/deployments/ask/score', { question: 'Which city lies on the Danube?' }, { authorization: `Bearer ${plain.keys.ask}`, traceparent: `00-${trace}-${parent}-01` });
+    expect(r.status, r.text).toBe(200);
+    const spans = await plain.spans();
+    const runSpan = spans.find((s) => s.name === 'invoke_workflow ask' && s.traceId === trace)!;
+    expect(runSpan).toBeDefined();
+    expect(runSpan.parentSpanId).toBe(parent);
+    expect(childrenOf(spans, runSpan).map((n) => n.name).sort()).toEqual(['node answer', 'node shout']);
+  });
+
   it('marks a failing node and its run as errors, with the error code', async () => {
     const { r, runId, run } = await score(plain, 'broken', 'x');
     expect(r.status).toBeGreaterThanOrEqual(400);

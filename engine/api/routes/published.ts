@@ -64,6 +64,9 @@ export function publishedRoutes(ws: Workspace): Hono {
     }
   };
 
+  // Headers are read only when traces are exported: reading one costs a published call a request object.
+  const traceContext = (c: Context) => (ws.telemetry ? { traceparent: c.req.header('traceparent'), tracestate: c.req.header('tracestate') } : undefined);
+
   const log = (call: FlowCall, usage: Usage | undefined, outcome: CallOutcome) => {
     if (call.logged) return;
     call.logged = true;
@@ -102,7 +105,7 @@ export function publishedRoutes(ws: Workspace): Hono {
 
   const score = async (c: Context, { d, v, call, limits }: { d: DeploymentRow; v: VersionRow; call: FlowCall; limits: Record<string, string> | undefined }): Promise<Response> => {
     const inputs = await judgedInputs(c, d);
-    const base = { runId: call.id, plan: await ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId: call.keyId, keepTrace: Math.random() < d.traceSampleRate };
+    const base = { runId: call.id, plan: await ws.versionPlan(v), inputs, host: ws.host, flow: v.flow, version: v.number, deployment: d.name, mode: 'sync' as const, keyId: call.keyId, keepTrace: Math.random() < d.traceSampleRate, ...traceContext(c) };
     if (wantsSse(c)) {
       c.header('x-request-id', call.id);
       c.header('weir-version', String(v.number));
