@@ -47,6 +47,7 @@ export async function main(argv: string[], io: Io, registry = new NodeRegistry(b
           'column-mapping': { type: 'string', multiple: true, default: [] },
           output: { type: 'string', short: 'o' },
           run: { type: 'string' },
+          'data-dir': { type: 'string' },
         },
       });
       if (positionals.length !== 1) throw new WeirError('invalid_argument', 'weir run needs exactly one flow file');
@@ -60,7 +61,7 @@ export async function main(argv: string[], io: Io, registry = new NodeRegistry(b
       try {
         if (values.data !== undefined) {
           const { data, output, run, json, timeout } = values;
-          return await batchCommand({ flow: positionals[0], data, columnMapping: values['column-mapping'], output, run, json, timeout, concurrency, isTty: Boolean(process.stdout.isTTY), signal: ctl.signal }, registry, io);
+          return await batchCommand({ flow: positionals[0], data, columnMapping: values['column-mapping'], output, run, dataDir: values['data-dir'], json, timeout, concurrency, isTty: Boolean(process.stdout.isTTY), signal: ctl.signal }, registry, io);
         }
         if (values.output || values.run || values['column-mapping'].length) throw new WeirError('invalid_argument', '--output, --run and --column-mapping are for batch runs: give --data lines.jsonl');
         return await runCommand({ flow: positionals[0], input: values.input, inputs: values.inputs, trace: values.trace, json: values.json, concurrency, timeout: values.timeout, signal: ctl.signal }, registry, io);

@@ -105,3 +105,39 @@ describe('weir run --data', () => {
     expect(JSON.parse(r.stdout).metrics).toEqual({ accuracy: 1, scored: 1 });
   });
 });
+
+describe('weir run --run <batch run id>', () => {
+  it('evaluates a batch run the server recorded, read from its data folder', { timeout: 120_000 }, async () => {
+    const { startServer } = await import('../engine/server.ts');
+    const { NodeRegistry } = await import('../engine/registry.ts');
+    const { builtinNodes } = await import('../nodes/index.ts');
+    const home = at('home');
+    const server = await startServer({ registry: new NodeRegistry(builtinNodes), port: 0, dataDir: home, adminToken: 'cli-batch-admin', examplesDir: null });
+    let id: string;
+    try {
+      const call = async (method: string, url: string, body?: unknown) => {
+        const res = await fetch(server.url + url, { method, headers: { authorization: 'Bearer cli-batch-admin', 'content-type': typeof body === 'string' ? 'application/yaml' : 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+        return { status: res.status, json: (await res.json().catch(() => undefined)) as any };
+      };
+      expect((await call('PUT', '/api/flows/answer', ANSWER)).status).toBeLessThan(300);
+      const post = await call('POST', '/api/batch-runs', { flow: 'answer', data: [{ q: 'ab' }, { q: 'cd' }, { q: 'ef' }], column_mapping: { question: '${data.q}' } });
+      expect(post.status).toBe(202);
+      id = post.json.id;
+      for (let i = 0; i < 200 && ['queued', 'running'].includes((await call('GET', `/api/batch-runs/${id}`)).json.status); i++) await new Promise((ok) => setTimeout(ok, 50));
+      expect((await call('GET', `/api/batch-runs/${id}`)).json.status).toBe('completed');
+    } finally {
+      await server.close();
+    }
+    await writeFile(at('truth.jsonl'), jsonl([{ truth: 'AB' }, { truth: 'XX' }, { truth: 'EF' }]));
+    const r = await weir('run', at('exact.flow.yaml'), '--data', at('truth.jsonl'), '--run', id!, '--data-dir', home, '--column-mapping', 'answer=${run.outputs.answer}', '--column-mapping', 'truth=${data.truth}', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).metrics).toEqual({ accuracy: 2 / 3, scored: 3 });
+    // An id the folder does not hold, and a folder that is not a Weir store: said in one line, exit 2.
+    const missing = await weir('run', at('exact.flow.yaml'), '--data', at('truth.jsonl'), '--run', 'batch_nope', '--data-dir', home, '--column-mapping', 'answer=${run.outputs.answer}');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--run batch_nope: no batch run has this id');
+    const nowhere = await weir('run', at('exact.flow.yaml'), '--data', at('truth.jsonl'), '--run', 'batch_nope', '--data-dir', at('empty'), '--column-mapping', 'answer=${run.outputs.answer}');
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain('no Weir store at');
+  });
+});

@@ -19,8 +19,10 @@ export interface BatchArgs {
   columnMapping: string[];
   output?: string;
   concurrency?: number;
-  /** An earlier batch's `--output` file, for an evaluation run. */
+  /** An earlier batch's `--output` file, or a recorded batch run's id, for an evaluation run. */
   run?: string;
+  /** Where a recorded batch run (`--run <id>`) is looked for: the server's data folder. */
+  dataDir?: string;
   timeout?: string;
   json: boolean;
   isTty?: boolean;
@@ -58,7 +60,7 @@ export async function batchCommand(args: BatchArgs, registry: NodeRegistry, io: 
   const { plan, lib } = await loadPlan(args.flow, registry, io);
   const lines = await readDataFile(args.data);
   const mapping = parseMappingArgs(args.columnMapping);
-  const earlier = args.run ? await readEarlierFile(args.run) : undefined;
+  const earlier = args.run ? await readEarlierFile(args.run, args.dataDir) : undefined;
   checkBatch(plan, mapping, earlier !== undefined);
   const lineDeadlineMs = args.timeout ? durationMs(args.timeout) : undefined;
   if (args.timeout && !lineDeadlineMs) throw new WeirError('invalid_argument', `--timeout ${args.timeout}: expected a duration like 30s or 500ms`);

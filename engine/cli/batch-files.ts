@@ -4,9 +4,11 @@
  */
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { WeirError } from '../errors.ts';
 import type { EarlierLine } from '../app/batch/column-mapping.ts';
 import { parseJsonl, type DataLine } from '../app/batch/data-lines.ts';
+import { openStore } from '../store/open.ts';
 import type { LineResult } from '../app/batch/line-run.ts';
 
 export async function readDataFile(file: string): Promise<DataLine[]> {
@@ -61,11 +63,38 @@ export async function readOutputFile(file: string): Promise<Map<number, LineResu
   return out;
 }
 
-/** `--run <file>`: an earlier batch's output file as the lines an evaluation reads. */
-export async function readEarlierFile(file: string): Promise<Map<number, EarlierLine>> {
-  if (!existsSync(file)) throw new WeirError('invalid_argument', `--run ${file}: no such file (give an earlier run's --output file)`);
-  return readOutputFile(file);
+const BATCH_ID = /^batch_[0-9a-z_-]{1,80}$/i;
+
+/**
+ * `--run <file or id>`: an earlier batch's output file, or the id of a batch run the server
+ * recorded (read from its store: `--data-dir`, WEIR_HOME or .weir, or WEIR_DATABASE_URL), as the
+ * lines an evaluation reads.
+ */
+export async function readEarlierFile(file: string, dataDir?: string): Promise<Map<number, EarlierLine>> {
+  if (existsSync(file)) return readOutputFile(file);
+  if (!BATCH_ID.test(file)) throw new WeirError('invalid_argument', `--run ${file}: no such file (give an earlier run's --output file, or a batch run's id)`);
+  return readEarlierRun(file, dataDir);
 }
+
+async function readEarlierRun(id: string, dataDir: string | undefined): Promise<Map<number, EarlierLine>> {
+  const databaseUrl = process.env.WEIR_DATABASE_URL;
+  const dir = path.resolve(dataDir ?? process.env.WEIR_HOME ?? '.weir');
+  if (!databaseUrl && !existsSync(path.join(dir, 'weir.db'))) throw new WeirError('invalid_argument', `--run ${id}: no such file, and no Weir store at ${dir} to find the batch run in (set --data-dir, WEIR_HOME or WEIR_DATABASE_URL)`);
+  const store = await openStore({ dataDir: dir, masterKey: process.env.WEIR_MASTER_KEY, ...(databaseUrl ? { databaseUrl } : {}) });
+  try {
+    const run = await store.batches.get(id);
+    if (!run) throw new WeirError('invalid_argument', `--run ${id}: no batch run has this id in ${databaseUrl ? 'the database' : dir}`);
+    const out = new Map<number, EarlierLine>();
+    for (let page = await store.batches.lines(id, 0, PAGE); page.length; page = page.length < PAGE ? [] : await store.batches.lines(id, out.size, PAGE)) {
+      for (const l of page) out.set(l.lineNumber, { status: l.status, inputs: l.inputs ?? {}, outputs: l.outputs ?? {} });
+    }
+    return out;
+  } finally {
+    await store.close();
+  }
+}
+
+const PAGE = 1000;
 
 export function lineJson(l: LineResult): string {
   const { line_number, status, inputs, outputs, error, ...rest } = l;

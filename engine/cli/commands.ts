@@ -101,7 +101,7 @@ usage:
   weir run <flow.yaml> [--input key=value …] [--inputs file.json] [--trace] [--json]
                        [--concurrency N] [--timeout 30s]
   weir run <flow.yaml> --data lines.jsonl [--column-mapping input='\${data.col}' …] [--output out.jsonl]
-                       [--concurrency N] [--run <earlier output.jsonl>] [--timeout 30s] [--json]
+                       [--concurrency N] [--run <earlier output.jsonl or batch run id> [--data-dir .weir]] [--timeout 30s] [--json]
   weir validate <flow.yaml …>
   weir models list|search <words> [--task t] [--license l] [--provider p] [--local] [--json]
   weir models show <id> [--json] | add <file.gguf|onnx-folder> [--name n] [--task t] [--force]
