@@ -1,65 +1,18 @@
 import { newRunId } from './run-id.ts';
-import { isCancellation, NodeFailedError, RunCancelledError, RunDeadlineError, serializeError, WeirError, type SerializedError } from '../errors.ts';
+import { isCancellation, NodeFailedError, RunCancelledError, RunDeadlineError, serializeError, WeirError } from '../errors.ts';
 import type { Plan, PlanNode } from '../flow/compile.ts';
 import { formatRef, type Ref } from '../flow/references.ts';
 import type { Usage } from '../node-definition.ts';
-import type { RunEventInit, RunListener, RunStatus } from './events.ts';
+import type { RunEventInit, RunListener } from './events.ts';
+import type { RunHandle, RunOptions, RunResult } from './run-types.ts';
 import { prepareInputs } from './flow-inputs.ts';
 import { backoffMs, consumeStream, isAsyncIterable, isRetryable, isThenable, sleep, withTimeout } from './invoke.ts';
-import { addUsage, RunNodeContext, type RunHost, type SignalSource } from './node-context.ts';
+import { addUsage, RunNodeContext, type SignalSource } from './node-context.ts';
 import { readRef, resolve, type Scope } from './resolve.ts';
 import { aggregationInputs, metricsOf } from './aggregation.ts';
 import type { NodeTrace } from './trace.ts';
 
-export interface RunOptions {
-  runId?: string;
-  /** Aborting it cancels the run. */
-  signal?: AbortSignal;
-  /** Most nodes running at once in this run. */
-  concurrency?: number;
-  /** The whole run fails with run_deadline_exceeded after this many milliseconds. */
-  deadlineMs?: number;
-  onEvent?: RunListener;
-  /** Keep node inputs and outputs in the trace (default true). */
-  traceValues?: boolean;
-  host?: RunHost;
-  /** Events are numbered after this one (a run tried again continues its stored events' numbering). */
-  afterSeq?: number;
-  /**
-   * Run the flow's aggregation nodes after the line, over one-element lists (default true, as
-   * `pf flow test` does). A batch sets it false and runs them once over all its lines.
-   */
-  aggregate?: boolean;
-}
-
-export interface RunResult {
-  runId: string;
-  flow: string;
-  status: Exclude<RunStatus, 'running'>;
-  outputs: Record<string, unknown>;
-  /** Why an output is null: the node it reads was skipped. */
-  nullOutputs: Record<string, string>;
-  error?: SerializedError;
-  /** The error object itself, with its class and cause, for callers in this process. */
-  cause?: unknown;
-  usage: Usage;
-  trace: NodeTrace[];
-  startedAt: number;
-  durationMs: number;
-  /** A flow with aggregation nodes, a line that succeeded: what they read from it (a batch collects these). */
-  aggregationInputs?: unknown[];
-  /** What the aggregation nodes returned as metrics, when they ran (see aggregation.ts). */
-  metrics?: Record<string, number>;
-  /** The aggregation nodes' outputs by node name, when they ran. */
-  aggregationOutputs?: Record<string, unknown>;
-}
-
-export interface RunHandle {
-  runId: string;
-  done: Promise<RunResult>;
-  cancel(reason?: string): void;
-  subscribe(listener: RunListener): () => void;
-}
+export type { RunHandle, RunOptions, RunResult } from './run-types.ts';
 
 const PENDING = 0, RUNNING = 1, DONE = 2, SKIPPED = 3, FAILED = 4;
 

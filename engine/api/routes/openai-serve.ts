@@ -7,7 +7,7 @@ import { streamSSE } from 'hono/streaming';
 import { WeirError } from '../../errors.ts';
 import { collect, type GenerationEvent, type GenerateOptions, type LoadedModel, type TokenUsage } from '../../models/types.ts';
 import type { GatewayCall } from '../../app/gateway/gateway.ts';
-import { filterFlags, statusOf, type CallOutcome } from '../../app/gateway/meter.ts';
+import { CLIENT_GONE, filterFlags, statusOf, type CallOutcome } from '../../app/gateway/meter.ts';
 import { ContentFilterError } from '../../app/gateway/safety.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import { errorBody } from '../errors.ts';
@@ -62,8 +62,6 @@ async function checkContext(t: Target, texts: string[], param: 'messages' | 'pro
   }
 }
 
-/** nginx's word for a client that closed the connection before the answer. */
-const CLIENT_GONE = 499;
 
 /** How a call that threw ended: its error's status (a filtered prompt with its flags), or 499 when the client left. */
 function failed(err: unknown, signal?: AbortSignal): CallOutcome {

@@ -7,7 +7,7 @@
 import type { Context } from 'hono';
 import { WeirError } from '../../errors.ts';
 import type { CallOutcome } from '../../app/gateway/meter.ts';
-import { filterFlags, runFailureStatus, statusOf } from '../../app/gateway/meter.ts';
+import { CLIENT_GONE, filterFlags, runFailureStatus, statusOf } from '../../app/gateway/meter.ts';
 import { ContentFilterError, innerError } from '../../app/gateway/safety.ts';
 import type { StartOptions } from '../../app/runs.ts';
 import type { Workspace } from '../../app/workspace.ts';
@@ -17,8 +17,6 @@ import type { StreamWindow, Verdict } from '../../safety/index.ts';
 import type { DeploymentRow } from '../../store/types.ts';
 import { SseFeed } from '../sse.ts';
 
-/** nginx's word for a client that closed the connection before the answer. */
-const CLIENT_GONE = 499;
 
 export function streamScore(c: Context, ws: Workspace, d: DeploymentRow, run: StartOptions, finish: (usage: Usage | undefined, outcome: CallOutcome) => void): Response {
   const feed = new SseFeed();

@@ -7,6 +7,9 @@ import type { CallRow } from '../../store/types.ts';
 import type { UsageMeter } from '../usage-meter.ts';
 import { pricedUsage } from './cost.ts';
 
+/** nginx's word for a client that closed the connection before the answer: a call's status when it left first. */
+export const CLIENT_GONE = 499;
+
 /** How a call ended, as the usage record keeps it. */
 export interface CallOutcome {
   /** The HTTP status answered (499: the client went away first). */
