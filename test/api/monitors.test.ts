@@ -232,3 +232,13 @@ describe('what a monitor refuses', () => {
     expect((await api.call('GET', '/api/alerts?limit=0')).json.error.param).toBe('limit');
   });
 });
+
+describe('the monitor view', () => {
+  it('of a deployment without a monitor: a week\'s window, no metrics, token statistics all the same, and this instance\'s sampling budget', async () => {
+    await deployed(api, undefined, 'echo-plain');
+    const v = (await monitor('echo-plain')).json;
+    expect(v).toMatchObject({ deployment: 'echo-plain', monitor: null, window_hours: 168, metrics: [], alerts: [], tokens: { calls: 0 } });
+    expect(v.sampling).toEqual({ per_second_budget: 200, dropped_here: expect.any(Number) });
+    expect((await monitor('echo-f1')).json.window_hours).toBe(168);
+  });
+});
