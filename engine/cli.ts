@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { builtinNodes } from '../nodes/index.ts';
-import { HELP, runCommand, validateCommand, type Io } from './cli/commands.ts';
+import { runCommand, validateCommand, type Io } from './cli/commands.ts';
+import { commandHelp, HELP } from './cli/help.ts';
+import { deployCommand, keysCommand, publishCommand } from './cli/deploy-commands.ts';
 import { batchCommand } from './cli/batch-command.ts';
 import { dataCommand } from './cli/data-command.ts';
 import { modelsCommand } from './cli/models-command.ts';
@@ -17,6 +19,18 @@ export async function main(argv: string[], io: Io, registry = new NodeRegistry(b
       io.out(HELP);
       return command ? 0 : 2;
     }
+    // `weir run --help`: the command's usage, not a parse error (only before a `--`, after which it is a value).
+    const flags = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+    if (flags.includes('--help') || flags.includes('-h')) {
+      const usage = commandHelp(command);
+      if (usage) {
+        io.out(usage);
+        return 0;
+      }
+    }
+    if (command === 'publish') return await publishCommand(rest, registry, io);
+    if (command === 'deploy') return await deployCommand(rest, registry, io);
+    if (command === 'keys') return await keysCommand(rest, registry, io);
     if (command === 'serve') {
       const { values } = parseArgs({ args: rest, options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, 'data-dir': { type: 'string' }, workers: { type: 'string' } } });
       return await serveCommand({ port: values.port, host: values.host, dataDir: values['data-dir'], workers: values.workers }, registry, io);

@@ -93,27 +93,6 @@ export async function runCommand(args: RunArgs, registry: NodeRegistry, io: Io):
   return 0;
 }
 
-export const HELP = `weir — build, run and deploy LLM flows
-
-usage:
-  weir serve [--port 8787] [--host 127.0.0.1] [--data-dir .weir] [--workers 4]
-  weir worker [--data-dir .weir] [--workers 4]      (background jobs only, on WEIR_DATABASE_URL + WEIR_REDIS_URL)
-  weir run <flow.yaml> [--input key=value …] [--inputs file.json] [--trace] [--json]
-                       [--concurrency N] [--timeout 30s]
-  weir run <flow.yaml> --data lines.jsonl [--column-mapping input='\${data.col}' …] [--output out.jsonl]
-                       [--concurrency N] [--run <earlier output.jsonl or batch run id> [--data-dir .weir]] [--timeout 30s] [--json]
-  weir validate <flow.yaml …>
-  weir models list|search <words> [--task t] [--license l] [--provider p] [--local] [--json]
-  weir models show <id> [--json] | add <file.gguf|onnx-folder> [--name n] [--task t] [--force]
-  weir models pull <id>
-  weir data add <files|folders…> --index <name> [--tag t …] [--text-field f] [--embedding-model id]
-  weir data list | show <index> | search <index> <query…> [--mode m] [--top-k n] | rm <index> [document]
-  weir data reindex <index> --embedding-model <id> [--chunk-tokens n] [--overlap-tokens n]
-  weir data chat-flow <index> [--deployment d] [--flow name] [--replace]
-  weir help
-
-exit codes: 0 ok, 1 the run failed (a batch: some lines failed; data add: some files were skipped), 2 invalid flow or bad arguments
-`;
 
 export function flowPathHint(file: string): string {
   return path.extname(file) ? file : `${file}.flow.yaml`;

@@ -12,9 +12,8 @@ import { WeirError } from '../errors.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { generateChatFlow } from '../app/chat-flow.ts';
 import type { JobProgress, JobView } from '../app/data/ingest-progress.ts';
-import { Workspace } from '../app/workspace.ts';
-import { openStore } from '../store/open.ts';
-import { openShared } from '../server.ts';
+import type { Workspace } from '../app/workspace.ts';
+import { openCliWorkspace } from './cli-workspace.ts';
 import type { Io } from './commands.ts';
 
 const USAGE = 'usage: weir data add|list|show|search|rm|reindex|chat-flow … (try: weir help)';
@@ -41,12 +40,7 @@ export async function dataCommand(args: string[], io: Io, registry: NodeRegistry
   });
   const [sub, ...rest] = positionals;
   if (!sub) throw new WeirError('invalid_argument', USAGE);
-  const dataDir = path.resolve(values['data-dir'] ?? process.env.WEIR_HOME ?? '.weir');
-  const store = await openStore({ dataDir, masterKey: process.env.WEIR_MASTER_KEY, databaseUrl: process.env.WEIR_DATABASE_URL });
-  // With WEIR_REDIS_URL this process joins the instances: their write locks, vector notices and job
-  // queue. It works on ingestion jobs (a server may take this one), never on runs.
-  const { bus, queue } = await openShared(store, process.env.WEIR_REDIS_URL || undefined);
-  const ws = new Workspace(store, registry, { bus, queue, workers: { runs: 0, ingest: 1 } });
+  const { ws, store, close } = await openCliWorkspace(registry, values['data-dir'], { ingest: true });
   const int = (flag: 'chunk-tokens' | 'overlap-tokens' | 'top-k') => {
     const raw = values[flag];
     if (raw === undefined) return undefined;
@@ -135,13 +129,7 @@ export async function dataCommand(args: string[], io: Io, registry: NodeRegistry
         throw new WeirError('invalid_argument', `unknown data command "${sub}" (${USAGE})`);
     }
   } finally {
-    // A job cut short (Ctrl-C) is handed back to the queue: the next `add` (or a server) resumes it.
-    await ws.queue.close();
-    await ws.data.jobs.close();
-    await ws.data.close();
-    await ws.models.close();
-    await store.close();
-    await bus.close();
+    await close();
   }
 }
 
