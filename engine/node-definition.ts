@@ -119,6 +119,11 @@ export interface NodeDefinition<
   streams?: boolean;
   /** Runs even when some inputs come from skipped nodes (they arrive as undefined). */
   acceptsSkippedInputs?: boolean;
+  /**
+   * Its output is its first input's value whenever that input has one (a coalesce): a flow output
+   * bound to it streams the chunks of a streaming node bound to that first input, as they come.
+   */
+  passesFirstInput?: boolean;
   /** Flows this node runs, by name, so validation can detect sub-flow recursion. */
   flowDependencies?(config: z.output<C>): string[];
   /** Checks beyond the schema (a template file exists …), run at validation. */

@@ -13,6 +13,8 @@ export const coalesceNode = defineNode({
   config: z.object({}).strict(),
   // The whole point is to run when some branches were skipped; skipped inputs arrive as undefined.
   acceptsSkippedInputs: true,
+  // The first input wins whenever it has a value, so its chunks are the output's (a chat answer streams through).
+  passesFirstInput: true,
   run(ctx, inputs) {
     ctx.throwIfAborted();
     for (const key of Object.keys(inputs)) {

@@ -149,7 +149,7 @@ export function compileValidated(result: ValidationResult, env: ValidateEnv): Pl
   const streamsTo = new Map<string, string[]>();
   const outputs = a.outputs.map(([name, b]): [string, PlanBinding] => {
     if (b.t === 'ref' && b.ref.kind === 'node' && b.ref.path.length === 0) {
-      streamsTo.set(b.ref.node, [...(streamsTo.get(b.ref.node) ?? []), name]);
+      for (const node of streamSources(b.ref.node, a.nodes)) streamsTo.set(node, [...(streamsTo.get(node) ?? []), name]);
     }
     return [name, compileBinding(b, ref)];
   });
@@ -182,6 +182,23 @@ function aggregationStage(name: string, aggNodes: AnalyzedNode[], lineIndex: Map
     depCounts: depCountsOf(nodes),
   };
   return { reads, keys, plan };
+}
+
+/**
+ * The nodes whose chunks are an output bound to `node`: the node itself, and through nodes that pass
+ * their first input on (a coalesce), the node bound whole to that first input — bounded by the
+ * node count, so a malformed chain cannot loop.
+ */
+function streamSources(node: string, nodes: AnalyzedNode[]): string[] {
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const found = [node];
+  for (let n = byName.get(node); n?.reg?.def.passesFirstInput && found.length <= nodes.length; ) {
+    const first = n.bindings[0]?.[1];
+    if (!first || first.t !== 'ref' || first.ref.kind !== 'node' || first.ref.path.length !== 0) break;
+    found.push(first.ref.node);
+    n = byName.get(first.ref.node);
+  }
+  return found;
 }
 
 function compileNodes(list: AnalyzedNode[], index: Map<string, number>, ref: RefMap, env: ValidateEnv, streamsTo: Map<string, string[]>): PlanNode[] {
