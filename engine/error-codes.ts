@@ -29,6 +29,8 @@ export const PROBLEM_CODES = {
     duplicate_node_name: 'two nodes have the same name',
     unknown_node_type: "a node's type is not in the registry",
     validation_failed: 'a check itself failed unexpectedly (a bug in Weir or in a node type)',
+    duplicate_chat_marker: 'two inputs (or outputs) carry the same chat marker (is_chat_input, is_chat_history, is_chat_output), or one input carries two',
+    invalid_chat_history: 'the input marked is_chat_history is not of type chat_history (or list)',
   },
   references: {
     invalid_reference: 'a `${…}` reference does not parse',
@@ -59,6 +61,8 @@ export const PROBLEM_CODES = {
     template_syntax: 'a template does not parse',
     template_not_found: 'a template file or an included template does not exist',
     template_outside_flow: 'a template_file points outside the flow folder',
+    unknown_deployment: 'warning: a node names a deployment that does not exist (yet: the flow may be deployed later)',
+    unknown_index: 'warning: a node names a data index that does not exist (yet)',
   },
 } as const satisfies Catalog;
 
@@ -125,6 +129,15 @@ export const ERROR_CODES = {
     not_a_chat_model: 'the chat flow generator was given a model that does not chat',
     template_missing: "the chat flow template is missing from this installation",
     template_invalid: 'the generated chat flow does not validate (a bug)',
+    flow_template_not_found: 'POST /api/flows names a flow template that does not exist (GET /api/templates lists them)',
+  },
+  'web apps': {
+    not_chat_shaped: "a web app is asked for on a deployment that is neither a chat-shaped flow (the reason names the missing marker or input) nor a chat model",
+    app_not_found: 'no enabled web app is served at /apps/{name}',
+    invalid_visitor: 'a web app call has no weir-visitor header, or one that is not 16 to 64 characters of A-Z, a-z, 0-9, _ and -',
+    conversation_not_found: "no conversation of this visitor has this id (another visitor's is not found either)",
+    message_not_found: "no assistant message in this visitor's conversations has this id",
+    answer_interrupted: 'the web app page was closed before the answer ended: what was said is stored with this error',
   },
   runs: {
     node_failed: "a node failed with an error that is not a WeirError (a WeirError's own code is kept)",
@@ -175,6 +188,7 @@ export const ERROR_CODES = {
   models: {
     model_not_found: 'no model (or model deployment) has this id or name',
     model_not_ready: 'a model deployment is not loaded (yet)',
+    deployment_failed: 'a model deployment whose model failed to load, named where a working one is needed (the chat flow generator)',
     model_exists: 'weir models add with the id of a built-in model',
     model_disposed: 'a model was unloaded while it was called',
     unloaded: 'a model deployment was removed while it loaded, or no deployment uses the model any more',
@@ -213,6 +227,10 @@ export const ERROR_CODES = {
     checksum_mismatch: "a downloaded file's sha256 is not the expected one",
     network_unreachable: 'the download server cannot be reached',
     pull_cancelled: 'a download was cancelled',
+    pull_in_progress: 'a download of the same model is already running (POST /api/models/{id}/pull)',
+    pull_not_found: 'no download of that model was started on this server',
+    already_downloaded: 'a download asked for a model whose weights are on this machine already',
+    model_not_downloaded: 'a model deployed before its weights are on this machine (download it, or weir models add)',
   },
   upstream: {
     upstream_error: 'a remote model server failed (5xx, unknown model, a malformed answer)',

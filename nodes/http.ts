@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WeirError } from '../engine/errors.ts';
 import { defineNode, type CheckProblem, type Connection } from '../engine/node-definition.ts';
+import { names } from '../engine/flow/resource-fields.ts';
 import { connectionProblems } from './lib/connection-check.ts';
 import { agentFor } from './lib/address-guard.ts';
 import { send, shownUrl } from './lib/http-request.ts';
@@ -20,7 +21,7 @@ const config = z
       .string()
       .optional()
       .describe('Template producing the JSON request body, e.g. {"q": {{ question | tojson }}}.'),
-    connection: z.string().min(1).optional().describe('Connection giving base_url, headers and credentials.'),
+    connection: z.string().min(1).optional().describe('Connection giving base_url, headers and credentials.').meta(names('connection')),
     timeout_ms: z.number().int().positive().max(600_000).default(30_000).describe('Deadline for the whole exchange.'),
     max_response_bytes: z
       .number()

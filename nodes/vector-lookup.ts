@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { names } from '../engine/flow/resource-fields.ts';
 import { defineNode } from '../engine/node-definition.ts';
 
 const chunk = z.object({
@@ -17,7 +18,7 @@ export const vectorLookupNode = defineNode({
   output: z.object({ chunks: z.array(chunk), context: z.string(), found: z.boolean() }),
   config: z
     .object({
-      index: z.string().min(1).describe('The data index to search.'),
+      index: z.string().min(1).describe('The data index to search.').meta(names('index')),
       top_k: z.number().int().min(1).max(100).default(4).describe('How many chunks to return.'),
       mode: z.enum(['vector', 'keyword', 'hybrid']).default('hybrid').describe('vector: by meaning; keyword: by words (BM25); hybrid: both, fused by rank.'),
       threshold: z.number().min(-1).max(1).optional().describe('vector mode: drop chunks whose cosine similarity is below this.'),

@@ -7,6 +7,7 @@ import { NodeRegistry } from '../engine/registry.ts';
 import { startServer, type RunningServer } from '../engine/server.ts';
 import { builtinNodes } from '../nodes/index.ts';
 import { launchBrowser } from './helpers/browser.ts';
+import { expectNoSeriousA11yViolations } from './studio/axe.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -46,4 +47,16 @@ it('the API reference page loads a deployment with its key and sends a request f
   await page.fill('#key', 'wrong');
   await page.click('#f button');
   await expect.poll(() => page.textContent('#out')).toContain('missing or invalid key');
+}, 60_000);
+
+it('the API reference page leads back into the studio from its header, and reads well to axe-core', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}/docs`);
+  const back = page.getByRole('navigation', { name: 'Weir' }).getByRole('link', { name: '← Weir studio' });
+  expect(await back.getAttribute('href')).toBe('/');
+  await expectNoSeriousA11yViolations(page, '/docs');
+  await back.click();
+  await page.waitForURL(`${server.url}/`);
+  expect(await page.title()).toBe('Weir studio');
+  await page.close();
 }, 60_000);

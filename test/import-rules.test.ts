@@ -32,6 +32,7 @@ const EDITOR_MAY_IMPORT = new Set([
   'engine/flow/references.ts', // parsing and formatting ${…} references
   'engine/flow/port-types.ts', // port type tags and what connects to what
   'engine/error-codes.ts', // the error code catalog (data only)
+  'engine/flow/chat-shape.ts', // which inputs and output make a flow a chat (web app, chat panel)
 ]);
 
 interface Import {

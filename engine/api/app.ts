@@ -21,8 +21,10 @@ import { usageRoutes } from './routes/usage.ts';
 import { priceRoutes } from './routes/prices.ts';
 import { blocklistRoutes, safetyPolicyRoutes } from './routes/safety.ts';
 import { runRoutes } from './routes/runs.ts';
+import { templateRoutes } from './routes/templates.ts';
 import { batchRunRoutes } from './routes/batch-runs.ts';
 import { mountStudio } from './studio.ts';
+import { webAppRoutes } from './routes/web-apps.ts';
 
 export interface AppOptions {
   adminToken: string;
@@ -64,10 +66,13 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   // OpenAI-compatible model deployments check their own keys (a deployment key or the admin token).
   app.route('/v1', openAiRoutes(ws, opts.adminToken));
   app.route('/openai', azureOpenAiRoutes(ws, opts.adminToken));
+  // Web apps: public, or opened by a deployment key (see routes/web-apps.ts).
+  app.route('/apps', webAppRoutes(ws));
   // Runs check their own auth: an app may follow its own async run with its deployment key.
   app.route('/api/runs', runRoutes(ws, opts.adminToken));
   app.use('/api/*', requireAdmin(opts.adminToken));
   app.route('/api/flows', flowRoutes(ws));
+  app.route('/api/templates', templateRoutes());
   app.route('/api/batch-runs', batchRunRoutes(ws));
   app.route('/api/deployments', monitorRoutes(ws));
   app.route('/api/deployments', deploymentRoutes(ws));
@@ -80,7 +85,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.route('/api/safety-policies', safetyPolicyRoutes(ws));
   app.route('/api/blocklists', blocklistRoutes(ws));
   app.route('/api/connections', connectionRoutes(ws.connections));
-  app.route('/api/models', modelRoutes(ws.catalog));
+  app.route('/api/models', modelRoutes(ws.catalog, ws.pulls));
   app.route('/api/indexes', indexRoutes(ws));
   app.route('/api/playground', playgroundRoutes(ws));
   app.get('/api/node-types', (c) => c.json({ data: ws.registry.describe() }));

@@ -1,7 +1,8 @@
 /**
  * "Add your data" in one call: a chat flow over a data index, made from the template in
  * flows/templates/ and saved as a draft that runs at once. Without a chat deployment named, it
- * uses (creating it if needed) a deployment of the default chat model, which works offline.
+ * reuses a working deployment of the default chat model (which works offline), and deploys one
+ * only when there is none. A deployment whose model failed to load is never used.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -57,14 +58,26 @@ export async function generateChatFlow(ws: Workspace, index: string, o: { flow?:
     if (task && task !== 'chat-completion' && task !== 'text-generation') {
       throw new WeirError('not_a_chat_model', `deployment "${deployment}" serves "${d.model}", a ${task} model; the chat flow needs a chat model`, { status: 422, path: ['deployment'] });
     }
+    const state = await knownState(ws, deployment);
+    if (state?.state === 'failed') {
+      throw new WeirError('deployment_failed', `deployment "${deployment}" failed to load (${state.reason ?? 'no reason given'}); choose another deployment, or delete it and deploy the model again`, { status: 409, path: ['deployment'] });
+    }
   } else {
-    deployment = DEFAULT_CHAT_DEPLOYMENT;
-    const d = await ws.store.deployments.get(deployment);
-    if (!d) {
-      await ws.deployments.createModel({ name: deployment, model: DEFAULT_CHAT_MODEL, options: {}, traceSampleRate: 1 });
-      createdDeployment = true;
-    } else if (d.kind !== 'model') {
-      throw new WeirError('deployment_exists', `deployment "${deployment}" exists and serves a flow; name a chat model deployment with "deployment"`, { status: 409, path: ['deployment'] });
+    const reused = await workingDefault(ws);
+    if (reused) deployment = reused;
+    else {
+      deployment = DEFAULT_CHAT_DEPLOYMENT;
+      const d = await ws.store.deployments.get(deployment);
+      if (!d) {
+        await ws.deployments.createModel({ name: deployment, model: DEFAULT_CHAT_MODEL, options: {}, traceSampleRate: 1 });
+        createdDeployment = true;
+      } else if (d.kind !== 'model') {
+        throw new WeirError('deployment_exists', `deployment "${deployment}" exists and serves a flow; name a chat model deployment with "deployment"`, { status: 409, path: ['deployment'] });
+      } else {
+        // "default-chat" serving another chat model is used as before; a failed one is not.
+        const state = await knownState(ws, deployment);
+        if (state?.state === 'failed') throw new WeirError('deployment_failed', `deployment "${deployment}" failed to load (${state?.reason ?? 'no reason given'}); delete it (DELETE /api/deployments/${deployment}) and generate again, or name another deployment`, { status: 409, path: ['deployment'] });
+      }
     }
   }
   const src = readFlowSource(chatFlowSource({ flow, index, deployment }), 'application/yaml');
@@ -75,4 +88,27 @@ export async function generateChatFlow(ws: Workspace, index: string, o: { flow?:
   }
   const row = await ws.store.flows.put({ name: flow, source: src.source, format: src.format, definition: src.definition });
   return { flow: row, deployment, createdDeployment };
+}
+
+/**
+ * A deployment of the default chat model that is ready (or still loading), so generating a second
+ * chat flow does not deploy the same model twice: "default-chat" first, then any other by name.
+ */
+async function workingDefault(ws: Workspace): Promise<string | undefined> {
+  const candidates = (await ws.store.deployments.list())
+    .filter((d) => d.kind === 'model' && d.model === DEFAULT_CHAT_MODEL)
+    .sort((a, b) => (a.name === DEFAULT_CHAT_DEPLOYMENT ? -1 : b.name === DEFAULT_CHAT_DEPLOYMENT ? 1 : a.name.localeCompare(b.name)));
+  for (const d of candidates) {
+    const state = await knownState(ws, d.name);
+    if (state?.state !== 'failed') return d.name;
+  }
+  return undefined;
+}
+
+/**
+ * The state of a deployment this process tracks; undefined for one it does not (the CLI, which
+ * must not load a model only to ask): such a deployment is taken as working.
+ */
+async function knownState(ws: Workspace, name: string) {
+  return ws.models.names().includes(name) ? ws.models.state(name) : undefined;
 }

@@ -1,5 +1,5 @@
 import { WeirError } from '../errors.ts';
-import type { DeploymentRow, KeyRow, ModelDeploymentOptions, SharedKeyRow, Store, TrafficSplit, VerifiedKey } from '../store/types.ts';
+import type { DeploymentRow, KeyRow, ModelDeploymentOptions, SharedKeyRow, Store, TrafficSplit, VerifiedKey, WebAppSettings } from '../store/types.ts';
 import type { Changes } from './changes.ts';
 import type { ModelDeployments } from './model-deployments.ts';
 import type { Compute } from './gateway/compute.ts';
@@ -41,6 +41,8 @@ export interface DeploymentPatch {
   tpm?: number;
   rpm?: number | null;
   safetyPolicy?: string;
+  /** The whole web app settings (merged and checked by WebApps). */
+  webApp?: WebAppSettings;
 }
 
 export interface NewModelDeployment {
@@ -134,6 +136,7 @@ export class Deployments {
     let options = d.options;
     if (patch.tpm !== undefined) options = { ...options, tpm: await this.quotas.allocate(d.model!, patch.tpm, name) };
     if (patch.safetyPolicy !== undefined) options = { ...options, safetyPolicy: patch.safetyPolicy };
+    if (patch.webApp !== undefined) options = { ...options, webApp: patch.webApp };
     if (patch.rpm !== undefined) {
       const { rpm: _old, ...rest } = options ?? {};
       options = patch.rpm === null ? (Object.keys(rest).length ? rest : null) : { ...rest, rpm: patch.rpm };

@@ -2,6 +2,7 @@ import { WeirError } from '../errors.ts';
 import type { ValidationResult } from '../flow/validate.ts';
 import type { FlowRow, Store, VersionRow } from '../store/types.ts';
 import type { FlowSource } from './flow-source.ts';
+import { resourceUses, resourceWarnings, type KnownResources } from './resource-warnings.ts';
 
 /** What the Workspace checks a draft with before it is stored (validateDraft). */
 export type DraftCheck = (definition: unknown, locate?: FlowSource['locate']) => Promise<ValidationResult>;
@@ -44,9 +45,32 @@ export class Flows {
 
   /** Creates or replaces a draft. Checked first: a draft the server could not serve back is refused. */
   async save(name: string, draft: Draft, locate?: FlowSource['locate']): Promise<{ row: FlowRow; checked: ValidationResult }> {
-    const checked = await this.check(draft.definition, locate);
+    const checked = await this.withWarnings(await this.check(draft.definition, locate), locate);
     const row = await this.store.flows.put({ name, source: draft.source, format: draft.format, definition: draft.definition });
     return { row, checked };
+  }
+
+  /**
+   * Adds warnings for the deployments, data indexes and connections the flow names that this server
+   * does not have. Only what the flow names is looked up, so a flow naming none costs nothing.
+   */
+  async withWarnings(result: ValidationResult, locate?: FlowSource['locate']): Promise<ValidationResult> {
+    const uses = resourceUses(result.analysis);
+    if (!uses.length) return result;
+    const kinds = new Set(uses.map((u) => u.kind));
+    const known: KnownResources = {};
+    const [deployments, indexes, connections] = await Promise.all([
+      kinds.has('deployment') ? this.store.deployments.list() : undefined,
+      kinds.has('index') ? this.store.data.listIndexes() : undefined,
+      kinds.has('connection') ? this.store.connections.list() : undefined,
+    ]);
+    if (deployments) known.deployment = new Set(deployments.map((d) => d.name));
+    if (indexes) known.index = new Set(indexes.map((i) => i.name));
+    if (connections) known.connection = new Set(connections.map((c) => c.name));
+    const warnings = resourceWarnings(uses, known);
+    if (!warnings.length) return result;
+    for (const w of warnings) Object.assign(w, locate?.(w.path));
+    return { ...result, problems: [...result.problems, ...warnings] };
   }
 
   async versions(name: string): Promise<VersionRow[]> {

@@ -16,6 +16,7 @@
  */
 import { existsSync } from 'node:fs';
 import { WeirError } from '../errors.ts';
+import { howToGetWeights, needsDownload } from '../models/availability.ts';
 import { DEFAULT_EMBEDDING_MODEL, type ModelCatalog } from '../models/catalog.ts';
 import type { LoadedModel, ModelEntry, ModelProvider, ProviderId, RemoteSettings } from '../models/types.ts';
 import type { DeploymentRow, ModelDeploymentOptions, Store } from '../store/types.ts';
@@ -82,6 +83,11 @@ export class ModelDeployments {
       if (!(await this.store.connections.get(o.connection))) throw new WeirError('connection_not_found', `connection "${o.connection}" not found`, { status: 404, path: ['connection'] });
       if (o.contextSize !== undefined) throw new WeirError('invalid_request', 'context_size applies to local models only', { status: 400, path: ['context_size'] });
     } else {
+      // Refused before it is stored: a deployment that can only fail to load helps nobody. A file
+      // the user registered may come back (a disk mounted later): that one still fails at load.
+      if (needsDownload(entry)) {
+        throw new WeirError('model_not_downloaded', howToGetWeights(entry), { status: 409, path: ['model'] });
+      }
       if (o.connection !== undefined) throw new WeirError('invalid_request', `model "${model}" runs locally and takes no connection`, { status: 400, path: ['connection'] });
       if (o.remoteModel !== undefined) throw new WeirError('invalid_request', `remote_model applies to remote models only`, { status: 400, path: ['remote_model'] });
       if (o.contextSize !== undefined && entry.contextLength !== null && o.contextSize > entry.contextLength) {

@@ -1,3 +1,4 @@
+import { WebApps } from './web-apps.ts';
 import { FlowValidationError, WeirError, type Problem } from '../errors.ts';
 import { compileFlow, type Plan } from '../flow/compile.ts';
 import { limitProblems, UNSTORABLE } from '../flow/limits.ts';
@@ -11,6 +12,7 @@ import { MemoryBus } from '../bus/memory-bus.ts';
 import type { Bus } from '../bus/types.ts';
 import { Changes } from './changes.ts';
 import { Connections } from './connections.ts';
+import { ModelPulls } from './model-pulls.ts';
 import { Gateway } from './gateway/gateway.ts';
 import { Prices } from './gateway/prices.ts';
 import { Safety } from './gateway/safety.ts';
@@ -75,6 +77,8 @@ export class Workspace {
   readonly catalog: ModelCatalog;
   /** Model deployments and the models loaded for them. */
   readonly models: ModelDeployments;
+  /** Downloads of model weights started from the studio. */
+  readonly pulls: ModelPulls;
   /** Data indexes ("add your data") and their ingestion jobs. */
   readonly data: DataIndexes;
   readonly host: RunHost;
@@ -99,6 +103,8 @@ export class Workspace {
   readonly telemetry: Telemetry | undefined;
   /** Deployments' monitors: sampling, scoring (queue jobs) and alerts. */
   readonly monitors: Monitors;
+  /** Deployments' chat web apps: settings, visitors' conversations and feedback. */
+  readonly webApps: WebApps;
   readonly #plans = new Map<string, Plan>();
   /** Versions are immutable, so each is read from the store once. */
   readonly #versions = new Map<string, VersionRow>();
@@ -114,6 +120,7 @@ export class Workspace {
     this.runs = new RunService(store, { bus, charge: (keyId, usage) => this.gateway.chargeRun(keyId, usage), telemetry: opts.telemetry });
     this.catalog = new ModelCatalog(() => store.models.list());
     this.models = new ModelDeployments(store, this.catalog);
+    this.pulls = new ModelPulls(store, this.catalog);
     this.changes = new Changes(bus);
     const quotas = new Quotas(store, this.catalog, opts.quotas ?? DEFAULT_QUOTAS);
     this.compute = new Compute(store, this.catalog, opts.compute ?? { threads: 1, memoryBytes: Number.MAX_SAFE_INTEGER });
@@ -145,6 +152,7 @@ export class Workspace {
       evaluatorPlan: async (e) => (e.evaluator !== undefined ? this.#planOf(`evaluator:${e.evaluator}`, await shippedEvaluator(e.evaluator), e.evaluator) : this.latestPlan(e.flow!)),
       connection: (name) => store.connections.resolve(name),
     });
+    this.webApps = new WebApps({ store, deployments: this.deployments, catalog: this.catalog, version: (flow, n) => this.version(flow, n) });
     this.workers = this.#startWorkers(opts.workers ?? DEFAULT_WORKERS).catch((err: unknown) => {
       console.error('could not start taking background jobs:', (err as Error).message);
       throw err;
@@ -316,6 +324,7 @@ export class Workspace {
     const jobs = this.data.jobs.close();
     // Disposal finishes in the background; the server awaits `models.close()` itself.
     void this.models.close();
+    this.pulls.close();
     await this.runs.stopAll();
     await jobs;
     await this.data.close();

@@ -26,6 +26,9 @@ const FlowInputSchema = z
     default: z.unknown().optional(),
     description: z.string().optional(),
     optional: z.boolean().optional(),
+    /** Prompt flow's chat markers: the input a chat's new message goes to, and the one its turns so far go to. */
+    is_chat_input: z.boolean().optional(),
+    is_chat_history: z.boolean().optional(),
   })
   .strict();
 
@@ -36,6 +39,8 @@ const FlowOutputSchema = z.union([
       reference: z.string(),
       type: z.enum(FLOW_INPUT_TYPES).optional(),
       description: z.string().optional(),
+      /** Prompt flow's marker: the output a chat shows as the answer. */
+      is_chat_output: z.boolean().optional(),
     })
     .strict(),
 ]);

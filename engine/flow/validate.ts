@@ -1,5 +1,6 @@
 import type { Problem } from '../errors.ts';
 import { analyzeFlow, type Analysis, type ValidateEnv } from './analyze.ts';
+import { chatMarkerProblems } from './chat-shape.ts';
 import { cycleProblems } from './cycles.ts';
 import { referenceProblems } from './graph-checks.ts';
 import { limitProblems, MAX_PROBLEMS, moreProblems } from './limits.ts';
@@ -51,6 +52,7 @@ export function validateFlow(raw: unknown, env: ValidateEnv, locate?: Locate): V
     ...guarded('cycle', () => cycleProblems(analysis)),
     ...guarded('reachability', () => reachabilityProblems(analysis)),
     ...guarded('sub-flow', () => subflowProblems(analysis, env)),
+    ...guarded('chat marker', () => chatMarkerProblems(raw)),
   ];
   return finish(problems, analysis, locate);
 }

@@ -127,7 +127,9 @@ describe('modelJson', () => {
     });
     const json = modelJson((await catalog.get('bge-small-en-v1.5'))!);
     expect(json).toMatchObject({ price: null, dimensions: 384, local: true, source: { kind: 'huggingface', repo: 'Xenova/bge-small-en-v1.5' } });
-    expect(Object.keys(json)).toEqual(['id', 'name', 'publisher', 'task', 'provider', 'format', 'license', 'parameters', 'context_length', 'file_size_bytes', 'source', 'price', 'dimensions', 'description', 'labels', 'local']);
+    expect(Object.keys(json)).toEqual(['id', 'name', 'publisher', 'task', 'provider', 'format', 'license', 'parameters', 'context_length', 'file_size_bytes', 'source', 'price', 'dimensions', 'description', 'labels', 'local', 'availability', 'available', 'download_bytes']);
+    expect(json).toMatchObject({ availability: 'not_downloaded', available: false, download_bytes: json.file_size_bytes });
+    expect(modelJson((await catalog.get('weir-extractive'))!)).toMatchObject({ availability: 'shipped', available: true, download_bytes: null });
     expect(isLocal((await catalog.get('weir-extractive'))!)).toBe(true);
   });
 });

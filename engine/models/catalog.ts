@@ -5,6 +5,7 @@
  * labelled `pulled`, with the same metadata and a local path — that copy is what `get` returns, so
  * deployments keep naming the model by its catalog id.
  */
+import { availability, isAvailable } from './availability.ts';
 import { BUILTIN_MODELS } from './catalog-data.ts';
 import type { ModelEntry, ModelTask, ProviderId } from './types.ts';
 
@@ -104,7 +105,14 @@ export function modelJson(e: ModelEntry) {
     description: e.description,
     labels: e.labels,
     local: isLocal(e),
+    ...availabilityJson(e),
   };
+}
+
+/** Whether it runs here now, and what a download would cost when it does not. */
+function availabilityJson(e: ModelEntry) {
+  const a = availability(e);
+  return { availability: a, available: isAvailable(a), download_bytes: a === 'not_downloaded' ? e.fileSizeBytes : null };
 }
 
 export type ModelJson = ReturnType<typeof modelJson>;

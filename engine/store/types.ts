@@ -9,6 +9,8 @@ import type { SerializedError } from '../errors.ts';
 import type { Usage } from '../node-definition.ts';
 import type { JobsPort } from './job-types.ts';
 import type { BatchesPort } from './batch-types.ts';
+import type { WebAppsPort } from './web-app-types.ts';
+export type { ConversationRow, FeedbackRow, FeedbackView, MessageCitation, MessageRow, WebAppsPort } from './web-app-types.ts';
 export type { BatchesPort, BatchLineResult, BatchLineRow, BatchLineStatus, BatchRunPatch, BatchRunRow, BatchRunStatus } from './batch-types.ts';
 export type { JobError, JobRow, JobStatus, JobsPort, NewJob } from './job-types.ts';
 export type { AlertRow, CallFilter, CallPart, CallRow, MonitorRow, MonitorScoreRow, PriceRow, QuotaPoolRow, SafetyKind, SafetyRow, StoredCall, UsageFilter, UsageRow } from './governance-types.ts';
@@ -57,6 +59,22 @@ export interface ModelDeploymentOptions {
   rpm?: number;
   /** The content-safety policy its calls pass ('default' when absent). */
   safetyPolicy?: string;
+  /** Its chat web app at /apps/{name} (absent: never set up). */
+  webApp?: WebAppSettings;
+}
+
+/** A deployment's web app, as PATCH /api/deployments/{name} sets it. */
+export interface WebAppSettings {
+  enabled: boolean;
+  title: string;
+  description: string | null;
+  /** An https URL or a data:image URL (up to 64 KB). */
+  logo: string | null;
+  /** #rrggbb */
+  accent: string | null;
+  auth: 'public' | 'key';
+  /** Calls a minute per visitor of a public app. */
+  rpm: number;
 }
 
 export interface DeploymentRow {
@@ -307,6 +325,8 @@ export interface Store {
   };
   /** Batch runs and their lines (see BatchesPort). */
   batches: BatchesPort;
+  /** Web apps' conversations, messages and feedback (see WebAppsPort). */
+  webApps: WebAppsPort;
   /** The durable local queue (see JobsPort). */
   jobs: JobsPort;
   close(): Promise<void>;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { names } from '../../engine/flow/resource-fields.ts';
 import type { ModelRef } from '../../engine/node-definition.ts';
 
 /** Config fields naming the model a node calls: a deployment, or a connection plus model name. */
 export const modelFields = {
-  deployment: z.string().min(1).optional().describe('Model deployment to call (a deployment of kind model).'),
-  connection: z.string().min(1).optional().describe('OpenAI-compatible connection to call instead of a deployment.'),
+  deployment: z.string().min(1).optional().describe('Model deployment to call (a deployment of kind model).').meta(names('deployment')),
+  connection: z.string().min(1).optional().describe('OpenAI-compatible connection to call instead of a deployment.').meta(names('connection')),
   model: z.string().min(1).optional().describe('Model name on the connection (with connection only).'),
 };
 

@@ -34,7 +34,7 @@ describe('deployments API edges', () => {
     expect(r.status).toBe(201);
     expect(r.json).toEqual({
       name: 'echo-1', kind: 'flow', flow: 'echo', traffic: [{ version: 1, weight: 100 }], trace_sample_rate: 1, rpm: null, safety_policy: 'default',
-      endpoint: '/deployments/echo-1/score', created_at: expect.stringMatching(ISO), updated_at: expect.stringMatching(ISO),
+      endpoint: '/deployments/echo-1/score', web_app: null, app_url: null, created_at: expect.stringMatching(ISO), updated_at: expect.stringMatching(ISO),
     });
     expect((await api.call('GET', '/api/deployments/echo-1')).json).toEqual(r.json);
   });
@@ -205,7 +205,7 @@ describe('deployments API edges', () => {
     const row = { name: 'm', kind: 'model', flow: null, model: 'use-lite', options: { contextSize: 256 }, traffic: [], traceSampleRate: 1, createdAt: 0, updatedAt: 1000 } as unknown as Parameters<typeof deploymentJson>[0];
     expect(deploymentJson(row)).toEqual({
       name: 'm', kind: 'model', flow: null, model: 'use-lite', context_size: 256, connection: null, remote_model: null, tpm: null, rpm: null, safety_policy: 'default',
-      state: 'loading', reason: null, loaded_at: null, endpoint: '/v1', azure_endpoint: '/openai/deployments/m',
+      state: 'loading', reason: null, loaded_at: null, endpoint: '/v1', azure_endpoint: '/openai/deployments/m', web_app: null, app_url: null,
       created_at: '1970-01-01T00:00:00.000Z', updated_at: '1970-01-01T00:00:01.000Z',
     });
     expect(deploymentJson(row, { state: 'failed', reason: 'out of memory' })).toMatchObject({ state: 'failed', reason: 'out of memory', loaded_at: null });

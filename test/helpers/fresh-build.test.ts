@@ -51,6 +51,16 @@ describe('the browser tests refuse a stale studio build', () => {
     expect(staleStudioBuild(root)).toBeNull();
   });
 
+  it('refuses a build from before the web app page when the sources have one, and watches that page', () => {
+    write('editor/app.html', '<div id="root"></div>');
+    at('editor/app.html', 1_000);
+    expect(staleStudioBuild(root)).toMatch(/no app\.html .*npm run build/);
+    write('dist/editor/app.html', 'built');
+    expect(staleStudioBuild(root)).toBeNull();
+    at('editor/app.html', 3_000);
+    expect(staleStudioBuild(root)).toContain('editor/app.html');
+  });
+
   it('says the studio is not built when dist/editor has no index.html', () => {
     rmSync(path.join(root, 'dist'), { recursive: true });
     expect(staleStudioBuild(root)).toMatch(/^the studio is not built .*npm run build/);

@@ -18,14 +18,15 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
- * Every file the studio build is made from: the editor's own sources, page, public files and
- * Vite config, and the files outside editor/ its sources import (the shared flow checks under
- * engine/flow), followed through their own relative imports. A fix to one of those shared files
- * changes the studio too, so it must make the build stale as well.
+ * Every file the studio build is made from: the editor's own sources, its two pages (the studio and
+ * the web app), public files (the embed script) and Vite config, and the files outside editor/ its
+ * sources import (the shared flow checks under engine/flow), followed through their own relative
+ * imports. A fix to one of those shared files changes the studio too, so it must make the build
+ * stale as well.
  */
 export function studioSources(root = ROOT): string[] {
   const editor = path.join(root, 'editor');
-  const own = [...filesUnder(path.join(editor, 'src')), ...filesUnder(path.join(editor, 'public')), path.join(editor, 'index.html'), path.join(editor, 'vite.config.ts')]
+  const own = [...filesUnder(path.join(editor, 'src')), ...filesUnder(path.join(editor, 'public')), path.join(editor, 'index.html'), path.join(editor, 'app.html'), path.join(editor, 'vite.config.ts')]
     .filter((f) => existsSync(f) && !/\.test\.tsx?$/.test(f));
   const seen = new Set(own);
   const queue = own.filter((f) => /\.tsx?$/.test(f));
@@ -48,6 +49,10 @@ export function studioSources(root = ROOT): string[] {
 export function staleStudioBuild(root = ROOT): string | null {
   const index = path.join(root, 'dist/editor/index.html');
   if (!existsSync(index)) return 'the studio is not built (no dist/editor/index.html): run `npm run build` before the browser tests (npm test builds it)';
+  // A build from before the web app entry existed has the studio but not the app page.
+  if (existsSync(path.join(root, 'editor/app.html')) && !existsSync(path.join(root, 'dist/editor/app.html'))) {
+    return 'the studio build in dist/editor has no app.html (the web app page): run `npm run build` before the browser tests (npm test builds it)';
+  }
   const built = statSync(index).mtimeMs;
   const newer = studioSources(root)
     .map((f) => ({ f, t: statSync(f).mtimeMs }))

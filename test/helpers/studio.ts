@@ -15,8 +15,8 @@ export const ADMIN = 'studio-admin-token';
 export interface Studio {
   server: RunningServer;
   browser: Browser;
-  /** A fresh page signed in with the admin token, at `#/<route>`; console errors are collected. */
-  open(route?: string): Promise<Page>;
+  /** A fresh page signed in with the admin token, at `#/<route>`; console errors are collected. `locale` is the browser's (e.g. de-DE). */
+  open(route?: string, opts?: { locale?: string }): Promise<Page>;
   /** Console errors and uncaught page errors seen so far (a studio page should have none). */
   consoleErrors: string[];
   /** Calls the management API as admin. */
@@ -43,8 +43,8 @@ export async function startStudio(opts: { examples?: boolean } = {}): Promise<St
   const pages: Page[] = [];
   return {
     server, browser, consoleErrors,
-    async open(route = 'flows') {
-      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    async open(route = 'flows', opts = {}) {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: opts.locale });
       pages.push(page);
       page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
       page.on('pageerror', (e) => consoleErrors.push(String(e)));

@@ -81,7 +81,8 @@ it('edits a node through the form from its config schema, checking bounds as typ
   await insp.getByLabel('mode').selectOption('keyword');
   await insp.getByLabel('New sources').fill('a.md');
   await insp.getByLabel('New sources').press('Enter');
-  await insp.getByLabel('index').fill('');
+  // The index is a picker of the server's indexes: back to none.
+  await insp.getByLabel('index').selectOption('');
   await insp.locator('summary', { hasText: 'Behaviour' }).click();
   await insp.getByLabel('Max attempts').fill('3');
   await insp.getByLabel('Backoff').fill('500ms');

@@ -24,9 +24,12 @@ export interface FlowInputDoc {
   default?: unknown;
   description?: string;
   optional?: boolean;
+  /** Prompt flow's chat markers: the input a chat message goes to, and the one its turns so far go to. */
+  is_chat_input?: boolean;
+  is_chat_history?: boolean;
 }
 
-export type FlowOutputDoc = string | { reference: string; type?: FlowInputType; description?: string };
+export type FlowOutputDoc = string | { reference: string; type?: FlowInputType; description?: string; is_chat_output?: boolean };
 
 export interface FlowNodeDoc {
   name: string;

@@ -1,10 +1,10 @@
-import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client.ts';
+import { FlowChatPanel } from '../chat/flow-chat.tsx';
 import type { FlowRecord, NodeTypeInfo } from '../api/types.ts';
 import { loadCodeEditor } from '../components/code-editor.tsx';
 import { Tabs } from '../components/ui.tsx';
-import { addNode } from '../flow/edit.ts';
 import { Inspector } from '../inspector/inspector.tsx';
 import { VersionsPanel } from '../publish/versions-panel.tsx';
 import { RunHistory } from '../run/run-history.tsx';
@@ -13,6 +13,8 @@ import '../styles/canvas.css';
 import { FlowCanvas } from './flow-canvas.tsx';
 import { useCanvasKeys } from './keyboard.ts';
 import { Palette } from './palette.tsx';
+import { usePanels } from './panels.ts';
+import { usePlaceNode } from './place-node.ts';
 import { ProblemsList } from './problems-list.tsx';
 import { Shortcuts } from './shortcuts.tsx';
 import { useEditor } from './store.ts';
@@ -20,19 +22,6 @@ import { Toolbar, type View } from './toolbar.tsx';
 import { YamlView } from './yaml-view.tsx';
 
 type Drawer = 'run' | 'problems' | 'history';
-
-/** Adds a node where the user is looking (palette click or Enter), and selects it. */
-function usePlaceNode(): (type: string) => void {
-  const flow = useReactFlow();
-  return (type) => {
-    const el = document.querySelector('.canvas')?.getBoundingClientRect();
-    const p = el ? flow.screenToFlowPosition({ x: el.left + el.width / 2 - 100, y: el.top + el.height / 2 - 40 }) : { x: 0, y: 0 };
-    const s = useEditor.getState();
-    const { doc, name } = addNode(s.doc, type, [Math.round(p.x), Math.round(p.y)]);
-    s.commit(doc);
-    s.select([name]);
-  };
-}
 
 /** A draft the canvas cannot draw opens as YAML with its problems, until it is mended there. */
 function BrokenDraft({ reason }: { reason: string }) {
@@ -60,7 +49,13 @@ function Canvas() {
   const [drawer, setDrawer] = useState<Drawer>('run');
   const [versions, setVersions] = useState(false);
   const problems = useEditor((s) => s.problems.length);
-  const place = usePlaceNode();
+  const place = usePlaceNode().add;
+  const open = usePanels((p) => p.open);
+  const showDrawer = usePanels((p) => p.show);
+  const right = versions || open.inspector;
+  // Collapsed panels leave the canvas their room; the run drawer keeps its tabs to open it again.
+  // The last track (auto) holds the chat panel when it is open, and is empty otherwise.
+  const columns = `${open.palette ? '220px ' : ''}minmax(0, 1fr)${right ? ' 340px' : ''} auto`;
   const [help, setHelp] = useState(false);
   const openHelp = useCallback(() => setHelp(true), []);
   useCanvasKeys(view === 'canvas', openHelp);
@@ -68,11 +63,11 @@ function Canvas() {
     <div className="editor">
       <Toolbar view={view} setView={setView} onVersions={() => setVersions((v) => !v)} onHelp={openHelp} />
       {help && <Shortcuts onClose={() => setHelp(false)} />}
-      <div className="editor-body">
-        <Palette onAdd={place} />
-        <div className="editor-center">
+      <div className="editor-body" style={{ gridTemplateColumns: columns }}>
+        {open.palette && <Palette onAdd={place} />}
+        <div className={open.drawer ? 'editor-center' : 'editor-center drawer-closed'}>
           <div className="editor-main">{view === 'canvas' ? <FlowCanvas /> : <YamlView />}</div>
-          <section className="drawer" aria-label="Run and problems">
+          <section className="drawer" id="editor-drawer" aria-label="Run and problems">
             <Tabs
               tabs={[
                 { id: 'run', label: 'Run' },
@@ -80,16 +75,18 @@ function Canvas() {
                 { id: 'history', label: 'History' },
               ]}
               value={drawer}
-              onChange={setDrawer}
+              onChange={(d) => (setDrawer(d), showDrawer('drawer'))}
             />
-            <div className="drawer-body">
+            {/* Hidden, not gone: Ctrl+Enter still runs with the drawer collapsed (the nodes show the run). */}
+            <div className="drawer-body" hidden={!open.drawer}>
               {drawer === 'run' && <RunPanel />}
               {drawer === 'problems' && <ProblemsList />}
               {drawer === 'history' && <RunHistory />}
             </div>
           </section>
         </div>
-        {versions ? <VersionsPanel onClose={() => setVersions(false)} /> : <Inspector />}
+        {versions ? <VersionsPanel onClose={() => setVersions(false)} /> : open.inspector && <Inspector />}
+        <FlowChatPanel />
       </div>
     </div>
   );

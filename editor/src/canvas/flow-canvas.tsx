@@ -4,11 +4,14 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
-import { addNode, connect, disconnect, removeNodes, type Connection } from '../flow/edit.ts';
+import { connect, disconnect, removeNodes, type Connection } from '../flow/edit.ts';
 import { INPUTS_NODE, OUTPUTS_NODE } from '../flow/ports.ts';
 import { parseRef } from '../flow/refs.ts';
 import { connectionProblem } from './connect-rules.ts';
+import { fitReadable, OPEN_FIT } from './fit.ts';
 import { DRAG_TYPE } from './palette.tsx';
+import { usePanels } from './panels.ts';
+import { usePlaceNode } from './place-node.ts';
 import type { WeirEdge, WeirNode } from './rf-graph.ts';
 import { useEditor } from './store.ts';
 import { WeirNodeBox } from './weir-node.tsx';
@@ -38,7 +41,13 @@ export function FlowCanvas() {
   // While a box is dragged, the pointer needs no hit tests against hundreds of edge paths.
   const [dragging, setDragging] = useState(false);
   const lastProblem = useRef<string | null>(null);
+  const place = usePlaceNode();
+  const box = useRef<HTMLDivElement>(null);
 
+  // Opening (and coming back from the YAML view): fitted, but never below a readable zoom.
+  useEffect(() => {
+    void fitReadable(flow, box.current);
+  }, [flow]);
   useEffect(() => {
     if (fitRequest) requestAnimationFrame(() => void flow.fitView({ padding: 0.2, maxZoom: 1, duration: 200 }));
   }, [fitRequest, flow]);
@@ -79,17 +88,13 @@ export function FlowCanvas() {
       const type = e.dataTransfer.getData(DRAG_TYPE);
       if (!type) return;
       e.preventDefault();
-      const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      const s = useEditor.getState();
-      const { doc, name } = addNode(s.doc, type, [Math.round(p.x), Math.round(p.y)]);
-      s.commit(doc);
-      s.select([name]);
+      place.drop(type, e.clientX, e.clientY);
     },
-    [flow],
+    [place],
   );
 
   return (
-    <div className={['canvas', far && 'far', dragging && 'dragging'].filter(Boolean).join(' ')} onDragOver={(e) => e.dataTransfer.types.includes(DRAG_TYPE) && (e.preventDefault(), (e.dataTransfer.dropEffect = 'move'))} onDrop={onDrop}>
+    <div ref={box} className={['canvas', far && 'far', dragging && 'dragging'].filter(Boolean).join(' ')} onDragOver={(e) => e.dataTransfer.types.includes(DRAG_TYPE) && (e.preventDefault(), (e.dataTransfer.dropEffect = 'move'))} onDrop={onDrop}>
       <ReactFlow<WeirNode, WeirEdge>
         nodes={nodes}
         edges={edges}
@@ -100,6 +105,7 @@ export function FlowCanvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onDelete={onDelete}
+        onNodeDoubleClick={() => usePanels.getState().show('inspector')}
         onNodeDragStart={() => setDragging(true)}
         onNodeDragStop={() => setDragging(false)}
         nodesDraggable={!readOnly}
@@ -110,7 +116,7 @@ export function FlowCanvas() {
         onlyRenderVisibleElements={nodes.length > 120}
         minZoom={0.1}
         fitView
-        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+        fitViewOptions={OPEN_FIT}
         proOptions={{ hideAttribution: true }}
       >
         {!far && <Background gap={20} size={1} />}

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { copySelection, duplicateSelection, paste, selectAll } from './actions.ts';
+import { PANEL_KEYS, usePanels } from './panels.ts';
 import { useEditor } from './store.ts';
 
 /** Keys typed into a field (inputs, CodeMirror) belong to that field, not to the canvas. */
@@ -8,13 +9,15 @@ function typing(t: EventTarget | null): boolean {
   return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
 }
 
-/** Undo/redo, copy/paste, duplicate, select all and save, for the canvas. */
+/** Undo/redo, copy/paste, duplicate, select all, save, and showing or hiding the panels, for the canvas. */
 export function useCanvasKeys(enabled: boolean, onHelp: () => void): void {
   useEffect(() => {
     if (!enabled) return;
     const onKey = (e: KeyboardEvent) => {
       if (typing(e.target)) return;
       if (e.key === '?') return onHelp();
+      const panel = PANEL_KEYS[e.key];
+      if (panel && !(e.ctrlKey || e.metaKey || e.altKey)) return usePanels.getState().toggle(panel);
       if (!(e.ctrlKey || e.metaKey)) return;
       const s = useEditor.getState();
       const k = e.key.toLowerCase();

@@ -23,7 +23,7 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
     e.dataTransfer.effectAllowed = 'move';
   };
   return (
-    <aside className="palette" aria-label="Node palette">
+    <aside className="palette" id="editor-palette" aria-label="Node palette">
       <input type="search" aria-label="Search node types" placeholder="Search nodes…" value={q} onChange={(e) => setQ(e.target.value)}
         onKeyDown={(e) => e.key === 'Enter' && groups[0]?.[1][0] && onAdd(groups[0][1][0].type)} />
       {groups.map(([cat, list]) => (

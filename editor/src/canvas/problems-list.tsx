@@ -2,6 +2,9 @@ import { useReactFlow } from '@xyflow/react';
 import type { Problem } from '../api/types.ts';
 import { useEditor } from './store.ts';
 
+/** Warnings (an unused node, a deployment not there yet) do not stop a run; errors do. */
+const isWarning = (p: Problem) => (p as Problem & { severity?: string }).severity === 'warning';
+
 const where = (p: Problem) => [p.node, p.path?.length ? p.path.join('.') : undefined, p.line ? `line ${p.line}` : undefined].filter(Boolean).join(' · ');
 
 /** The server validator's problems for the draft; clicking one selects and shows its node. */
@@ -19,7 +22,7 @@ export function ProblemsList() {
       {problems.map((p, i) => (
         <li key={i}>
           <button className="problem" onClick={() => show(p)} disabled={!p.node}>
-            <span className="tag bad">{p.code}</span>
+            <span className={isWarning(p) ? 'tag warn' : 'tag bad'} title={isWarning(p) ? 'warning: the flow still runs' : 'error'}>{isWarning(p) ? 'warning' : 'error'}: {p.code}</span>
             <span className="problem-msg">{p.message}</span>
             <span className="muted">{where(p)}</span>
           </button>

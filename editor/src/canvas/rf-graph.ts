@@ -12,7 +12,10 @@ export interface WeirNodeData extends Record<string, unknown> {
   /** The node as written (undefined for the flow's inputs/outputs boxes). */
   doc?: FlowNodeDoc;
   run?: NodeRun;
+  /** Errors about this node (a run would fail). */
   problems: number;
+  /** Warnings about it (a deployment not there yet, feeding no output): it still runs. */
+  warnings: number;
   mark?: Mark;
 }
 
@@ -88,15 +91,20 @@ function ioPositions(positions: Iterable<[number, number]>): { inputs: [number, 
  */
 export function buildNodes(doc: FlowDoc, types: Record<string, NodeTypeInfo>, prev: Map<string, WeirNode>, deco: Decorations): WeirNode[] {
   const problemCount = new Map<string, number>();
-  for (const p of deco.problems) if (p.node) problemCount.set(p.node, (problemCount.get(p.node) ?? 0) + 1);
+  const warningCount = new Map<string, number>();
+  for (const p of deco.problems) {
+    if (!p.node) continue;
+    const counts = (p as Problem & { severity?: string }).severity === 'warning' ? warningCount : problemCount;
+    counts.set(p.node, (counts.get(p.node) ?? 0) + 1);
+  }
   const placed = defaultPositions(doc);
   const io = ioPositions(placed.values());
   const make = (id: string, view: NodeView, pos: [number, number], n?: FlowNodeDoc): WeirNode => {
     const old = prev.get(id);
-    const data: WeirNodeData = { view, doc: n, run: deco.run?.[id], problems: problemCount.get(id) ?? 0, mark: deco.marks?.[id] };
+    const data: WeirNodeData = { view, doc: n, run: deco.run?.[id], problems: problemCount.get(id) ?? 0, warnings: warningCount.get(id) ?? 0, mark: deco.marks?.[id] };
     if (
       old && old.position.x === pos[0] && old.position.y === pos[1] && old.data.view === view && old.data.doc === n &&
-      old.data.run === data.run && old.data.problems === data.problems && old.data.mark === data.mark
+      old.data.run === data.run && old.data.problems === data.problems && old.data.warnings === data.warnings && old.data.mark === data.mark
     ) return old;
     return { id, type: 'weir', position: { x: pos[0], y: pos[1] }, data, selected: old?.selected ?? false, ...(id === INPUTS_NODE || id === OUTPUTS_NODE ? { deletable: false } : {}) };
   };

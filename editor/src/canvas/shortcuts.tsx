@@ -11,6 +11,7 @@ const KEYS: [string, string][] = [
   ['Tab, arrow keys', 'Focus a node, move it'],
   ['Ctrl+S', 'Save the draft now'],
   ['Ctrl+Enter', 'Run (in the Run tab)'],
+  ['[ / ] / \\', 'Show or hide the palette / inspector / run drawer'],
   ['?', 'This list'],
 ];
 

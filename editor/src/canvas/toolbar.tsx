@@ -1,9 +1,11 @@
 import { request } from '../api/client.ts';
+import { FlowChatButton } from '../chat/flow-chat.tsx';
 import { Icon } from '../components/icons.tsx';
 import { notifyError } from '../components/toast.tsx';
 import { PublishButton } from '../publish/publish-button.tsx';
 import { href } from '../shell/router.ts';
 import { autoLayout, deleteSelection, duplicateSelection } from './actions.ts';
+import { PanelToggles } from './panel-toggles.tsx';
 import { useEditor, type SaveState } from './store.ts';
 
 const SAVE_TEXT: Record<SaveState, string> = { saved: 'Saved', pending: 'Unsaved changes', saving: 'Saving…', error: 'Not saved' };
@@ -60,9 +62,11 @@ export function Toolbar({ view, setView, onVersions, onHelp }: { view: View; set
         <button role="tab" aria-selected={view === 'canvas'} className={view === 'canvas' ? 'on' : ''} onClick={() => setView('canvas')}>Canvas</button>
         <button role="tab" aria-selected={view === 'yaml'} className={view === 'yaml' ? 'on' : ''} onClick={() => setView('yaml')}>YAML</button>
       </div>
+      <PanelToggles />
       <div className="spacer" />
       <button className="ghost" onClick={onHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"><Icon name="keyboard" /></button>
       <button className="ghost" onClick={() => void exportYaml(name)} title="Download the flow as a .flow.yaml file">Export</button>
+      <FlowChatButton />
       <button className="ghost" onClick={onVersions}>Versions</button>
       <PublishButton onViewVersions={onVersions} />
     </header>

@@ -1,6 +1,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { ACTIVATE_PORT, MAP_PORT, NEW_PORT, type Port } from '../flow/ports.ts';
+import { configSummary } from '../flow/summary.ts';
 import type { WeirNode } from './rf-graph.ts';
 
 const STATUS_LABEL: Record<string, string> = { queued: 'queued', running: 'running', succeeded: 'done', skipped: 'skipped', failed: 'failed', cancelled: 'cancelled' };
@@ -20,8 +21,10 @@ function PortRow({ port, side }: { port: Port; side: 'in' | 'out' }) {
 
 /** One box on the canvas. Memoized: it re-renders only when its own node object changes. */
 export const WeirNodeBox = memo(function WeirNodeBox({ data, selected }: NodeProps<WeirNode>) {
-  const { view, run, problems, mark, doc } = data;
+  const { view, run, problems, warnings, mark, doc } = data;
   const status = run?.status;
+  // Worked out again only when this node's config object changes (edits replace it; moves keep it).
+  const summary = useMemo(() => configSummary(view.type, doc?.config), [view.type, doc?.config]);
   const cls = ['wnode', `k-${view.kind}`, `c-${view.category}`, selected && 'selected', status && `s-${status}`, problems && 'has-problems', mark && `m-${mark}`]
     .filter(Boolean)
     .join(' ');
@@ -33,7 +36,9 @@ export const WeirNodeBox = memo(function WeirNodeBox({ data, selected }: NodePro
         {view.type && <span className="wnode-type">{view.type}</span>}
         {view.streams && <span className="wnode-badge" title="streams its output">⇢</span>}
         {problems > 0 && <span className="wnode-problems" title={`${problems} problem(s)`}>{problems}</span>}
+        {problems === 0 && warnings > 0 && <span className="wnode-warnings" title={`${warnings} warning(s): it still runs`}>{warnings}</span>}
       </div>
+      {summary && <div className="wnode-summary" title={summary}>{summary}</div>}
       {status && (
         <div className="wnode-status">
           {STATUS_LABEL[status] ?? status}

@@ -10,6 +10,7 @@ const PATHS: Record<string, string> = {
   safety: 'M12 3l8 3v6c0 4.5-3.4 8-8 9-4.6-1-8-4.5-8-9V6z',
   usage: 'M4 20V10M10 20V4M16 20v-7M22 20H2',
   monitoring: 'M3 12h4l3-7 4 14 3-7h4',
+  connections: 'M9 15l6-6M10 6l1-1a4 4 0 0 1 6 6l-1 1M14 18l-1 1a4 4 0 0 1-6-6l1-1',
   help: 'M9.5 9a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .9-1 1.6V14M12 17.5v.5M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z',
   keyboard: 'M3 7h18v10H3zM7 11h.01M11 11h.01M15 11h.01M8 14h8',
   signout: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',

@@ -1,16 +1,46 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 
-/** A dialog over the page; Escape or a click outside closes it. */
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * A dialog over the page; Escape or a click outside closes it. Keyboard and screen-reader users
+ * land inside it (its first field, else its first button), Tab stays within it, and focus goes
+ * back to what opened it when it closes.
+ */
 export function Modal({ title, onClose, children, actions }: { title: string; onClose: () => void; children: ReactNode; actions?: ReactNode }) {
+  const box = useRef<HTMLDivElement>(null);
+  const titleId = useId();
+  // Read while rendering: by the time effects run, a field with autoFocus has already taken the focus.
+  const [opener] = useState(() => document.activeElement as HTMLElement | null);
   useEffect(() => {
     const key = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', key);
     return () => window.removeEventListener('keydown', key);
   }, [onClose]);
+  useEffect(() => {
+    const el = box.current;
+    // A field the dialog focused itself (autoFocus) is left alone.
+    if (el && !el.contains(document.activeElement)) {
+      const first = el.querySelector<HTMLElement>('input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled])')
+        ?? el.querySelector<HTMLElement>(FOCUSABLE) ?? el;
+      first.focus();
+    }
+    return () => {
+      if (opener && opener.isConnected) opener.focus();
+    };
+  }, [opener]);
+  const trap = (e: ReactKeyboardEvent) => {
+    if (e.key !== 'Tab' || !box.current) return;
+    const all = [...box.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((x) => x.offsetParent !== null);
+    if (!all.length) return;
+    const [first, last] = [all[0], all[all.length - 1]];
+    if (e.shiftKey && document.activeElement === first) (e.preventDefault(), last.focus());
+    else if (!e.shiftKey && document.activeElement === last) (e.preventDefault(), first.focus());
+  };
   return (
     <div className="modal-back" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="modal" role="dialog" aria-label={title}>
-        <h2>{title}</h2>
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={box} tabIndex={-1} onKeyDown={trap}>
+        <h2 id={titleId}>{title}</h2>
         {children}
         {actions && <div className="modal-actions">{actions}</div>}
       </div>

@@ -13,6 +13,14 @@ interface DeploymentInfo {
 }
 
 const DEFAULT = '';
+const DEFAULT_MODEL = 'weir-extractive';
+const CHAT_TASKS = new Set(['chat-completion', 'text-generation']);
+
+/** The deployment the server reuses when none is chosen: a working one of the default model, default-chat first. */
+function reusable(models: DeploymentInfo[]): DeploymentInfo | undefined {
+  const mine = models.filter((d) => d.model === DEFAULT_MODEL);
+  return mine.find((d) => d.name === 'default-chat') ?? [...mine].sort((a, b) => a.name.localeCompare(b.name))[0];
+}
 
 /** Makes the "chat with your data" flow over this index and opens it on the canvas. */
 export function ChatFlowDialog({ index, onClose }: { index: string; onClose: () => void }) {
@@ -22,7 +30,13 @@ export function ChatFlowDialog({ index, onClose }: { index: string; onClose: () 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const deps = useLoad(() => api<{ data: DeploymentInfo[] }>('/api/deployments'), []);
-  const models = (deps.data?.data ?? []).filter((d) => d.kind === 'model' && d.name !== 'default-chat');
+  const catalog = useLoad(() => api<{ data: { id: string; task: string }[] }>('/api/models'), []);
+  const tasks = new Map((catalog.data?.data ?? []).map((m) => [m.id, m.task]));
+  // A deployment whose model failed to load would only make a flow that fails: not offered.
+  const working = (deps.data?.data ?? []).filter((d) => d.kind === 'model' && d.state !== 'failed' && CHAT_TASKS.has(tasks.get(d.model ?? '') ?? 'chat-completion'));
+  const failed = (deps.data?.data ?? []).filter((d) => d.kind === 'model' && d.state === 'failed');
+  const reuse = reusable(working);
+  const models = working.filter((d) => d.name !== reuse?.name);
 
   const generate = async () => {
     setBusy(true);
@@ -67,7 +81,11 @@ export function ChatFlowDialog({ index, onClose }: { index: string; onClose: () 
       <label className="field">
         <span>Chat model deployment</span>
         <select value={deployment} onChange={(e) => setDeployment(e.target.value)} aria-label="Chat deployment">
-          <option value={DEFAULT}>default-chat — the built-in extractive model (works offline; created if missing)</option>
+          <option value={DEFAULT}>
+            {reuse
+              ? `${reuse.name} — the built-in extractive model (works offline; already deployed, reused)`
+              : 'default-chat — the built-in extractive model (works offline; deployed now)'}
+          </option>
           {models.map((d) => (
             <option key={d.name} value={d.name}>
               {d.name} — {d.model}
@@ -76,6 +94,11 @@ export function ChatFlowDialog({ index, onClose }: { index: string; onClose: () 
           ))}
         </select>
         <span className="hint">The extractive model answers only with sentences picked from the sources; deploy a generative model for free-form answers.</span>
+        {failed.length > 0 && (
+          <span className="hint" data-testid="failed-deployments">
+            Not offered, their model failed to load: {failed.map((d) => d.name).join(', ')}.
+          </span>
+        )}
       </label>
       <label className="row">
         <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} aria-label="Replace an existing flow" />

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { Modal, useLoad } from '../components/ui.tsx';
 import { notify, notifyError } from '../components/toast.tsx';
-import { formatBytes, formatTime } from './format.ts';
+import { formatBytes, formatTime, plural } from './format.ts';
 import { documentPath, indexPath, type DocumentDetail, type DocumentInfo } from './types.ts';
 
 /** The index's documents; one opens to its chunks. `version` changes when a job has finished. */
@@ -117,8 +117,8 @@ function DocumentView({ index, name, onBack, onDelete, confirm, remove, cancel }
       {!d && !doc.error && <div className="muted">Loading chunks…</div>}
       {d && (
         <>
-          <div className="muted">
-            {d.format} · {formatBytes(d.bytes)} · {d.chunks} chunks · added {formatTime(d.added_at)} · sha256 <span className="mono">{d.sha256.slice(0, 12)}</span>
+          <div className="muted" data-testid="document-meta">
+            {d.format} · {formatBytes(d.bytes)} · {plural(d.chunks, 'chunk')} · added {formatTime(d.added_at)} · sha256 <span className="mono">{d.sha256.slice(0, 12)}</span>
           </div>
           <ol className="chunks" aria-label="Chunks">
             {d.chunk_list.map((c) => (
@@ -128,7 +128,7 @@ function DocumentView({ index, name, onBack, onDelete, confirm, remove, cancel }
                   {c.heading_path && c.heading_path.length > 0 && <span className="heading-path">{c.heading_path.join(' › ')}</span>}
                   {c.page !== null && <span className="tag">page {c.page}</span>}
                   <span className="muted">
-                    {c.tokens} tokens · chars {c.start}–{c.end}
+                    {plural(c.tokens, 'token')} · chars {c.start}–{c.end}
                   </span>
                   {c.metadata &&
                     Object.entries(c.metadata).map(([k, v]) => (

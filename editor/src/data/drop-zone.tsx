@@ -61,7 +61,7 @@ export function DropZone({ index, onJob }: { index: string; onJob: (job: JobView
         data-testid="drop-zone"
         role="button"
         tabIndex={0}
-        aria-label="Drop files here or choose files to add"
+        // Named by its own text (title and formats), so what is read is what is seen.
         onClick={() => input.current?.click()}
         onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), input.current?.click())}
         onDragOver={(e) => {

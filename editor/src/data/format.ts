@@ -1,4 +1,7 @@
 /** Small display helpers for sizes, durations and times. */
+import { browserLocale, formatDateTime } from '../components/format-date.ts';
+import { plural as pluralOf } from '../components/plural.ts';
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];
@@ -19,14 +22,14 @@ export function formatDuration(s: number | null): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/** Today's times as the hour alone, older ones with their day; in the reader's locale. */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const sameDay = d.toDateString() === new Date().toDateString();
-  return sameDay ? d.toLocaleTimeString() : d.toLocaleString();
+  return sameDay ? new Intl.DateTimeFormat(browserLocale(), { timeStyle: 'medium' }).format(d) : formatDateTime(d);
 }
 
-export function plural(n: number, word: string): string {
-  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
-}
+/** "1 file", "3 files": English words whose plural adds an s. */
+export const plural = (n: number, word: string): string => pluralOf(n, word, `${word}s`);

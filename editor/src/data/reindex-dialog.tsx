@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { Modal } from '../components/ui.tsx';
+import { plural } from './format.ts';
 import { ChunkSettingsFields } from './chunk-settings-fields.tsx';
 import { EmbeddingModelSelect } from './embedding-model-select.tsx';
 import { indexPath, type IndexInfo, type JobView } from './types.ts';
@@ -41,7 +42,7 @@ export function ReindexDialog({ index, onClose, onJob }: { index: IndexInfo; onC
       }
     >
       <p className="muted">
-        All {index.documents} documents are chunked and embedded again with these settings. The old chunks are dropped when the job starts, so
+        {index.documents === 1 ? 'The one document is' : `All ${plural(index.documents, 'document')} are`} chunked and embedded again with these settings. The old chunks are dropped when the job starts, so
         while it runs search finds only the documents already done.
       </p>
       <EmbeddingModelSelect value={model} onChange={setModel} />

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.ts';
+import { scoreLabel } from './score-label.ts';
 import { indexPath, type SearchHit, type SearchMode } from './types.ts';
 
 const MODES: { id: SearchMode; label: string }[] = [
@@ -66,8 +67,8 @@ export function SearchPanel({ index }: { index: string }) {
             <li key={h.id} className="hit" data-testid="search-hit" data-source={h.source}>
               <div className="chunk-meta">
                 <span className="tag accent">{i + 1}</span>
-                <span className="score" title={hitMode === 'hybrid' ? 'reciprocal-rank fusion score' : hitMode === 'vector' ? 'cosine similarity' : 'BM25 score'}>
-                  {h.score.toFixed(4)}
+                <span className="score" data-testid="hit-score" title={scoreLabel(h.score, hitMode).title}>
+                  {scoreLabel(h.score, hitMode).text}
                 </span>
                 <span className="mono hit-source">{h.source}</span>
                 {h.heading_path && h.heading_path.length > 0 && <span className="heading-path">{h.heading_path.join(' › ')}</span>}

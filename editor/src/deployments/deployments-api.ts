@@ -1,5 +1,6 @@
 import { api } from '../api/client.ts';
 import type { FlowDoc, FlowSummary, FlowVersion, RunSummary } from '../api/types.ts';
+import { formatDateTime } from '../components/format-date.ts';
 
 /** Shapes of /api/deployments (engine/api/routes/deployments.ts `deploymentJson`). */
 export interface TrafficSplit {
@@ -114,8 +115,5 @@ export function deploymentNameFor(flow: string): string {
 
 export const DEPLOYMENT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
-}
+/** A time as the reader's locale writes it (components/format-date.ts). */
+export const formatTime = (iso: string | null | undefined): string => formatDateTime(iso);

@@ -5,7 +5,7 @@ import { notify } from '../components/toast.tsx';
 import { AllocationCard } from '../quotas/allocation-card.tsx';
 import { FlowRateCard } from '../quotas/flow-rate-card.tsx';
 import { href, navigate } from '../shell/router.ts';
-import { ConfirmDialog } from './confirm-dialog.tsx';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { GovernancePanel } from './governance-panel.tsx';
 import { deploymentsApi, formatTime, mainVersion, type CreatedKey, type Deployment } from './deployments-api.ts';
 import { KeysPanel } from './keys-panel.tsx';
@@ -16,6 +16,7 @@ import { SnippetsPanel } from './snippets-panel.tsx';
 import { TrafficEditor } from './traffic-editor.tsx';
 import { TrafficSummary } from './traffic-summary.tsx';
 import { TryIt } from './try-it.tsx';
+import { WebAppPanel } from './web-app-panel.tsx';
 import '../styles/deployments.css';
 
 /** One deployment: where to call it, its traffic, keys, limits, code to copy, a test call and its last runs. */
@@ -126,6 +127,7 @@ export function EndpointPage({ name }: { name: string }) {
         <SnippetsPanel target={target} keyValue={created?.key} />
         <TryIt target={target} keyValue={created?.key} onSent={(id) => setLastRun((r) => ({ id, n: r.n + 1 }))} />
       </div>
+      <WebAppPanel deployment={d} onSaved={setSaved} />
       {d.kind === 'flow' && <RecentRuns name={d.name} awaited={lastRun.id} tick={lastRun.n} />}
 
       {deleting && (

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { CopyButton, Modal, useLoad } from '../components/ui.tsx';
 import { notify, notifyError } from '../components/toast.tsx';
 import { exact, short } from '../quotas/format.ts';
-import { ConfirmDialog } from './confirm-dialog.tsx';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { deploymentsApi, formatTime, type CreatedKey, type DeploymentKey, type KeyLimits } from './deployments-api.ts';
 
 /** An optional limit as typed: empty is none; anything but a whole number from 1 is refused before the call. */

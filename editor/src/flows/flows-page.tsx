@@ -1,47 +1,12 @@
-import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
-import { api, request } from '../api/client.ts';
+import { useRef, useState, type ChangeEvent } from 'react';
+import { api } from '../api/client.ts';
 import type { FlowRecord, FlowSummary } from '../api/types.ts';
 import { notify, notifyError } from '../components/toast.tsx';
-import { Modal, useLoad } from '../components/ui.tsx';
-import { nameProblem } from '../flow/names.ts';
+import { useLoad } from '../components/ui.tsx';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
+import { formatDateTime } from '../components/format-date.ts';
 import { href, navigate } from '../shell/router.ts';
-
-const starter = (name: string) => `weir: 1
-name: ${name}
-inputs:
-  question: { type: string }
-outputs: {}
-nodes: []
-`;
-
-function NewFlow({ onClose, taken }: { onClose: () => void; taken: Set<string> }) {
-  const [name, setName] = useState('');
-  const problem = name ? nameProblem(name, new Set()) ?? (taken.has(name) ? `a flow named "${name}" already exists` : null) : null;
-  const create = async (e: FormEvent) => {
-    e.preventDefault();
-    try {
-      await request('/api/flows', { method: 'POST', raw: starter(name), headers: { 'content-type': 'application/yaml' } });
-      navigate('flows', name);
-    } catch (err) {
-      notifyError(err);
-    }
-  };
-  return (
-    <Modal title="New flow" onClose={onClose}>
-      <form onSubmit={create}>
-        <label className="field">
-          <span>Name</span>
-          <input autoFocus aria-label="Flow name" value={name} onChange={(e) => setName(e.target.value.trim())} placeholder="e.g. support-answers" />
-          {problem ? <span className="error-text">{problem}</span> : <span className="hint">Letters, digits, _ and -. It names the flow's endpoint too.</span>}
-        </label>
-        <div className="modal-actions">
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button className="primary" disabled={!name || !!problem}>Create</button>
-        </div>
-      </form>
-    </Modal>
-  );
-}
+import { NewFlowDialog } from './new-flow-dialog.tsx';
 
 /** Imports a `.flow.yaml` / `.json` file as a new flow (the file names it). */
 async function importFile(file: File): Promise<string> {
@@ -54,6 +19,7 @@ async function importFile(file: File): Promise<string> {
 export function FlowsPage() {
   const { data, error, loading, reload } = useLoad(() => api<{ data: FlowSummary[] }>('/api/flows'), []);
   const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<string>();
   const fileInput = useRef<HTMLInputElement>(null);
   const flows = data?.data ?? [];
   const onImport = async (e: ChangeEvent<HTMLInputElement>) => {
@@ -69,13 +35,9 @@ export function FlowsPage() {
     }
   };
   const remove = async (name: string) => {
-    if (!window.confirm(`Delete the flow “${name}” and its versions?`)) return;
-    try {
-      await api(`/api/flows/${encodeURIComponent(name)}`, { method: 'DELETE' });
-      reload();
-    } catch (err) {
-      notifyError(err);
-    }
+    await api(`/api/flows/${encodeURIComponent(name)}`, { method: 'DELETE' });
+    notify('success', `Deleted flow “${name}”`);
+    reload();
   };
   return (
     <div className="page-pad">
@@ -103,16 +65,21 @@ export function FlowsPage() {
               <tr key={f.name} className="clickable" onClick={() => navigate('flows', f.name)}>
                 <td><a href={href('flows', f.name)}>{f.name}</a></td>
                 <td>{f.versions ? `${f.versions} published` : <span className="muted">draft only</span>}</td>
-                <td className="muted">{new Date(f.updated_at).toLocaleString()}</td>
+                <td className="muted">{formatDateTime(f.updated_at)}</td>
                 <td style={{ textAlign: 'right' }}>
-                  <button className="small danger" onClick={(e) => (e.stopPropagation(), void remove(f.name))} aria-label={`Delete ${f.name}`}>Delete</button>
+                  <button className="small danger" onClick={(e) => (e.stopPropagation(), setDeleting(f.name))} aria-label={`Delete ${f.name}`}>Delete</button>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {creating && <NewFlow onClose={() => setCreating(false)} taken={new Set(flows.map((f) => f.name))} />}
+      {creating && <NewFlowDialog onClose={() => setCreating(false)} taken={new Set(flows.map((f) => f.name))} />}
+      {deleting && (
+        <ConfirmDialog title={`Delete flow “${deleting}”?`} confirmLabel="Delete flow" onConfirm={() => remove(deleting)} onClose={() => setDeleting(undefined)}>
+          <p>The draft and every published version of <b>{deleting}</b> go. A flow a deployment serves cannot be deleted: delete the deployment first.</p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

@@ -33,11 +33,11 @@ export function FlowSettings({ doc, readOnly }: { doc: FlowDoc; readOnly: boolea
   );
 }
 
-export function ProblemList({ problems }: { problems: { code: string; message: string; path?: (string | number)[] }[] }) {
+export function ProblemList({ problems }: { problems: { code: string; message: string; path?: (string | number)[]; severity?: string }[] }) {
   return (
     <ul className="insp-problems" aria-label="Problems">
       {problems.map((p, i) => (
-        <li key={i}>
+        <li key={i} className={p.severity === 'warning' ? 'warning' : undefined}>
           <span className="insp-problem-msg">{p.message}</span>
           {p.path && p.path.length > 0 && <code className="insp-problem-path">{p.path.join('.')}</code>}
         </li>

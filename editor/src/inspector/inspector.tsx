@@ -19,7 +19,7 @@ export function Inspector() {
   const readOnly = !!viewing;
   const names = key ? key.split('\n') : [];
   return (
-    <aside className="inspector" aria-label="Inspector">
+    <aside className="inspector" id="editor-inspector" aria-label="Inspector">
       {viewing && <div className="insp-readonly" role="status">Viewing {viewing.label} — read-only</div>}
       {names.length === 1 ? (
         <NodeInspector key={names[0]} name={names[0]} readOnly={readOnly} />

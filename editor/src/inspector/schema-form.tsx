@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { JsonSchema } from '../api/types.ts';
+import { ResourceField } from './resource-field.tsx';
 import { BooleanField, CodeField, EnumField, JsonField, ListField, NumberField, StringField, type FieldProps } from './schema-fields.tsx';
 import { fieldsOf, setField, type FieldKind } from './schema-utils.ts';
 
@@ -56,7 +57,7 @@ export function SchemaForm({ schema, value, onChange, readOnly = false, path = '
             </fieldset>
           );
         }
-        const Control = controls[spec.kind];
+        const Control = spec.resource ? ResourceField : controls[spec.kind];
         // Keyed by kind too: an anyOf field switching branch gets a fresh control.
         return <Control key={`${spec.name}:${spec.kind}`} spec={spec} value={current} onChange={set} readOnly={readOnly} />;
       })}

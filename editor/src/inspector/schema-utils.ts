@@ -19,6 +19,22 @@ export interface FieldSpec {
   placeholder?: string;
   /** For `list`: the kind of each item (`string`, `number`, `integer` or `enum`). */
   item?: { kind: 'string' | 'number' | 'integer' | 'enum'; schema: JsonSchema };
+  /** A string naming something the server holds: edited with a picker of them. */
+  resource?: ResourceKind;
+}
+
+export type ResourceKind = 'deployment' | 'index' | 'connection';
+
+/**
+ * The key a node type's config schema marks such a field with (engine/flow/resource-fields.ts; it
+ * arrives over HTTP in GET /api/node-types).
+ */
+const RESOURCE_KEY = 'x-weir-resource';
+const RESOURCE_KINDS: readonly string[] = ['deployment', 'index', 'connection'];
+
+export function resourceOf(schema: JsonSchema): ResourceKind | undefined {
+  const k = schema[RESOURCE_KEY];
+  return typeof k === 'string' && RESOURCE_KINDS.includes(k) ? (k as ResourceKind) : undefined;
 }
 
 /** The single `type` of a schema (`["string","null"]` counts as string), or undefined. */
@@ -121,7 +137,8 @@ export function fieldOf(name: string, raw: JsonSchema, required: boolean, value?
   if (language) kind = 'code';
   else if (kind === 'string' && isLongText(schema)) kind = 'text';
   const help = typeof raw.description === 'string' ? raw.description : typeof schema.description === 'string' ? schema.description : undefined;
-  return { name, schema, kind, required, language, help, placeholder: placeholderOf(schema), item: kind === 'list' ? itemOf(schema) : undefined };
+  const resource = kind === 'string' ? resourceOf(schema) ?? resourceOf(raw) : undefined;
+  return { name, schema, kind, required, language, help, placeholder: placeholderOf(schema), item: kind === 'list' ? itemOf(schema) : undefined, ...(resource ? { resource } : {}) };
 }
 
 /** The fields of an object schema, in the schema's order. */

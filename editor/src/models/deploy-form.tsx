@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/client.ts';
 import { useLoad } from '../components/ui.tsx';
 import { notify } from '../components/toast.tsx';
+import { href } from '../shell/router.ts';
 import { NAME_PATTERN, suggestName } from './model-format.ts';
 import type { ConnectionInfo, DeploymentInfo, ModelInfo } from './model-types.ts';
 
@@ -76,7 +77,8 @@ export function DeployForm({ model, taken, onDeployed }: { model: ModelInfo; tak
             </select>
             <div className="hint">
               A remote model is called through a connection with its <code>base_url</code> and <code>api_key</code>
-              {connections.data && !connections.data.data.length ? ' — none exists yet: create one with PUT /api/connections/{name}' : ''}.
+              {connections.data && !connections.data.data.length ? ' — none exists yet: ' : '. '}
+              <a href={href('connections')}>{connections.data && !connections.data.data.length ? 'create one on the Connections page' : 'Manage connections'}</a>.
             </div>
           </label>
           <label className="field">

@@ -3,7 +3,8 @@ import { api } from '../api/client.ts';
 import { StatusTag, useLoad } from '../components/ui.tsx';
 import { href } from '../shell/router.ts';
 import { DeployForm } from './deploy-form.tsx';
-import { ModelBadges } from './model-badges.tsx';
+import { DownloadPanel } from './download-panel.tsx';
+import { AvailabilityTag, ModelBadges } from './model-badges.tsx';
 import { formatBytes, formatContext, formatParams, formatPrice, formatSource, taskLabel } from './model-format.ts';
 import { isChatModel, isExtractive, type DeploymentInfo, type ModelInfo } from './model-types.ts';
 import { useDeployment } from './use-deployment.ts';
@@ -54,6 +55,13 @@ export function ModelDetail({ id }: { id: string }) {
               </section>
             </div>
             <div className="stack">
+              {(m.availability === 'not_downloaded' || (m.availability === 'missing' && m.labels.includes('pulled'))) && <DownloadPanel model={m} onDone={model.reload} />}
+              {m.availability === 'missing' && !m.labels.includes('pulled') && m.source.kind === 'local' && (
+                <p className="callout warn" role="alert">
+                  The file this model was registered from, <code>{m.source.path}</code>, is gone: put it back, or register it again with{' '}
+                  <code>weir models add &lt;path&gt; --force</code>.
+                </p>
+              )}
               {justDeployed && <DeployStatus name={justDeployed} chat={isChatModel(m)} onSettled={deployments.reload} />}
               {deployments.data && (
                 <DeployForm
@@ -81,6 +89,7 @@ function ModelFacts({ m }: { m: ModelInfo }) {
     ['Provider', <code>{m.provider}</code>],
     ['Format', m.format],
     ['Runs', m.local ? 'locally, on this machine' : 'remotely, through a connection'],
+    ['Weights', <AvailabilityTag model={m} />],
     ['License', m.license],
     ['Parameters', formatParams(m.parameters)],
     ['File size', formatBytes(m.file_size_bytes)],

@@ -29,6 +29,26 @@ export interface ModelInfo {
   description: string;
   labels: string[];
   local: boolean;
+  /** Whether it runs on this machine now (GET /api/models marks each). */
+  availability: Availability;
+  available: boolean;
+  /** Bytes a download would take; null when nothing needs downloading. */
+  download_bytes: number | null;
+  /** The download started on this server, if any. */
+  pull: PullJob | null;
+}
+
+export type Availability = 'shipped' | 'downloaded' | 'local' | 'remote' | 'not_downloaded' | 'missing';
+
+export interface PullJob {
+  model: string;
+  state: 'running' | 'done' | 'failed';
+  received: number;
+  total: number | null;
+  url: string;
+  error: { code: string; message: string } | null;
+  started_at: string;
+  finished_at: string | null;
 }
 
 export type DeploymentState = 'loading' | 'ready' | 'failed';

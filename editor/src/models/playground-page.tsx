@@ -19,7 +19,8 @@ export function PlaygroundPage({ deployment }: { deployment?: string }) {
   const byId = useMemo(() => new Map((catalog.data?.data ?? []).map((m) => [m.id, m])), [catalog.data]);
   const all = deployments.data?.data ?? [];
   const chats = all.filter((d) => d.kind === 'model' && isChatModel(byId.get(d.model ?? '')));
-  const selected = deployment ?? chats[0]?.name;
+  // A failed deployment is never the default: the first ready one is, else one still loading.
+  const selected = deployment ?? (chats.find((d) => d.state === 'ready') ?? chats.find((d) => d.state !== 'failed') ?? chats[0])?.name;
   const { deployment: live, error: liveError } = useDeployment(chats.some((d) => d.name === selected) ? selected : undefined);
   const model = byId.get(live?.model ?? chats.find((d) => d.name === selected)?.model ?? '');
   const chat = useChat(selected);

@@ -22,7 +22,11 @@ export function PlaygroundSettings({ deployments, selected, live, model }: {
         <span>Deployment</span>
         <select aria-label="Deployment" value={found ? selected : ''} onChange={(e) => navigate('playground', e.target.value)}>
           {!found && <option value="">Choose a deployment…</option>}
-          {deployments.map((d) => <option key={d.name} value={d.name}>{d.name} ({d.model})</option>)}
+          {deployments.map((d) => (
+            <option key={d.name} value={d.name}>
+              {d.name} ({d.model}){d.state === 'failed' ? ' — failed to load' : d.state === 'loading' ? ' — loading' : ''}
+            </option>
+          ))}
         </select>
       </label>
       {selected && !found && <p className="error-text" role="alert">No chat model deployment "{selected}".</p>}
@@ -33,7 +37,7 @@ export function PlaygroundSettings({ deployments, selected, live, model }: {
           {live.state === 'loading' && <span className="muted small-text">loading the model…</span>}
         </div>
       )}
-      {live?.state === 'failed' && <p className="error-text" role="alert">Failed to load: {live.reason ?? 'no reason given'}</p>}
+      {live?.state === 'failed' && <FailedHelp live={live} others={deployments.filter((d) => d.name !== live.name && d.state !== 'failed')} />}
       {model && isExtractive(model) && (
         <div className="callout warn small-text" data-testid="extractive-hint">
           <strong>{model.id}</strong> is extractive: it answers only by quoting sentences from the passages in the system
@@ -61,5 +65,40 @@ export function PlaygroundSettings({ deployments, selected, live, model }: {
         </label>
       </div>
     </aside>
+  );
+}
+
+/** Why the chosen deployment cannot answer, and the ways on: another deployment, or a fresh deploy. */
+function FailedHelp({ live, others }: { live: DeploymentInfo; others: DeploymentInfo[] }) {
+  return (
+    <div className="callout bad small-text" role="alert" data-testid="deployment-failed">
+      <p>
+        <strong>{live.name}</strong> failed to load: {live.reason ?? 'no reason given'}
+      </p>
+      <p>
+        {others.length > 0 ? (
+          <>
+            Chat with another deployment:{' '}
+            {others.map((d, i) => (
+              <span key={d.name}>
+                {i > 0 && ', '}
+                <a href={href('playground', d.name)}>{d.name}</a>
+              </span>
+            ))}
+            . Or{' '}
+          </>
+        ) : (
+          'To chat, '
+        )}
+        open <a href={href('deployments', live.name)}>the deployment</a> to delete it, then deploy the model again from{' '}
+        {live.model ? <a href={href('models', live.model)}>its model page</a> : <a href={href('models')}>Models</a>} once the cause is fixed.
+        {others.length === 0 && (
+          <>
+            {' '}
+            To chat now, deploy <a href={href('models', 'weir-extractive')}>weir-extractive</a>: it ships with Weir and works offline.
+          </>
+        )}
+      </p>
+    </div>
   );
 }

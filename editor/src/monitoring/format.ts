@@ -1,4 +1,5 @@
 /** Figures of the Monitoring page: short on screen, exact in titles. */
+import { formatDateTime } from '../components/format-date.ts';
 
 /** A score or token count: up to two decimals, no trailing zeros. */
 export const num = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : String(Math.round(n * 100) / 100));
@@ -17,7 +18,7 @@ export function minutes(m: number): string {
   return m === 1 ? 'every minute' : `every ${m} minutes`;
 }
 
-export const when = (iso: string): string => new Date(iso).toLocaleString();
+export const when = (iso: string): string => formatDateTime(iso);
 
 /** The state a deployment's monitor is in, as the list shows it. */
 export const monitorState = (m: { enabled: boolean } | null | undefined): 'none' | 'enabled' | 'disabled' => (!m ? 'none' : m.enabled ? 'enabled' : 'disabled');

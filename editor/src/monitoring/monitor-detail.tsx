@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { notify, notifyError } from '../components/toast.tsx';
 import { useLoad } from '../components/ui.tsx';
-import { ConfirmDialog } from '../deployments/confirm-dialog.tsx';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { href } from '../shell/router.ts';
 import { AlertsTable } from './alerts-table.tsx';
 import { hours, minutes, monitorState, pct } from './format.ts';

@@ -1,4 +1,5 @@
 import { useLoad } from '../components/ui.tsx';
+import { plural } from '../components/plural.ts';
 import { href } from '../shell/router.ts';
 import { monitorState, num, pct, when } from './format.ts';
 import { monitoringApi, type Alert, type MonitorConfig } from './monitoring-api.ts';
@@ -21,7 +22,7 @@ async function loadRows(): Promise<Row[]> {
 function LatestAlert({ alert }: { alert?: Alert }) {
   if (!alert) return <span className="muted">none in 30 days</span>;
   return (
-    <span title={`${alert.evaluator} ${alert.metric} ${alert.value} below ${alert.threshold} over ${alert.samples} calls`}>
+    <span title={`${alert.evaluator} ${alert.metric} ${alert.value} below ${alert.threshold} over ${plural(alert.samples, 'call', 'calls')}`}>
       {when(alert.at)} · {alert.evaluator} {pct(alert.value)} &lt; {pct(alert.threshold)}
     </span>
   );

@@ -1,4 +1,4 @@
-import { pct } from './format.ts';
+import { pct, when } from './format.ts';
 import type { Metric } from './monitoring-api.ts';
 
 const W = 600;
@@ -29,7 +29,7 @@ export function PassRateChart({ metric, passRate, windowHours }: { metric: Metri
             key={p.at} className={p.pass_rate! < passRate ? 'below' : 'ok'} cx={x(p.at)} cy={y(p.pass_rate!)} r={4}
             data-testid="series-point" data-at={p.at} data-pass-rate={p.pass_rate!} data-count={p.count}
           >
-            <title>{`${new Date(p.at).toLocaleString()}: ${pct(p.pass_rate)} of ${p.count} passed`}</title>
+            <title>{`${when(p.at)}: ${pct(p.pass_rate)} of ${p.count} passed`}</title>
           </circle>
         ))}
       </svg>

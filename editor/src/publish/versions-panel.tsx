@@ -3,9 +3,13 @@ import type { FlowDoc, FlowVersion } from '../api/types.ts';
 import { useEditor } from '../canvas/store.ts';
 import { notify, notifyError } from '../components/toast.tsx';
 import { useLoad } from '../components/ui.tsx';
+import { deploymentsApi, type FlowDeployment } from '../deployments/deployments-api.ts';
+import { href } from '../shell/router.ts';
+import { DeployVersionDialog } from './deploy-version-dialog.tsx';
 import { DiffSummary } from './diff-summary.tsx';
 import { defaultRange, diffCounts, diffLabel, diffView, type DiffView } from './diff-view.ts';
 import { publishApi, shortHash, timeAgo, versionDetail, type FlowDiffResult, type Side } from './publish-api.ts';
+import { placements } from './version-deployments.ts';
 import { useVersionsUi } from './versions-store.ts';
 import '../styles/publish.css';
 
@@ -23,6 +27,10 @@ export function VersionsPanel({ onClose }: { onClose: () => void }) {
   const versions = useLoad(() => (flow ? publishApi.versions(flow) : Promise.resolve([])), [flow, published]);
   const list = versions.data ?? [];
   const newestFirst = [...list].sort((a, b) => b.version - a.version);
+  // Where each version is served: this flow's deployments and their traffic split.
+  const deployed = useLoad(async () => (flow ? (await deploymentsApi.list()).filter((d): d is FlowDeployment => d.kind === 'flow' && d.flow === flow) : []), [flow, published]);
+  const served = placements(deployed.data ?? []);
+  const [deploying, setDeploying] = useState<number>();
 
   const [range, setRange] = useState<Range>();
   const touched = useRef(false);
@@ -193,7 +201,18 @@ export function VersionsPanel({ onClose }: { onClose: () => void }) {
                   {v.author} · <time dateTime={v.created_at} title={new Date(v.created_at).toLocaleString()}>{timeAgo(v.created_at)}</time> ·{' '}
                   <code title={v.hash}>{shortHash(v.hash)}</code>
                 </div>
+                <div className="vp-deployed" data-testid={`version-${v.version}-deployments`}>
+                  {(served.get(v.version) ?? []).map((p) => (
+                    <a key={p.deployment} className="tag ok" href={href('deployments', p.deployment)} title={`${p.deployment} sends ${p.weight}% of its calls to v${v.version}`}>
+                      {p.deployment} {p.weight}%
+                    </a>
+                  ))}
+                  {deployed.data && !served.get(v.version) && <span className="muted">not deployed</span>}
+                </div>
                 <div className="vp-actions">
+                  <button type="button" className="small primary" aria-label={`Deploy version ${v.version}`} onClick={() => setDeploying(v.version)}>
+                    Deploy this version
+                  </button>
                   <button type="button" className="small" onClick={() => void open(v.version)}>
                     Open version {v.version}
                   </button>
@@ -205,6 +224,9 @@ export function VersionsPanel({ onClose }: { onClose: () => void }) {
             ))}
           </ul>
         </section>
+      )}
+      {deploying !== undefined && (
+        <DeployVersionDialog flow={flow} version={deploying} deployments={deployed.data ?? []} onClose={() => setDeploying(undefined)} onDone={deployed.reload} />
       )}
     </aside>
   );

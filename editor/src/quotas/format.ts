@@ -1,6 +1,8 @@
+import { browserLocale } from '../components/format-date.ts';
+
 /** Numbers of tokens and calls a minute, short for reading (1.5M) and exact for titles (1,500,000). */
 export function exact(n: number): string {
-  return n.toLocaleString('en-US');
+  return new Intl.NumberFormat(browserLocale()).format(n);
 }
 
 const UNITS: [number, string][] = [

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import '../styles/quotas.css';
+import { exact } from './format.ts';
 
 /**
  * One number to set (a pool, an allocation, a rate limit). The server's refusal (a 409 naming what
@@ -16,7 +17,7 @@ export function LimitForm({ label, initial, max, preview, onSave, onCancel }: { 
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!valid) return setError(`enter a whole number from 1${max === undefined ? '' : ` to ${max.toLocaleString('en-US')}`}`);
+    if (!valid) return setError(`enter a whole number from 1${max === undefined ? '' : ` to ${exact(max)}`}`);
     setBusy(true);
     try {
       await onSave(n);

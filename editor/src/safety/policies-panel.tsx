@@ -25,7 +25,7 @@ function PolicyRow({ p, onEdit, onDelete }: { p: Policy; onEdit: () => void; onD
         <button type="button" className="small" aria-label={`Edit policy ${p.name}`} onClick={onEdit}>
           Edit
         </button>
-        <button type="button" className="small danger" aria-label={`Delete policy ${p.name}`} onClick={onDelete}>
+        <button type="button" className="small danger" aria-label={`${p.name === 'default' ? 'Reset' : 'Delete'} policy ${p.name}`} onClick={onDelete}>
           {p.name === 'default' ? 'Reset' : 'Delete'}
         </button>
       </td>

@@ -18,6 +18,7 @@ const DEPLOY: Item[] = [
   { page: 'deployments', label: 'Deployments' },
   { page: 'models', label: 'Models' },
   { page: 'playground', label: 'Playground' },
+  { page: 'connections', label: 'Connections' },
 ];
 const OPERATE: Item[] = [
   { page: 'quotas', label: 'Quotas' },

@@ -26,6 +26,7 @@ const PAGES = {
   safety: page(() => import('../safety/safety-page.tsx').then((m) => m.SafetyPage)),
   usage: page(() => import('../usage/usage-page.tsx').then((m) => m.UsagePage)),
   batch: page(() => import('../batch/batch-page.tsx').then((m) => m.BatchPage)),
+  connections: page(() => import('../connections/connections-page.tsx').then((m) => m.ConnectionsPage)),
   monitoring: page(() => import('../monitoring/monitoring-page.tsx').then((m) => m.MonitoringPage)),
 };
 
@@ -68,6 +69,8 @@ export function Page({ route }: { route: Route }) {
       return <Show key={route.rest[0] ?? ''} of={PAGES.usage} props={{ deployment: route.rest[0] }} />;
     case 'batch-runs':
       return <Show key={route.rest.join('/')} of={PAGES.batch} props={{ rest: route.rest }} />;
+    case 'connections':
+      return <Show of={PAGES.connections} props={{}} />;
     case 'monitoring':
       return <Show key={route.rest[0] ?? ''} of={PAGES.monitoring} props={{ deployment: route.rest[0] }} />;
     default:

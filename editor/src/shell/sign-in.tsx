@@ -18,14 +18,14 @@ export function SignIn({ onDone, refused }: { onDone: () => void; refused: boole
     }
   };
   return (
-    <div className="sign-in">
+    <main className="sign-in">
       <form onSubmit={submit} className="card">
         <h1>Weir studio</h1>
         <p>Paste the admin token that <code>npm start</code> printed (or open the link it printed).</p>
         <input autoFocus aria-label="Admin token" type="password" value={token} onChange={(e) => setValue(e.target.value)} placeholder="weir_admin_…" />
-        {error && <p className="error-text">{error}</p>}
+        {error && <p className="error-text" role="alert">{error}</p>}
         <button className="primary" disabled={!token.trim()}>Sign in</button>
       </form>
-    </div>
+    </main>
   );
 }

@@ -1,9 +1,10 @@
+import { browserLocale } from '../components/format-date.ts';
 import { exact } from '../quotas/format.ts';
 
 /** US dollars as priced (micro-dollars): "$0.000123" below a cent, "$1,234.50" above a dollar. */
 export function usd(n: number): string {
   if (n === 0) return '$0';
-  if (Math.abs(n) >= 1) return `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  if (Math.abs(n) >= 1) return `$${new Intl.NumberFormat(browserLocale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n)}`;
   return `$${Number(n.toFixed(6))}`;
 }
 

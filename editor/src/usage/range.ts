@@ -1,3 +1,4 @@
+import { browserLocale } from '../components/format-date.ts';
 import type { TimeUnit } from './usage-api.ts';
 
 export type Preset = '24h' | '7d' | '30d' | 'custom';
@@ -48,8 +49,13 @@ export function bucketOf(t: number, unit: TimeUnit): string {
   return unit === 'day' ? iso.slice(0, 10) : `${iso.slice(0, 13)}:00Z`;
 }
 
-/** A bucket as a short label: "Dec 6" for a day, "17:00" for an hour (UTC, as the server counts). */
-export function bucketLabel(b: string, unit: TimeUnit): string {
+/** A bucket as a short label: "Dec 6" (en-US) or "6. Dez." (de-DE) for a day, "17:00" for an hour (UTC, as the server counts). */
+export function bucketLabel(b: string, unit: TimeUnit, locale = browserLocale()): string {
   if (unit === 'hour') return b.slice(11, 16);
-  return new Date(`${b}T00:00:00Z`).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  return new Date(`${b}T00:00:00Z`).toLocaleDateString(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+/** A day bucket ("2026-12-06") as the reader writes the date, e.g. "Dec 6, 2026" or "06.12.2026". */
+export function dayLabel(b: string, locale = browserLocale()): string {
+  return new Date(`${b}T00:00:00Z`).toLocaleDateString(locale, { dateStyle: 'medium', timeZone: 'UTC' });
 }

@@ -1,6 +1,7 @@
 import { exact } from '../quotas/format.ts';
 import { bucketLabel, type Range, buckets } from './range.ts';
 import { usd } from './format.ts';
+import { plural } from '../components/plural.ts';
 import type { TimeUnit, UsageLine } from './usage-api.ts';
 
 const W = 900;
@@ -40,7 +41,7 @@ export function UsageChart({ lines, range, unit }: { lines: UsageLine[]; range: 
   const totalCost = pts.reduce((n, p) => n + p.cost, 0);
   const used = pts.filter((p) => p.tokens > 0 || p.requests > 0).length;
   const labelEvery = Math.max(1, Math.ceil(pts.length / 12));
-  const summary = `${exact(totalTokens)} tokens and ${usd(Math.round(totalCost * 1e6) / 1e6)} over ${pts.length} ${unit}s, ${used} with calls; the most tokens in one ${unit}: ${exact(peak)}`;
+  const summary = `${exact(totalTokens)} tokens and ${usd(Math.round(totalCost * 1e6) / 1e6)} over ${plural(pts.length, unit, `${unit}s`)}, ${used} with calls; the most tokens in one ${unit}: ${exact(peak)}`;
 
   return (
     <figure className="usage-chart">
@@ -49,7 +50,7 @@ export function UsageChart({ lines, range, unit }: { lines: UsageLine[]; range: 
         {pts.map((p, i) => (
           <g key={p.bucket} data-testid="usage-bar" data-bucket={p.bucket} data-tokens={p.tokens}>
             <rect x={x(i) + slot * 0.12} width={Math.max(1, slot * 0.76)} y={yTokens(p.tokens)} height={PAD.top + innerH - yTokens(p.tokens)} className="bar">
-              <title>{`${bucketLabel(p.bucket, unit)}: ${exact(p.requests)} requests, ${exact(p.tokens)} tokens, ${usd(p.cost)}`}</title>
+              <title>{`${bucketLabel(p.bucket, unit)}: ${plural(p.requests, 'request', 'requests')}, ${plural(p.tokens, 'token', 'tokens')}, ${usd(p.cost)}`}</title>
             </rect>
             {i % labelEvery === 0 && (
               <text x={x(i) + slot / 2} y={H - 6} className="tick">

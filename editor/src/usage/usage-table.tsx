@@ -1,6 +1,6 @@
 import { exact } from '../quotas/format.ts';
 import { href } from '../shell/router.ts';
-import { bucketLabel } from './range.ts';
+import { bucketLabel, dayLabel } from './range.ts';
 import { costTitle, usd } from './format.ts';
 import { keyName, type KeyOption } from './keys.ts';
 import type { UsageLine } from './usage-api.ts';
@@ -13,7 +13,7 @@ function Cell({ line, column, keys }: { line: UsageLine; column: Column; keys: K
   if (column === 'key') return <td title={line.key ?? 'the admin token'}>{keyName(keys, line.key)}</td>;
   if (column === 'model') return <td>{line.model ?? <span className="muted">flow</span>}</td>;
   const b = line[column]!;
-  return <td title={b}>{column === 'day' ? b : `${b.slice(0, 10)} ${bucketLabel(b, 'hour')}`}</td>;
+  return <td title={b}>{column === 'day' ? dayLabel(b) : `${dayLabel(b.slice(0, 10))} ${bucketLabel(b, 'hour')}`}</td>;
 }
 
 function Sums({ line, testId }: { line: UsageLine; testId?: string }) {

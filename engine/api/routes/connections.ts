@@ -32,6 +32,11 @@ export function connectionRoutes(connections: Connections): Hono {
     const { row, created } = await connections.put({ name, ...body });
     return c.json(json(row), created ? 201 : 200);
   });
+  app.post('/:name/test', async (c) => {
+    const result = await connections.test(c.req.param('name'));
+    if (!result) throw notFound(`connection "${c.req.param('name')}"`, 'connection_not_found');
+    return c.json(result);
+  });
   app.delete('/:name', async (c) => {
     if (!(await connections.delete(c.req.param('name')))) throw notFound(`connection "${c.req.param('name')}"`, 'connection_not_found');
     return c.body(null, 204);

@@ -5,7 +5,8 @@ import type { ModelDeploymentState } from '../../app/model-deployments.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import type { DeploymentRow } from '../../store/types.ts';
 import { rpmOf } from '../../app/gateway/limits.ts';
-import { readJson } from '../body.ts';
+import { appUrl, WebAppPatchSchema, webAppJson } from '../../app/web-app-settings.ts';
+import { intParam, readJson } from '../body.ts';
 import { expiryOf, keyJson, KeyBody } from './key-json.ts';
 
 export const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -31,10 +32,11 @@ const CreateBody = z
   })
   .strict();
 const MODEL_ONLY = ['context_size', 'connection', 'remote_model', 'tpm'] as const;
-const PatchBody = z.object({ traffic: Traffic.optional(), trace_sample_rate: z.number().min(0).max(1).optional(), tpm: Tpm.optional(), rpm: Rpm.nullable().optional(), safety_policy: z.string().min(1).max(64).optional() }).strict();
+const PatchBody = z.object({ traffic: Traffic.optional(), trace_sample_rate: z.number().min(0).max(1).optional(), tpm: Tpm.optional(), rpm: Rpm.nullable().optional(), safety_policy: z.string().min(1).max(64).optional(), web_app: WebAppPatchSchema.optional() }).strict();
 
 export function deploymentJson(d: DeploymentRow, state?: ModelDeploymentState) {
   const times = { created_at: new Date(d.createdAt).toISOString(), updated_at: new Date(d.updatedAt).toISOString() };
+  const app = { web_app: webAppJson(d.options?.webApp), app_url: appUrl(d.name, d.options?.webApp) };
   if (d.kind === 'model') {
     const o = d.options ?? {};
     return {
@@ -46,12 +48,14 @@ export function deploymentJson(d: DeploymentRow, state?: ModelDeploymentState) {
       state: state?.state ?? 'loading', reason: state?.reason ?? null, loaded_at: state?.loaded_at ?? null,
       // The base URL OpenAI clients take (with this name as `model`), and Azure OpenAI's layout.
       endpoint: '/v1', azure_endpoint: `/openai/deployments/${d.name}`,
+      ...app,
       ...times,
     };
   }
   return {
     name: d.name, kind: d.kind, flow: d.flow, traffic: d.traffic, trace_sample_rate: d.traceSampleRate, rpm: d.options?.rpm ?? null, safety_policy: d.options?.safetyPolicy ?? 'default',
     endpoint: `/deployments/${d.name}/score`,
+    ...app,
     ...times,
   };
 }
@@ -99,8 +103,23 @@ export function deploymentRoutes(ws: Workspace): Hono {
     await deployments.get(name);
     const body = await readJson(c, PatchBody);
     if (body.safety_policy !== undefined) await ws.gateway.safety.policy(body.safety_policy);
-    const updated = await deployments.update(name, { traffic: body.traffic, traceSampleRate: body.trace_sample_rate, tpm: body.tpm, rpm: body.rpm, safetyPolicy: body.safety_policy });
-    return c.json(await json(updated));
+    const { web_app: webApp, ...rest } = body;
+    let updated = Object.values(rest).some((v) => v !== undefined) || webApp === undefined ? await deployments.update(name, { traffic: body.traffic, traceSampleRate: body.trace_sample_rate, tpm: body.tpm, rpm: body.rpm, safetyPolicy: body.safety_policy }) : undefined;
+    // After the traffic change: whether the app may be enabled is judged on the versions now served.
+    if (webApp !== undefined) updated = await ws.webApps.configure(name, webApp);
+    return c.json(await json(updated!));
+  });
+
+  /** Visitors' ratings of the web app's answers, newest first, with the question and answer each rates. */
+  app.get('/:name/feedback', async (c) => {
+    const limit = intParam(c.req.query('limit'), 'limit') ?? 50;
+    if (limit < 1 || limit > 500) throw new WeirError('invalid_request', 'limit is 1 to 500', { status: 400, path: ['limit'] });
+    const page = await ws.webApps.feedback(c.req.param('name'), limit, c.req.query('cursor') || undefined);
+    return c.json({
+      data: page.data.map((f) => ({ id: f.messageId, message_id: f.messageId, conversation_id: f.conversationId, rating: f.rating, comment: f.comment, created_at: new Date(f.createdAt).toISOString(), question: f.question, answer: f.answer })),
+      next_cursor: page.next,
+      counts: page.counts,
+    });
   });
 
   app.delete('/:name', async (c) => {

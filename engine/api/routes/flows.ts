@@ -5,6 +5,7 @@ import { WeirError } from '../../errors.ts';
 import { writeFlowYaml } from '../../flow/yaml-source.ts';
 import { diffFlows } from '../../app/flow-diff.ts';
 import { flowName, readFlowSource, type FlowSource } from '../../app/flow-source.ts';
+import { flowFromTemplate } from '../../app/flow-templates.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import type { ValidationResult } from '../../flow/validate.ts';
 import type { FlowRow, VersionRow } from '../../store/types.ts';
@@ -13,6 +14,17 @@ import { notFound } from '../errors.ts';
 import { runDraft } from './run-draft.ts';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
+
+/** POST /api/flows {template, name, params}: a new flow from one of GET /api/templates. */
+const FromTemplate = z
+  .object({
+    template: z.string().min(1).max(100),
+    name: z.string().regex(NAME, 'a flow name is letters, digits, _ and -, not starting with a digit (at most 128)'),
+    params: z.record(z.string().max(100), z.string().max(200)).default({}),
+  })
+  .strict();
+
+const isTemplateRequest = (body: unknown): boolean => body !== null && typeof body === 'object' && !Array.isArray(body) && 'template' in body;
 
 function versionJson(v: VersionRow) {
   return { flow: v.flow, version: v.number, hash: v.hash, message: v.message, author: v.author, created_at: new Date(v.createdAt).toISOString() };
@@ -36,7 +48,8 @@ export function flowRoutes(ws: Workspace): Hono {
     return (path) => (lazy ??= readFlowSource(src.source, 'application/yaml').locate)?.(path);
   };
   const flowJson = async (row: FlowRow, checked?: ValidationResult) => {
-    const v = checked ?? (await ws.validate(row.definition, placer(row)));
+    const locate = placer(row);
+    const v = checked ?? (await ws.flows.withWarnings(await ws.validate(row.definition, locate), locate));
     return {
       name: row.name, format: row.format, definition: row.definition, source: row.source, etag: draftTag(row),
       problems: v.problems, valid: v.ok,
@@ -72,6 +85,21 @@ export function flowRoutes(ws: Workspace): Hono {
   });
 
   app.post('/', async (c) => {
+    if (/json/.test(c.req.header('content-type') ?? '')) {
+      const text = await c.req.text();
+      const body = text.trim() ? parseJsonText(text) : undefined;
+      if (isTemplateRequest(body)) {
+        const r = FromTemplate.safeParse(body);
+        if (!r.success) {
+          const issue = r.error.issues[0];
+          throw new WeirError('invalid_request', `${issue.path.join('.') || 'body'}: ${issue.message}`, { status: 400, path: issue.path.length ? (issue.path as (string | number)[]) : undefined });
+        }
+        const src = flowFromTemplate(r.data.template, r.data.name, r.data.params);
+        if (src.problems.length) throw new WeirError('template_invalid', `flow template "${r.data.template}" does not read: ${src.problems[0].message}`, { status: 500 });
+        const { row, checked } = await ws.flows.create(r.data.name, src, placer(src));
+        return c.json(await flowJson(row, checked), 201);
+      }
+    }
     const src = await readBody(c);
     const name = flowName(src.definition);
     if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400, path: ['name'] });
@@ -109,7 +137,8 @@ export function flowRoutes(ws: Workspace): Hono {
   });
 
   app.post('/:name/validate', async (c) => {
-    const v = await ws.validate((await ws.flows.get(c.req.param('name'))).definition);
+    const { definition } = await ws.flows.get(c.req.param('name'));
+    const v = await ws.flows.withWarnings(await ws.validate(definition));
     return c.json({ valid: v.ok, problems: v.problems });
   });
 

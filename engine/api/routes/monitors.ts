@@ -33,14 +33,16 @@ export function monitorRoutes(ws: Workspace): Hono {
     const m = await ws.monitors.get(name);
     const now = Date.now();
     const window = m ? m.window_hours * 3_600_000 : WEEK_MS;
-    const [metrics, calls, alerts] = await Promise.all([
+    const [metrics, calls, alerts, feedback] = await Promise.all([
       m ? ws.monitors.metrics(name, m, now) : [],
       ws.calls({ from: now - window, to: now + 1, deployment: name, limit: STATS_CALLS }),
       ws.monitors.alerts({ deployment: name, from: now - window, limit: 20 }),
+      // Web app visitors' thumbs over the window, beside what the evaluators scored.
+      ws.webApps.feedbackCounts(name, now - window, now + 1),
     ]);
     // The budget is each instance's; what was dropped is counted by the instance answering.
     const sampling = { per_second_budget: ws.monitors.maxPerSecond, dropped_here: ws.monitors.dropped };
-    return c.json({ deployment: name, monitor: m ?? null, window_hours: window / 3_600_000, metrics, tokens: tokenStats(calls), sampling, alerts: alerts.map(alertJson) });
+    return c.json({ deployment: name, monitor: m ?? null, window_hours: window / 3_600_000, metrics, tokens: tokenStats(calls), sampling, feedback, alerts: alerts.map(alertJson) });
   });
 
   app.put('/:name/monitor', async (c) => {

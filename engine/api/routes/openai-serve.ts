@@ -253,3 +253,50 @@ export async function serveEmbeddings(c: Context, ws: Workspace, t: Target, req:
     meter(ws, t, usage, outcome);
   }
 }
+
+/** What a judged chat stream gives: text released by the completion's safety windows, then its end. */
+export type JudgedChatEvent = { type: 'text'; text: string } | { type: 'done'; usage: TokenUsage };
+
+/**
+ * A chat call as released text rather than an OpenAI answer (the web app's chat): the same served
+ * model, context check, prompt judgement, completion windows, metering and monitor sampling as
+ * serveChat. A filtered prompt throws before any text (400 content_filter); a completion filtered
+ * mid-stream throws a completion ContentFilterError after the text already released.
+ */
+export async function* judgedChat(c: Context, ws: Workspace, t: Target, req: ChatRequest, signal: AbortSignal): AsyncGenerator<JudgedChatEvent> {
+  const model = served(c, ws, t);
+  if (!model.chat) throw notSupported(ws, t, 'chat completions');
+  await judgePrompt(c, ws, t, req.messages.map((m) => m.content), 'messages', req);
+  const sampled = ws.monitors.wants(t.call.deployment.name) ? chatInputs(req) : undefined;
+  const window = await ws.gateway.safety.completionStream(t.call.deployment, signal);
+  let usage: TokenUsage | undefined;
+  let outcome: CallOutcome = { status: 200 };
+  let said = '';
+  try {
+    for await (const e of model.chat(req.messages, { ...req.opts, signal })) {
+      if (e.type === 'text') {
+        if (sampled) said += e.text;
+        const out = window ? await window.push(e.text) : e.text;
+        if (window?.filtered) break;
+        if (out) yield { type: 'text', text: out };
+        continue;
+      }
+      usage = e.usage;
+      const rest = window ? await window.end() : '';
+      if (window?.filtered) break;
+      if (rest) yield { type: 'text', text: rest };
+      sampleAnswer(ws, t, sampled, said);
+      yield { type: 'done', usage: e.usage };
+    }
+    if (window?.filtered) {
+      outcome = { status: 200, filtered: filterFlags('completion', window.verdict?.results) };
+      throw new ContentFilterError(window.verdict!.results, 'The answer', 'messages');
+    }
+  } catch (err) {
+    if (!(err instanceof ContentFilterError)) outcome = failed(err, signal);
+    throw err;
+  } finally {
+    if (signal.aborted && outcome.status === 200 && !outcome.filtered && !usage) outcome = { status: CLIENT_GONE };
+    meter(ws, t, usage, outcome);
+  }
+}

@@ -20,15 +20,25 @@ import { SseFeed } from '../sse.ts';
 
 export function streamScore(c: Context, ws: Workspace, d: DeploymentRow, run: StartOptions, finish: (usage: Usage | undefined, outcome: CallOutcome) => void): Response {
   const feed = new SseFeed();
+  const ctl = streamedRun(ws, d, run, finish, (event, data) => feed.push({ event, data }), () => feed.end());
+  return feed.respond(c, () => ctl.abort());
+}
+
+/**
+ * The run behind a streamed score, its events handed to `emit` (`chunk`, then `result` or
+ * `error`, after which `end` is called once): the web app's chat reads the same judged stream.
+ * Aborting the controller returned stops the run (the client went away).
+ */
+export function streamedRun(ws: Workspace, d: DeploymentRow, run: StartOptions, finish: (usage: Usage | undefined, outcome: CallOutcome) => void, emit: (event: 'chunk' | 'result' | 'error', data: unknown) => void, close: () => void): AbortController {
   const ctl = new AbortController();
   const safety = ws.gateway.safety;
   let ended = false;
-  const send = (event: string, data: unknown, last = false) => {
+  const send = (event: 'chunk' | 'result' | 'error', data: unknown, last = false) => {
     if (ended) return;
-    feed.push({ event, data });
+    emit(event, data);
     if (last) {
       ended = true;
-      feed.end();
+      close();
     }
   };
   const end = (runId: string, usage: Usage | undefined, err: unknown) => {
@@ -88,5 +98,5 @@ export function streamScore(c: Context, ws: Workspace, d: DeploymentRow, run: St
     }
   };
   ws.runs.start({ ...run, signal: ctl.signal, onEvent });
-  return feed.respond(c, () => ctl.abort());
+  return ctl;
 }

@@ -16,7 +16,7 @@ import type { DeploymentRow, VerifiedKey } from '../../store/types.ts';
 import { keyOpens, type Deployments } from '../deployments.ts';
 import type { UsageMeter } from '../usage-meter.ts';
 import { admit, reconcile, type Admission } from './admit.ts';
-import { deploymentLimits, keyLimitName, keyLimits, MINUTE_MS } from './limits.ts';
+import { deploymentLimits, keyLimitName, keyLimits, MINUTE_MS, visitorLimit, type Limit } from './limits.ts';
 import { governedModel } from './governed-model.ts';
 import { callRecord, meterModelCall, statusOf, type CallOutcome } from './meter.ts';
 import type { Prices } from './prices.ts';
@@ -39,6 +39,13 @@ export interface GatewayCall {
   /** When it was admitted: it is priced at the price in effect then. */
   at: number;
 }
+
+/**
+ * The key id a public web app's calls are recorded under (usage minutes and call records): no key
+ * was presented, and this tells them apart from the admin's keyless calls. Never a real key's id
+ * (those are 12 random base64url characters).
+ */
+export const WEB_APP_KEY = 'web-app';
 
 export function unauthorized(): WeirError {
   return new WeirError('unauthorized', 'missing or invalid key (send Authorization: Bearer <key> or api-key: <key>)', { status: 401 });
@@ -94,8 +101,18 @@ export class Gateway {
    * is used up: recorded as a call that was refused).
    */
   async admit(who: Caller, d: DeploymentRow, tokens: number, id: string, now = Date.now()): Promise<GatewayCall> {
-    const limits = [...keyLimits(who.key), ...deploymentLimits(d, this.quotas.allocationOf(d))];
-    const keyId = who.key?.keyId ?? null;
+    return this.#admit([...keyLimits(who.key), ...deploymentLimits(d, this.quotas.allocationOf(d))], who.key?.keyId ?? null, d, tokens, id, now);
+  }
+
+  /**
+   * A public web app's visitor (no key): admitted against the deployment's own limits and the
+   * visitor's calls a minute (`rpm`), recorded under WEB_APP_KEY.
+   */
+  async admitVisitor(d: DeploymentRow, visitor: string, rpm: number, tokens: number, id: string, now = Date.now()): Promise<GatewayCall> {
+    return this.#admit([visitorLimit(d.name, visitor, rpm), ...deploymentLimits(d, this.quotas.allocationOf(d))], WEB_APP_KEY, d, tokens, id, now);
+  }
+
+  async #admit(limits: Limit[], keyId: string | null, d: DeploymentRow, tokens: number, id: string, now: number): Promise<GatewayCall> {
     try {
       return { id, deployment: d, keyId, admission: await admit(this.bus, limits, tokens, now), at: now };
     } catch (err) {
@@ -137,7 +154,7 @@ export class Gateway {
    */
   async chargeRun(keyId: string | null, usage: Usage, now = Date.now()): Promise<void> {
     const tokens = usage.total_tokens ?? 0;
-    if (!keyId || !tokens) return;
+    if (!keyId || keyId === WEB_APP_KEY || !tokens) return;
     await adjustTaken(this.bus, { counter: windowCounter(keyLimitName(keyId, 'tpm'), MINUTE_MS, now), windowMs: MINUTE_MS, amount: 0 }, tokens);
   }
 }

@@ -24,6 +24,14 @@ export const rpmOf = (tpm: number): number => Math.floor((tpm * 6) / 1000);
 
 export const keyLimitName = (keyId: string, kind: 'rpm' | 'tpm'): string => `key:${keyId}:${kind}`;
 
+/**
+ * A public web app's visitor: `rpm` calls a minute per visitor id (checked by the caller: 16 to 64
+ * of [A-Za-z0-9_-]), counted on the bus like every other window, so it holds across instances.
+ */
+export function visitorLimit(deployment: string, visitor: string, rpm: number): Limit {
+  return { name: `app:${deployment}:visitor:${visitor}:rpm`, kind: 'requests', limit: rpm, windowMs: MINUTE_MS, says: `this app's limit of ${rpm} messages a minute per visitor` };
+}
+
 // Keys and deployments come from caches (the same object until they change): their limits are
 // built once per object rather than on every call. Limits are never changed once built.
 const byKey = new WeakMap<VerifiedKey, Limit[]>();

@@ -17,6 +17,7 @@ import { jobsContract } from './jobs.ts';
 import { lifecycleContract } from './lifecycle.ts';
 import { runsContract } from './runs.ts';
 import { vectorsContract } from './vectors.ts';
+import { webAppsContract } from './web-apps.ts';
 
 /** What a contract test sees: a fresh empty store of its own. */
 export interface StoreContext {
@@ -84,6 +85,7 @@ export function storeContract(factory: StoreFactory): void {
     callsContract(ctx);
     batchesContract(ctx);
     monitorsContract(ctx);
+    webAppsContract(ctx);
     keysContract(ctx);
     quotasContract(ctx);
     pricesContract(ctx);

@@ -35,6 +35,7 @@ import { runsRepo } from './runs-repo.ts';
 import { callsRepo } from './calls-repo.ts';
 import { batchesRepo } from './batches-repo.ts';
 import { monitorsRepo } from './monitors-repo.ts';
+import { webAppsRepo } from './web-apps-repo.ts';
 import { usageRepo } from './usage-repo.ts';
 import { versionsRepo } from './versions-repo.ts';
 
@@ -141,6 +142,7 @@ export async function openPostgresStore(opts: OpenStoreOptions & { databaseUrl: 
     calls: unwrapped(callsRepo(db)),
     batches: unwrapped(batchesRepo(db)),
     monitors: unwrapped(monitorsRepo(db)),
+    webApps: unwrapped(webAppsRepo(db)),
     data: unwrapped(dataRepo(db)),
     jobs: unwrapped(jobsRepo(db)),
     dir: opts.dataDir,

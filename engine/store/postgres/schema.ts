@@ -294,3 +294,4 @@ export type ConnectionRecord = typeof connections.$inferSelect;
 export * from './data-schema.ts';
 export * from './monitor-schema.ts';
 export * from './batch-schema.ts';
+export * from './web-app-schema.ts';

@@ -25,6 +25,7 @@ import { toAsync } from './async.ts';
 import { callsRepo } from './calls-repo.ts';
 import { batchesRepo } from './batches-repo.ts';
 import { monitorsRepo } from './monitors-repo.ts';
+import { webAppsRepo } from './web-apps-repo.ts';
 import { usageRepo } from './usage-repo.ts';
 import { versionsRepo } from './versions-repo.ts';
 
@@ -84,6 +85,7 @@ export function openSqliteStore(opts: OpenStoreOptions): Store {
       calls: toAsync(callsRepo(db)),
       batches: toAsync(batchesRepo(db)),
       monitors: toAsync(monitorsRepo(db)),
+      webApps: toAsync(webAppsRepo(db)),
       data: toAsync(dataRepo(db)),
       jobs: toAsync(jobsRepo(db)),
       dir: opts.dataDir,

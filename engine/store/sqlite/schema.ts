@@ -299,3 +299,4 @@ export type JobRecord = typeof jobs.$inferSelect;
 export * from './data-schema.ts';
 export * from './monitor-schema.ts';
 export * from './batch-schema.ts';
+export * from './web-app-schema.ts';
