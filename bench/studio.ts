@@ -69,6 +69,7 @@ async function main() {
       if (!res.ok) throw new Error(`could not create ${name}: ${await res.text()}`);
       const opens: number[] = [];
       const drag: number[] = [];
+      const dragOpen: number[] = [];
       const dragNear: number[] = [];
       for (let r = 0; r < REPEAT; r++) {
         const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -87,14 +88,17 @@ async function main() {
           window.location.hash = '#/flows/${name}';
           requestAnimationFrame(check);
         })`));
-        // The whole flow in view (the zoom opening a big flow gives), then at 100 % as one edits.
+        // At the zoom it opens at (readable: at least 75 %), with the whole flow in view (Fit), then at 100 %.
+        dragOpen.push(...(await dragFrames(page)));
+        await page.getByRole('button', { name: 'Fit', exact: true }).click();
+        await page.waitForTimeout(400);
         drag.push(...(await dragFrames(page)));
         await zoomTo(page, 1);
         dragNear.push(...(await dragFrames(page)));
         await page.close();
       }
       const frameStats = (xs: number[]) => ({ p50: round(pct(xs, 50)), p95: round(pct(xs, 95)), max: round(Math.max(...xs)), frames: xs.length, fps_p50: round(1000 / pct(xs, 50)) });
-      print({ bench: 'studio_canvas', nodes: n, edges, open_ms_median: pct(opens, 50), open_ms: opens, drag_frame_ms_fit_all: frameStats(drag), drag_frame_ms_zoom_100: frameStats(dragNear) });
+      print({ bench: 'studio_canvas', nodes: n, edges, open_ms_median: pct(opens, 50), open_ms: opens, drag_frame_ms_open: frameStats(dragOpen), drag_frame_ms_fit_all: frameStats(drag), drag_frame_ms_zoom_100: frameStats(dragNear) });
     }
   } finally {
     await browser.close();

@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, deployed, makeApi, type Api } from '../helpers/api.ts';
+import { EXACT_SCORE_FLOW } from '../helpers/batch-flows.ts';
 
 let api: Api;
 let echoKey: string;
@@ -16,20 +17,6 @@ let hook: Server;
 let hookUrl: string;
 const received: { auth: string | undefined; body: any }[] = [];
 
-// An evaluator of this workspace: 5 when the answer is what was expected, 1 otherwise.
-const EXACT = `weir: 1
-name: exact
-inputs:
-  answer: { type: string }
-  expected: { type: string }
-outputs:
-  score: \${judge.output}
-nodes:
-  - name: judge
-    type: transform
-    inputs: { answer: \${inputs.answer}, expected: \${inputs.expected} }
-    config: { expression: "answer = expected ? 5 : 1" }
-`;
 // Scores a chat answer by whether it mentions the word the question asked about.
 const MENTIONS = `weir: 1
 name: mentions
@@ -63,7 +50,7 @@ async function scored(name: string, evaluator: string, count: number): Promise<a
 beforeAll(async () => {
   api = makeApi();
   echoKey = (await deployed(api)).key;
-  for (const flow of [EXACT, MENTIONS]) expect((await api.call('POST', '/api/flows', flow)).status).toBe(201);
+  for (const flow of [EXACT_SCORE_FLOW, MENTIONS]) expect((await api.call('POST', '/api/flows', flow)).status).toBe(201);
   hook = createServer((req, res) => {
     let text = '';
     req.on('data', (d) => (text += d));

@@ -20,3 +20,18 @@ nodes:
     config: { expression: '${expression}' }
 `;
 }
+
+/** The monitor tests' evaluator, a flow of the workspace: 5 when the answer is what was expected, 1 otherwise. */
+export const EXACT_SCORE_FLOW = `weir: 1
+name: exact
+inputs:
+  answer: { type: string }
+  expected: { type: string }
+outputs:
+  score: \${judge.output}
+nodes:
+  - name: judge
+    type: transform
+    inputs: { answer: \${inputs.answer}, expected: \${inputs.expected} }
+    config: { expression: "answer = expected ? 5 : 1" }
+`;

@@ -11,23 +11,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStudio, watch, type Studio } from '../helpers/studio.ts';
 import { expectNoSeriousA11yViolations } from './axe.ts';
 import { chat, until } from './gateway-calls.ts';
+import { EXACT_SCORE_FLOW } from '../helpers/batch-flows.ts';
 
 let studio: Studio;
 let batchId: string;
 
-const EXACT = `weir: 1
-name: exact
-inputs:
-  answer: { type: string }
-  expected: { type: string }
-outputs:
-  score: \${judge.output}
-nodes:
-  - name: judge
-    type: transform
-    inputs: { answer: \${inputs.answer}, expected: \${inputs.expected} }
-    config: { expression: "answer = expected ? 5 : 1" }
-`;
 
 const HANDBOOK = `# Paid time off
 
@@ -55,7 +43,7 @@ beforeAll(async () => {
       method: 'POST', headers: { authorization: `Bearer ${flowKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ name }),
     })).status === 200);
   }
-  await putFlowYaml('exact', EXACT);
+  await putFlowYaml('exact', EXACT_SCORE_FLOW);
   await studio.admin('PUT', '/api/deployments/greeter/monitor', { sampling_rate: 1, evaluators: [{ flow: 'exact', inputs: { answer: '${outputs.greeting}', expected: 'Hello, Ada! Welcome to Weir.' } }] });
   // A model deployment with a key and a few calls (the usage page's rows), under a safety policy.
   await studio.admin('PUT', '/api/safety-policies/strict', {

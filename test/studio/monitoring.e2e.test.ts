@@ -10,26 +10,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startStudio, watch, type Studio } from '../helpers/studio.ts';
 import { chat, until } from './gateway-calls.ts';
+import { EXACT_SCORE_FLOW } from '../helpers/batch-flows.ts';
 
 let studio: Studio;
 let key: string;
 let hook: Server;
 const received: any[] = [];
 
-// An evaluator of this workspace: 5 when the answer is what was expected, 1 otherwise.
-const EXACT = `weir: 1
-name: exact
-inputs:
-  answer: { type: string }
-  expected: { type: string }
-outputs:
-  score: \${judge.output}
-nodes:
-  - name: judge
-    type: transform
-    inputs: { answer: \${inputs.answer}, expected: \${inputs.expected} }
-    config: { expression: "answer = expected ? 5 : 1" }
-`;
 
 /** Console errors but Chromium's log of the 400 the form provokes on purpose. */
 const unexpectedErrors = () => studio.consoleErrors.filter((e) => !e.includes('status of 400 (Bad Request)'));
@@ -49,7 +36,7 @@ beforeAll(async () => {
   await studio.admin('POST', '/api/deployments', { name: 'greeter', flow: 'hello' });
   await studio.admin('POST', '/api/deployments', { name: 'quiet', flow: 'hello' });
   key = (await studio.admin('POST', '/api/deployments/greeter/keys', {})).key;
-  const res = await fetch(`${studio.server.url}/api/flows`, { method: 'POST', headers: { authorization: 'Bearer studio-admin-token', 'content-type': 'application/yaml' }, body: EXACT });
+  const res = await fetch(`${studio.server.url}/api/flows`, { method: 'POST', headers: { authorization: 'Bearer studio-admin-token', 'content-type': 'application/yaml' }, body: EXACT_SCORE_FLOW });
   expect(res.status, await res.text()).toBe(201);
   hook = createServer((req, res) => {
     let text = '';
