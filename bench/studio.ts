@@ -65,14 +65,20 @@ async function main() {
       const name = `big${n}`;
       const flow = bigFlow(name, n);
       const edges = n + Object.keys(flow.outputs as object).length;
-      const res = await fetch(`${server.url}/api/flows`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(flow) });
-      if (!res.ok) throw new Error(`could not create ${name}: ${await res.text()}`);
+      // Each repeat opens the flow as written: the drags move n0 and the studio saves where it went.
+      const reset = async () => {
+        const res = await fetch(`${server.url}/api/flows/${name}`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(flow) });
+        if (!res.ok) throw new Error(`could not write ${name}: ${await res.text()}`);
+      };
       const opens: number[] = [];
       const drag: number[] = [];
       const dragOpen: number[] = [];
       const dragNear: number[] = [];
       for (let r = 0; r < REPEAT; r++) {
+        await reset();
         const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+        page.on('crash', () => console.error(`the page crashed (${name}, repeat ${r + 1})`));
+        page.on('pageerror', (e) => console.error(`page error (${name}): ${e.message}`));
         await page.goto(`${server.url}/?token=${TOKEN}#/flows`);
         await page.getByRole('link', { name: 'Flows' }).waitFor();
         // Time to open: from the route change to the frame in which the canvas shows the flow's first
@@ -85,9 +91,14 @@ async function main() {
             if (box && getComputedStyle(box).visibility === 'visible') resolve(Math.round(performance.now() - t0));
             else requestAnimationFrame(check);
           };
+          setTimeout(() => resolve(-1), 20000);
           window.location.hash = '#/flows/${name}';
           requestAnimationFrame(check);
         })`));
+        if (opens[opens.length - 1] < 0) {
+          await page.screenshot({ path: path.join(os.tmpdir(), `bench-studio-${name}-${r}.png`) });
+          throw new Error(`${name} did not show node n0 within 20 s (screenshot in ${os.tmpdir()})`);
+        }
         // At the zoom it opens at (readable: at least 75 %), with the whole flow in view (Fit), then at 100 %.
         dragOpen.push(...(await dragFrames(page)));
         await page.getByRole('button', { name: 'Fit', exact: true }).click();

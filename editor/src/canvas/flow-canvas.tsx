@@ -8,7 +8,7 @@ import { connect, disconnect, removeNodes, type Connection } from '../flow/edit.
 import { INPUTS_NODE, OUTPUTS_NODE } from '../flow/ports.ts';
 import { parseRef } from '../flow/refs.ts';
 import { connectionProblem } from './connect-rules.ts';
-import { fitReadable, OPEN_FIT } from './fit.ts';
+import { fitReadable } from './fit.ts';
 import { DRAG_TYPE } from './palette.tsx';
 import { usePanels } from './panels.ts';
 import { usePlaceNode } from './place-node.ts';
@@ -115,8 +115,6 @@ export function FlowCanvas() {
         selectionKeyCode="Shift"
         onlyRenderVisibleElements={nodes.length > 120}
         minZoom={0.1}
-        fitView
-        fitViewOptions={OPEN_FIT}
         proOptions={{ hideAttribution: true }}
       >
         {!far && <Background gap={20} size={1} />}
