@@ -153,6 +153,7 @@ export const ERROR_CODES = {
     queue_unavailable: 'the job queue (the store or Redis) could not take a job',
     job_lost: "a background job's lease ran out (its instance was too slow to renew it) and another instance took it",
     invalid_node_input: "a node's resolved input does not match its port's schema",
+    invalid_metric: 'a node logged a metric (log_metric) without a name or with a value that is not a finite number',
     map_not_array: '`map.over` did not resolve to an array',
     map_too_large: '`map.over` has more items than map.max_items',
     flow_depth_exceeded: 'sub-flows nest deeper than the limit',

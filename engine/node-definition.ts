@@ -72,6 +72,8 @@ export interface NodeContext {
   model(ref: ModelRef): Promise<LoadedModel>;
   /** Searches a data index; throws `index_not_found` for an unknown one. */
   searchIndex(index: string, query: string | number[], opts: IndexQuery): Promise<RetrievedChunk[]>;
+  /** Records a run metric (prompt flow's `log_metric`); a batch run's metrics include it. */
+  logMetric(name: string, value: number): void;
   /** Run another flow by name with the given inputs and return its outputs. */
   runFlow(name: string, inputs: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
@@ -89,6 +91,17 @@ export interface CheckProblem {
   message: string;
   /** Path under the node's `config`, e.g. ["template"]. */
   path?: (string | number)[];
+}
+
+/** A node instance's ports as JSON Schemas, worked out from its config (see `ports`). */
+export interface NodePorts {
+  inputs: Record<string, Record<string, unknown>>;
+  /** Inputs that must be bound. */
+  required: string[];
+  /** Inputs beyond `inputs` are accepted (a Python `**kwargs`). */
+  extra: boolean;
+  /** The schema of `${node.output}`; absent: the definition's `output`. */
+  output?: Record<string, unknown>;
 }
 
 export type InputShape = Record<string, z.ZodType>;
@@ -124,6 +137,11 @@ export interface NodeDefinition<
    * bound to it streams the chunks of a streaming node bound to that first input, as they come.
    */
   passesFirstInput?: boolean;
+  /**
+   * Ports that depend on the config (a Python tool's signature, a response schema): when given, they
+   * replace `inputs`/`extraInputs`/`output` for validation of this node instance.
+   */
+  ports?(config: z.output<C>): NodePorts;
   /** Flows this node runs, by name, so validation can detect sub-flow recursion. */
   flowDependencies?(config: z.output<C>): string[];
   /** Checks beyond the schema (a template file exists …), run at validation. */

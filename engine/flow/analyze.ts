@@ -1,6 +1,6 @@
 import { isProblemCode, type ProblemCode } from '../error-codes.ts';
 import type { Problem } from '../errors.ts';
-import type { CheckEnv } from '../node-definition.ts';
+import type { CheckEnv, NodePorts } from '../node-definition.ts';
 import type { NodeRegistry, RegisteredNode } from '../registry.ts';
 import { parseBinding, ReferenceSyntaxError, refsOf, type Binding, type Ref } from './references.ts';
 import { FLOW_INPUT_TYPES, NAME_PATTERN, RESERVED_NAMES, type FlowInputType } from './schema.ts';
@@ -27,6 +27,10 @@ export interface AnalyzedNode {
   aggregation: boolean;
   /** Names of the nodes this one reads (inputs, activate, map). */
   deps: Set<string>;
+  /** Prompt flow's bypass rule (`skip_when: all_inputs_skipped`), from the node or the flow. */
+  skipWhenAll: boolean;
+  /** Its ports as its config makes them (`NodeDefinition.ports`), when the type works them out. */
+  ports?: NodePorts;
 }
 
 export interface FlowInputSpec {
@@ -103,7 +107,8 @@ export function analyzeFlow(raw: unknown, env: ValidateEnv): Analysis {
       return;
     }
     seen.set(name, index);
-    const node: AnalyzedNode = { index, name, raw: rn, bindings: [], deps: new Set(), aggregation: rn.aggregation === true };
+    const skipWhen = rn.skip_when ?? top.skip_when;
+    const node: AnalyzedNode = { index, name, raw: rn, bindings: [], deps: new Set(), aggregation: rn.aggregation === true, skipWhenAll: skipWhen === 'all_inputs_skipped' };
     analysis.nodes.push(node);
 
     node.reg = typeof rn.type === 'string' ? env.registry.get(rn.type) : undefined;
@@ -120,6 +125,7 @@ export function analyzeFlow(raw: unknown, env: ValidateEnv): Analysis {
         } else {
           const found = node.reg.def.check?.(parsed.data, env) ?? [];
           node.config = parsed.data;
+          node.ports = node.reg.def.ports?.(parsed.data);
           // A node type's own answer: its code is checked, not trusted (a node file may be plain JS).
           for (const p of found) push(isProblemCode(p.code) ? p.code : 'invalid_config', `node "${name}": ${p.message}`, at('config', ...(p.path ?? [])));
         }
@@ -133,12 +139,13 @@ export function analyzeFlow(raw: unknown, env: ValidateEnv): Analysis {
     for (const [key, value] of Object.entries(inputs)) {
       const b = binding(value, at('inputs', key), problems, name);
       if (b) node.bindings.push([key, b]);
-      if (node.reg && !(key in node.reg.def.inputs) && !node.reg.def.extraInputs) {
-        const known = Object.keys(node.reg.def.inputs).join(', ') || 'none';
+      const ports = node.ports ? { names: node.ports.inputs, extra: node.ports.extra } : node.reg && { names: node.reg.def.inputs, extra: Boolean(node.reg.def.extraInputs) };
+      if (node.reg && ports && !(key in ports.names) && !ports.extra) {
+        const known = Object.keys(ports.names).join(', ') || 'none';
         push('unknown_input_port', `node "${name}" (${node.reg.def.type}) has no input "${key}" (inputs: ${known})`, at('inputs', key));
       }
     }
-    for (const req of node.reg?.requiredInputs ?? []) {
+    for (const req of node.ports?.required ?? node.reg?.requiredInputs ?? []) {
       if (!(req in inputs)) push('missing_required_input', `node "${name}" needs input "${req}"`, at('inputs'));
     }
     if (isObj(rn.activate) && 'when' in rn.activate) {

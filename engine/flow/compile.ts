@@ -46,6 +46,12 @@ export interface PlanNode {
   retry?: RetryPolicy;
   timeoutMs?: number;
   continueOnError: boolean;
+  /**
+   * Prompt flow's bypass rule: skipped only when `activate` says so (or reads a skipped node) or when
+   * every node it reads was skipped; an input from a skipped node then arrives as null (undefined to a
+   * type that accepts skipped inputs).
+   */
+  skipWhenAll: boolean;
   /** Ports fed by values whose type is only known at run time, checked with the port's schema. */
   runtimeChecks: [string, z.ZodType][];
   /** Per input: the node it reads whole (`${n.output…}`), or -1 when it has a value of its own. */
@@ -223,6 +229,7 @@ function compileNodes(list: AnalyzedNode[], index: Map<string, number>, ref: Ref
       retry: retryPolicy(raw),
       timeoutMs: durationMs(raw.timeout as number | string | undefined),
       continueOnError: raw.on_error === 'continue',
+      skipWhenAll: n.skipWhenAll,
       runtimeChecks: inputs
         .filter(([k, b]) => k in def.inputs && schemaTag(n.reg!.inputs[k]) !== 'any' && needsRuntimeCheck(b, list))
         .map(([k]) => [k, def.inputs[k] as z.ZodType]),

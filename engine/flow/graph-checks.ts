@@ -12,7 +12,7 @@ type Path = (string | number)[];
 /** The schema of `${node.output}`: a mapped node outputs an array of its type's output. */
 export function outputSchemaOf(node: AnalyzedNode): JsonSchema | undefined {
   if (!node.reg) return undefined;
-  let out = node.reg.output;
+  let out = node.ports?.output ?? node.reg.output;
   // With on_error: continue, readers may get `{ error: {code, message, …} }` instead.
   if (node.raw.on_error === 'continue') out = { anyOf: [out, ERROR_VALUE] };
   return node.mapOver ? { type: 'array', items: out } : out;
@@ -96,8 +96,9 @@ function bindingProblems(a: Analysis, byName: Map<string, AnalyzedNode>, node: A
   const at = nodeAt(node.index, 'inputs', key);
   const tags = refsOf(b).map((r) => checkRef(a, byName, r, at, problems, node));
   if (!node.reg || tags.some((t) => t === undefined)) return;
-  const port = node.reg.def.inputs[key] as z.ZodType | undefined;
-  const portSchema = node.reg.inputs[key] ?? node.reg.extraInputs;
+  const port = node.ports ? undefined : (node.reg.def.inputs[key] as z.ZodType | undefined);
+  // Ports a node's config makes (a Python signature) are JSON Schemas: literals are checked by type below.
+  const portSchema = node.ports ? (node.ports.inputs[key] ?? (node.ports.extra ? {} : undefined)) : (node.reg.inputs[key] ?? node.reg.extraInputs);
   if (b.t === 'lit' && port) {
     const ok = port.safeParse(b.v);
     if (!ok.success) {

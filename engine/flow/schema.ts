@@ -5,6 +5,8 @@ import { z } from 'zod';
  * (references, node types, cycles) is checked by validate.ts so every problem is reported at once.
  */
 export const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** A flow name; `name@variant` is one variant of a flow (prompt flow's node variants, imported). */
+export const FLOW_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*(@[A-Za-z0-9_-]+)?$/;
 export const RESERVED_NAMES: ReadonlySet<string> = new Set(['inputs', 'map', 'outputs', 'flow']);
 
 export const FLOW_INPUT_TYPES = [
@@ -61,6 +63,12 @@ const RetrySchema = z
   })
   .strict();
 
+/**
+ * When a node reading skipped nodes is skipped itself. Weir's rule: when it reads any (unless its type
+ * accepts skipped inputs). Prompt flow's bypass rule: only when every node it reads was skipped.
+ */
+export const SkipWhenSchema = z.enum(['any_input_skipped', 'all_inputs_skipped']);
+
 const NodeSchema = z
   .object({
     name: z.string(),
@@ -74,6 +82,8 @@ const NodeSchema = z
     on_error: z.enum(['fail', 'continue']).optional(),
     /** Prompt flow's aggregation node: runs once after all lines of a batch, over lists of its inputs. */
     aggregation: z.boolean().optional(),
+    /** This node's skip rule, over the flow's `skip_when`. */
+    skip_when: SkipWhenSchema.optional(),
     map: z
       .object({
         over: z.string(),
@@ -88,11 +98,12 @@ const NodeSchema = z
 export const FlowSchema = z
   .object({
     weir: z.literal(1),
-    name: z.string().regex(NAME_PATTERN, 'a flow name is letters, digits, _ and -, not starting with a digit'),
+    name: z.string().regex(FLOW_NAME_PATTERN, 'a flow name is letters, digits, _ and -, not starting with a digit, with an optional @variant'),
     description: z.string().optional(),
     inputs: z.record(z.string(), FlowInputSchema).optional(),
     outputs: z.record(z.string(), FlowOutputSchema).optional(),
     nodes: z.array(NodeSchema),
+    skip_when: SkipWhenSchema.optional(),
     layout: z.record(z.string(), z.tuple([z.number(), z.number()])).optional(),
   })
   .strict();

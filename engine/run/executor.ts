@@ -1,7 +1,6 @@
 import { newRunId } from './run-id.ts';
 import { isCancellation, NodeFailedError, RunCancelledError, RunDeadlineError, serializeError, WeirError } from '../errors.ts';
 import type { Plan, PlanNode } from '../flow/compile.ts';
-import { formatRef, type Ref } from '../flow/references.ts';
 import type { Usage } from '../node-definition.ts';
 import type { RunEventInit, RunListener } from './events.ts';
 import type { RunHandle, RunOptions, RunResult } from './run-types.ts';
@@ -11,16 +10,11 @@ import { addUsage, RunNodeContext, type SignalSource } from './node-context.ts';
 import { readRef, resolve, type Scope } from './resolve.ts';
 import { aggregationInputs, metricsOf } from './aggregation.ts';
 import type { NodeTrace } from './trace.ts';
+import { SKIPPED, skipReason } from './skip-rules.ts';
 
 export type { RunHandle, RunOptions, RunResult } from './run-types.ts';
 
-const PENDING = 0, RUNNING = 1, DONE = 2, SKIPPED = 3, FAILED = 4;
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
-}
+const PENDING = 0, RUNNING = 1, DONE = 2, FAILED = 4;
 
 class Execution {
   readonly runId: string;
@@ -46,6 +40,9 @@ class Execution {
   finished = false;
   aggregating = false;
   metrics?: Record<string, number>;
+  /** What nodes reported with `ctx.logMetric` (prompt flow's log_metric). */
+  logged?: Record<string, number>;
+  readonly onMetric = (name: string, value: number): void => void ((this.logged ??= {})[name] = value);
   aggregationOutputs?: Record<string, unknown>;
   deadline?: ReturnType<typeof setTimeout>;
   resolveDone!: (r: RunResult) => void;
@@ -136,37 +133,22 @@ class Execution {
       addUsage(this.usage, r.usage);
       if (r.status !== 'succeeded') return this.abort(r.cause instanceof WeirError ? r.cause : new RunCancelledError());
       this.aggregationOutputs = r.outputs;
-      this.metrics = metricsOf(r.outputs);
+      this.metrics = { ...metricsOf(r.outputs), ...r.metrics };
       this.finish('succeeded');
     }, (err: unknown) => this.abort(err instanceof WeirError ? err : new WeirError('error', String(err))));
   }
 
   skipReason(n: PlanNode): string | undefined {
-    if (n.deps.length) {
-      let skipped = -1, count = 0;
-      for (const d of n.deps) if (this.state[d] === SKIPPED) (count++, skipped < 0 && (skipped = d));
-      if (count && !n.def.acceptsSkippedInputs) {
-        if (count === n.deps.length) return `every node it reads was skipped (${n.deps.map((d) => this.plan.nodes[d].name).join(', ')})`;
-        return `it reads node "${this.plan.nodes[skipped].name}", which was skipped`;
-      }
-      // A node that accepts skipped inputs runs while any input still has a value.
-      if (count && n.inputSources.every((src) => src >= 0 && this.state[src] === SKIPPED)) {
-        return `every input comes from a skipped node (${n.deps.map((d) => this.plan.nodes[d].name).join(', ')})`;
-      }
-    }
-    if (n.activate) {
-      const v = resolve(n.activate.when, this.scope);
-      if (!sameValue(v, n.activate.is)) {
-        const what = n.activate.when.t === 'ref' ? formatRef(n.activate.when.ref as Ref) : 'activate.when';
-        return `activate: ${what} is ${JSON.stringify(v) ?? 'undefined'}, not ${JSON.stringify(n.activate.is)}`;
-      }
-    }
-    return undefined;
+    return skipReason(n, this.plan, this.state, this.scope);
   }
 
   inputsFor(n: PlanNode, scope: Scope): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (let k = 0; k < n.inputs.length; k++) out[n.inputs[k][0]] = resolve(n.inputs[k][1], scope);
+    // Prompt flow hands a bypassed input over as None; a type that accepts skipped inputs gets undefined.
+    if (n.skipWhenAll && !n.def.acceptsSkippedInputs) {
+      for (const k in out) if (out[k] === undefined) out[k] = null;
+    }
     for (const [key, schema] of n.runtimeChecks) {
       const r = schema.safeParse(out[key]);
       if (!r.success) throw new WeirError('invalid_node_input', `node "${n.name}" input "${key}": ${r.error.issues[0]?.message}`, { node: n.name, path: ['inputs', key] });
@@ -214,7 +196,7 @@ class Execution {
     return new RunNodeContext(this.runId, n.name, attempt, signal, this.plan.flowDir, this.opts.host ?? {}, (u) => {
       addUsage((tr.usage ??= {}), u);
       addUsage(this.usage, u);
-    });
+    }, this.onMetric);
   }
 
   afterValue(i: number, v: unknown): void {
@@ -349,7 +331,7 @@ class Execution {
     if (status === 'succeeded' && this.plan.aggregation) {
       if (this.metrics) (result.metrics = this.metrics), (result.aggregationOutputs = this.aggregationOutputs);
       else result.aggregationInputs = this.lineReads();
-    }
+    } else if (this.logged) result.metrics = this.logged;
     if (this.listeners.length) this.emit({ type: 'run.finished', status, outputs: status === 'succeeded' ? outputs : undefined, error, usage: this.usage, ms: end });
     this.resolveDone(result);
   }

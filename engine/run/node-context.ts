@@ -30,6 +30,7 @@ export class RunNodeContext implements NodeContext {
     readonly flowDir: string | undefined,
     private readonly host: RunHost,
     private readonly onUsage: (u: Usage) => void,
+    private readonly onMetric?: (name: string, value: number) => void,
   ) {}
 
   get signal(): AbortSignal {
@@ -47,6 +48,13 @@ export class RunNodeContext implements NodeContext {
 
   reportUsage(usage: Usage): void {
     this.onUsage(usage);
+  }
+
+  logMetric(name: string, value: number): void {
+    if (typeof name !== 'string' || !name || typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new WeirError('invalid_metric', `node "${this.node}": log_metric needs a name and a finite number, got ${JSON.stringify(name)} = ${String(value)}`, { node: this.node });
+    }
+    this.onMetric?.(name, value);
   }
 
   connection(name: string): Promise<Connection> {

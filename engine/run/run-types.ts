@@ -42,7 +42,10 @@ export interface RunResult {
   durationMs: number;
   /** A flow with aggregation nodes, a line that succeeded: what they read from it (a batch collects these). */
   aggregationInputs?: unknown[];
-  /** What the aggregation nodes returned as metrics, when they ran (see aggregation.ts). */
+  /**
+   * What the aggregation nodes returned as metrics, when they ran (see aggregation.ts), with what
+   * nodes logged (`ctx.logMetric`); in a run without aggregation, only what was logged.
+   */
   metrics?: Record<string, number>;
   /** The aggregation nodes' outputs by node name, when they ran. */
   aggregationOutputs?: Record<string, unknown>;

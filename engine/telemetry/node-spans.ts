@@ -46,6 +46,9 @@ class TracedNodeContext implements NodeContext {
   reportUsage(usage: Usage): void {
     this.inner.reportUsage(usage);
   }
+  logMetric(name: string, value: number): void {
+    this.inner.logMetric(name, value);
+  }
   connection(name: string): Promise<Connection> {
     return this.inner.connection(name);
   }

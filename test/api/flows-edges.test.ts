@@ -46,13 +46,23 @@ describe('flows API edges', () => {
   it('refuses a flow name that is not letters, digits, _ and -, on POST and PUT', async () => {
     const r = await api.call('POST', '/api/flows', { ...JSON_FLOW, name: 'has space' });
     expect(r.status).toBe(400);
-    expect(r.json.error).toMatchObject({ code: 'invalid_name', message: 'flow name "has space" must be letters, digits, _ and -', param: 'name' });
+    expect(r.json.error).toMatchObject({ code: 'invalid_name', message: 'flow name "has space" must be letters, digits, _ and -, with an optional @variant', param: 'name' });
     expect((await api.call('POST', '/api/flows', { ...JSON_FLOW, name: '9lives' })).json.error.code).toBe('invalid_name');
     expect((await api.call('POST', '/api/flows', { ...JSON_FLOW, name: `_${'a'.repeat(128)}` })).json.error.code).toBe('invalid_name');
     expect((await api.call('POST', '/api/flows', { ...JSON_FLOW, name: `_${'a'.repeat(127)}` })).status).toBe(201);
     const put = await api.call('PUT', '/api/flows/bad.name', { ...JSON_FLOW, name: 'bad.name' });
     expect(put.status).toBe(400);
-    expect(put.json.error).toMatchObject({ code: 'invalid_name', message: 'flow name "bad.name" must be letters, digits, _ and -' });
+    expect(put.json.error).toMatchObject({ code: 'invalid_name', message: 'flow name "bad.name" must be letters, digits, _ and -, with an optional @variant' });
+  });
+
+  it('takes a variant of a flow as name@variant (imported prompt flow variants), one @ only', async () => {
+    const put = await api.call('PUT', '/api/flows/j@variant_1', { ...JSON_FLOW, name: 'j@variant_1' });
+    expect(put.status).toBe(201);
+    expect((await api.call('GET', `/api/flows/${encodeURIComponent('j@variant_1')}`)).json).toMatchObject({ name: 'j@variant_1', valid: true });
+    expect((await api.call('POST', '/api/flows/j@variant_1/publish', {})).status).toBe(201);
+    for (const name of ['j@', '@v', 'j@v@w', 'j@v.1']) {
+      expect((await api.call('POST', '/api/flows', { ...JSON_FLOW, name })).json.error.code, name).toBe('invalid_name');
+    }
   });
 
   it('PUT creates with 201, replaces with 200, and names a mismatch', async () => {

@@ -37,6 +37,13 @@ export const TEST_GROUPS: TestGroup[] = [
     available: () => findOnPath('redis-server') !== undefined,
     install: 'apt-get install redis-server',
   },
+  {
+    // Python tools (the `python` node, the prompt flow importer) run in python3 worker processes.
+    name: 'Python tool tests',
+    files: ['**/*.python.test.ts'],
+    available: () => (process.env.WEIR_PYTHON ? existsSync(process.env.WEIR_PYTHON) : findOnPath('python3') !== undefined),
+    install: 'apt-get install python3 (or set WEIR_PYTHON to a python3 binary)',
+  },
 ];
 
 export const missingGroups = (): TestGroup[] => TEST_GROUPS.filter((g) => !g.available());

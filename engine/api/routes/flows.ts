@@ -13,13 +13,14 @@ import { intParam, parseJsonText, readJson } from '../body.ts';
 import { notFound } from '../errors.ts';
 import { runDraft } from './run-draft.ts';
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
+// `name@variant`: a variant of a flow (prompt flow's node variants, imported as flows of their own).
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,127}(@[A-Za-z0-9_-]{1,64})?$/;
 
 /** POST /api/flows {template, name, params}: a new flow from one of GET /api/templates. */
 const FromTemplate = z
   .object({
     template: z.string().min(1).max(100),
-    name: z.string().regex(NAME, 'a flow name is letters, digits, _ and -, not starting with a digit (at most 128)'),
+    name: z.string().regex(NAME, 'a flow name is letters, digits, _ and -, not starting with a digit (at most 128), with an optional @variant'),
     params: z.record(z.string().max(100), z.string().max(200)).default({}),
   })
   .strict();
@@ -102,7 +103,7 @@ export function flowRoutes(ws: Workspace): Hono {
     }
     const src = await readBody(c);
     const name = flowName(src.definition);
-    if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400, path: ['name'] });
+    if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -, with an optional @variant`, { status: 400, path: ['name'] });
     const { row, checked } = await ws.flows.create(name, src, placer(src));
     return c.json(await flowJson(row, checked), 201);
   });
@@ -115,7 +116,7 @@ export function flowRoutes(ws: Workspace): Hono {
 
   app.put('/:name', async (c) => {
     const name = c.req.param('name');
-    if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -`, { status: 400 });
+    if (!NAME.test(name)) throw new WeirError('invalid_name', `flow name "${name}" must be letters, digits, _ and -, with an optional @variant`, { status: 400 });
     // The studio saves JSON: written into the stored YAML, the draft keeps its comments.
     const before = await ws.flows.find(name);
     // An editor sends the tag of the draft it loaded: a save over someone else's newer save is refused.

@@ -139,7 +139,7 @@ async function aggregate(o: BatchOptions, out: BatchResult, signal: AbortSignal)
     const r = await runFlow(stage.plan, aggregationInputs(stage, ok.map((l) => l.aggregation_inputs!)), { host: o.host, signal, traceValues: false });
     out.aggregation = { status: r.status, outputs: r.outputs, ...(r.error ? { error: r.error } : {}) };
     addUsage(out.summary.usage, r.usage);
-    if (r.status === 'succeeded') out.metrics = metricsOf(r.outputs);
+    if (r.status === 'succeeded') out.metrics = { ...metricsOf(r.outputs), ...r.metrics };
     else (out.status = r.status === 'cancelled' ? 'cancelled' : 'failed'), (out.error = r.error);
   } catch (err) {
     out.status = 'failed';
