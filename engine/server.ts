@@ -225,6 +225,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await ws.queue.pause();
         const grace = new Promise((r) => setTimeout(r, opts.shutdownGraceMs ?? 10_000).unref());
         await Promise.race([ws.runs.waitAll(), grace]);
+        // Its timers stop and its last samples go to the queue before the queue and store close.
+        await ws.monitors.close();
         await ws.queue.close();
         const unfinished = ws.runs.liveIds();
         await ws.runs.stopAll();

@@ -28,6 +28,20 @@ describe('the studio at the server root', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('says the studio is being rebuilt while a build has removed its page, and serves it again after', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'weir-studio-dist-'));
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Weir studio</title>');
+    const app = new Hono();
+    mountStudio(app, dir);
+    rmSync(path.join(dir, 'index.html'));
+    const during = await app.request('/');
+    expect(during.status).toBe(503);
+    expect(await during.text()).toContain('being rebuilt');
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Weir studio</title>');
+    expect((await app.request('/')).status).toBe(200);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('says how to build it when it is not built', async () => {
     const app = new Hono();
     mountStudio(app, null);

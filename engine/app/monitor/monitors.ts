@@ -134,8 +134,10 @@ export class Monitors {
   }
 
   /** Re-reads the monitors at most once a second, off the call's path. */
+  #closed = false;
+
   #refresh(): void {
-    if (this.#reading || Date.now() - this.#readAt < FRESH_MS) return;
+    if (this.#closed || this.#reading || Date.now() - this.#readAt < FRESH_MS) return;
     this.#readAt = Date.now();
     this.#reading = this.a.store.monitors
       .list()
@@ -302,6 +304,8 @@ export class Monitors {
   }
 
   async close(): Promise<void> {
+    // A call still finishing during shutdown must not read a store that is closing.
+    this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
     await this.flush();
   }
