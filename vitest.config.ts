@@ -7,7 +7,7 @@ const leftOut = requireAll() ? [] : missingGroups().flatMap((g) => g.files);
 
 export default defineConfig({
   test: {
-    include: ['engine/**/*.test.ts', 'nodes/**/*.test.ts', 'editor/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['engine/**/*.test.ts', 'nodes/**/*.test.ts', 'importers/**/*.test.ts', 'editor/src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', ...leftOut],
     globalSetup: ['test/setup/global-setup.ts'],
     testTimeout: 20_000,

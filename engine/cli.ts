@@ -6,6 +6,7 @@ import { commandHelp, HELP } from './cli/help.ts';
 import { deployCommand, keysCommand, publishCommand } from './cli/deploy-commands.ts';
 import { batchCommand } from './cli/batch-command.ts';
 import { dataCommand } from './cli/data-command.ts';
+import { importCommand } from './cli/import-command.ts';
 import { modelsCommand } from './cli/models-command.ts';
 import { serveCommand, workerCommand } from './cli/serve-command.ts';
 import { WeirError } from './errors.ts';
@@ -40,6 +41,7 @@ export async function main(argv: string[], io: Io, registry = new NodeRegistry(b
       return await workerCommand({ dataDir: values['data-dir'], workers: values.workers }, registry, io);
     }
     if (command === 'models') return await modelsCommand(rest, io, {});
+    if (command === 'import') return await importCommand(rest, registry, io);
     if (command === 'data') return await dataCommand(rest, io, registry, { isTty: Boolean(process.stdout.isTTY) });
     if (command === 'validate') {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });

@@ -63,6 +63,9 @@ export const PROBLEM_CODES = {
     template_outside_flow: 'a template_file points outside the flow folder',
     unknown_deployment: 'warning: a node names a deployment that does not exist (yet: the flow may be deployed later)',
     unknown_index: 'warning: a node names a data index that does not exist (yet)',
+    python_code_not_found: "a python node's code_file (or a file its folder needs) does not exist or cannot be read",
+    python_code_outside_flow: "a python node's code_file points outside the flow folder",
+    python_signature: 'a python tool\'s source does not parse, or has no tool function (or not the one named), or its signature does not match the config',
   },
 } as const satisfies Catalog;
 
@@ -170,6 +173,15 @@ export const ERROR_CODES = {
     template_unsafe: 'a template asked for what the sandbox refuses (an unsafe attribute, a function)',
     transform_failed: 'a JSONata expression failed while evaluating',
     transform_result_too_large: "a transform's result is larger than a transform may return",
+  },
+  python: {
+    python_unavailable: 'no python3 (3.8 or newer) to run a Python tool or read its signature: apt-get install python3',
+    python_error: 'a Python tool raised an exception (the message names its type, message and file:line)',
+    python_package_missing: 'a Python tool imports a module that is not installed, and no package index was reachable (or pip failed) to install its requirements',
+    python_memory: 'a Python tool used more memory than its memory_mb limit; its worker was replaced',
+    python_cpu_limit: 'a Python tool used more CPU time than its cpu_seconds limit; its worker was replaced',
+    python_worker_died: 'a Python worker process ended unexpectedly (or could not start); it is replaced at the next call',
+    python_message_too_large: 'a value sent to or from a Python tool is larger than a worker message may be',
   },
   nodes: {
     empty_prompt: 'a rendered prompt has no message text',
@@ -279,6 +291,18 @@ export const ERROR_CODES = {
     mapping_value_missing: "a batch line lacks the column (or the earlier run's line the output) its mapping reads",
     invalid_data_line: 'a batch data line that is not a JSON object (bad JSON, too long, an array…)',
     batch_run_not_found: 'no batch run has this id',
+  },
+  'prompt flow import (HTTP)': {
+    import_not_zip: 'an import sent as application/zip is not a zip archive, or one that cannot be read (damaged, encrypted)',
+    import_too_large: 'an import upload, or its files once inflated, is larger than an import may be',
+    import_file_too_large: 'one file of an import (a zip entry counted as it is inflated) is larger than an import file may be',
+    import_too_many_files: 'an import holds more files than an import may',
+    import_unsafe_path: "an import's file path is absolute, climbs out of its folder (..), or has control characters",
+    import_not_utf8: "an import's text file (.py, .yaml, .jinja2 …) is not UTF-8",
+    import_no_flow: 'an import holds no flow.dag.yaml (nor flow.flex.yaml)',
+    import_several_flows: 'an import holds several flow folders at the same depth: import one at a time',
+    import_failed: "the importer could not convert the flow (422, with the importer's report)",
+    invalid_deployment_map: 'a deployment_map that is neither JSON {"from":"to"} nor from=to,…',
   },
   'store and server': {
     store_closed: 'the store was used after it was closed',

@@ -12,6 +12,8 @@ import { FLOW_FILE } from './flow/load.ts';
 import type { NodeRegistry } from './registry.ts';
 import { readFlowSource } from './app/flow-source.ts';
 import { DEFAULT_WORKERS, Workspace } from './app/workspace.ts';
+import { closePythonPools } from './sandbox/python/pool.ts';
+import { denyToPython } from './sandbox/python/isolation.ts';
 import { openBus } from './bus/open-bus.ts';
 import { openQueue } from './queue/open-queue.ts';
 import { openStore } from './store/open.ts';
@@ -124,6 +126,8 @@ export interface RunningWorker {
  */
 export async function startWorker(opts: Pick<ServerOptions, 'registry' | 'dataDir' | 'masterKey' | 'databaseUrl' | 'redisUrl' | 'workers' | 'telemetry'>): Promise<RunningWorker> {
   const dataDir = path.resolve(opts.dataDir ?? process.env.WEIR_HOME ?? '.weir');
+  // Python tools run in worker processes that must never read this folder (its master key, its database).
+  denyToPython(dataDir);
   const databaseUrl = opts.databaseUrl ?? process.env.WEIR_DATABASE_URL;
   const workers = workersOf(opts.workers);
   // Settings are checked before anything is opened.
@@ -136,6 +140,7 @@ export async function startWorker(opts: Pick<ServerOptions, 'registry' | 'dataDi
   const ws = new Workspace(store, telemetry ? telemetry.traceNodes(opts.registry) : opts.registry, { bus, queue, workers: workerSlots(workers), quotas, compute, telemetry });
   const shut = async () => {
     await ws.close();
+    await closePythonPools();
     await ws.models.close();
     await store.runs.flush();
     await store.close();
@@ -157,6 +162,8 @@ export async function startWorker(opts: Pick<ServerOptions, 'registry' | 'dataDi
 /** Starts the Weir server: store, API and published endpoints on one port. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const dataDir = path.resolve(opts.dataDir ?? process.env.WEIR_HOME ?? '.weir');
+  // Python tools run in worker processes that must never read this folder (its master key, its database).
+  denyToPython(dataDir);
   const databaseUrl = opts.databaseUrl ?? process.env.WEIR_DATABASE_URL;
   const workers = workersOf(opts.workers);
   // Settings are checked before anything is opened.
@@ -230,6 +237,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await ws.queue.close();
         const unfinished = ws.runs.liveIds();
         await ws.runs.stopAll();
+        await closePythonPools();
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         await stopped;
         await ws.data.jobs.close();

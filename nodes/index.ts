@@ -7,6 +7,7 @@ import { llmNode } from './llm.ts';
 import { metricNode } from './metric.ts';
 import { metricAggregateNode } from './metric-aggregate.ts';
 import { promptNode } from './prompt.ts';
+import { pythonNode } from './python.ts';
 import { transformNode } from './transform.ts';
 import { vectorLookupNode } from './vector-lookup.ts';
 
@@ -14,4 +15,4 @@ import { vectorLookupNode } from './vector-lookup.ts';
  * The single list of node types. The engine receives it and never imports a node file itself;
  * every entry must also have a case in contract-cases.ts or the contract suite fails.
  */
-export const builtinNodes: AnyNodeDefinition[] = [promptNode, transformNode, httpNode, coalesceNode, flowNode, llmNode, embedNode, vectorLookupNode, metricNode, metricAggregateNode];
+export const builtinNodes: AnyNodeDefinition[] = [promptNode, transformNode, httpNode, coalesceNode, flowNode, llmNode, embedNode, vectorLookupNode, metricNode, metricAggregateNode, pythonNode];

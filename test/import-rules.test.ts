@@ -84,7 +84,7 @@ function importsOf(file: string, src: ts.SourceFile): Import[] {
   return out;
 }
 
-const parsed = ['engine', 'nodes', 'editor'].flatMap((d) => sourceFiles(d)).map((file) => {
+const parsed = ['engine', 'nodes', 'editor', 'importers'].flatMap((d) => sourceFiles(d)).map((file) => {
   const src = ts.createSourceFile(file, readFileSync(path.join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const test = /\.test\.tsx?$/.test(file) || src.statements.some((s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === 'vitest');
   return { file, test, src, imports: importsOf(file, src) };
@@ -124,6 +124,17 @@ const RULES: Rule[] = [
     name: 'engine/store/ and engine/bus/ never import engine/app/ or engine/api/',
     applies: (i) => (under('engine/store')(i.from) || under('engine/bus')(i.from)) && (under('engine/app')(i.to) || under('engine/api')(i.to)),
     allowed: () => false,
+  },
+  {
+    // DESIGN.md: importers → engine. An importer turns files into flows; it reaches no state and no node file.
+    name: 'importers/ import only the engine (never nodes/, editor/, engine/app/, engine/api/, engine/store/ or engine/cli/)',
+    applies: (i) => under('importers')(i.from) && !under('importers')(i.to),
+    allowed: (i) => under('engine')(i.to) && !['engine/app', 'engine/api', 'engine/store', 'engine/cli'].some((d) => under(d)(i.to)),
+  },
+  {
+    name: 'engine/ reaches importers/ only from the import command and the app layer that saves imports',
+    applies: (i) => under('engine')(i.from) && under('importers')(i.to),
+    allowed: (i) => i.from === 'engine/cli/import-command.ts' || i.from.startsWith('engine/app/import-') || i.from.startsWith('engine/api/routes/import-'),
   },
   {
     name: 'nodes/ never imports engine/app/, engine/api/ or engine/store/ (not even types: nodes see the engine through NodeContext)',

@@ -25,6 +25,7 @@ import { templateRoutes } from './routes/templates.ts';
 import { batchRunRoutes } from './routes/batch-runs.ts';
 import { mountStudio } from './studio.ts';
 import { webAppRoutes } from './routes/web-apps.ts';
+import { importRoutes } from './routes/import-promptflow.ts';
 
 export interface AppOptions {
   adminToken: string;
@@ -34,7 +35,8 @@ export interface AppOptions {
   maxUploadBytes?: number;
 }
 
-const UPLOAD_PATH = /^\/api\/indexes\/[^/]+\/documents\/?$/;
+// Uploads take the upload cap here; the import route holds its upload to its own, smaller cap.
+const UPLOAD_PATH = /^\/api\/(?:indexes\/[^/]+\/documents|import\/promptflow)\/?$/;
 
 /** The whole HTTP surface: management API under /api, published endpoints under /deployments. */
 export function createApp(ws: Workspace, opts: AppOptions): Hono {
@@ -73,6 +75,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.use('/api/*', requireAdmin(opts.adminToken));
   app.route('/api/flows', flowRoutes(ws));
   app.route('/api/templates', templateRoutes());
+  app.route('/api/import', importRoutes(ws));
   app.route('/api/batch-runs', batchRunRoutes(ws));
   app.route('/api/deployments', monitorRoutes(ws));
   app.route('/api/deployments', deploymentRoutes(ws));

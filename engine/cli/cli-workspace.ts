@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { denyToPython } from '../sandbox/python/isolation.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { Workspace } from '../app/workspace.ts';
 import { openStore } from '../store/open.ts';
@@ -21,6 +22,7 @@ export interface CliWorkspace {
  */
 export async function openCliWorkspace(registry: NodeRegistry, dataDirFlag: string | undefined, opts: { ingest?: boolean } = {}): Promise<CliWorkspace> {
   const dataDir = path.resolve(dataDirFlag ?? process.env.WEIR_HOME ?? '.weir');
+  denyToPython(dataDir);
   const store = await openStore({ dataDir, masterKey: process.env.WEIR_MASTER_KEY, databaseUrl: process.env.WEIR_DATABASE_URL });
   const { bus, queue } = await openShared(store, process.env.WEIR_REDIS_URL || undefined);
   const ws = new Workspace(store, registry, { bus, queue, workers: { runs: 0, ingest: opts.ingest ? 1 : 0 } });

@@ -21,15 +21,18 @@ usage:
   weir data list | show <index> | search <index> <query…> [--mode m] [--top-k n] | rm <index> [document]
   weir data reindex <index> --embedding-model <id> [--chunk-tokens n] [--overlap-tokens n]
   weir data chat-flow <index> [--deployment d] [--flow name] [--replace]
+  weir import promptflow <folder | zip> [--out dir] [--deployment-map gpt-4=chat …] [--name n]
+                       [--connection conn.yaml …] [--data-dir .weir] [--inline] [--force] [--json]
   weir help | weir <command> --help
 
 publish, deploy, keys and data work on the data folder a server uses (--data-dir, WEIR_HOME or .weir;
 WEIR_DATABASE_URL and WEIR_REDIS_URL for several instances); a running server sees their changes.
 
-exit codes: 0 ok, 1 the run failed (a batch: some lines failed; data add: some files were skipped), 2 invalid flow or bad arguments
+exit codes: 0 ok, 1 the run failed (a batch: some lines failed; data add: some files were skipped; import: items need
+attention), 2 invalid flow or bad arguments (import: the flow could not be imported)
 `;
 
-const COMMANDS = ['serve', 'worker', 'run', 'validate', 'publish', 'deploy', 'keys', 'models', 'data'] as const;
+const COMMANDS = ['serve', 'worker', 'run', 'validate', 'publish', 'deploy', 'keys', 'models', 'data', 'import'] as const;
 
 /** The usage lines that start with `weir <command>` (with their continuation lines), and the exit codes. */
 export function commandHelp(command: string): string | undefined {

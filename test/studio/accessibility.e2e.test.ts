@@ -6,6 +6,7 @@
  * and the model deployment's public chat web app; each page is opened on that content and checked
  * only once what it shows has loaded.
  */
+import JSZip from 'jszip';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStudio, watch, type Studio } from '../helpers/studio.ts';
@@ -269,6 +270,26 @@ describe('every studio page has no serious or critical accessibility violations'
     await page.getByRole('button', { name: /^Revoke key / }).first().click();
     await page.getByRole('dialog', { name: 'Revoke key' }).waitFor();
     await expectNoSeriousA11yViolations(page, 'revoke key confirmation');
+  });
+
+  it('import from prompt flow: the dialog, its check of a picked zip, and the report after importing', async () => {
+    // A small prompt flow made here (no Python tools, no requirements: this file starts no python3).
+    const zip = new JSZip();
+    zip.file('greeting/flow.dag.yaml', 'inputs:\n  name: {type: string}\noutputs:\n  text: {type: string, reference: ${greet.output}}\nnodes:\n- name: greet\n  type: llm\n  source: {type: code, path: greet.jinja2}\n  inputs: {deployment_name: gpt-4, name: ${inputs.name}}\n  connection: azure_open_ai\n  api: chat\nsample: {name: Ada}\nunknown_field: 1\n');
+    zip.file('greeting/greet.jinja2', '# system:\nGreet {{name}} warmly.\n');
+    const page = await visit('flows', text('hello'));
+    await page.getByRole('button', { name: 'Import from prompt flow' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import from prompt flow' });
+    await dialog.waitFor();
+    await expectNoSeriousA11yViolations(page, 'import from prompt flow dialog');
+    await dialog.getByLabel('Prompt flow zip file').setInputFiles({ name: 'greeting.zip', mimeType: 'application/zip', buffer: Buffer.from(await zip.generateAsync({ type: 'uint8array' })) });
+    await dialog.getByTestId('import-outcome').waitFor();
+    await dialog.getByTestId('import-item').first().waitFor();
+    await dialog.getByText(/^Converted \(\d+\)$/).click();
+    await expectNoSeriousA11yViolations(page, 'import from prompt flow check');
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await dialog.getByRole('link', { name: 'greeting' }).waitFor();
+    await expectNoSeriousA11yViolations(page, 'import from prompt flow report');
   });
 
   it('a monitor', async () => {

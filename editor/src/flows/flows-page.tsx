@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { formatDateTime } from '../components/format-date.ts';
 import { href, navigate } from '../shell/router.ts';
 import { NewFlowDialog } from './new-flow-dialog.tsx';
+import { ImportDialog } from '../import/import-dialog.tsx';
 
 /** Imports a `.flow.yaml` / `.json` file as a new flow (the file names it). */
 async function importFile(file: File): Promise<string> {
@@ -19,6 +20,7 @@ async function importFile(file: File): Promise<string> {
 export function FlowsPage() {
   const { data, error, loading, reload } = useLoad(() => api<{ data: FlowSummary[] }>('/api/flows'), []);
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
   const [deleting, setDeleting] = useState<string>();
   const fileInput = useRef<HTMLInputElement>(null);
   const flows = data?.data ?? [];
@@ -46,6 +48,7 @@ export function FlowsPage() {
         <div className="spacer" />
         <input ref={fileInput} type="file" accept=".yaml,.yml,.json" hidden aria-label="Import flow file" onChange={onImport} />
         <button onClick={() => fileInput.current?.click()}>Import file</button>
+        <button onClick={() => setImporting(true)}>Import from prompt flow</button>
         <button className="primary" onClick={() => setCreating(true)}>New flow</button>
       </div>
       {error && <p className="error-text">{error.message}</p>}
@@ -74,6 +77,7 @@ export function FlowsPage() {
           </tbody>
         </table>
       )}
+      {importing && <ImportDialog onClose={() => setImporting(false)} onImported={reload} />}
       {creating && <NewFlowDialog onClose={() => setCreating(false)} taken={new Set(flows.map((f) => f.name))} />}
       {deleting && (
         <ConfirmDialog title={`Delete flow “${deleting}”?`} confirmLabel="Delete flow" onConfirm={() => remove(deleting)} onClose={() => setDeleting(undefined)}>

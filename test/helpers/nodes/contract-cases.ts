@@ -18,6 +18,8 @@ export interface ContractCase {
   slow?: { config: unknown; inputs: Record<string, unknown> };
   /** Starts what a real run needs (a local server, connections). */
   fixture?: () => Promise<Fixture>;
+  /** A test group (test/setup/requirements.ts) the sample run needs; where it is missing the run is left out. */
+  group?: string;
 }
 
 export interface Fixture {
@@ -78,6 +80,13 @@ export const contractCases: Record<string, ContractCase> = {
     config: { threshold: 0.5 },
     inputs: { scores: [1, 0.25, null] },
     invalid: { config: { threshold: 'high' }, field: 'threshold' },
+  },
+  python: {
+    // The sample run starts a python3 worker: it is left out (and named) where python3 is missing.
+    group: 'Python tool tests',
+    config: { code: 'def add(a: int, b: int = 2) -> int:\n    return a + b\n', function: 'add' },
+    inputs: { a: 1 },
+    invalid: { config: { code: 'def f():\n    pass\n', function: 'f', memory_mb: 1 }, field: 'memory_mb' },
   },
   http: {
     config: { url: 'ok', connection: 'local' },

@@ -1,0 +1,4 @@
+from ._tool import ToolProvider, tool
+from ._weir import log_metric
+
+__all__ = ['tool', 'log_metric', 'ToolProvider']

@@ -1,0 +1,3 @@
+from .connections import AzureOpenAIConnection, CustomConnection, OpenAIConnection  # noqa: F401
+
+__all__ = ['AzureOpenAIConnection', 'OpenAIConnection', 'CustomConnection']
