@@ -142,6 +142,12 @@ export interface NodeDefinition<
    * replace `inputs`/`extraInputs`/`output` for validation of this node instance.
    */
   ports?(config: z.output<C>): NodePorts;
+  /**
+   * Work done when a flow is published, off the validation path: a config to store instead (a Python
+   * tool's signature read again from its code, so the stored ports match the code), or undefined when
+   * nothing changes. A thrown WeirError refuses the publish with its message.
+   */
+  atPublish?(config: z.output<C>, env: CheckEnv): Promise<z.output<C> | undefined>;
   /** Flows this node runs, by name, so validation can detect sub-flow recursion. */
   flowDependencies?(config: z.output<C>): string[];
   /** Checks beyond the schema (a template file exists …), run at validation. */

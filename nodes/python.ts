@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { defineNode, type CheckProblem } from '../engine/node-definition.ts';
+import { WeirError } from '../engine/errors.ts';
+import { sameData } from '../engine/flow/yaml-write.ts';
 import { poolKey } from '../engine/sandbox/python/pool.ts';
+import { readToolSignature } from '../engine/sandbox/python/signature.ts';
 import { callTool, type PreparedTool } from './lib/python-call.ts';
 import { isProblem, loadToolSource, MODULE_PATH, portsOf, signatureSchema, sourceError, toolSpec } from './lib/python-tool.ts';
 
@@ -61,6 +64,19 @@ export const pythonNode = defineNode({
   streams: true,
   acceptsSkippedInputs: true,
   ports: (c) => portsOf(c.signature),
+  // Inline code edited since its import (in the studio) would otherwise keep stale ports.
+  async atPublish(c) {
+    if (c.code === undefined) return undefined;
+    let signature;
+    try {
+      signature = await readToolSignature(c.code, { function: c.function, file: 'code' });
+    } catch (err) {
+      // Without python3 the stored signature stands (validation needs none); bad code refuses the publish.
+      if (err instanceof WeirError && err.code === 'python_unavailable') return undefined;
+      throw err;
+    }
+    return sameData(signature, c.signature) ? undefined : { ...c, signature };
+  },
   check: (c, env) => problems(c, env.flowDir),
   prepare(c, env): PreparedTool {
     const loaded = loadToolSource(c, env.flowDir);

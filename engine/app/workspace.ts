@@ -21,7 +21,8 @@ import { Compute, type ComputeOffer } from './gateway/compute.ts';
 import { DEFAULT_QUOTAS, Quotas, type QuotaSettings } from './gateway/quotas.ts';
 import { CACHE_MAX_AGE_MS, Deployments } from './deployments.ts';
 import { ModelCatalog } from '../models/catalog.ts';
-import { flowHash } from './flow-source.ts';
+import { flowHash, readFlowSource } from './flow-source.ts';
+import { refreshAtPublish } from './publish-refresh.ts';
 import { Flows } from './flows.ts';
 import { DataIndexes } from './data/indexes.ts';
 import { ModelDeployments } from './model-deployments.ts';
@@ -333,8 +334,12 @@ export class Workspace {
 
   /** Publishing unchanged content returns the version that already has it. */
   async publish(name: string, message: string, author: string): Promise<{ version: VersionRow; created: boolean }> {
-    const draft = await this.store.flows.get(name);
+    let draft = await this.store.flows.get(name);
     if (!draft) throw new WeirError('flow_not_found', `flow "${name}" not found`, { status: 404 });
+    // What node types work out at publish (a Python signature from its code) goes into the draft too,
+    // so the draft shows what the version holds.
+    const refreshed = await refreshAtPublish(draft.definition, this.registry);
+    if (refreshed !== undefined) draft = (await this.flows.save(name, readFlowSource(refreshed, 'application/json', draft.format === 'yaml' ? draft.source : undefined))).row;
     const result = await this.validate(draft.definition);
     if (!result.ok) throw new FlowValidationError(result.problems.filter((p) => p.severity !== 'warning'), name);
     const hash = flowHash(draft.definition);
