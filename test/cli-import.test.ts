@@ -3,7 +3,6 @@
  * codes, zips (wrapped folders, hostile names, entries that inflate past the cap), flex flows,
  * connections created in a workspace with their `${env:VAR}` secrets, and no secret in any file.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,23 +11,13 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { openStore } from '../engine/store/open.ts';
-import { ensureBuilt, ROOT, type Exit } from './helpers/cli.ts';
+import { ensureBuilt, weirWith, type Exit } from './helpers/cli.ts';
 
 let dir: string;
 const at = (...p: string[]) => path.join(dir, ...p);
 
-function weirWith(env: Record<string, string | undefined>, ...args: string[]): Promise<Exit> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/weir.js'), ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-const weir = (...args: string[]) => weirWith({}, ...args);
+const weirIn = (env: Record<string, string | undefined>, ...args: string[]): Promise<Exit> => weirWith({ cwd: dir, env }, ...args);
+const weir = (...args: string[]) => weirIn({}, ...args);
 
 function writeTree(root: string, files: Record<string, string>): void {
   for (const [p, content] of Object.entries(files)) {
@@ -113,7 +102,7 @@ describe('weir import promptflow', () => {
     expect(readdirSync(at('chat-inline')).sort()).toEqual(['chat.flow.yaml', 'import-report.json']);
     const flow = parse(readFileSync(at('chat-inline', 'chat.flow.yaml'), 'utf8')) as { nodes: { config: Record<string, unknown> }[] };
     expect(flow.nodes[0].config.template).toBe(CHAT_TEMPLATE);
-    const p = await weirWith({ WEIR_MASTER_KEY: undefined }, 'publish', 'chat-inline/chat.flow.yaml', '--data-dir', 'inline-data');
+    const p = await weirIn({ WEIR_MASTER_KEY: undefined }, 'publish', 'chat-inline/chat.flow.yaml', '--data-dir', 'inline-data');
     expect(p.code).toBe(0);
     expect(p.stderr).not.toContain(' error ');
     expect(p.stdout).toContain('published chat version 1');
@@ -155,7 +144,7 @@ describe('weir import promptflow', () => {
     const help = await weir('import', '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('weir import promptflow <folder | zip>');
-  });
+  }, 60_000); // eight CLI processes, one after another
 
   it('imports a zip of a wrapped folder; hostile names and entries inflating past the cap are left out, by name', async () => {
     const zip = await zipOf({
@@ -193,7 +182,7 @@ describe('weir import promptflow', () => {
       'azure_openai.yaml': '$schema: https://azuremlschemas.azureedge.net/promptflow/latest/AzureOpenAIConnection.schema.json\nname: aoai\ntype: azure_open_ai\napi_key: "${env:WEIR_IMPORT_TEST_KEY}"\napi_base: https://example.openai.azure.com\napi_version: 2024-02-01\n',
     });
     writeFileSync(at('custom.yaml'), 'name: tools\ntype: custom\nconfigs:\n  endpoint: https://api.example.com\nsecrets:\n  token: ${env:WEIR_IMPORT_TEST_KEY}\n  other: ${env:WEIR_IMPORT_TEST_UNSET}\n');
-    const r = await weirWith({ WEIR_IMPORT_TEST_KEY: SECRET, WEIR_IMPORT_TEST_UNSET: undefined, WEIR_MASTER_KEY: undefined }, 'import', 'promptflow', 'chat-conn', '--out', 'conn-out', '--connection', 'custom.yaml', '--data-dir', 'data', '--deployment-map', 'gpt-4=chat');
+    const r = await weirIn({ WEIR_IMPORT_TEST_KEY: SECRET, WEIR_IMPORT_TEST_UNSET: undefined, WEIR_MASTER_KEY: undefined }, 'import', 'promptflow', 'chat-conn', '--out', 'conn-out', '--connection', 'custom.yaml', '--data-dir', 'data', '--deployment-map', 'gpt-4=chat');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('connection tools (custom → custom)');
     expect(r.stdout).toContain('missing: WEIR_IMPORT_TEST_UNSET');
@@ -214,13 +203,13 @@ describe('weir import promptflow', () => {
     // The connection file itself is not copied beside the flow.
     expect(existsSync(at('conn-out', 'azure_openai.yaml'))).toBe(false);
 
-    const again = await weirWith({ WEIR_IMPORT_TEST_KEY: 'sk-other' }, 'import', 'promptflow', 'chat-conn', '--out', 'conn-out', '--force', '--data-dir', 'data');
+    const again = await weirIn({ WEIR_IMPORT_TEST_KEY: 'sk-other' }, 'import', 'promptflow', 'chat-conn', '--out', 'conn-out', '--force', '--data-dir', 'data');
     expect(again.stdout).toContain('aoai (azure_openai): not created');
     expect(readFileSync(at('conn-out', 'import-report.json'), 'utf8')).toContain('connection aoai exists already: left as it is');
   });
 
   it('without --data-dir, reports the connections it did not create', async () => {
-    const r = await weirWith({ WEIR_IMPORT_TEST_KEY: SECRET }, 'import', 'promptflow', 'chat-conn', '--out', 'conn-nodata', '--deployment-map', 'gpt-4=chat');
+    const r = await weirIn({ WEIR_IMPORT_TEST_KEY: SECRET }, 'import', 'promptflow', 'chat-conn', '--out', 'conn-nodata', '--deployment-map', 'gpt-4=chat');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('connection aoai not created');
     expect(r.stdout).toContain('--data-dir');
@@ -247,7 +236,7 @@ describe('weir import promptflow', () => {
       'flow.dag.yaml': 'inputs:\n  n: { type: int, default: 2 }\noutputs:\n  out: { reference: "${double.output}" }\nnodes:\n- name: double\n  type: python\n  source: { type: code, path: double.py }\n  inputs: { n: "${inputs.n}" }\n',
       'double.py': 'from promptflow.core import tool\n\n@tool\ndef double(n: int) -> int:\n    return n * 2\n',
     });
-    const r = await weirWith({ WEIR_PYTHON: at('no-python-here', 'python3') }, 'import', 'promptflow', 'tool', '--out', 'tool-out');
+    const r = await weirIn({ WEIR_PYTHON: at('no-python-here', 'python3') }, 'import', 'promptflow', 'tool', '--out', 'tool-out');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('node double: double.py written without its signature (no python3 at import time)');
     expect(r.stdout).toContain('apt-get install python3');

@@ -16,8 +16,13 @@ export interface Exit {
 }
 
 export function weir(...args: string[]): Promise<Exit> {
+  return weirWith({}, ...args);
+}
+
+/** `weir` from another folder or with more environment (`env` values override the process's). */
+export function weirWith(opts: { cwd?: string; env?: Record<string, string | undefined> }, ...args: string[]): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/weir.js', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/weir.js'), ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

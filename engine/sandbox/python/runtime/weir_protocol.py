@@ -72,13 +72,7 @@ class FdPipe:
                 buf = b''
 
     def _log(self, raw):
-        line = raw.decode('utf-8', 'replace')
-        if len(line) > 8192:
-            line = line[:8192] + ' … (line cut at 8192 characters)'
-        try:
-            send({'type': 'log', 'level': self.level, 'message': line})
-        except Exception:
-            pass
+        send_log(self.level, raw.decode('utf-8', 'replace'))
 
     def sync(self):
         """Returns once everything written to the fd so far has been sent (a tool may have closed it)."""
@@ -102,6 +96,16 @@ def send(msg):
         while view:
             n = _write(_OUT, view)
             view = view[n:]
+
+
+def send_log(level, line):
+    """A tool's output line as a log message; a line is cut at 8192 characters, a failure to send is dropped."""
+    if len(line) > 8192:
+        line = line[:8192] + ' … (line cut at 8192 characters)'
+    try:
+        send({'type': 'log', 'level': level, 'message': line})
+    except Exception:
+        pass
 
 
 class TooLarge(Exception):
@@ -150,12 +154,7 @@ class Capture:
         return len(text)
 
     def _emit(self, line):
-        if len(line) > 8192:
-            line = line[:8192] + ' … (line cut at 8192 characters)'
-        try:
-            send({'type': 'log', 'level': self.level, 'message': line})
-        except Exception:
-            pass
+        send_log(self.level, line)
 
     def flush(self):
         if self.buf:
