@@ -143,7 +143,7 @@ describe('weir import promptflow', () => {
     expect(broken.stderr).not.toMatch(/\n\s+at /); // no stack trace
     const help = await weir('import', '--help');
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('weir import promptflow <folder | zip>');
+    expect(help.stdout).toContain('weir import promptflow <folder | zip | folder of flows>');
   }, 60_000); // eight CLI processes, one after another
 
   it('imports a zip of a wrapped folder; hostile names and entries inflating past the cap are left out, by name', async () => {

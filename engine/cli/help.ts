@@ -21,7 +21,7 @@ usage:
   weir data list | show <index> | search <index> <query…> [--mode m] [--top-k n] | rm <index> [document]
   weir data reindex <index> --embedding-model <id> [--chunk-tokens n] [--overlap-tokens n]
   weir data chat-flow <index> [--deployment d] [--flow name] [--replace]
-  weir import promptflow <folder | zip> [--out dir] [--deployment-map gpt-4=chat …] [--name n]
+  weir import promptflow <folder | zip | folder of flows> [--out dir] [--deployment-map gpt-4=chat …] [--name n]
                        [--connection conn.yaml …] [--data-dir .weir] [--inline] [--force] [--json]
   weir help | weir <command> --help
 

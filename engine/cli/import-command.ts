@@ -141,6 +141,31 @@ async function createConnections(result: ImportResult, dataDir: string | undefin
   return done;
 }
 
+interface ImportArgs {
+  out?: string;
+  deploymentMap: Record<string, string>;
+  name?: string;
+  dataDir?: string;
+  connections: string[];
+  force: boolean;
+  inline: boolean;
+  json: boolean;
+}
+
+const FLOW_FILES = ['flow.dag.yaml', 'flow.dag.yml', 'flow.flex.yaml', 'flow.flex.yml'];
+const SKIP_DIRS = new Set(['node_modules', '__pycache__', '.git', '.venv', 'venv', '.promptflow', '.runs']);
+
+/** Flow folders under `dir` (a team's repository of flows), up to 4 levels down, in path order. */
+export function findFlowFolders(dir: string, depth = 0): string[] {
+  if (FLOW_FILES.some((f) => existsSync(path.join(dir, f)))) return [dir];
+  if (depth >= 4) return [];
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIP_DIRS.has(entry.name)) found.push(...findFlowFolders(path.join(dir, entry.name), depth + 1));
+  }
+  return found;
+}
+
 export async function importCommand(args: string[], registry: NodeRegistry, io: Io, env: Record<string, string | undefined> = process.env): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
@@ -155,11 +180,50 @@ export async function importCommand(args: string[], registry: NodeRegistry, io: 
       json: { type: 'boolean', default: false },
     },
   });
-  if (positionals[0] !== 'promptflow' || positionals.length !== 2) fail('usage: weir import promptflow <flow folder | zip> [--out dir] [--deployment-map gpt-4=chat …] [--name n] [--data-dir d] [--connection c.yaml …]');
+  if (positionals[0] !== 'promptflow' || positionals.length !== 2) fail('usage: weir import promptflow <flow folder | zip | folder of flows> [--out dir] [--deployment-map gpt-4=chat …] [--name n] [--data-dir d] [--connection c.yaml …]');
   const src = positionals[1];
-  const deploymentMap = parseDeploymentMap(values['deployment-map']);
-  if (values.name !== undefined && flowNameFrom(values.name) !== values.name) fail(`--name ${values.name}: a flow name is letters, digits, _ and -, not starting with a digit`);
+  const opts: ImportArgs = {
+    out: values.out, deploymentMap: parseDeploymentMap(values['deployment-map']), name: values.name, dataDir: values['data-dir'],
+    connections: values.connection, force: values.force, inline: values.inline, json: values.json,
+  };
+  if (opts.name !== undefined && flowNameFrom(opts.name) !== opts.name) fail(`--name ${opts.name}: a flow name is letters, digits, _ and -, not starting with a digit`);
+  if (!existsSync(src)) fail(`${src}: no such folder or zip file`);
+  const folders = statSync(src).isDirectory() ? findFlowFolders(src) : [];
+  if (folders.length <= 1 || folders[0] === src) return importOne(folders[0] ?? src, opts, registry, io, env);
+  return importMany(src, folders, opts, registry, io, env);
+}
 
+/**
+ * A folder holding many flows (a team's twenty): each goes to `<out>/<its path under src>`, with its
+ * own report; the exit code is the worst of theirs. Names come from the folders, so --name is refused.
+ */
+async function importMany(src: string, folders: string[], opts: ImportArgs, registry: NodeRegistry, io: Io, env: Record<string, string | undefined>): Promise<number> {
+  if (opts.name !== undefined) fail(`--name: ${src} holds ${folders.length} flows; each is named after its folder`);
+  const out = path.resolve(opts.out ?? `${path.basename(path.resolve(src))}-weir`);
+  const rows: { folder: string; code: number }[] = [];
+  for (const folder of folders) {
+    const rel = path.relative(src, folder);
+    let code: number;
+    try {
+      code = await importOne(folder, { ...opts, out: path.join(out, rel) }, registry, io, env);
+    } catch (err) {
+      // One flow that cannot be read is that flow's failure, not the end of the other nineteen.
+      if (!(err instanceof WeirError)) throw err;
+      io.err(`could not import ${relative(folder)}: ${err.message}\n`);
+      code = 2;
+    }
+    rows.push({ folder: rel, code });
+  }
+  const word = ['converted', 'needs attention', 'could not import'];
+  const lines = ['', `${folders.length} flows from ${relative(src)} → ${relative(out)}:`, ...rows.map((r) => `  ${word[r.code] ?? 'failed'}  ${r.folder}`)];
+  lines.push(`  ${rows.filter((r) => r.code === 0).length} converted, ${rows.filter((r) => r.code === 1).length} need attention, ${rows.filter((r) => r.code === 2).length} could not be imported`);
+  if (opts.json) io.err(lines.join('\n') + '\n');
+  else io.out(lines.join('\n') + '\n');
+  return Math.max(...rows.map((r) => r.code));
+}
+
+async function importOne(src: string, values: ImportArgs, registry: NodeRegistry, io: Io, env: Record<string, string | undefined>): Promise<number> {
+  const deploymentMap = values.deploymentMap;
   let read: ReadSource;
   try {
     read = await readSource(src);
@@ -167,7 +231,7 @@ export async function importCommand(args: string[], registry: NodeRegistry, io: 
     if (err instanceof SourceUnreadable) fail(`${src}: ${err.message}`);
     throw err;
   }
-  for (const [i, file] of values.connection.entries()) {
+  for (const [i, file] of values.connections.entries()) {
     if (!existsSync(file) || !statSync(file).isFile()) fail(`--connection ${file}: no such file`);
     if (statSync(file).size > MAX_CONNECTION_FILE_BYTES) fail(`--connection ${file}: larger than ${MAX_CONNECTION_FILE_BYTES / 1024} KiB; not a connection file`);
     read.files.set(`.weir-connections/${i}-${path.basename(file)}`, readFileSync(file));
@@ -193,7 +257,7 @@ export async function importCommand(args: string[], registry: NodeRegistry, io: 
   if (existsSync(out) && !values.force && readdirSync(out).length) fail(`--out ${relative(out)} is not empty; give --force to write into it anyway`);
   writeOut(out, result);
   await validateWritten(out, result, registry);
-  const connections = await createConnections(result, values['data-dir'], registry);
+  const connections = await createConnections(result, values.dataDir, registry);
   const needs = result.report.items.some((i) => i.status === 'attention' || i.status === 'not_converted');
   const outcome = needs ? 'attention' : 'converted';
   // Names, types and what is missing only: no secret and no setting read from the environment goes into a file.
