@@ -195,7 +195,9 @@ export async function resolveRequirements(lines: string[], files: Map<string, st
       }
     }
   }
-  const missing = site ? (await probe(source, local, wanted, [site])).missing : first.missing;
+  // Without a venv, a requirement this tool does not import (prompt flow has one requirements.txt for
+  // every tool of a flow) does not stop it: only what its own file imports must be there.
+  const missing = site ? (await probe(source, local, wanted, [site])).missing : first.missing.filter((m) => first.imports.includes(m));
   if (missing.length === 0) return site ? [site] : [];
   const named = missing.map((m) => {
     const r = reqs.find((x) => x.module === m);
