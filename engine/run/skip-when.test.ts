@@ -80,6 +80,20 @@ describe('skip_when: all_inputs_skipped (prompt flow bypass)', () => {
     expect(nodeOf(result, 'final').skipReason).toBe('activate reads node "order", which was skipped');
   });
 
+  it('runs a node whose activate reads a node that ran, when the value matches (prompt flow’s switch)', async () => {
+    const nodes = [
+      { name: 'classify', type: 'pass', inputs: { value: '${inputs.intent}' } },
+      { name: 'order', type: 'seen', inputs: { q: 'order' }, activate: { when: '${classify.output}', is: 'order' } },
+      { name: 'info', type: 'seen', inputs: { q: 'info' }, activate: { when: '${classify.output}', is: 'info' } },
+      { name: 'fixed', type: 'seen', inputs: { q: 'fixed' }, activate: { when: 'order', is: 'order' } },
+    ];
+    const { result } = await run(plan(nodes, { order: '${order.output}', info: '${info.output}', fixed: '${fixed.output}' }, 'all_inputs_skipped'), { intent: 'order' });
+    expect(nodeOf(result, 'order').status).toBe('succeeded');
+    expect(nodeOf(result, 'info').skipReason).toBe('activate: ${classify.output} is "order", not "info"');
+    // A literal condition is not a reference to a skipped node: it is compared as it is.
+    expect(nodeOf(result, 'fixed').status).toBe('succeeded');
+  });
+
   it('leaves a bypassed input out for a type that fills its own default (a Python parameter default)', async () => {
     const nodes = [branch('order', 'order'), branch('info', 'info'), { name: 'tool', type: 'with_defaults', inputs: { a: '${order.output}', b: '${info.output}' } }];
     const { result } = await run(plan(nodes, { out: '${tool.output}' }, 'all_inputs_skipped'), { intent: 'info' });
