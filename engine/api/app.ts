@@ -26,6 +26,7 @@ import { batchRunRoutes } from './routes/batch-runs.ts';
 import { mountStudio } from './studio.ts';
 import { webAppRoutes } from './routes/web-apps.ts';
 import { importRoutes } from './routes/import-promptflow.ts';
+import { pythonRoutes } from './routes/python-signature.ts';
 
 export interface AppOptions {
   adminToken: string;
@@ -76,6 +77,7 @@ export function createApp(ws: Workspace, opts: AppOptions): Hono {
   app.route('/api/flows', flowRoutes(ws));
   app.route('/api/templates', templateRoutes());
   app.route('/api/import', importRoutes(ws));
+  app.route('/api/python', pythonRoutes());
   app.route('/api/batch-runs', batchRunRoutes(ws));
   app.route('/api/deployments', monitorRoutes(ws));
   app.route('/api/deployments', deploymentRoutes(ws));

@@ -105,6 +105,17 @@ describe('every studio page has no serious or critical accessibility violations'
     await expectNoSeriousA11yViolations(page, 'flow editor');
   });
 
+  it('flow editor with a python node selected (its code, ports and limits)', async () => {
+    // Opening it reads nothing with python3 (only an edit does), so this file stays free of Python.
+    const code = 'def echo(text: str, k: int = 2) -> str:\n    return text\n';
+    const signature = { function: 'echo', params: [{ name: 'text', type: 'string', annotation: 'str', has_default: false }, { name: 'k', type: 'int', annotation: 'int', has_default: true, default: 2 }], kwargs: false, returns: 'string', generator: false, imports: [] };
+    await studio.admin('PUT', '/api/flows/py-a11y', { weir: 1, name: 'py-a11y', inputs: { q: { type: 'string' } }, outputs: {}, nodes: [{ name: 'echo', type: 'python', inputs: { text: '${inputs.q}' }, config: { code, function: 'echo', signature } }] });
+    const page = await visit('flows/py-a11y', h1('py-a11y'));
+    await page.locator('.react-flow__node').filter({ hasText: 'echo' }).first().click();
+    await page.getByTestId('python-ports').waitFor();
+    await expectNoSeriousA11yViolations(page, 'flow editor, python node');
+  });
+
   it('flow editor after a run, its output open', async () => {
     const page = await visit('flows/hello', h1('hello'));
     const drawer = page.getByRole('region', { name: 'Run and problems' });

@@ -2,6 +2,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useCallback } from 'react';
 import { addNode } from '../flow/edit.ts';
 import { INPUTS_NODE, nodeView, OUTPUTS_NODE } from '../flow/ports.ts';
+import { starterConfig } from '../inspector/python-starter.ts';
 import { estimateSize, freeSpot, type Rect } from './placement.ts';
 import { useEditor } from './store.ts';
 
@@ -17,7 +18,7 @@ function drawnBoxes(): Rect[] {
 function placeNear(type: string, want: { x: number; y: number }): void {
   const s = useEditor.getState();
   const size = estimateSize(nodeView({ name: type, type, inputs: {} }, s.types[type]));
-  const { doc, name } = addNode(s.doc, type, freeSpot(want, size, drawnBoxes()));
+  const { doc, name } = addNode(s.doc, type, freeSpot(want, size, drawnBoxes()), starterConfig(type));
   s.commit(doc);
   s.select([name]);
 }

@@ -2,12 +2,13 @@ import { yaml } from '@codemirror/lang-yaml';
 import { StreamLanguage, type StreamParser } from '@codemirror/language';
 import { jinja2 } from '@codemirror/legacy-modes/mode/jinja2';
 import { json } from '@codemirror/legacy-modes/mode/javascript';
+import { python } from '@codemirror/legacy-modes/mode/python';
 import { Annotation, Compartment, EditorState, type Extension } from '@codemirror/state';
 import { Decoration, EditorView, MatchDecorator, ViewPlugin, placeholder as placeholderExt, type DecorationSet, type ViewUpdate } from '@codemirror/view';
 import { minimalSetup } from 'codemirror';
 import { useEffect, useId, useRef, type CSSProperties } from 'react';
 
-export type CodeLanguage = 'yaml' | 'jinja2' | 'jsonata' | 'json' | 'text';
+export type CodeLanguage = 'yaml' | 'jinja2' | 'jsonata' | 'json' | 'python' | 'text';
 
 export interface CodeEditorProps {
   value: string;
@@ -71,6 +72,7 @@ const makers: Record<CodeLanguage, () => Extension> = {
   jinja2: () => StreamLanguage.define(jinja2),
   json: () => StreamLanguage.define(json),
   jsonata: () => StreamLanguage.define(jsonataParser),
+  python: () => StreamLanguage.define(python),
   text: () => [],
 };
 // One instance per language: a new one on every render would make CodeMirror re-parse the text.

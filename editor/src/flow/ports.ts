@@ -1,5 +1,6 @@
 import type { FlowDoc, FlowNodeDoc, JsonSchema, NodeTypeInfo } from '../api/types.ts';
 import { inputTypeTag, schemaTag, type TypeTag } from './port-compat.ts';
+import { withInstancePorts } from './signature-ports.ts';
 
 /** The two boxes that stand for the flow's own inputs and outputs on the canvas. */
 export const INPUTS_NODE = '__inputs';
@@ -44,7 +45,8 @@ export function outputPorts(output: JsonSchema): Port[] {
   return ports;
 }
 
-export function nodeView(node: FlowNodeDoc, info: NodeTypeInfo | undefined): NodeView {
+export function nodeView(node: FlowNodeDoc, typeInfo: NodeTypeInfo | undefined): NodeView {
+  const info = withInstancePorts(node, typeInfo);
   const declared = info?.inputs ?? {};
   const inputs: Port[] = Object.entries(declared).map(([name, s]) => ({
     id: `in:${name}`, name, tag: schemaTag(s), required: info?.required_inputs.includes(name),

@@ -7,6 +7,8 @@ import { NodeRunDetail } from '../run/node-run-detail.tsx';
 import { ProblemList } from './flow-settings.tsx';
 import { InputBindings } from './input-bindings.tsx';
 import { NodeBehaviour } from './node-behaviour.tsx';
+import { PythonConfig } from './python-config.tsx';
+import { withInstancePorts } from '../flow/signature-ports.ts';
 import { RenameField } from './rename-field.tsx';
 import { SchemaForm } from './schema-form.tsx';
 import { JsonField } from './schema-fields.tsx';
@@ -55,7 +57,9 @@ export function NodeInspector({ name, readOnly }: { name: string; readOnly: bool
       </header>
       {problems.length > 0 && <ProblemList problems={problems} />}
       <Section title="Config">
-        {info ? (
+        {info && node.type === 'python' ? (
+          <PythonConfig node={node} info={info} readOnly={readOnly} onChange={(next, path) => setConfig(name, next, path)} />
+        ) : info ? (
           <SchemaForm schema={info.config} value={node.config} readOnly={readOnly} onChange={(next, path) => setConfig(name, next, path)} />
         ) : (
           <JsonField spec={{ name: 'config', schema: {}, kind: 'json', required: false }} value={node.config} readOnly={readOnly}
@@ -63,7 +67,7 @@ export function NodeInspector({ name, readOnly }: { name: string; readOnly: bool
         )}
       </Section>
       <Section title="Inputs">
-        <InputBindings node={node} info={info} readOnly={readOnly} />
+        <InputBindings node={node} info={withInstancePorts(node, info)} readOnly={readOnly} />
       </Section>
       <Section title="Behaviour" open={!!(node.activate || node.retry || node.timeout || node.on_error)}>
         <NodeBehaviour node={node} readOnly={readOnly} />
