@@ -41,13 +41,44 @@ export interface ModelEntry {
   description: string;
   /** e.g. 'extractive', 'default-chat', 'default-embeddings', 'user' (added with `weir models add`). */
   labels: string[];
+  /** What a chat model can do beyond text (#19): call tools, keep to a JSON schema. Absent: neither. */
+  supports?: { tools?: boolean; structured_output?: boolean };
 }
 
-export type Role = 'system' | 'user' | 'assistant';
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+/** A call of a tool (function) by the model: its arguments are JSON text, as OpenAI sends them. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
 export interface ChatMessage {
   role: Role;
   content: string;
+  /** An assistant message's calls of tools. */
+  tool_calls?: ToolCall[];
+  /** A `tool` message: the call it answers. */
+  tool_call_id?: string;
 }
+
+/** A tool the model may call: a name, what it does, and its parameters as a JSON Schema. */
+export interface ToolSpec {
+  name: string;
+  description?: string;
+  parameters: Record<string, unknown>;
+  strict?: boolean;
+}
+
+/** OpenAI's tool_choice: let the model decide, forbid calls, require one, or require this one. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+/** OpenAI's response_format: text, any JSON object, or JSON matching a schema. */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; schema: Record<string, unknown>; strict?: boolean };
 
 export interface GenerateOptions {
   maxTokens?: number;
@@ -57,9 +88,16 @@ export interface GenerateOptions {
   /** Generation stops before any of these strings; they are not part of the text. */
   stop?: string[];
   signal?: AbortSignal;
+  /** Tools the model may call (#19); a model without `supports.tools` refuses them. */
+  tools?: ToolSpec[];
+  toolChoice?: ToolChoice;
+  /** Whether several tool calls may come in one answer (default true). */
+  parallelToolCalls?: boolean;
+  /** The answer's form (#19); a model without `supports.structured_output` refuses json_schema. */
+  responseFormat?: ResponseFormat;
 }
 
-export type FinishReason = 'stop' | 'length';
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
 
 export interface TokenUsage {
   prompt_tokens: number;
@@ -70,7 +108,16 @@ export interface TokenUsage {
 /** A generation streams as text pieces, then exactly one `done` with the reason and exact usage. */
 export type GenerationEvent =
   | { type: 'text'; text: string }
-  | { type: 'done'; finishReason: FinishReason; usage: TokenUsage; citations?: Citation[]; /** USD, when the gateway priced the call (model calls inside flows). */ cost?: number };
+  | {
+      type: 'done';
+      finishReason: FinishReason;
+      usage: TokenUsage;
+      citations?: Citation[];
+      /** USD, when the gateway priced the call (model calls inside flows). */
+      cost?: number;
+      /** The tools the model called, in order (finishReason `tool_calls`); a route streams them as OpenAI's deltas. */
+      toolCalls?: ToolCall[];
+    };
 
 /** Extractive answers cite the context passages they picked sentences from. */
 export interface Citation {

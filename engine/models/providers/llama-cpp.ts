@@ -218,5 +218,7 @@ function toHistoryItem(m: ChatMessage): ChatHistoryItem {
       return { type: 'user', text: m.content };
     case 'assistant':
       return { type: 'model', response: [m.content] };
+    case 'tool':
+      throw new WeirError('unsupported_parameter', 'a tool message needs tool calling, which this local model does not do here yet', { status: 400, path: ['messages'] });
   }
 }
