@@ -181,7 +181,9 @@ export async function importCommand(args: string[], registry: NodeRegistry, io: 
     },
   });
   if (positionals[0] !== 'promptflow' || positionals.length !== 2) fail('usage: weir import promptflow <flow folder | zip | folder of flows> [--out dir] [--deployment-map gpt-4=chat …] [--name n] [--data-dir d] [--connection c.yaml …]');
-  const src = positionals[1];
+  let src = positionals[1];
+  // `weir import promptflow my-flow/flow.dag.yaml` means its folder.
+  if (existsSync(src) && statSync(src).isFile() && FLOW_FILES.includes(path.basename(src))) src = path.dirname(src);
   const opts: ImportArgs = {
     out: values.out, deploymentMap: parseDeploymentMap(values['deployment-map']), name: values.name, dataDir: values['data-dir'],
     connections: values.connection, force: values.force, inline: values.inline, json: values.json,
@@ -243,7 +245,8 @@ async function importOne(src: string, values: ImportArgs, registry: NodeRegistry
   for (const s of read.skipped) result.report.items.unshift({ status: 'attention', what: `file ${s.path} left out`, why: s.why, todo: 'import the flow folder without it, or copy it by hand' });
 
   if (result.outcome === 'failed') {
-    if (values.json) io.out(JSON.stringify({ outcome: result.outcome, report: result.report }, null, 2) + '\n');
+    // The same shape as a converted import's report, so a script reads one shape.
+    if (values.json) io.out(JSON.stringify({ source: result.report.source, outcome: 'failed', flows: [], files: [], connections: [], items: result.report.items }, null, 2) + '\n');
     else io.err(summary(result, src, undefined));
     return 2;
   }

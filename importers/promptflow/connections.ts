@@ -72,6 +72,11 @@ export function convertConnection(text: string, file: string, env: Record<string
     const settings = resolve(pick(doc, ['api_base', 'api_version', 'base_url', 'organization']), env);
     const secrets = resolve(pick(doc, ['api_key']), env);
     const s = settings.values;
+    // Samples leave a word where the endpoint goes (api_base: "aoai-api-endpoint"): not a URL is not filled in.
+    if (type === 'azure_open_ai' && s.api_base !== undefined && !/^https?:\/\/[^\s/]/i.test(s.api_base)) {
+      delete s.api_base;
+      settings.missing.push('api_base');
+    }
     const weirSettings: Record<string, unknown> =
       type === 'azure_open_ai'
         ? { base_url: s.api_base ?? '', api_version: s.api_version ?? '2024-02-01', flavor: 'azure' }

@@ -7,12 +7,15 @@ import { NAME_PATTERN } from '../../engine/flow/schema.ts';
 import { parseFlowText, writeFlowYaml } from '../../engine/flow/yaml-source.ts';
 import { convertConnection, isConnectionDoc } from './connections.ts';
 import { isObj, str, type ConvertContext, type WeirNode } from './context.ts';
+import { copyNamedFiles } from './data-files.ts';
 import { applyIncludes } from './includes.ts';
 import { convertInputs, convertOutputs } from './inputs-outputs.ts';
 import { convertNode } from './nodes.ts';
 import { placeholderNode } from './python-node.ts';
 import { isPromptflowPackage, moduleOf, PythonTools, requirementName } from './python-tools.ts';
 import { Report, type Locator } from './report.ts';
+import { relaxReturnTypes } from './return-types.ts';
+import { pointReadersAtChunks } from './vector-readers.ts';
 import { reportRunFiles } from './run-files.ts';
 import { SourceFiles } from './source-files.ts';
 import type { ImportedConnection, ImportFiles, ImportOptions, ImportResult } from './types.ts';
@@ -134,6 +137,9 @@ export async function importPromptflow(input: ImportFiles, opts: ImportOptions =
     nodes.push(await convertNode({ raw, name: nodeName, path: ['nodes', i], at }, ctx));
   }
 
+  const relaxed = new Set<string>();
+  pointReadersAtChunks(nodes, outputs, report, relaxed);
+  relaxReturnTypes(nodes, outputs, report, relaxed);
   const description = str(doc.description);
   const main = { weir: 1, name, ...(description ? { description } : {}), skip_when: 'all_inputs_skipped', ...(Object.keys(inputs).length ? { inputs } : {}), ...(Object.keys(outputs).length ? { outputs } : {}), nodes };
   report.add('changed', 'skip_when: all_inputs_skipped', { target: 'skip_when', why: "prompt flow's bypass rule: a node is skipped only when every node it reads was skipped, and a skipped input arrives as null (or the Python parameter's default)" });
@@ -150,6 +156,8 @@ export async function importPromptflow(input: ImportFiles, opts: ImportOptions =
     }
     const node = await convertNode({ raw: v.raw, name: v.node, path: v.path, at }, ctx);
     const vnodes = nodes.map((x, i) => (i === index ? node : x));
+    pointReadersAtChunks(vnodes, outputs, report, relaxed);
+    relaxReturnTypes(vnodes, outputs, report, relaxed);
     flows.push({ name: flowName, yaml: flowYaml({ ...main, name: flowName, nodes: vnodes }, source) });
     variantFlows.set(`${v.node}.${v.id}`, flowName);
     report.add('converted', `variant ${v.id} of node ${v.node} → flow ${flowName}`, {
@@ -163,6 +171,7 @@ export async function importPromptflow(input: ImportFiles, opts: ImportOptions =
   for (const d of runs.data) needed.add(d);
   // The sample data prompt flow examples keep beside the flow: what `weir run --data` needs first.
   if (files.has('data.jsonl')) needed.add('data.jsonl');
+  copyNamedFiles(nodes, inputs, files, needed, (p) => connectionFiles.has(files.root ? `${files.root}/${p}` : p), report, opts.inline === true);
   const out: { path: string; content: string }[] = [];
   if (!opts.inline) {
     for (const p of [...needed].sort()) {

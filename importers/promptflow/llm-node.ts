@@ -31,6 +31,56 @@ const LACKING: Record<string, (v: unknown) => boolean> = {
 };
 
 const FUNCTION_SETTINGS = new Set(['response_format', 'functions', 'function_call', 'tools', 'tool_choice']);
+/** OpenAI's rule for function names, which Weir's tool names follow. */
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+interface MappedTool {
+  name: string;
+  description?: string;
+  flow: string;
+  parameters?: Record<string, unknown>;
+}
+
+/** Prompt flow often passes these settings as JSON text; a list or mapping is taken as it is. */
+function jsonish(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+/**
+ * `functions` (`[{name, description, parameters}]`) or `tools` (`[{type: function, function: {…}}]`)
+ * → the llm node's tools, each run by the flow of the same name; a string saying what is wrong else.
+ */
+function mapTools(key: string, v0: unknown): MappedTool[] | string {
+  const list = jsonish(v0);
+  if (!Array.isArray(list)) return `${key} is not a list`;
+  const out: MappedTool[] = [];
+  for (const [i, item] of list.entries()) {
+    const fn = key === 'tools' ? (isObj(item) && item.type === 'function' && isObj(item.function) ? item.function : undefined) : isObj(item) ? item : undefined;
+    if (!fn) return `${key}[${i}] is not a function`;
+    const name = str(fn.name);
+    if (name === undefined || !TOOL_NAME.test(name)) return `${key}[${i}] has no usable name (letters, digits, _ or -, at most 64)`;
+    if (out.some((t) => t.name === name)) return `${key} names ${name} twice`;
+    if (fn.parameters !== undefined && !isObj(fn.parameters)) return `${key}[${i}] parameters is not a JSON Schema object`;
+    const description = str(fn.description);
+    out.push({ name, ...(description ? { description } : {}), flow: name, ...(isObj(fn.parameters) ? { parameters: fn.parameters } : {}) });
+  }
+  return out;
+}
+
+/** `function_call` / `tool_choice` → the llm node's tool_choice; undefined when it names nothing usable. */
+function mapToolChoice(v0: unknown, tools: MappedTool[]): unknown {
+  const v = jsonish(v0);
+  if (v === 'auto' || v === 'none' || v === 'required') return v;
+  const name = isObj(v) ? (str(v.name) ?? (isObj(v.function) ? str(v.function.name) : undefined)) : undefined;
+  return name !== undefined && tools.some((t) => t.name === name) ? { type: 'function', function: { name } } : undefined;
+}
+
+const paramNames = (t: MappedTool) => (isObj(t.parameters) && isObj(t.parameters.properties) ? Object.keys(t.parameters.properties) : []);
 const MODEL_KEYS = new Set(['deployment_name', 'model', 'connection']);
 
 const empty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length);
@@ -52,7 +102,8 @@ export function modelConfig(n: PfNode, ctx: ConvertContext): Record<string, unkn
   const what = (s: string) => `node ${n.name}: ${s}`;
   const at = (...p: (string | number)[]) => n.at([...n.path, ...p]);
   const connection = str(raw.connection) ?? (isReference(inputs0.connection) ? undefined : str(inputs0.connection));
-  const names = [str(inputs0.deployment_name), str(inputs0.model)].filter((x): x is string => x !== undefined && !isReference(x));
+  // deployment_name and model are often the same name (gpt-4 twice): each is named once.
+  const names = [...new Set([str(inputs0.deployment_name), str(inputs0.model)].filter((x): x is string => x !== undefined && !isReference(x)))];
   const map = ctx.opts.deploymentMap ?? {};
   const hit = names.find((x) => map[x] !== undefined);
   const mapped = hit !== undefined ? map[hit] : map['*'];
@@ -95,7 +146,9 @@ export function convertLlm(n: PfNode, ctx: ConvertContext, opts: { vision?: bool
   const what = (s: string) => `node ${n.name}: ${s}`;
   const at = (...p: (string | number)[]) => n.at([...n.path, ...p]);
 
-  const api = str(raw.api) ?? 'chat';
+  // promptflow-tools' llm tool (custom_llm) takes the api as one of its inputs, not as a node key.
+  const apiInput = raw.api === undefined && str(inputs0.api) !== undefined && !isReference(inputs0.api);
+  const api = str(raw.api) ?? (apiInput ? str(inputs0.api) : undefined) ?? 'chat';
   if (api !== 'chat' && api !== 'completion') {
     report.add('attention', what(`api ${api}`), { ...at('api'), target: `nodes.${n.name}.config.mode`, why: 'Weir llm nodes do chat or completion', todo: 'check the mode (chat was written)' });
   }
@@ -106,8 +159,10 @@ export function convertLlm(n: PfNode, ctx: ConvertContext, opts: { vision?: bool
   // Model settings, then the template variables.
   const dropped: string[] = [];
   const lacking: string[] = [];
+  const unusable: string[] = [];
+  let choice: { key: string; value: unknown } | undefined;
   for (const [k, v0] of Object.entries(inputs0)) {
-    if (MODEL_KEYS.has(k)) continue;
+    if (MODEL_KEYS.has(k) || (k === 'api' && apiInput)) continue;
     if (k in KEPT || k === 'stop' || k in LACKING) {
       if (isReference(v0)) {
         report.add('attention', what(`${k} comes from ${String(v0)}`), { ...at('inputs', k), target: `nodes.${n.name}.config.${k}`, why: "Weir's llm settings are fixed in the node config; the value it reads is not used", todo: `set config.${k}, or drop the ${k} input upstream` });
@@ -140,6 +195,25 @@ export function convertLlm(n: PfNode, ctx: ConvertContext, opts: { vision?: bool
       else config.stop = list;
       continue;
     }
+    if ((k === 'functions' || k === 'tools') && !empty(v0) && !LACKING[k](v0)) {
+      const mapped = config.tools ? 'functions and tools both given (the first one is kept)' : config.mode === 'completion' ? 'tools need the chat api' : mapTools(k, v0);
+      if (Array.isArray(mapped)) {
+        config.tools = mapped;
+        report.add('attention', what(`${k} → tools ${mapped.map((t) => t.name).join(', ')}, each run by the flow of the same name`), {
+          ...at('inputs', k), target: `nodes.${n.name}.config.tools`,
+          why: "prompt flow hands a function call back to the flow's own code; Weir's llm node runs each call as a flow, feeds its outputs back to the model and outputs the model's final answer",
+          todo: `create a flow for each tool, its inputs the function's parameters: ${mapped.map((t) => `${t.name}(${paramNames(t).join(', ')})`).join('; ')} — or point config.tools[].flow at flows you have; then check what reads this node's output`,
+        });
+        continue;
+      }
+      unusable.push(`${k}: ${mapped}`);
+      lacking.push(k);
+      continue;
+    }
+    if ((k === 'function_call' || k === 'tool_choice') && !empty(v0)) {
+      choice = { key: k, value: v0 };
+      continue;
+    }
     if (k in LACKING) {
       if (empty(v0) || LACKING[k](v0)) dropped.push(k);
       else lacking.push(k);
@@ -149,13 +223,25 @@ export function convertLlm(n: PfNode, ctx: ConvertContext, opts: { vision?: bool
     inputs[k] = r.value;
     if (r.changed) report.add('changed', what(`input ${k}: ${String(v0)} → ${String(r.value)}`), { ...at('inputs', k), why: 'Weir reads flow inputs as ${inputs.x}' });
   }
+  if (choice) {
+    const tools = Array.isArray(config.tools) ? (config.tools as MappedTool[]) : undefined;
+    const mapped = tools ? mapToolChoice(choice.value, tools) : undefined;
+    if (mapped !== undefined) {
+      config.tool_choice = mapped;
+      report.add('converted', what(`${choice.key} ${JSON.stringify(jsonish(choice.value))} → tool_choice`), { ...at('inputs', choice.key), target: `nodes.${n.name}.config.tool_choice` });
+    } else if (LACKING[choice.key](choice.value)) dropped.push(choice.key);
+    else {
+      lacking.push(choice.key);
+      unusable.push(`${choice.key}: ${tools ? 'names no function of the node' : 'no functions to choose from'}`);
+    }
+  }
   if (dropped.length) report.add('changed', what(`${dropped.join(', ')} dropped`), { ...at('inputs'), target: `nodes.${n.name}.config`, why: 'empty or default values (an empty stop or logit_bias, zero penalties, n 1) mean the same as leaving them out' });
   if (lacking.length) {
     const fn = lacking.filter((k) => FUNCTION_SETTINGS.has(k));
     report.add('attention', what(`${lacking.join(', ')} not supported`), {
       ...at('inputs', lacking[0]), target: `nodes.${n.name}.config`,
-      why: `Weir's llm node has no ${lacking.join(', ')} (left out)${fn.length ? '; tools and response formats are planned (issue #19)' : ''}`,
-      todo: fn.length ? 'until then, ask for the format in the prompt, or call the model from a python node' : 'check the answers are still what the flow needs without them',
+      why: `Weir's llm node has no ${lacking.join(', ')} (left out)${unusable.length ? ` (${unusable.join('; ')})` : ''}${fn.length ? '; it takes tools (functions run by flows) and response_format since issue #19, in the chat api' : ''}`,
+      todo: fn.length ? 'set config.tools / tool_choice / response_format by hand, or ask for the format in the prompt' : 'check the answers are still what the flow needs without them',
     });
   }
   if (opts.vision) report.add('attention', what('vision model tool'), { ...at('source'), why: "Weir's llm node sends text only", todo: 'describe images in text, or call the vision model from a python node' });

@@ -65,7 +65,7 @@ export function convertPackage(n: PfNode, ctx: ConvertContext): WeirNode {
     ctx.report.add('attention', `node ${n.name}: ${tool.split('.').slice(-2).join('.')} → vector_lookup (index ${index})`, {
       ...at('source'), target: `${target}.config.index`,
       why: 'the index lives in prompt flow\'s store (a vector DB, a FAISS folder, an MLIndex); Weir searches its own data indexes, and its output is { chunks, context, found } rather than a list of { text, metadata, score }',
-      todo: `create the index in Weir from the same documents (weir data add <files> --index ${index}), and point readers of ${n.name}.output at .chunks or .context`,
+      todo: `create the index in Weir from the same documents (weir data add <files> --index ${index}), and check the readers of ${n.name}.output (a reader of the whole output now reads .chunks; .context is a numbered text for prompts)`,
     });
     return { name: n.name, type: 'vector_lookup', inputs: { query: rewriteReference(query).value }, config };
   }

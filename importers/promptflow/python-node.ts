@@ -55,6 +55,20 @@ function localModules(ctx: ConvertContext): Set<string> {
   return out;
 }
 
+/** `Union[CustomConnection, AzureOpenAIConnection]`, `Optional[OpenAIConnection]`, `A | B`: only connection classes. */
+const CONNECTION_UNION = /^(?:(?:typing\.)?(?:Union|Optional)\[)?\s*(?:[\w.]*Connection|None)(?:\s*[,|]\s*(?:[\w.]*Connection|None))*\s*\]?$/;
+
+/**
+ * A parameter annotated with a union of connection classes takes a connection in prompt flow (the
+ * object of whichever type the named connection is); the signature reader types only a single class
+ * as one, so such a parameter is made a connection here, its class left to the connection's type.
+ */
+function withConnectionUnions(sig: PythonSignature): PythonSignature {
+  const isUnion = (p: PythonParam) => p.type === 'any' && p.annotation !== undefined && /Connection/.test(p.annotation) && CONNECTION_UNION.test(p.annotation.trim());
+  if (!sig.params.some(isUnion)) return sig;
+  return { ...sig, params: sig.params.map((p) => (isUnion(p) ? { ...p, type: 'connection' as const } : p)) };
+}
+
 /** `type: python` with `source.type: code` → Weir's `python` node, its signature read without running it. */
 export async function convertPython(n: PfNode, ctx: ConvertContext): Promise<WeirNode> {
   const { report } = ctx;
@@ -80,7 +94,7 @@ export async function convertPython(n: PfNode, ctx: ConvertContext): Promise<Wei
   const config: Record<string, unknown> = {};
   let signature: PythonSignature | undefined;
   if ('signature' in sig) {
-    signature = sig.signature;
+    signature = withConnectionUnions(sig.signature);
     config.function = signature.function;
   } else {
     const fn = hint ?? guessFunction(text) ?? 'main';

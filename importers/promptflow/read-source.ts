@@ -3,7 +3,7 @@
  * hostile one from filling memory: files counted, each file and the total capped (zip entries
  * counted as they inflate, so a zip bomb stops at the cap), symlinks not followed.
  */
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
 import { parseFlowText } from '../../engine/flow/yaml-source.ts';
@@ -42,6 +42,14 @@ class Budget {
   }
 }
 
+function symlinkTarget(full: string): string {
+  try {
+    return readlinkSync(full);
+  } catch {
+    return 'unreadable link';
+  }
+}
+
 function walk(dir: string, rel: string, budget: Budget, files: Map<string, Uint8Array>): void {
   let entries: string[];
   try {
@@ -53,7 +61,9 @@ function walk(dir: string, rel: string, budget: Budget, files: Map<string, Uint8
     const full = path.join(dir, name);
     const r = rel ? `${rel}/${name}` : name;
     const st = lstatSync(full);
-    if (st.isSymbolicLink()) budget.skip(r, 'it is a symbolic link (not followed)');
+    // A link may point at any file of the machine (a home folder's keys), so it is never read; prompt flow's
+    // flow-with-symlinks example shares a sibling flow's files this way, which additional_includes does too.
+    if (st.isSymbolicLink()) budget.skip(r, `it is a symbolic link (not followed: it may point anywhere); copy the file in, or list its target in additional_includes (${symlinkTarget(full)})`);
     else if (st.isDirectory()) {
       if (!SKIP_DIRS.has(name)) walk(full, r, budget, files);
     } else if (st.isFile() && budget.take(r, st.size)) files.set(r, readFileSync(full));

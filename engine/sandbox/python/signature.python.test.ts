@@ -59,6 +59,12 @@ describe('readToolSignature (python3 ast, never running the file)', () => {
     expect(named.message).toBe('tools.py: no top-level function "missing" (functions: _private, helper)');
   });
 
+  test('a union of connection classes is a connection of whichever type the connection has (prompt flow passes the object)', async () => {
+    const source = 'from typing import Union\n\ndef f(a: Union[CustomConnection, AzureOpenAIConnection], b: "OpenAIConnection | CustomConnection", c: Union[str, CustomConnection]):\n    return 1\n';
+    const sig = await readToolSignature(source);
+    expect(sig.params.map((p) => [p.name, p.type, p.connection_class])).toEqual([['a', 'connection', undefined], ['b', 'connection', undefined], ['c', 'any', undefined]]);
+  });
+
   test('a generator (a yield in its own body, not a nested function) streams', async () => {
     expect((await readToolSignature('def g(n: int):\n    for i in range(n):\n        yield i\n')).generator).toBe(true);
     expect((await readToolSignature('def g(n: int):\n    def inner():\n        yield 1\n    return list(inner())\n')).generator).toBe(false);

@@ -23,6 +23,15 @@ def name_of(node):
     return None
 
 
+def one_kind(kinds):
+    """A union's type: its members' one type; several connection classes are a connection of any of them."""
+    if len(kinds) == 1:
+        return kinds.pop()
+    if kinds and all(k == 'connection' for k, _ in kinds):
+        return 'connection', None
+    return 'any', None
+
+
 def value_type(node):
     """(type, connection class) for an annotation node."""
     if node is None:
@@ -43,12 +52,10 @@ def value_type(node):
             return value_type(inner)
         if base == 'Union':
             elts = [e for e in getattr(inner, 'elts', [inner]) if not (isinstance(e, ast.Constant) and e.value is None)]
-            kinds = {value_type(e) for e in elts}
-            return kinds.pop() if len(kinds) == 1 else ('any', None)
+            return one_kind({value_type(e) for e in elts})
         return SIMPLE.get(base, 'any'), None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):  # X | None
-        kinds = {value_type(e) for e in (node.left, node.right) if not (isinstance(e, ast.Constant) and e.value is None)}
-        return kinds.pop() if len(kinds) == 1 else ('any', None)
+        return one_kind({value_type(e) for e in (node.left, node.right) if not (isinstance(e, ast.Constant) and e.value is None)})
     name = name_of(node)
     if name and name.endswith('Connection'):
         return 'connection', name
