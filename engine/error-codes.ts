@@ -111,6 +111,8 @@ export const ERROR_CODES = {
     unsupported_parameter: 'an OpenAI request parameter this server does not support',
     context_length_exceeded: "the messages (plus max_tokens) do not fit the model's context",
     model_not_supported: 'the deployment does not serve this endpoint (chat, completions or embeddings)',
+    invalid_response_format: "a response_format's JSON schema is not an object, or a local model cannot turn it into a grammar",
+    invalid_tool_choice: 'tool_choice asks for a tool call when no tools were given, or names a tool that is not among them',
   },
   flows: {
     invalid_flow: 'the flow has validation problems (FlowValidationError, with `problems`) or no name',

@@ -19,9 +19,15 @@ type ChatSpec = Pick<ModelEntry, 'id' | 'name' | 'publisher' | 'license' | 'para
   file: string;
 };
 
+/**
+ * Generative chat models call tools and keep to JSON schemas: local GGUFs through llama.cpp
+ * grammars and their templates' call formats, remote ones as the upstream does (Weir passes them on).
+ */
+const GENERATIVE = { tools: true, structured_output: true } as const;
+
 function gguf(s: ChatSpec): ModelEntry {
   const { repo, file, ...rest } = s;
-  return { ...rest, task: 'chat-completion', provider: 'llama-cpp', format: 'gguf', source: hf(repo, file), price: null, labels: ['gguf', 'Q4_K_M'] };
+  return { ...rest, task: 'chat-completion', provider: 'llama-cpp', format: 'gguf', source: hf(repo, file), price: null, labels: ['gguf', 'Q4_K_M'], supports: GENERATIVE };
 }
 
 type EmbedSpec = Pick<ModelEntry, 'id' | 'name' | 'publisher' | 'license' | 'parameters' | 'contextLength' | 'fileSizeBytes' | 'description'> & {
@@ -115,6 +121,7 @@ function openai(id: string, name: string, task: ModelEntry['task'], contextLengt
     id, name, publisher: 'OpenAI', task, provider: 'openai-compatible', format: 'remote', license: 'proprietary',
     parameters: null, contextLength, fileSizeBytes: null, source: { kind: 'remote', model: id }, price,
     ...(dimensions ? { dimensions } : {}),
+    ...(task === 'chat-completion' ? { supports: GENERATIVE } : {}),
     description: `${description}; needs a connection with an API key.`, labels: ['remote', 'api'],
   };
 }

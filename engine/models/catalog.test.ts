@@ -127,9 +127,25 @@ describe('modelJson', () => {
     });
     const json = modelJson((await catalog.get('bge-small-en-v1.5'))!);
     expect(json).toMatchObject({ price: null, dimensions: 384, local: true, source: { kind: 'huggingface', repo: 'Xenova/bge-small-en-v1.5' } });
-    expect(Object.keys(json)).toEqual(['id', 'name', 'publisher', 'task', 'provider', 'format', 'license', 'parameters', 'context_length', 'file_size_bytes', 'source', 'price', 'dimensions', 'description', 'labels', 'local', 'availability', 'available', 'download_bytes']);
+    expect(Object.keys(json)).toEqual(['id', 'name', 'publisher', 'task', 'provider', 'format', 'license', 'parameters', 'context_length', 'file_size_bytes', 'source', 'price', 'dimensions', 'description', 'labels', 'supports', 'local', 'availability', 'available', 'download_bytes']);
     expect(json).toMatchObject({ availability: 'not_downloaded', available: false, download_bytes: json.file_size_bytes });
     expect(modelJson((await catalog.get('weir-extractive'))!)).toMatchObject({ availability: 'shipped', available: true, download_bytes: null });
     expect(isLocal((await catalog.get('weir-extractive'))!)).toBe(true);
+  });
+
+  it('says which models call tools and keep to JSON schemas', async () => {
+    const catalog = new ModelCatalog(async () => [userModel(), userModel({ id: 'my-embedder', task: 'embeddings' })]);
+    const supports = async (id: string) => modelJson((await catalog.get(id))!).supports;
+    const both = { tools: true, structured_output: true };
+    const neither = { tools: false, structured_output: false };
+    for (const e of BUILTIN_MODELS.filter((m) => m.provider === 'llama-cpp' && m.task === 'chat-completion')) expect(await supports(e.id)).toEqual(both);
+    expect(await supports('gpt-4o-mini')).toEqual(both);
+    expect(await supports('weir-extractive')).toEqual(neither);
+    expect(await supports('use-lite')).toEqual(neither);
+    expect(await supports('text-embedding-3-small')).toEqual(neither);
+    expect(await supports('bge-small-en-v1.5')).toEqual(neither);
+    // A GGUF chat model added by hand gets what its provider does; its embedder does not.
+    expect(await supports('my-model')).toEqual(both);
+    expect(await supports('my-embedder')).toEqual(neither);
   });
 });

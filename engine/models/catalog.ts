@@ -104,9 +104,20 @@ export function modelJson(e: ModelEntry) {
     dimensions: e.dimensions ?? null,
     description: e.description,
     labels: e.labels,
+    supports: supportsOf(e),
     local: isLocal(e),
     ...availabilityJson(e),
   };
+}
+
+/**
+ * What a chat model does beyond text. Entries without `supports` (added with `weir models add`
+ * before #19, or by hand) get what their provider does: llama.cpp and remote chat models both,
+ * the rest neither.
+ */
+export function supportsOf(e: ModelEntry): { tools: boolean; structured_output: boolean } {
+  const generative = e.task === 'chat-completion' && (e.provider === 'llama-cpp' || e.provider === 'openai-compatible');
+  return { tools: e.supports?.tools ?? generative, structured_output: e.supports?.structured_output ?? generative };
 }
 
 /** Whether it runs here now, and what a download would cost when it does not. */

@@ -197,3 +197,23 @@ describe('extractive provider', () => {
     await expect(extractiveProvider.load(entry, { threads: 1 })).rejects.toMatchObject({ code: 'embedder_required' });
   });
 });
+
+describe('what it cannot do', () => {
+  it('refuses tools and JSON answers with a 400 naming why, and passes tools under tool_choice none', async () => {
+    const weather = { name: 'get_weather', parameters: { type: 'object', properties: {} } };
+    await expect(collect(model.chat!(ask('Which port?'), { tools: [weather] }))).rejects.toMatchObject({
+      code: 'unsupported_parameter',
+      status: 400,
+      path: ['tools'],
+      message: expect.stringMatching(/extractive, not generative.*cannot call tools/),
+    });
+    for (const responseFormat of [{ type: 'json_schema' as const, name: 'x', schema: { type: 'object' } }, { type: 'json_object' as const }]) {
+      await expect(collect(model.chat!(ask('Which port?'), { responseFormat }))).rejects.toMatchObject({
+        code: 'unsupported_parameter',
+        path: ['response_format'],
+        message: expect.stringContaining(`cannot write JSON (response_format ${responseFormat.type})`),
+      });
+    }
+    expect((await collect(model.chat!(ask('Which port?'), { tools: [weather], toolChoice: 'none', responseFormat: { type: 'text' } }))).text).toContain(PORT_ANSWER);
+  });
+});

@@ -35,6 +35,26 @@ async function countTokens(embedder: Embedder, texts: string[]): Promise<number>
   return n;
 }
 
+/**
+ * It only picks sentences of the context: it cannot call a tool or write JSON, and a caller must
+ * not believe it did. Tools offered under tool_choice "none" ask nothing of it and pass.
+ */
+function refuseWhatItCannotWrite(id: string, opts: GenerateOptions): void {
+  if (opts.tools?.length && opts.toolChoice !== 'none') {
+    throw new WeirError('unsupported_parameter', `model "${id}" is extractive, not generative: it answers with sentences of the context and cannot call tools`, {
+      status: 400,
+      path: ['tools'],
+    });
+  }
+  const format = opts.responseFormat?.type;
+  if (format === 'json_schema' || format === 'json_object') {
+    throw new WeirError('unsupported_parameter', `model "${id}" is extractive, not generative: it answers with sentences of the context and cannot write JSON (response_format ${format})`, {
+      status: 400,
+      path: ['response_format'],
+    });
+  }
+}
+
 class ExtractiveModel implements LoadedModel {
   readonly contextLength: number;
 
@@ -59,6 +79,7 @@ class ExtractiveModel implements LoadedModel {
 
   async *#answer(parts: () => PromptParts, promptTexts: string[], opts: GenerateOptions): AsyncGenerator<GenerationEvent> {
     throwIfAborted(opts.signal);
+    refuseWhatItCannotWrite(this.entry.id, opts);
     const promptTokens = await countTokens(this.embedder, promptTexts);
     if (promptTokens > this.contextLength) {
       throw new WeirError('context_length_exceeded', `the prompt has ${promptTokens} tokens; model "${this.entry.id}" reads at most ${this.contextLength}`, { status: 400 });

@@ -5,7 +5,7 @@
  */
 import { DisposedError, type LlamaContextSequence } from 'node-llama-cpp';
 import { WeirError } from '../../errors.ts';
-import type { FinishReason, GenerateOptions, GenerationEvent } from '../types.ts';
+import type { FinishReason, GenerateOptions, GenerationEvent, ToolCall } from '../types.ts';
 import { message, type SharedContext } from './llama-cpp-runtime.ts';
 
 /** node-llama-cpp's stop reasons for chat and completion. */
@@ -24,7 +24,10 @@ export interface RunArgs {
   onTextChunk: (text: string) => void;
 }
 
-export type Runner = (args: RunArgs) => Promise<LlamaStopReason>;
+/** How a run ended; tool calls (#19) end it with finish reason `tool_calls`. */
+export type RunResult = LlamaStopReason | { stopReason: LlamaStopReason; toolCalls: ToolCall[] };
+
+export type Runner = (args: RunArgs) => Promise<RunResult>;
 
 /** node-llama-cpp's suggested default; its own default (0, greedy) loops on small models. */
 const DEFAULT_TEMPERATURE = 0.8;
@@ -82,14 +85,16 @@ export async function* streamGeneration(
     for (let text = await chunks.next(); text !== undefined; text = await chunks.next()) {
       if (text.length > 0) yield { type: 'text', text };
     }
-    const stopReason = await result;
+    const ended = await result;
     settled = true;
     const completion = sequence.tokenMeter.diff(meterBefore).usedOutputTokens;
-    const finishReason: FinishReason = stopReason === 'maxTokens' ? 'length' : 'stop';
+    const { stopReason, toolCalls } = typeof ended === 'string' ? { stopReason: ended, toolCalls: [] } : ended;
+    const finishReason: FinishReason = toolCalls.length > 0 ? 'tool_calls' : stopReason === 'maxTokens' ? 'length' : 'stop';
     yield {
       type: 'done',
       finishReason,
       usage: { prompt_tokens: promptTokens, completion_tokens: completion, total_tokens: promptTokens + completion },
+      ...(toolCalls.length > 0 ? { toolCalls } : {}),
     };
   } catch (err) {
     settled = true;

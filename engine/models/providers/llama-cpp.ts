@@ -6,7 +6,7 @@
  * embed and do not chat, and chat models do not embed.
  */
 import { resolve } from 'node:path';
-import { LlamaChat, LlamaCompletion, type ChatHistoryItem, type Token } from 'node-llama-cpp';
+import { LlamaChat, LlamaCompletion, type ChatModelFunctions, type LlamaGrammar, type Token } from 'node-llama-cpp';
 import { WeirError } from '../../errors.ts';
 import type {
   ChatMessage,
@@ -29,8 +29,10 @@ import {
   type SharedEmbedder,
   type SharedModel,
 } from './llama-cpp-runtime.ts';
+import { responseFormatGrammar, schemaGrammar } from './llama-cpp-grammar.ts';
 import { StopMatcher } from './llama-cpp-stop.ts';
 import { samplingOptions, streamGeneration, type LlamaStopReason, type Runner, type RunArgs } from './llama-cpp-stream.ts';
+import { parseForcedCall, planTools, toChatHistory, toToolCalls } from './llama-cpp-tools.ts';
 
 export { loadedModelCount } from './llama-cpp-runtime.ts';
 
@@ -115,17 +117,56 @@ class LlamaCppModel implements LoadedModel {
   }
 
   chat(messages: ChatMessage[], opts: GenerateOptions): AsyncIterable<GenerationEvent> {
-    return this.generate(opts, () => {
-      // Ending with an empty model turn makes the template open the assistant's reply.
-      const history: ChatHistoryItem[] = [...messages.map(toHistoryItem), { type: 'model', response: [] }];
+    return this.generate(opts, async () => {
       const { model, chatWrapper } = this.shared;
+      const plan = planTools(opts);
+      if (plan.mode === 'auto' && opts.responseFormat && opts.responseFormat.type !== 'text') {
+        // node-llama-cpp constrains an answer either to its tool-call syntax or to a grammar, not both.
+        throw new WeirError('unsupported_parameter', 'a local model cannot keep to response_format while it may also call tools (tool_choice "auto"); drop one, or require a tool call', {
+          status: 400,
+          path: ['response_format'],
+        });
+      }
+      const history = toChatHistory(messages);
+      let grammar: LlamaGrammar | undefined;
+      if (plan.mode === 'forced') {
+        history.unshift({ type: 'system', text: forcedCallInstructions(plan.functions) });
+        grammar = await schemaGrammar(model.llama, plan.schema, ['tools']);
+      } else {
+        grammar = await responseFormatGrammar(model.llama, opts.responseFormat);
+      }
+      // Ending with an empty model turn makes the template open the assistant's reply.
+      history.push({ type: 'model', response: [] });
+      const functions = plan.mode === 'auto' ? plan.functions : undefined;
       // Tokenized exactly as LlamaChat does, so the count is the prompt the model attends to.
-      const state = chatWrapper.generateContextState({ chatHistory: history });
+      const state = chatWrapper.generateContextState({
+        chatHistory: history,
+        ...(functions ? { availableFunctions: functions, documentFunctionParams: true } : {}),
+      });
       const promptTokens = state.contextText.tokenize(model.tokenizer).length;
       const run: Runner = async ({ sequence, signal, maxTokens, onTextChunk }) => {
         const chat = new LlamaChat({ contextSequence: sequence, chatWrapper });
+        const base = { ...samplingOptions(opts), maxTokens, signal };
         try {
-          const res = await chat.generateResponse(history, { ...samplingOptions(opts), maxTokens, signal, onTextChunk });
+          if (functions) {
+            const res = await chat.generateResponse(history, {
+              ...base,
+              onTextChunk,
+              functions,
+              documentFunctionParams: true,
+              ...(plan.mode === 'auto' && plan.maxCalls ? { maxParallelFunctionCalls: plan.maxCalls } : {}),
+            });
+            return { stopReason: res.metadata.stopReason, toolCalls: toToolCalls(res.functionCalls) };
+          }
+          if (plan.mode === 'forced') {
+            // The call is JSON for the route to reshape, not text for the caller: held until whole.
+            const res = await chat.generateResponse(history, { ...base, grammar });
+            const call = parseForcedCall(res.response);
+            if (call) return { stopReason: res.metadata.stopReason, toolCalls: [call] };
+            onTextChunk(res.response);
+            return res.metadata.stopReason;
+          }
+          const res = await chat.generateResponse(history, { ...base, grammar, onTextChunk });
           return res.metadata.stopReason;
         } finally {
           chat.dispose({ disposeSequence: false });
@@ -150,10 +191,10 @@ class LlamaCppModel implements LoadedModel {
   /** Errors (disposed, too long) surface while iterating, like every other generation error. */
   private async *generate(
     opts: GenerateOptions,
-    prepare: () => { promptTokens: number; run: Runner },
+    prepare: () => { promptTokens: number; run: Runner } | Promise<{ promptTokens: number; run: Runner }>,
   ): AsyncGenerator<GenerationEvent> {
     this.assertUsable();
-    const { promptTokens, run } = prepare();
+    const { promptTokens, run } = await prepare();
     yield* streamGeneration(this.context, promptTokens, opts, run);
   }
 
@@ -210,15 +251,15 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new WeirError('aborted', 'loading the model was cancelled', { cause: signal.reason, status: 499 });
 }
 
-function toHistoryItem(m: ChatMessage): ChatHistoryItem {
-  switch (m.role) {
-    case 'system':
-      return { type: 'system', text: m.content };
-    case 'user':
-      return { type: 'user', text: m.content };
-    case 'assistant':
-      return { type: 'model', response: [m.content] };
-    case 'tool':
-      throw new WeirError('unsupported_parameter', 'a tool message needs tool calling, which this local model does not do here yet', { status: 400, path: ['messages'] });
-  }
+/**
+ * A required call is produced as `{"name", "arguments"}` JSON under a grammar, so the model is told
+ * the tools and that form (its template's own call syntax would contradict the grammar).
+ */
+function forcedCallInstructions(functions: ChatModelFunctions): string {
+  const tools = Object.entries(functions).map(([name, f]) => ({ name, ...(f.description ? { description: f.description } : {}), parameters: f.params }));
+  return [
+    'You have these tools:',
+    JSON.stringify(tools, null, 2),
+    'Answer now with a call of one of them, as JSON: {"name": <the tool\'s name>, "arguments": <its parameters>}.',
+  ].join('\n');
 }

@@ -4,7 +4,7 @@
  * URL or key shows on the first call, mapped to a WeirError that keeps the upstream status.
  */
 import { WeirError } from '../../errors.ts';
-import type { ChatMessage, EmbedResult, FinishReason, GenerateOptions, GenerationEvent, LoadedModel, ModelEntry, ModelProvider, RemoteSettings, TokenUsage } from '../types.ts';
+import type { ChatMessage, EmbedResult, FinishReason, GenerateOptions, GenerationEvent, LoadedModel, ModelEntry, ModelProvider, RemoteSettings, TokenUsage, ToolCall } from '../types.ts';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Catalog entries without a context length: a size every current remote chat model exceeds. */
@@ -136,14 +136,89 @@ async function* sseData(res: Response, arm: () => void, fail: (err: unknown) => 
   }
 }
 
+/** OpenAI's tool call, whole (a message) or in pieces (a stream's deltas, joined by index). */
+interface WireToolCall {
+  index?: number;
+  id?: string;
+  type?: string;
+  function?: { name?: string; arguments?: string };
+}
+
 interface Choice {
-  delta?: { content?: string | null };
-  message?: { content?: string | null };
+  delta?: { content?: string | null; tool_calls?: WireToolCall[] };
+  message?: { content?: string | null; tool_calls?: WireToolCall[] };
   text?: string;
   finish_reason?: string | null;
 }
 
-const finish = (reason: string | null | undefined): FinishReason => (reason === 'length' ? 'length' : 'stop');
+const finish = (reason: string | null | undefined): FinishReason =>
+  reason === 'length' ? 'length' : reason === 'tool_calls' || reason === 'function_call' ? 'tool_calls' : 'stop';
+
+/** Tool-call deltas put together: the first piece of an index brings id and name, later ones more arguments. */
+class ToolCallAssembler {
+  private readonly calls = new Map<number, ToolCall>();
+
+  add(pieces: WireToolCall[] | undefined): void {
+    (pieces ?? []).forEach((p, i) => {
+      const index = typeof p.index === 'number' ? p.index : i;
+      const call = this.calls.get(index) ?? { id: '', name: '', arguments: '' };
+      if (p.id) call.id = p.id;
+      if (p.function?.name) call.name += p.function.name;
+      if (p.function?.arguments) call.arguments += p.function.arguments;
+      this.calls.set(index, call);
+    });
+  }
+
+  get result(): ToolCall[] {
+    return [...this.calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => c);
+  }
+}
+
+/** Weir's messages in OpenAI's shapes: calls as `tool_calls` of type function, answers as `tool` messages. */
+function wireMessages(messages: ChatMessage[]) {
+  return messages.map((m) => {
+    if (m.role === 'tool') return { role: 'tool', tool_call_id: m.tool_call_id, content: m.content };
+    if (m.role === 'assistant' && m.tool_calls?.length) {
+      return {
+        role: 'assistant',
+        content: m.content || null,
+        tool_calls: m.tool_calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+      };
+    }
+    return { role: m.role, content: m.content };
+  });
+}
+
+/** Tools, tool_choice, parallel_tool_calls and response_format as OpenAI takes them; the upstream decides what it supports. */
+function chatParams(opts: GenerateOptions) {
+  const format = opts.responseFormat;
+  const choice = opts.toolChoice;
+  return {
+    ...(opts.tools?.length
+      ? {
+          tools: opts.tools.map((t) => ({
+            type: 'function',
+            function: {
+              name: t.name,
+              ...(t.description !== undefined ? { description: t.description } : {}),
+              parameters: t.parameters,
+              ...(t.strict !== undefined ? { strict: t.strict } : {}),
+            },
+          })),
+        }
+      : {}),
+    ...(choice !== undefined ? { tool_choice: typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } } } : {}),
+    ...(opts.parallelToolCalls !== undefined && opts.tools?.length ? { parallel_tool_calls: opts.parallelToolCalls } : {}),
+    ...(format
+      ? {
+          response_format:
+            format.type === 'json_schema'
+              ? { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, ...(format.strict !== undefined ? { strict: format.strict } : {}) } }
+              : { type: format.type },
+        }
+      : {}),
+  };
+}
 
 function usageOf(raw: unknown): TokenUsage | undefined {
   const u = raw as Partial<TokenUsage> | null | undefined;
@@ -171,6 +246,7 @@ async function* generate(remote: RemoteSettings, url: string, body: Record<strin
   let text = '';
   let reason: FinishReason = 'stop';
   let usage: TokenUsage | undefined;
+  const calls = new ToolCallAssembler();
   try {
     if (!(res.headers.get('content-type') ?? '').includes('text/event-stream')) {
       // A server that ignores `stream: true` answers with one JSON body.
@@ -178,6 +254,7 @@ async function* generate(remote: RemoteSettings, url: string, body: Record<strin
       const c = json.choices?.[0];
       text = c?.message?.content ?? c?.text ?? '';
       if (text) yield { type: 'text', text };
+      calls.add(c?.message?.tool_calls);
       reason = finish(c?.finish_reason);
       usage = usageOf(json.usage);
     } else {
@@ -188,6 +265,7 @@ async function* generate(remote: RemoteSettings, url: string, body: Record<strin
           text += piece;
           yield { type: 'text', text: piece };
         }
+        calls.add(c?.delta?.tool_calls);
         if (c?.finish_reason) reason = finish(c.finish_reason);
         usage = usageOf(chunk.usage) ?? usage;
       }
@@ -201,7 +279,10 @@ async function* generate(remote: RemoteSettings, url: string, body: Record<strin
     const g = approximateTokens(text).length;
     usage = { prompt_tokens: p, completion_tokens: g, total_tokens: p + g };
   }
-  yield { type: 'done', finishReason: reason, usage };
+  const toolCalls = calls.result;
+  // Some servers end a call with finish_reason "stop": the calls decide.
+  if (toolCalls.length > 0) reason = 'tool_calls';
+  yield { type: 'done', finishReason: reason, usage, ...(toolCalls.length > 0 ? { toolCalls } : {}) };
 }
 
 async function embed(remote: RemoteSettings, model: string, texts: string[], signal?: AbortSignal): Promise<EmbedResult> {
@@ -232,7 +313,13 @@ function remoteModel(entry: ModelEntry, remote: RemoteSettings, model: string): 
   return {
     ...base,
     chat: (messages: ChatMessage[], opts: GenerateOptions) =>
-      generate(remote, endpoint(remote, model, 'chat/completions'), { ...params(remote, model, opts), messages }, messages.map((m) => m.content).join('\n'), opts.signal),
+      generate(
+        remote,
+        endpoint(remote, model, 'chat/completions'),
+        { ...params(remote, model, opts), ...chatParams(opts), messages: wireMessages(messages) },
+        messages.map((m) => m.content + (m.tool_calls ?? []).map((c) => c.name + c.arguments).join('')).join('\n'),
+        opts.signal,
+      ),
     complete: (prompt: string, opts: GenerateOptions) =>
       generate(remote, endpoint(remote, model, 'completions'), { ...params(remote, model, opts), prompt }, prompt, opts.signal),
   };
