@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { WeirError } from '../../errors.ts';
-import { collect, type GenerationEvent, type GenerateOptions, type LoadedModel, type TokenUsage } from '../../models/types.ts';
+import { collect, type FinishReason, type GenerationEvent, type GenerateOptions, type LoadedModel, type TokenUsage } from '../../models/types.ts';
 import type { GatewayCall } from '../../app/gateway/gateway.ts';
 import { CLIENT_GONE, filterFlags, statusOf, type CallOutcome } from '../../app/gateway/meter.ts';
 import { ContentFilterError } from '../../app/gateway/safety.ts';
@@ -13,6 +13,7 @@ import type { Workspace } from '../../app/workspace.ts';
 import { errorBody } from '../errors.ts';
 import { annotated, chatChunk, chatCompletion, embeddingList, responseMeta, textChunk, textCompletion, usageChunk, type Finish } from './openai-format.ts';
 import type { Verdict } from '../../safety/index.ts';
+import type { StreamWindow } from '../../safety/stream-window.ts';
 import type { ChatRequest, CompletionRequest, EmbeddingsRequest, GenerationRequest } from './openai-schemas.ts';
 
 /** What is served: the call the gateway admitted (deployment, key, limits) and the deployment's model. */
@@ -91,6 +92,44 @@ function sampleAnswer(ws: Workspace, t: Target, inputs: Record<string, unknown> 
   if (inputs) ws.monitors.sample({ id: t.call.id, deployment: t.call.deployment.name, at: t.call.at, inputs, outputs: { answer } });
 }
 
+/** Model events other than text and the end (tool calls), passed on as they come. */
+type Passed = Exclude<GenerationEvent, { type: 'text' } | { type: 'done' }>;
+/** The answer as the caller may see it: text, the model's usage once it ends, then how it ended. */
+type Released = { type: 'text'; text: string } | { type: 'usage'; usage: TokenUsage } | { type: 'end'; usage: TokenUsage; finishReason: FinishReason } | Passed;
+
+/**
+ * A streamed answer through the completion's safety windows, for the SSE answer and the web app
+ * alike: text is released window by window once judged, and a filtered window ends it (the caller
+ * reads `window.filtered`). The usage comes before the last window is judged, so a call whose
+ * judging then fails still counts its tokens. The monitor gets only an answer that passed.
+ */
+async function* release(ws: Workspace, t: Target, events: AsyncIterable<GenerationEvent>, window: StreamWindow<Verdict> | undefined, sampled: Record<string, unknown> | undefined): AsyncGenerator<Released> {
+  let said = '';
+  for await (const e of events) {
+    if (e.type === 'text') {
+      if (sampled) said += e.text;
+      const out = window ? await window.push(e.text) : e.text;
+      if (out) yield { type: 'text', text: out };
+      if (window?.filtered) return;
+      continue;
+    }
+    if (e.type !== 'done') {
+      yield e;
+      continue;
+    }
+    yield { type: 'usage', usage: e.usage };
+    const rest = window ? await window.end() : '';
+    if (rest) yield { type: 'text', text: rest };
+    if (!window?.filtered) sampleAnswer(ws, t, sampled, said);
+    yield { type: 'end', usage: e.usage, finishReason: e.finishReason };
+  }
+}
+
+/** The events of a stream whose first one was already read. */
+async function* resume<T>(first: IteratorResult<T>, rest: AsyncIterator<T>): AsyncGenerator<T> {
+  for (let r = first; !r.done; r = await rest.next()) yield r.value;
+}
+
 /**
  * `sampled`: what the monitor's evaluators see of the call as its inputs, when the monitor samples
  * it (decided before the answer, so a stream keeps its text only then).
@@ -161,22 +200,14 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
     const send = (data: unknown) => queue(JSON.stringify(data));
     let usage: TokenUsage | undefined;
     let status = 200;
-    let said = '';
     try {
       // The first chunk carries the prompt's annotations (on a choice, so clients reading choices[0] never meet an empty list).
       if (kind === 'chat' || prompt) void send(annotated(kind === 'chat' ? chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage) : textChunk(meta, '', null, withUsage), { prompt: prompt?.results }));
-      // Text is released window by window once judged; a filtered window ends the completion.
-      for (let r = first; !r.done && !stream.aborted && !window?.filtered; r = await events.next()) {
-        const e = r.value;
-        if (e.type === 'text') {
-          if (sampled) said += e.text;
-          const out = window ? await window.push(e.text) : e.text;
-          if (out) void send(piece(out));
-        } else {
-          usage = e.usage;
-          if (!window?.filtered) sampleAnswer(ws, t, sampled, said);
-          const rest = window ? await window.end() : '';
-          if (rest) void send(piece(rest));
+      for await (const e of release(ws, t, resume(first, events), window, sampled)) {
+        if (stream.aborted) break;
+        if (e.type === 'text') void send(piece(e.text));
+        else if (e.type === 'usage') usage = e.usage;
+        else if (e.type === 'end') {
           void send(last(window?.filtered ? 'content_filter' : e.finishReason));
           if (withUsage) void send(usageChunk(meta, object, e.usage));
         }
@@ -271,22 +302,11 @@ export async function* judgedChat(c: Context, ws: Workspace, t: Target, req: Cha
   const window = await ws.gateway.safety.completionStream(t.call.deployment, signal);
   let usage: TokenUsage | undefined;
   let outcome: CallOutcome = { status: 200 };
-  let said = '';
   try {
-    for await (const e of model.chat(req.messages, { ...req.opts, signal })) {
-      if (e.type === 'text') {
-        if (sampled) said += e.text;
-        const out = window ? await window.push(e.text) : e.text;
-        if (window?.filtered) break;
-        if (out) yield { type: 'text', text: out };
-        continue;
-      }
-      usage = e.usage;
-      const rest = window ? await window.end() : '';
-      if (window?.filtered) break;
-      if (rest) yield { type: 'text', text: rest };
-      sampleAnswer(ws, t, sampled, said);
-      yield { type: 'done', usage: e.usage };
+    for await (const e of release(ws, t, model.chat(req.messages, { ...req.opts, signal }), window, sampled)) {
+      if (e.type === 'text') yield e;
+      else if (e.type === 'usage') usage = e.usage;
+      else if (e.type === 'end' && !window?.filtered) yield { type: 'done', usage: e.usage };
     }
     if (window?.filtered) {
       outcome = { status: 200, filtered: filterFlags('completion', window.verdict?.results) };
