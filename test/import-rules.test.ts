@@ -33,6 +33,7 @@ const EDITOR_MAY_IMPORT = new Set([
   'engine/flow/port-types.ts', // port type tags and what connects to what
   'engine/error-codes.ts', // the error code catalog (data only)
   'engine/flow/chat-shape.ts', // which inputs and output make a flow a chat (web app, chat panel)
+  'engine/sandbox/python/signature-types.ts', // a Python tool's signature and its ports' schemas (data only)
 ]);
 
 interface Import {

@@ -5,7 +5,7 @@ import type { CheckProblem, Connection, NodePorts } from '../../engine/node-defi
 import { WeirError } from '../../engine/errors.ts';
 import type { PythonToolSpec } from '../../engine/sandbox/python/pool.ts';
 import type { WireConnection } from '../../engine/sandbox/python/protocol.ts';
-import type { PythonSignature, PythonValueType } from '../../engine/sandbox/python/signature-types.ts';
+import { SCHEMA_OF_VALUE_TYPE, type PythonSignature, type PythonValueType } from '../../engine/sandbox/python/signature-types.ts';
 import { resolveInside } from './templates.ts';
 
 /** The module name an inline tool is written under; messages call it `code`. */
@@ -98,27 +98,16 @@ export function toolSpec(loaded: LoadedSource, c: { function: string; requiremen
   };
 }
 
-const SCHEMA_OF: Record<PythonValueType, Record<string, unknown>> = {
-  string: { type: 'string' },
-  int: { type: 'integer' },
-  double: { type: 'number' },
-  bool: { type: 'boolean' },
-  list: { type: 'array' },
-  object: { type: 'object' },
-  any: {},
-  connection: { type: 'string', description: 'the name of a connection' },
-};
-
 /** Typed ports from the signature; without one, any inputs (nothing to type-check against). */
 export function portsOf(signature: PythonSignature | undefined): NodePorts {
   if (!signature) return { inputs: {}, required: [], extra: true };
   const inputs: NodePorts['inputs'] = {};
-  for (const p of signature.params) inputs[p.name] = { ...SCHEMA_OF[p.type], ...(p.annotation ? { title: p.annotation } : {}) };
+  for (const p of signature.params) inputs[p.name] = { ...SCHEMA_OF_VALUE_TYPE[p.type], ...(p.annotation ? { title: p.annotation } : {}) };
   return {
     inputs,
     required: signature.params.filter((p) => !p.has_default).map((p) => p.name),
     extra: signature.kwargs,
-    output: SCHEMA_OF[signature.returns],
+    output: SCHEMA_OF_VALUE_TYPE[signature.returns],
   };
 }
 

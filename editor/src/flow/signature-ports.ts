@@ -1,38 +1,9 @@
 import type { FlowNodeDoc, JsonSchema, NodeTypeInfo } from '../api/types.ts';
+// The server's own signature shape and port schemas (a pure module the studio may import), so the
+// canvas and validation agree.
+import { SCHEMA_OF_VALUE_TYPE, type PythonSignature } from '../../../engine/sandbox/python/signature-types.ts';
 
-/**
- * A Python tool's signature as the server reads it (engine/sandbox/python/signature-types.ts; the
- * editor may not import it, so its shape is repeated here).
- */
-export type PythonValueType = 'string' | 'int' | 'double' | 'bool' | 'list' | 'object' | 'any' | 'connection';
-export interface PythonParam {
-  name: string;
-  type: PythonValueType;
-  annotation?: string;
-  has_default: boolean;
-  default?: unknown;
-  connection_class?: string;
-}
-export interface PythonSignature {
-  function: string;
-  params: PythonParam[];
-  kwargs: boolean;
-  returns: PythonValueType;
-  generator: boolean;
-  imports: string[];
-}
-
-// The same mapping as the server's ports (nodes/lib/python-tool.ts), so the canvas and validation agree.
-const SCHEMA_OF: Record<PythonValueType, JsonSchema> = {
-  string: { type: 'string' },
-  int: { type: 'integer' },
-  double: { type: 'number' },
-  bool: { type: 'boolean' },
-  list: { type: 'array' },
-  object: { type: 'object' },
-  any: {},
-  connection: { type: 'string' },
-};
+export type { PythonParam, PythonSignature, PythonValueType } from '../../../engine/sandbox/python/signature-types.ts';
 
 const isSignature = (s: unknown): s is PythonSignature =>
   !!s && typeof s === 'object' && Array.isArray((s as PythonSignature).params) && typeof (s as PythonSignature).returns === 'string';
@@ -54,12 +25,12 @@ export function withInstancePorts(node: FlowNodeDoc, info: NodeTypeInfo | undefi
   const sig = signatureOf(node);
   if (!sig) return info;
   const inputs: Record<string, JsonSchema> = {};
-  for (const p of sig.params) inputs[p.name] = SCHEMA_OF[p.type] ?? {};
+  for (const p of sig.params) inputs[p.name] = (SCHEMA_OF_VALUE_TYPE[p.type] as JsonSchema | undefined) ?? {};
   return {
     ...info,
     inputs,
     required_inputs: sig.params.filter((p) => !p.has_default).map((p) => p.name),
     extra_inputs: sig.kwargs ? {} : null,
-    output: SCHEMA_OF[sig.returns] ?? {},
+    output: (SCHEMA_OF_VALUE_TYPE[sig.returns] as JsonSchema | undefined) ?? {},
   };
 }

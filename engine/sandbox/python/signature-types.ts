@@ -25,3 +25,18 @@ export interface PythonSignature {
   /** Top-level module names the file imports (`bs4`, `openai`), for the requirements check. */
   imports: string[];
 }
+
+/**
+ * The JSON Schema of a port of each value type: the server's ports (nodes/lib/python-tool.ts) and the
+ * studio's canvas (editor/src/flow/signature-ports.ts) both read it, so they cannot disagree.
+ */
+export const SCHEMA_OF_VALUE_TYPE: Readonly<Record<PythonValueType, Readonly<Record<string, unknown>>>> = {
+  string: { type: 'string' },
+  int: { type: 'integer' },
+  double: { type: 'number' },
+  bool: { type: 'boolean' },
+  list: { type: 'array' },
+  object: { type: 'object' },
+  any: {},
+  connection: { type: 'string', description: 'the name of a connection' },
+};
