@@ -190,6 +190,7 @@ export const ERROR_CODES = {
     llm_invalid_json: "an llm node with response_format JSON got an answer that is not JSON (or, for json_object, not an object)",
     llm_schema_mismatch: "an llm node's JSON answer does not match its response_format json_schema",
     tool_rounds_exceeded: 'an llm node\'s model still called tools after max_tool_rounds rounds',
+    tool_call_missing: "an llm node's model had to call a tool (tool_choice required or named) and answered without one (a forced call cut short by max_tokens included)",
     unknown_tool: "an llm node's model called a tool the node does not have (told to the model as the tool's answer)",
     invalid_arguments: "an llm node's model called a tool with arguments that are not a JSON object matching its parameters (told to the model as the tool's answer)",
     tool_failed: "an llm node's tool flow failed with an error that has no code of its own (told to the model as the tool's answer)",

@@ -81,6 +81,14 @@ describe('the llm node on a local GGUF', () => {
     expect(logs.map((l) => l.message).join('\n')).toMatch(/lookup/);
   }, 120_000);
 
+  it('fails naming max_tokens when a required call is cut short, instead of answering with half a call', async () => {
+    const tool = { name: 'lookup', flow: 'lookup', parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 12 } }, required: ['city'] } };
+    const { result } = await run({ tools: [tool], tool_choice: 'required', max_tokens: 6 });
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('tool_call_missing');
+    expect(result.error?.message).toContain('cut short by max_tokens');
+  }, 120_000);
+
   it('outputs JSON that keeps to its response_format schema, parsed', async () => {
     const schema = { type: 'object', properties: { city: { type: 'string', maxLength: 8 }, rank: { type: 'integer' } }, required: ['city', 'rank'], additionalProperties: false };
     const { result } = await run({ response_format: { type: 'json_schema', json_schema: { name: 'place', schema, strict: true } }, max_tokens: 60 });

@@ -131,6 +131,8 @@ export interface Generation {
   finishReason: FinishReason;
   usage: TokenUsage;
   citations?: Citation[];
+  /** The tools the model called (finishReason `tool_calls`). */
+  toolCalls?: ToolCall[];
 }
 
 export interface EmbedResult {
@@ -187,7 +189,7 @@ export async function collect(events: AsyncIterable<GenerationEvent>): Promise<G
   let text = '';
   for await (const e of events) {
     if (e.type === 'text') text += e.text;
-    else return { text, finishReason: e.finishReason, usage: e.usage, ...(e.citations ? { citations: e.citations } : {}) };
+    else return { text, finishReason: e.finishReason, usage: e.usage, ...(e.citations ? { citations: e.citations } : {}), ...(e.toolCalls ? { toolCalls: e.toolCalls } : {}) };
   }
   throw new Error('generation ended without a done event');
 }

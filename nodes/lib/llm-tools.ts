@@ -190,15 +190,22 @@ export async function runToolLoop(ctx: NodeContext, model: LoadedModel, messages
     ctx.throwIfAborted();
     let text = '';
     let calls: ToolCall[] | undefined;
+    let finish = 'stop';
     for await (const e of model.chat!(history, { ...loop.opts, toolChoice })) {
       if (e.type === 'text') text += e.text;
       else {
         ctx.reportUsage(e.cost === undefined ? e.usage : { ...e.usage, cost: e.cost });
         calls = e.toolCalls?.length ? e.toolCalls : undefined;
+        finish = e.finishReason;
       }
     }
     if (!calls) {
-      ctx.log('info', `llm round ${round}: answered`, { round, finish: 'stop' });
+      // A required call that did not come (a forced call cut short is half a JSON object) is no answer.
+      if (toolChoice === 'required' || typeof toolChoice === 'object') {
+        const why = finish === 'length' ? ': it was cut short by max_tokens, raise it' : '';
+        throw new WeirError('tool_call_missing', `node "${ctx.node}": the model had to call a tool (tool_choice) but answered without one${why}`, { node: ctx.node, path: ['config', finish === 'length' ? 'max_tokens' : 'tool_choice'] });
+      }
+      ctx.log('info', `llm round ${round}: answered`, { round, finish });
       return text;
     }
     ctx.log('info', `llm round ${round}: the model called ${calls.map((c) => c.name).join(', ')}`, {

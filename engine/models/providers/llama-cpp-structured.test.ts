@@ -161,6 +161,12 @@ describe('llama-cpp tool calls', { timeout: 300_000 }, () => {
     expect(schemaErrors(tool!.parameters, JSON.parse(call.arguments))).toEqual([]);
   });
 
+  it('keeps the calls when a generation is collected whole', async () => {
+    const res = await collect(chat(ask, { ...greedy, tools, toolChoice: { name: 'get_weather' } }));
+    expect(res.finishReason).toBe('tool_calls');
+    expect(res.toolCalls?.map((c) => c.name)).toEqual(['get_weather']);
+  });
+
   it('calls the named tool when tool_choice names one', async () => {
     for (const name of ['lookup_order', 'get_weather']) {
       const res = await done(chat(ask, { ...greedy, tools, toolChoice: { name } }));
