@@ -99,15 +99,7 @@ export class SourceFiles {
 
   /** A file's text, or why it cannot be read (missing, too large, not UTF-8). */
   text(p: string): { text: string } | { error: string } {
-    const v = this.files.get(p);
-    if (v === undefined) return { error: `"${p}" is not in the flow folder` };
-    if (size(v) > MAX_FILE_BYTES) return { error: `"${p}" is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
-    if (typeof v === 'string') return { text: v };
-    try {
-      return { text: new TextDecoder('utf-8', { fatal: true }).decode(v) };
-    } catch {
-      return { error: `"${p}" is not UTF-8 text` };
-    }
+    return textOf(p, this.files.get(p), 'the flow folder');
   }
 
   /** Files under a folder of the flow (`dir/`), relative to the flow folder. */
@@ -122,14 +114,18 @@ export class SourceFiles {
   }
 
   uploadText(p: string): { text: string } | { error: string } {
-    const v = this.all.get(p);
-    if (v === undefined) return { error: `"${p}" is not in the upload` };
-    if (size(v) > MAX_FILE_BYTES) return { error: `"${p}" is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
-    if (typeof v === 'string') return { text: v };
-    try {
-      return { text: new TextDecoder('utf-8', { fatal: true }).decode(v) };
-    } catch {
-      return { error: `"${p}" is not UTF-8 text` };
-    }
+    return textOf(p, this.all.get(p), 'the upload');
+  }
+}
+
+/** A file's bytes as text, or why not (absent, too large, not UTF-8). */
+function textOf(p: string, v: string | Uint8Array | undefined, where: string): { text: string } | { error: string } {
+  if (v === undefined) return { error: `"${p}" is not in ${where}` };
+  if (size(v) > MAX_FILE_BYTES) return { error: `"${p}" is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
+  if (typeof v === 'string') return { text: v };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(v) };
+  } catch {
+    return { error: `"${p}" is not UTF-8 text` };
   }
 }
