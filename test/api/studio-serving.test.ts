@@ -24,7 +24,12 @@ describe('the studio at the server root', () => {
     const asset = await app.request('/assets/index-abc123.js');
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
-    expect((await app.request('/assets/missing.js')).status).toBe(404);
+    const missing = await app.request('/assets/missing.js');
+    expect(missing.status).toBe(404);
+    // A miss must not be cached for a year: the asset may exist after the next build.
+    expect(missing.headers.get('cache-control') ?? '').not.toContain('immutable');
+    writeFileSync(path.join(dir, 'favicon.svg'), '<svg/>');
+    expect(await (await app.request('/favicon.svg')).text()).toBe('<svg/>');
     rmSync(dir, { recursive: true, force: true });
   });
 
