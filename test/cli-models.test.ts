@@ -80,9 +80,11 @@ describe('weir models list / search / show', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^provider:\s+extractive$/m);
     expect(r.stdout).toMatch(/^description:.*extractive/im);
+    expect(r.stdout).toMatch(/^supports:\s+neither tools nor structured output$/m);
     const q = await weir('show', 'qwen2.5-3b-instruct');
     expect(q.stdout).toMatch(/^license:\s+qwen-research$/m);
     expect(q.stdout).toMatch(/^context:\s+32768 tokens$/m);
+    expect(q.stdout).toMatch(/^supports:\s+tools, structured output$/m);
     expect(q.stdout).toMatch(/^source:\s+huggingface bartowski\/Qwen2.5-3B-Instruct-GGUF Qwen2.5-3B-Instruct-Q4_K_M.gguf$/m);
     expect(JSON.parse((await weir('show', 'gpt-4o', '--json')).stdout).price).toEqual({ input_per_1k: 0.0025, output_per_1k: 0.01, per_hour: null });
     const missing = await weir('show', 'gpt-9');

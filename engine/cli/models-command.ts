@@ -187,6 +187,7 @@ function details(e: ModelEntry): string {
     ['license', e.license],
     ['parameters', formatCount(e.parameters)],
     ['context', e.contextLength === null ? '-' : `${e.contextLength} tokens`],
+    ...(e.task === 'chat-completion' ? [['supports', supports(e)] as [string, string]] : []),
     ['size', formatBytes(e.fileSizeBytes)],
     ...(e.dimensions !== undefined ? [['dimensions', String(e.dimensions)] as [string, string]] : []),
     ['source', where],
@@ -196,6 +197,12 @@ function details(e: ModelEntry): string {
     ['description', e.description],
   ];
   return rows.map(([k, v]) => `${(k + ':').padEnd(13)}${v}`).join('\n') + '\n';
+}
+
+/** What an app built on OpenAI's tools and JSON modes may ask of a chat model. */
+function supports(e: ModelEntry): string {
+  const can = [e.supports?.tools && 'tools', e.supports?.structured_output && 'structured output'].filter(Boolean);
+  return can.length ? can.join(', ') : 'neither tools nor structured output';
 }
 
 function formatCount(n: number | null): string {

@@ -30,6 +30,16 @@ describe('OpenAPI document of a model deployment', () => {
     }
   });
 
+  it('offers tools and response_format where the model supports them (the catalog says which)', async () => {
+    expect((await api.call('PUT', '/api/connections/up', { type: 'openai', settings: { base_url: 'http://127.0.0.1:9/v1' } })).status).toBeLessThan(300);
+    expect((await api.call('POST', '/api/deployments', { name: 'gpt', model: 'gpt-4o-mini', connection: 'up' })).status).toBe(201);
+    keys.gpt = (await api.call('POST', '/api/deployments/gpt/keys', {})).json.key;
+    const props = async (name: string) => Object.keys((await api.call('GET', `/deployments/${name}/openapi.json`, undefined, { authorization: `Bearer ${keys[name]}` })).json.paths['/v1/chat/completions'].post.requestBody.content['application/json'].schema.properties);
+    expect(await props('gpt')).toEqual(expect.arrayContaining(['tools', 'tool_choice', 'parallel_tool_calls', 'response_format']));
+    expect(await props('chat')).not.toContain('tools');
+    expect(await props('chat')).not.toContain('response_format');
+  });
+
   it('needs that deployment\'s key, answering a wrong one like an unknown deployment', async () => {
     const wrong = await api.call('GET', '/deployments/chat/openapi.json', undefined, { authorization: `Bearer ${keys.embed}` });
     const unknown = await api.call('GET', '/deployments/nope/openapi.json', undefined, { authorization: `Bearer ${keys.embed}` });

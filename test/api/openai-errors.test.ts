@@ -144,9 +144,19 @@ describe('keys', () => {
 });
 
 describe('request validation', () => {
+  const F = { type: 'function', function: { name: 'f' } };
+  const CALL = { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } };
   const CHAT: [string, Record<string, unknown>, string, string][] = [
     ['tools', { tools: [{ type: 'function', function: { name: 'f' } }] }, 'unsupported_parameter', 'tools'],
-    ['tool_choice', { tool_choice: 'auto' }, 'unsupported_parameter', 'tool_choice'],
+    ['tool_choice required without tools', { tool_choice: 'required' }, 'invalid_request', 'tool_choice'],
+    ['parallel_tool_calls without tools', { parallel_tool_calls: false }, 'invalid_request', 'parallel_tool_calls'],
+    ['a tool named twice', { tools: [F, F] }, 'invalid_request', 'tools.1.function.name'],
+    ['a function name with a space', { tools: [{ type: 'function', function: { name: 'get weather' } }] }, 'invalid_request', 'tools.0.function.name'],
+    ['a tool of another type', { tools: [{ type: 'web_search' }] }, 'invalid_request', 'tools.0.type'],
+    ['tool_choice naming no tool', { tools: [F], tool_choice: { type: 'function', function: { name: 'g' } } }, 'invalid_request', 'tool_choice.function.name'],
+    ['tool_choice "sometimes"', { tools: [F], tool_choice: 'sometimes' }, 'invalid_request', 'tool_choice'],
+    ['a schema without a name', { response_format: { type: 'json_schema', json_schema: { schema: {} } } }, 'invalid_request', 'response_format.json_schema.name'],
+    ['response_format xml', { response_format: { type: 'xml' } }, 'invalid_request', 'response_format.type'],
     ['functions', { functions: [{ name: 'f' }] }, 'unsupported_parameter', 'functions'],
     ['logprobs', { logprobs: true }, 'unsupported_parameter', 'logprobs'],
     ['top_logprobs', { top_logprobs: 2 }, 'unsupported_parameter', 'top_logprobs'],
@@ -156,8 +166,13 @@ describe('request validation', () => {
     ['presence penalty', { presence_penalty: -1 }, 'unsupported_parameter', 'presence_penalty'],
     ['logit bias', { logit_bias: { 50256: -100 } }, 'unsupported_parameter', 'logit_bias'],
     ['an unknown field', { reasoning_effort: 'high' }, 'unsupported_parameter', 'reasoning_effort'],
-    ['a tool message', { messages: [{ role: 'tool', content: 'x', tool_call_id: 'a' }] }, 'unsupported_parameter', 'messages.0.tool_call_id'],
-    ['a tool role', { messages: [{ role: 'tool', content: 'x' }] }, 'unsupported_parameter', 'messages.0.role'],
+    ['a tool message answering no call', { messages: [{ role: 'user', content: 'x' }, { role: 'tool', content: 'x', tool_call_id: 'a' }] }, 'invalid_request', 'messages.1.tool_call_id'],
+    ['a tool message without its call id', { messages: [{ role: 'tool', content: 'x' }] }, 'invalid_request', 'messages.0.tool_call_id'],
+    ['the legacy function role', { messages: [{ role: 'function', name: 'f', content: 'x' }] }, 'unsupported_parameter', 'messages.0.role'],
+    ['tool_calls on a user message', { messages: [{ role: 'user', content: 'x', tool_calls: [CALL] }] }, 'invalid_request', 'messages.0.tool_calls'],
+    ['tool_call_id on a user message', { messages: [{ role: 'user', content: 'x', tool_call_id: 'a' }] }, 'invalid_request', 'messages.0.tool_call_id'],
+    ['a call\'s arguments as an object', { messages: [{ role: 'assistant', content: null, tool_calls: [{ ...CALL, function: { name: 'f', arguments: {} } }] }] }, 'invalid_request', 'messages.0.tool_calls.0.function.arguments'],
+    ['a user message without content', { messages: [{ role: 'user', content: null }] }, 'invalid_request', 'messages.0.content'],
     ['a named message', { messages: [{ role: 'user', content: 'x', name: 'bob' }] }, 'unsupported_parameter', 'messages.0.name'],
     ['an image part', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://x' } }] }] }, 'unsupported_parameter', 'messages.0.content.0.type'],
     ['stream_options.x', { stream: true, stream_options: { include_usage: true, x: 1 } }, 'unsupported_parameter', 'stream_options.x'],
@@ -190,6 +205,24 @@ describe('request validation', () => {
     });
     expect(r.status, r.text).toBe(200);
     expect(r.json.choices[0].message.content).toBe(plain.json.choices[0].message.content);
+  });
+
+  it('chat: takes a tool-call history as clients send it (content null or empty, a named tool message, nullable tool fields)', async () => {
+    const r = await chat({
+      tools: [{ type: 'function', function: { name: 'f', description: null, parameters: null, strict: null } }],
+      tool_choice: 'none',
+      messages: [
+        ...messages,
+        { role: 'assistant', content: null, tool_calls: [CALL] },
+        { role: 'tool', tool_call_id: 'call_1', name: 'f', content: [{ type: 'text', text: 'Vienna' }] },
+        { role: 'assistant', content: '', tool_calls: [{ ...CALL, id: 'call_2' }], name: 'helper' },
+        { role: 'tool', tool_call_id: 'call_2', content: 'Vienna again' },
+        { role: 'user', content: 'Which city lies on the Danube?' },
+      ],
+    });
+    expect(r.status, r.text).toBe(200);
+    expect(r.json.choices[0]).toMatchObject({ finish_reason: 'stop', message: { role: 'assistant', content: expect.any(String) } });
+    expect(r.json.choices[0].message.tool_calls).toBeUndefined();
   });
 
   const COMPLETIONS: [string, Record<string, unknown>, string, string][] = [

@@ -1,6 +1,31 @@
 import type { ModelEntry } from '../../models/types.ts';
 import type { DeploymentRow } from '../../store/types.ts';
 
+/** OpenAI's function calling, offered where the model supports it (the catalog's `supports.tools`). */
+const TOOL_PROPERTIES = {
+  tools: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['type', 'function'],
+      properties: {
+        type: { const: 'function' },
+        function: { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }, description: { type: 'string' }, parameters: { type: 'object', description: 'JSON Schema of the arguments' }, strict: { type: 'boolean' } } },
+      },
+    },
+  },
+  tool_choice: { oneOf: [{ enum: ['none', 'auto', 'required'] }, { type: 'object', properties: { type: { const: 'function' }, function: { type: 'object', properties: { name: { type: 'string' } } } } }] },
+  parallel_tool_calls: { type: 'boolean' },
+};
+
+/** OpenAI's JSON modes; a local model keeps to the schema through a grammar. */
+const RESPONSE_FORMAT = {
+  oneOf: [
+    { type: 'object', properties: { type: { enum: ['text', 'json_object'] } } },
+    { type: 'object', properties: { type: { const: 'json_schema' }, json_schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, schema: { type: 'object' }, strict: { type: 'boolean' } } } } },
+  ],
+};
+
 /**
  * An OpenAPI 3.1 document for a model deployment: its OpenAI-compatible route, with defaults that
  * make a working first request (the API reference page fills its example from them).
@@ -22,8 +47,10 @@ export function modelOpenApi(d: DeploymentRow, entry: ModelEntry | undefined): o
             summary: 'Chat',
             properties: {
               model,
-              messages: { type: 'array', items: { type: 'object', properties: { role: { enum: ['system', 'user', 'assistant'] }, content: { type: 'string' } } }, default: [{ role: 'user', content: 'Hello!' }] },
+              messages: { type: 'array', items: { type: 'object', properties: { role: { enum: ['system', 'developer', 'user', 'assistant', 'tool'] }, content: { type: ['string', 'null'] } } }, default: [{ role: 'user', content: 'Hello!' }] },
               ...sampling,
+              ...(entry?.supports?.tools ? TOOL_PROPERTIES : {}),
+              ...(entry?.supports?.structured_output ? { response_format: RESPONSE_FORMAT } : {}),
             },
             required: ['model', 'messages'],
           };

@@ -3,7 +3,7 @@
  * read Weir's answers without knowing it is not OpenAI. `model` is always the deployment name.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { FinishReason, Generation, ModelEntry, TokenUsage } from '../../models/types.ts';
+import type { FinishReason, Generation, ModelEntry, TokenUsage, ToolCall } from '../../models/types.ts';
 import type { ContentFilterResults } from '../../safety/index.ts';
 
 /** What ends a choice here: the model's reason, or the safety policy's (Azure's `content_filter`). */
@@ -27,17 +27,34 @@ export function responseMeta(prefix: 'chatcmpl' | 'cmpl', deployment: string, en
   };
 }
 
+/** OpenAI's tool_calls of an assistant message. */
+export const toolCallsOut = (calls: ToolCall[]) => calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } }));
+
 export function chatCompletion(m: ResponseMeta, g: Omit<Generation, 'finishReason'> & { finishReason: Finish }) {
+  const calls = g.toolCalls?.length ? g.toolCalls : undefined;
+  // As OpenAI answers: a message that only calls tools has content null.
+  const message = { role: 'assistant' as const, content: calls && !g.text ? null : g.text, refusal: null, ...(calls ? { tool_calls: toolCallsOut(calls) } : {}) };
   return {
     id: m.id, object: 'chat.completion' as const, created: m.created, model: m.model,
-    choices: [{ index: 0, message: { role: 'assistant' as const, content: g.text, refusal: null }, logprobs: null, finish_reason: g.finishReason }],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: g.finishReason }],
     usage: g.usage,
     system_fingerprint: m.system_fingerprint,
   };
 }
 
 /** A chat stream chunk; with include_usage every chunk but the last carries `usage: null`, like OpenAI's. */
-export function chatChunk(m: ResponseMeta, delta: { role?: 'assistant'; content?: string }, finish: Finish | null, withUsage: boolean) {
+/** A tool call's deltas as OpenAI streams them: its id, type and name with empty arguments, then the arguments. */
+export function toolCallDeltas(calls: ToolCall[]): ChunkDelta[] {
+  return calls.flatMap((c, index) => [
+    { tool_calls: [{ index, id: c.id, type: 'function' as const, function: { name: c.name, arguments: '' } }] },
+    { tool_calls: [{ index, function: { arguments: c.arguments } }] },
+  ]);
+}
+
+type ToolCallDelta = { index: number; id?: string; type?: 'function'; function: { name?: string; arguments: string } };
+export type ChunkDelta = { role?: 'assistant'; content?: string; tool_calls?: ToolCallDelta[] };
+
+export function chatChunk(m: ResponseMeta, delta: ChunkDelta, finish: Finish | null, withUsage: boolean) {
   return {
     id: m.id, object: 'chat.completion.chunk' as const, created: m.created, model: m.model, system_fingerprint: m.system_fingerprint,
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],

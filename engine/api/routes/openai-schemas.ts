@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { WeirError } from '../../errors.ts';
-import type { ChatMessage, GenerateOptions, Role } from '../../models/types.ts';
+import type { ChatMessage, GenerateOptions, ResponseFormat, ToolChoice, ToolSpec } from '../../models/types.ts';
 
 type Path = (string | number)[];
 
@@ -29,9 +29,8 @@ const NEUTRAL: Record<string, [accept: (v: unknown) => boolean, only: string]> =
   echo: [(v) => v === false, 'false'],
   store: [(v) => v === false, 'false'],
   logit_bias: [(v) => isObject(v) && Object.keys(v).length === 0, '{}'],
-  response_format: [(v) => isObject(v) && v.type === 'text' && Object.keys(v).length === 1, '{"type":"text"}'],
 };
-const CHAT_NEUTRAL = ['n', 'frequency_penalty', 'presence_penalty', 'logprobs', 'store', 'logit_bias', 'response_format'];
+const CHAT_NEUTRAL = ['n', 'frequency_penalty', 'presence_penalty', 'logprobs', 'store', 'logit_bias'];
 const COMPLETION_NEUTRAL = ['n', 'best_of', 'frequency_penalty', 'presence_penalty', 'echo', 'logit_bias'];
 
 const Generation = {
@@ -47,16 +46,81 @@ const Generation = {
   user: z.string().max(256).optional(),
 };
 
-const Message = z
+// OpenAI's rule for function names.
+const FUNCTION_NAME = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a function name is letters, digits, _ or -, at most 64');
+
+const TextParts = z.array(z.object({ type: z.string() }).loose()).min(1);
+
+const ToolCallParam = z
   .object({
-    role: z.string(),
-    content: z.union([z.string(), z.array(z.object({ type: z.string() }).loose()).min(1)]),
-    // Assistant messages copied back from a response carry `refusal: null`.
-    refusal: z.null().optional(),
+    id: z.string().min(1).max(256),
+    type: z.literal('function'),
+    function: z.object({ name: FUNCTION_NAME, arguments: z.string() }).strict(),
   })
   .strict();
 
-const ChatBody = z.object({ ...Generation, messages: z.array(Message).min(1, 'messages must not be empty') }).strict();
+const Message = z
+  .object({
+    role: z.string(),
+    // An assistant message that calls tools may have no text (null, or left out).
+    content: z.union([z.string(), TextParts]).nullable().optional(),
+    // Assistant messages copied back from a response carry `refusal: null`.
+    refusal: z.null().optional(),
+    // Clients name tool and assistant messages (LangChain's ToolMessage does); models here do not read it.
+    name: z.string().max(256).optional(),
+    tool_calls: z.array(ToolCallParam).min(1).max(128).optional(),
+    tool_call_id: z.string().min(1).max(256).optional(),
+  })
+  .strict();
+
+const Tool = z
+  .object({
+    type: z.literal('function'),
+    function: z
+      .object({
+        name: FUNCTION_NAME,
+        description: z.string().max(16_384).nullish(),
+        // A JSON Schema object; left out, the function takes no arguments (as OpenAI reads it).
+        parameters: z.record(z.string(), z.unknown()).nullish(),
+        strict: z.boolean().nullish(),
+      })
+      .strict(),
+  })
+  .strict();
+
+const ToolChoiceParam = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.object({ type: z.literal('function'), function: z.object({ name: FUNCTION_NAME }).strict() }).strict(),
+]);
+
+const ResponseFormatParam = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }).strict(),
+  z.object({ type: z.literal('json_object') }).strict(),
+  z
+    .object({
+      type: z.literal('json_schema'),
+      json_schema: z
+        .object({
+          name: FUNCTION_NAME,
+          description: z.string().max(16_384).nullish(),
+          schema: z.record(z.string(), z.unknown()).nullish(),
+          strict: z.boolean().nullish(),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+
+const ChatBody = z
+  .object({
+    ...Generation,
+    messages: z.array(Message).min(1, 'messages must not be empty'),
+    tools: z.array(Tool).max(128, 'at most 128 tools').optional(),
+    tool_choice: ToolChoiceParam.optional(),
+    parallel_tool_calls: z.boolean().optional(),
+    response_format: ResponseFormatParam.optional(),
+  })
+  .strict();
 // `suffix` is absent on purpose: null is dropped, anything else is an unsupported parameter.
 const CompletionBody = z.object({ ...Generation, prompt: z.unknown() }).strict();
 const EmbeddingsBody = z
@@ -137,25 +201,107 @@ function generation(b: z.output<typeof ChatBody> | z.output<typeof CompletionBod
   };
 }
 
-const ROLES: Record<string, Role> = { system: 'system', developer: 'system', user: 'user', assistant: 'assistant' };
-
-export function parseChat(body: unknown): ChatRequest {
-  const b = read(body, ChatBody, CHAT_NEUTRAL);
-  const messages = b.messages.map((m, i): ChatMessage => {
-    // `developer` is what newer clients call the system message.
-    const role = ROLES[m.role];
-    if (!role) throw unsupported(['messages', i, 'role'], `messages with role "${m.role}" are not supported (system, user, assistant)`);
-    if (typeof m.content === 'string') return { role, content: m.content };
-    const parts = m.content.map((p, j) => {
+/** Text content: a string, or text parts joined by newlines. */
+function textOf(content: string | z.output<typeof TextParts>, i: number): string {
+  if (typeof content === 'string') return content;
+  return content
+    .map((p, j) => {
       if (p.type !== 'text') throw unsupported(['messages', i, 'content', j, 'type'], `content parts of type "${p.type}" are not supported; send text`);
       const extra = Object.keys(p).find((k) => k !== 'type' && k !== 'text');
       if (extra) throw unsupported(['messages', i, 'content', j, extra]);
       if (typeof p.text !== 'string') throw invalid(['messages', i, 'content', j, 'text'], `messages.${i}.content.${j}.text must be a string`);
       return p.text;
-    });
-    return { role, content: parts.join('\n') };
+    })
+    .join('\n');
+}
+
+type MessageParam = z.output<typeof Message>;
+
+/**
+ * One message as the models take it. `developer` is what newer clients call the system message.
+ * A tool message must answer a call an earlier assistant message made (`calls`: the ids made so far).
+ */
+function toMessage(m: MessageParam, i: number, calls: Set<string>): ChatMessage {
+  const at = (...p: Path) => ['messages', i, ...p];
+  const role = m.role === 'developer' ? 'system' : m.role;
+  if (role !== 'system' && role !== 'user' && role !== 'assistant' && role !== 'tool') {
+    const hint = role === 'function' ? '; the legacy function role is replaced by tool messages' : '';
+    throw unsupported(at('role'), `messages with role "${m.role}" are not supported (system, developer, user, assistant, tool)${hint}`);
+  }
+  if (m.name !== undefined && (role === 'system' || role === 'user')) throw unsupported(at('name'), `a name on ${m.role} messages is not supported; models here do not read it`);
+  if (m.tool_calls && role !== 'assistant') throw invalid(at('tool_calls'), 'only assistant messages carry tool_calls');
+  if (m.tool_call_id !== undefined && role !== 'tool') throw invalid(at('tool_call_id'), 'only tool messages carry tool_call_id');
+  if (m.content == null && !(role === 'assistant' && m.tool_calls)) throw invalid(at('content'), `messages.${i}.content is required (only an assistant message with tool_calls may leave it out)`);
+  const content = m.content == null ? '' : textOf(m.content, i);
+  if (role === 'tool') {
+    if (m.tool_call_id === undefined) throw invalid(at('tool_call_id'), 'a tool message needs the tool_call_id of the call it answers');
+    if (!calls.has(m.tool_call_id)) throw invalid(at('tool_call_id'), `a tool message must answer a tool call of an earlier assistant message; "${m.tool_call_id}" is none`);
+    return { role, content, tool_call_id: m.tool_call_id };
+  }
+  if (role === 'assistant' && m.tool_calls) {
+    for (const c of m.tool_calls) calls.add(c.id);
+    return { role, content, tool_calls: m.tool_calls.map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })) };
+  }
+  return { role, content };
+}
+
+function toTools(b: z.output<typeof ChatBody>): Pick<GenerateOptions, 'tools' | 'toolChoice' | 'parallelToolCalls'> {
+  const tools: ToolSpec[] | undefined = b.tools?.map(({ function: f }) => ({
+    name: f.name,
+    ...(f.description ? { description: f.description } : {}),
+    parameters: f.parameters ?? { type: 'object', properties: {} },
+    ...(f.strict != null ? { strict: f.strict } : {}),
+  }));
+  const names = new Set<string>();
+  tools?.forEach((t, i) => {
+    if (names.has(t.name)) throw invalid(['tools', i, 'function', 'name'], `two tools are named "${t.name}"`);
+    names.add(t.name);
   });
-  return { ...generation(b), messages };
+  const tc = b.tool_choice;
+  let toolChoice: ToolChoice | undefined;
+  if (tc !== undefined) {
+    toolChoice = typeof tc === 'string' ? tc : { name: tc.function.name };
+    const asksCall = tc === 'required' || typeof tc === 'object';
+    if (asksCall && !tools?.length) throw invalid(['tool_choice'], `tool_choice ${JSON.stringify(tc)} asks for a tool call, but no tools were given`);
+    if (typeof tc === 'object' && !names.has(tc.function.name)) {
+      throw invalid(['tool_choice', 'function', 'name'], `tool_choice names "${tc.function.name}", which is not among the tools (${[...names].join(', ')})`);
+    }
+  }
+  if (b.parallel_tool_calls !== undefined && !tools?.length) throw invalid(['parallel_tool_calls'], 'parallel_tool_calls is only allowed when tools are given');
+  return {
+    ...(tools?.length ? { tools } : {}),
+    ...(toolChoice !== undefined && tools?.length ? { toolChoice } : {}),
+    ...(b.parallel_tool_calls !== undefined ? { parallelToolCalls: b.parallel_tool_calls } : {}),
+  };
+}
+
+function toResponseFormat(f: z.output<typeof ResponseFormatParam> | undefined): ResponseFormat | undefined {
+  if (!f || f.type === 'text') return undefined;
+  if (f.type === 'json_object') return { type: 'json_object' };
+  const { name, schema, strict } = f.json_schema;
+  // OpenAI takes a json_schema without a schema: any JSON object, which is json_object here.
+  if (!schema) return { type: 'json_object' };
+  return { type: 'json_schema', name, schema, ...(strict != null ? { strict } : {}) };
+}
+
+export function parseChat(body: unknown): ChatRequest {
+  const b = read(body, ChatBody, CHAT_NEUTRAL);
+  const calls = new Set<string>();
+  const messages = b.messages.map((m, i) => toMessage(m, i, calls));
+  const g = generation(b);
+  const responseFormat = toResponseFormat(b.response_format);
+  return { ...g, opts: { ...g.opts, ...toTools(b), ...(responseFormat ? { responseFormat } : {}) }, messages };
+}
+
+/**
+ * What a chat call puts before the model, as text: the messages, the calls they carry, and the
+ * tools offered (their schemas take context too). For context checks, estimates and the prompt's safety step.
+ */
+export function chatTexts(req: ChatRequest): string[] {
+  const texts = req.messages.flatMap((m) => [m.content, ...(m.tool_calls ?? []).map((c) => `${c.name} ${c.arguments}`)]);
+  if (req.opts.tools?.length) texts.push(JSON.stringify(req.opts.tools));
+  if (req.opts.responseFormat?.type === 'json_schema') texts.push(JSON.stringify(req.opts.responseFormat.schema));
+  return texts.filter(Boolean);
 }
 
 /** Like OpenAI's legacy completions, the completion budget is 16 tokens unless max_tokens says otherwise. */

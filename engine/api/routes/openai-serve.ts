@@ -5,16 +5,16 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { WeirError } from '../../errors.ts';
-import { collect, type FinishReason, type GenerationEvent, type GenerateOptions, type LoadedModel, type TokenUsage } from '../../models/types.ts';
+import { collect, type FinishReason, type GenerationEvent, type GenerateOptions, type LoadedModel, type TokenUsage, type ToolCall } from '../../models/types.ts';
 import type { GatewayCall } from '../../app/gateway/gateway.ts';
 import { CLIENT_GONE, filterFlags, statusOf, type CallOutcome } from '../../app/gateway/meter.ts';
 import { ContentFilterError } from '../../app/gateway/safety.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import { errorBody } from '../errors.ts';
-import { annotated, chatChunk, chatCompletion, embeddingList, responseMeta, textChunk, textCompletion, usageChunk, type Finish } from './openai-format.ts';
+import { annotated, chatChunk, chatCompletion, embeddingList, responseMeta, textChunk, textCompletion, toolCallDeltas, usageChunk, type Finish } from './openai-format.ts';
 import type { Verdict } from '../../safety/index.ts';
 import type { StreamWindow } from '../../safety/stream-window.ts';
-import type { ChatRequest, CompletionRequest, EmbeddingsRequest, GenerationRequest } from './openai-schemas.ts';
+import { chatTexts, type ChatRequest, type CompletionRequest, type EmbeddingsRequest, type GenerationRequest } from './openai-schemas.ts';
 
 /** What is served: the call the gateway admitted (deployment, key, limits) and the deployment's model. */
 export interface Target {
@@ -94,8 +94,19 @@ function sampleAnswer(ws: Workspace, t: Target, inputs: Record<string, unknown> 
 
 /** Model events other than text and the end (tool calls), passed on as they come. */
 type Passed = Exclude<GenerationEvent, { type: 'text' } | { type: 'done' }>;
-/** The answer as the caller may see it: text, the model's usage once it ends, then how it ended. */
-type Released = { type: 'text'; text: string } | { type: 'usage'; usage: TokenUsage } | { type: 'end'; usage: TokenUsage; finishReason: FinishReason } | Passed;
+/**
+ * The answer as the caller may see it: text, the model's usage once it ends, then how it ended,
+ * with the tool calls it made (none when they were filtered: `callsVerdict` says why).
+ */
+type Released =
+  | { type: 'text'; text: string }
+  | { type: 'usage'; usage: TokenUsage }
+  | { type: 'end'; usage: TokenUsage; finishReason: FinishReason; toolCalls?: ToolCall[]; callsVerdict?: Verdict }
+  | Passed;
+
+/** Tool calls as text, for the safety step and the monitor's evaluators: one `name(arguments)` per line. */
+const callsText = (calls: readonly ToolCall[]) => calls.map((c) => `${c.name}(${c.arguments})`).join('\n');
+const spoken = (text: string, calls: readonly ToolCall[] | undefined) => (calls?.length ? [text, callsText(calls)].filter(Boolean).join('\n') : text);
 
 /**
  * A streamed answer through the completion's safety windows, for the SSE answer and the web app
@@ -103,7 +114,7 @@ type Released = { type: 'text'; text: string } | { type: 'usage'; usage: TokenUs
  * reads `window.filtered`). The usage comes before the last window is judged, so a call whose
  * judging then fails still counts its tokens. The monitor gets only an answer that passed.
  */
-async function* release(ws: Workspace, t: Target, events: AsyncIterable<GenerationEvent>, window: StreamWindow<Verdict> | undefined, sampled: Record<string, unknown> | undefined): AsyncGenerator<Released> {
+async function* release(ws: Workspace, t: Target, events: AsyncIterable<GenerationEvent>, window: StreamWindow<Verdict> | undefined, sampled: Record<string, unknown> | undefined, signal?: AbortSignal): AsyncGenerator<Released> {
   let said = '';
   for await (const e of events) {
     if (e.type === 'text') {
@@ -120,8 +131,15 @@ async function* release(ws: Workspace, t: Target, events: AsyncIterable<Generati
     yield { type: 'usage', usage: e.usage };
     const rest = window ? await window.end() : '';
     if (rest) yield { type: 'text', text: rest };
-    if (!window?.filtered) sampleAnswer(ws, t, sampled, said);
-    yield { type: 'end', usage: e.usage, finishReason: e.finishReason };
+    // A call's arguments are the model's words too: judged whole (they are sent whole), before any is sent.
+    const calls = window?.filtered ? undefined : e.toolCalls;
+    const callsVerdict = window && calls?.length ? await ws.gateway.safety.completion(t.call.deployment, callsText(calls), signal) : undefined;
+    if (callsVerdict?.filtered) {
+      yield { type: 'end', usage: e.usage, finishReason: e.finishReason, callsVerdict };
+      return;
+    }
+    if (!window?.filtered) sampleAnswer(ws, t, sampled, spoken(said, calls));
+    yield { type: 'end', usage: e.usage, finishReason: e.finishReason, ...(calls?.length ? { toolCalls: calls } : {}) };
   }
 }
 
@@ -145,10 +163,10 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
       const g = await collect(run({ ...req.opts, signal: c.req.raw.signal }));
       usage = g.usage;
       // A filtered completion is withheld and ends with `content_filter`, as Azure answers.
-      const judged = await safety.completion(t.call.deployment, g.text, c.req.raw.signal);
+      const judged = await safety.completion(t.call.deployment, spoken(g.text, g.toolCalls), c.req.raw.signal);
       if (judged?.filtered) outcome = { status: 200, filtered: filterFlags('completion', judged.results) };
-      const shown = judged?.filtered ? { ...g, text: '', finishReason: 'content_filter' as const } : g;
-      if (!judged?.filtered) sampleAnswer(ws, t, sampled, g.text);
+      const shown = judged?.filtered ? { ...g, text: '', toolCalls: undefined, finishReason: 'content_filter' as const } : g;
+      if (!judged?.filtered) sampleAnswer(ws, t, sampled, spoken(g.text, g.toolCalls));
       const body = kind === 'chat' ? chatCompletion(meta, shown) : textCompletion(meta, shown);
       return c.json(annotated(body, { prompt: prompt?.results, completion: judged?.results }));
     } catch (err) {
@@ -175,7 +193,7 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
   const object = kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
   const piece = (text: string) => (kind === 'chat' ? chatChunk(meta, { content: text }, null, withUsage) : textChunk(meta, text, null, withUsage));
   // The last chunk says how the completion was judged (Azure annotates every chunk; the verdict is whole only here).
-  const last = (finish: Finish) => annotated(kind === 'chat' ? chatChunk(meta, {}, finish, withUsage) : textChunk(meta, '', finish, withUsage), { completion: window?.verdict?.results });
+  const last = (finish: Finish, verdict = window?.verdict) => annotated(kind === 'chat' ? chatChunk(meta, {}, finish, withUsage) : textChunk(meta, '', finish, withUsage), { completion: verdict?.results });
 
   return streamSSE(c, async (stream) => {
     stream.onAbort(() => ctl.abort());
@@ -200,15 +218,19 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
     const send = (data: unknown) => queue(JSON.stringify(data));
     let usage: TokenUsage | undefined;
     let status = 200;
+    let callsVerdict: Verdict | undefined;
     try {
       // The first chunk carries the prompt's annotations (on a choice, so clients reading choices[0] never meet an empty list).
       if (kind === 'chat' || prompt) void send(annotated(kind === 'chat' ? chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage) : textChunk(meta, '', null, withUsage), { prompt: prompt?.results }));
-      for await (const e of release(ws, t, resume(first, events), window, sampled)) {
+      for await (const e of release(ws, t, resume(first, events), window, sampled, c.req.raw.signal)) {
         if (stream.aborted) break;
         if (e.type === 'text') void send(piece(e.text));
         else if (e.type === 'usage') usage = e.usage;
         else if (e.type === 'end') {
-          void send(last(window?.filtered ? 'content_filter' : e.finishReason));
+          callsVerdict = e.callsVerdict;
+          for (const delta of toolCallDeltas(e.toolCalls ?? [])) void send(chatChunk(meta, delta, null, withUsage));
+          const filtered = window?.filtered || callsVerdict?.filtered;
+          void send(last(filtered ? 'content_filter' : e.finishReason, callsVerdict ?? window?.verdict));
           if (withUsage) void send(usageChunk(meta, object, e.usage));
         }
       }
@@ -227,7 +249,8 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
     } finally {
       ctl.abort();
       await events.return?.().catch(() => {});
-      meter(ws, t, usage, { status: stream.aborted ? CLIENT_GONE : status, filtered: window?.filtered ? filterFlags('completion', window.verdict?.results) : undefined });
+      const verdict = window?.filtered ? window.verdict : callsVerdict?.filtered ? callsVerdict : undefined;
+      meter(ws, t, usage, { status: stream.aborted ? CLIENT_GONE : status, filtered: verdict ? filterFlags('completion', verdict.results) : undefined });
     }
   });
 }
@@ -242,7 +265,7 @@ function chatInputs(req: ChatRequest): Record<string, unknown> {
 export async function serveChat(c: Context, ws: Workspace, t: Target, req: ChatRequest): Promise<Response> {
   const model = served(c, ws, t);
   if (!model.chat) throw notSupported(ws, t, 'chat completions');
-  const prompt = await judgePrompt(c, ws, t, req.messages.map((m) => m.content), 'messages', req);
+  const prompt = await judgePrompt(c, ws, t, chatTexts(req), 'messages', req);
   return generate(c, ws, t, 'chat', req, (opts) => model.chat!(req.messages, opts), prompt, ws.monitors.wants(t.call.deployment.name) ? chatInputs(req) : undefined);
 }
 

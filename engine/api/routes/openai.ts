@@ -17,7 +17,7 @@ import { requestIds } from '../request-id.ts';
 import { limitHeaders } from '../rate-headers.ts';
 import { parseJsonText } from '../body.ts';
 import { modelObject } from './openai-format.ts';
-import { parseChat, parseCompletion, parseEmbeddings, type ChatRequest, type CompletionRequest, type EmbeddingsRequest } from './openai-schemas.ts';
+import { chatTexts, parseChat, parseCompletion, parseEmbeddings, type ChatRequest, type CompletionRequest, type EmbeddingsRequest } from './openai-schemas.ts';
 import { serveChat, serveCompletion, serveEmbeddings, type Target } from './openai-serve.ts';
 
 /** Through the gateway: the deployment the caller may use, its model, and the call admitted against every limit (headers set on `c`). */
@@ -29,7 +29,7 @@ async function enter(c: Context, ws: Workspace, who: Caller, name: string, param
   return { call, model };
 }
 
-const chatEstimate = (req: ChatRequest) => (m: LoadedModel) => callEstimate(req.messages.map((x) => x.content), req.opts.maxTokens, m.contextLength);
+const chatEstimate = (req: ChatRequest) => (m: LoadedModel) => callEstimate(chatTexts(req), req.opts.maxTokens, m.contextLength);
 const completionEstimate = (req: CompletionRequest) => (m: LoadedModel) => callEstimate([req.prompt], req.opts.maxTokens, m.contextLength);
 const embeddingsEstimate = (req: EmbeddingsRequest) => () => promptEstimate(req.input);
 

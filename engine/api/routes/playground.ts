@@ -9,7 +9,7 @@ import { ADMIN } from '../../app/gateway/gateway.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import { limitHeaders } from '../rate-headers.ts';
 import { parseJsonText } from '../body.ts';
-import { parseChat } from './openai-schemas.ts';
+import { chatTexts, parseChat } from './openai-schemas.ts';
 import { serveChat } from './openai-serve.ts';
 
 /** Mounted at /api/playground, behind the admin token. */
@@ -28,7 +28,7 @@ export function playgroundRoutes(ws: Workspace): Hono {
     if (d.kind !== 'model') throw new WeirError('not_a_model_deployment', `deployment "${deployment}" serves a flow; try it with POST /deployments/${deployment}/score`, { status: 400, path: ['deployment'] });
     // Through the gateway like any caller: the playground draws on the deployment's allocation too.
     const loaded = await ws.models.get(deployment);
-    const call = await ws.gateway.admit(ADMIN, d, callEstimate(req.messages.map((m) => m.content), req.opts.maxTokens, loaded.contextLength), c.get('requestId'));
+    const call = await ws.gateway.admit(ADMIN, d, callEstimate(chatTexts(req), req.opts.maxTokens, loaded.contextLength), c.get('requestId'));
     for (const [k, v] of Object.entries(limitHeaders(call.admission.windows))) c.header(k, v);
     return serveChat(c, ws, { call, model: loaded }, req);
   });
