@@ -104,6 +104,8 @@ describe('weir models add', () => {
     const show = await weir('show', 'tiny-llama-test');
     expect(show.stdout).toContain(`local ${file}`);
     expect(show.stdout).toMatch(/^labels:\s+user$/m);
+    // Added by hand, it can do what its runtime does.
+    expect(show.stdout).toMatch(/^supports:\s+tools, structured output$/m);
 
     const again = await weir('add', file);
     expect(again.code).toBe(2);

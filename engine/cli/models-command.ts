@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { WeirError } from '../errors.ts';
 import { BUILTIN_MODELS } from '../models/catalog-data.ts';
-import { isBuiltinModel, isLocal, ModelCatalog, MODEL_TASKS, modelJson, PROVIDERS, PULLED_LABEL, type ModelFilter } from '../models/catalog.ts';
+import { isBuiltinModel, isLocal, ModelCatalog, MODEL_TASKS, modelJson, PROVIDERS, PULLED_LABEL, supportsOf, type ModelFilter } from '../models/catalog.ts';
 import { describeLocalModel, type DescribeOptions } from '../models/local-model-info.ts';
 import { pullModel, type PullProgress } from '../models/pull.ts';
 import type { ModelEntry } from '../models/types.ts';
@@ -201,7 +201,8 @@ function details(e: ModelEntry): string {
 
 /** What an app built on OpenAI's tools and JSON modes may ask of a chat model. */
 function supports(e: ModelEntry): string {
-  const can = [e.supports?.tools && 'tools', e.supports?.structured_output && 'structured output'].filter(Boolean);
+  const s = supportsOf(e);
+  const can = [s.tools && 'tools', s.structured_output && 'structured output'].filter(Boolean);
   return can.length ? can.join(', ') : 'neither tools nor structured output';
 }
 

@@ -50,6 +50,7 @@ it('searches and filters the catalog with its controls; each view matches the se
   const row = page.getByTestId('model-row-weir-extractive');
   await row.getByTestId('extractive-badge').waitFor();
   expect(await row.textContent()).toContain('Apache-2.0');
+  expect(await row.getByTestId('tools-badge').count()).toBe(0);
 
   await page.getByLabel('Search models').fill('');
   await page.getByLabel('Task').selectOption('embeddings');
@@ -67,6 +68,9 @@ it('searches and filters the catalog with its controls; each view matches the se
   await page.getByLabel('Provider').selectOption('openai-compatible');
   await expect.poll(() => shownIds(page)).toEqual(await serverIds('?provider=openai-compatible'));
   expect(await page.getByTestId('model-row-gpt-4o-mini').textContent()).toMatch(/remote[\s\S]*\$/);
+  // What the catalog says it supports: tools and JSON schemas.
+  await page.getByTestId('model-row-gpt-4o-mini').getByTestId('tools-badge').waitFor();
+  await page.getByTestId('model-row-gpt-4o-mini').getByTestId('json-badge').waitFor();
 });
 
 it('shows a model\'s catalog facts on its page, deploys it and links the ready deployment to the playground', async () => {

@@ -23,6 +23,16 @@ export function ModelBadges({ model }: { model: ModelInfo }) {
           extractive
         </span>
       )}
+      {model.supports.tools && (
+        <span className="tag" data-testid="tools-badge" title="Calls tools (OpenAI function calling: tools, tool_choice)">
+          tools
+        </span>
+      )}
+      {model.supports.structured_output && (
+        <span className="tag" data-testid="json-badge" title="Keeps to a JSON schema (response_format json_schema / json_object)">
+          JSON schema
+        </span>
+      )}
       {model.labels.includes('default-chat') && <span className="tag">default chat</span>}
       {model.labels.includes('default-embeddings') && <span className="tag">default embeddings</span>}
       {model.labels.includes('user') && <span className="tag">added by you</span>}

@@ -28,6 +28,8 @@ export interface ModelInfo {
   dimensions: number | null;
   description: string;
   labels: string[];
+  /** What a chat model does beyond text, for apps built on OpenAI's tools and JSON modes. */
+  supports: { tools: boolean; structured_output: boolean };
   local: boolean;
   /** Whether it runs on this machine now (GET /api/models marks each). */
   availability: Availability;

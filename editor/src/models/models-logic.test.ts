@@ -8,7 +8,7 @@ import { numberParam } from './use-chat.ts';
 const model = (over: Partial<ModelInfo>): ModelInfo => ({
   id: 'm', name: 'M', publisher: 'p', task: 'chat-completion', provider: 'llama-cpp', format: 'gguf', license: 'MIT',
   parameters: null, context_length: null, file_size_bytes: null, source: { kind: 'local', path: '/m' }, price: null,
-  dimensions: null, description: '', labels: [], local: true, availability: 'local', available: true, download_bytes: null, pull: null, ...over,
+  dimensions: null, description: '', labels: [], supports: { tools: true, structured_output: true }, local: true, availability: 'local', available: true, download_bytes: null, pull: null, ...over,
 });
 
 describe('model formatting', () => {

@@ -1,3 +1,4 @@
+import { supportsOf } from '../../models/catalog.ts';
 import type { ModelEntry } from '../../models/types.ts';
 import type { DeploymentRow } from '../../store/types.ts';
 
@@ -49,8 +50,8 @@ export function modelOpenApi(d: DeploymentRow, entry: ModelEntry | undefined): o
               model,
               messages: { type: 'array', items: { type: 'object', properties: { role: { enum: ['system', 'developer', 'user', 'assistant', 'tool'] }, content: { type: ['string', 'null'] } } }, default: [{ role: 'user', content: 'Hello!' }] },
               ...sampling,
-              ...(entry?.supports?.tools ? TOOL_PROPERTIES : {}),
-              ...(entry?.supports?.structured_output ? { response_format: RESPONSE_FORMAT } : {}),
+              ...(entry && supportsOf(entry).tools ? TOOL_PROPERTIES : {}),
+              ...(entry && supportsOf(entry).structured_output ? { response_format: RESPONSE_FORMAT } : {}),
             },
             required: ['model', 'messages'],
           };
