@@ -187,6 +187,7 @@ export const ERROR_CODES = {
   },
   nodes: {
     empty_prompt: 'a rendered prompt has no message text',
+    chat_role_invalid_format: "a rendered chat prompt's tool:, function: or assistant tool_calls: message is not in prompt flow's form (the message names the line)",
     llm_invalid_json: "an llm node with response_format JSON got an answer that is not JSON (or, for json_object, not an object)",
     llm_schema_mismatch: "an llm node's JSON answer does not match its response_format json_schema",
     tool_rounds_exceeded: 'an llm node\'s model still called tools after max_tool_rounds rounds',

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { WeirError } from '../engine/errors.ts';
-import { defineNode, type CheckProblem, type Connection } from '../engine/node-definition.ts';
+import { defineNode, type CheckProblem } from '../engine/node-definition.ts';
 import { names } from '../engine/flow/resource-fields.ts';
 import { connectionProblems } from './lib/connection-check.ts';
 import { agentFor } from './lib/address-guard.ts';
 import { send, shownUrl } from './lib/http-request.ts';
-import { compileInline, render, templateErrorMessage, type CompiledTemplate } from './lib/templates.ts';
+import { connectionHeaders, headerName, HttpStatusError, parseConnection, resolveUrl } from './lib/http-connection.ts';
 
-const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name');
+export { HttpStatusError };
+import { compileInline, render, templateErrorMessage, type CompiledTemplate } from './lib/templates.ts';
 
 const config = z
   .object({
@@ -44,73 +45,6 @@ const config = z
 
 type HttpConfig = z.output<typeof config>;
 
-/** Connections are shared by many node types, so unknown keys are allowed and ignored. */
-const connectionShape = z.object({
-  settings: z
-    .object({
-      base_url: z.url({ protocol: /^https?$/ }).optional(),
-      headers: z.record(headerName, z.string()).optional(),
-      allow_private_network: z.boolean().optional(),
-      auth: z.enum(['bearer', 'api-key', 'basic', 'none']).optional(),
-      auth_header: headerName.optional(),
-    })
-    .loose(),
-  secrets: z.object({ api_key: z.string().optional(), username: z.string().optional(), password: z.string().optional() }).loose(),
-});
-type HttpConnection = z.output<typeof connectionShape>;
-
-function parseConnection(conn: Connection): HttpConnection {
-  const parsed = connectionShape.safeParse(conn);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new WeirError('connection_invalid', `connection "${conn.name}": ${issue.path.join('.')}: ${issue.message}`);
-}
-
-/** Without an explicit `auth`, use whatever credential the connection holds. */
-function authHeaders(conn: HttpConnection, name: string): Record<string, string> {
-  const { settings: s, secrets } = conn;
-  const auth = s.auth ?? (secrets.api_key ? 'bearer' : secrets.username ? 'basic' : 'none');
-  const need = (v: string | undefined, what: string) => {
-    if (!v) throw new WeirError('connection_invalid', `connection "${name}" uses ${auth} auth but has no ${what} secret`);
-    return v;
-  };
-  const header = s.auth_header?.toLowerCase();
-  if (auth === 'bearer') return { [header ?? 'authorization']: `Bearer ${need(secrets.api_key, 'api_key')}` };
-  if (auth === 'api-key') return { [header ?? 'api-key']: need(secrets.api_key, 'api_key') };
-  if (auth === 'basic') {
-    const token = Buffer.from(`${need(secrets.username, 'username')}:${secrets.password ?? ''}`).toString('base64');
-    return { authorization: `Basic ${token}` };
-  }
-  return {};
-}
-
-function lower(headers: Record<string, string> = {}): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-/**
- * Relative URLs are joined onto base_url as paths ("items" under ".../v1" gives ".../v1/items"),
- * and no URL may leave base_url's origin (whatever parser trick an input tries: "//host", "\\host"),
- * because the connection's credentials belong there.
- */
-function resolveUrl(text: string, baseUrl: string | undefined): URL {
-  const absolute = /^[a-z][a-z0-9+.-]*:/i.test(text);
-  let url: URL;
-  try {
-    if (absolute || baseUrl === undefined) url = new URL(text);
-    else url = new URL(text.replace(/^[\\/]+/, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  } catch {
-    throw new WeirError('http_invalid_url', `"${text}" is not a valid URL${baseUrl ? '' : ' (relative URLs need a connection with base_url)'}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new WeirError('http_invalid_url', `only http and https URLs are allowed, not ${url.protocol}`);
-  }
-  if (baseUrl !== undefined && url.origin !== new URL(baseUrl).origin) {
-    throw new WeirError('http_url_outside_connection', `${shownUrl(url)} is not under the connection base_url ${baseUrl}`);
-  }
-  return url;
-}
-
 interface Prepared {
   url: CompiledTemplate;
   headers: [string, CompiledTemplate][];
@@ -132,19 +66,6 @@ function compileAll(c: HttpConfig, onError: (p: CheckProblem) => void): Prepared
     headers: Object.entries(c.headers).map(([k, v]) => [k.toLowerCase(), compile(v, ['headers', k])]),
     body: c.body === undefined ? undefined : compile(c.body, ['body']),
   };
-}
-
-export class HttpStatusError extends WeirError {
-  /** The upstream status; `status` stays the one our own API should answer with (502). */
-  readonly responseStatus: number;
-  constructor(method: string, url: URL, status: number, statusText: string, body: string) {
-    const snippet = body.length > 200 ? `${body.slice(0, 200)}…` : body;
-    super('http_status', `${method} ${shownUrl(url)} returned HTTP ${status} ${statusText}${snippet ? `: ${snippet}` : ''}`, {
-      retryable: status === 408 || status === 429 || status >= 500,
-      status: 502,
-    });
-    this.responseStatus = status;
-  }
 }
 
 function readBody(bytes: Buffer, contentType: string | undefined, mode: HttpConfig['response'], url: URL): unknown {
@@ -213,7 +134,7 @@ export const httpNode = defineNode({
       method: c.method,
       url,
       headers,
-      credentialHeaders: conn ? { ...lower(conn.settings.headers), ...authHeaders(conn, c.connection ?? '') } : {},
+      credentialHeaders: conn ? connectionHeaders(conn, c.connection ?? '') : {},
       body,
       signal: ctx.signal,
       timeoutMs: c.timeout_ms,

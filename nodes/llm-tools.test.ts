@@ -1,50 +1,23 @@
 /**
  * The llm node's tool loop and typed JSON output, run through the real engine (validation, compile,
- * executor, sub-flows). The model is a scripted double at the model edge (a LoadedModel): the
- * providers' tool calling (llama-cpp grammar, remote pass-through) is being built alongside and is
- * not there yet; the double answers from what it is sent, as a model would, so the node's loop,
- * the messages it feeds back and the trace are all real.
+ * executor, sub-flows). The model is the scripted double at the model edge
+ * (test/helpers/nodes/scripted-model.ts): it answers from what it is sent, as a model would, so
+ * the node's loop, the messages it feeds back and the trace are all real.
  */
 import { describe, expect, it } from 'vitest';
 import { compileFlow } from '../engine/flow/compile.ts';
 import { validateFlow } from '../engine/flow/validate.ts';
-import type { ChatMessage, GenerateOptions, GenerationEvent, LoadedModel, ToolCall } from '../engine/models/types.ts';
+import type { ChatMessage } from '../engine/models/types.ts';
 import type { LogLevel } from '../engine/node-definition.ts';
 import { NodeRegistry } from '../engine/registry.ts';
 import { runFlow } from '../engine/run/executor.ts';
 import { withSubflows } from '../engine/run/subflows.ts';
+import { lastToolMessage, scriptedModel, type Double, type Turn } from '../test/helpers/nodes/scripted-model.ts';
 import { builtinNodes } from './index.ts';
 import { flowParameters } from './lib/llm-tools.ts';
 import { llmNode } from './llm.ts';
 
 const registry = new NodeRegistry(builtinNodes);
-
-/** What a model double decides from the conversation so far: text, or tool calls. */
-type Turn = (messages: ChatMessage[], opts: GenerateOptions) => { text?: string; calls?: Omit<ToolCall, 'id'>[] };
-
-interface Double {
-  model: LoadedModel;
-  requests: { messages: ChatMessage[]; opts: GenerateOptions }[];
-}
-
-function scriptedModel(turn: Turn): Double {
-  const requests: Double['requests'] = [];
-  let ids = 0;
-  const model: LoadedModel = {
-    entry: { id: 'double', name: 'double', publisher: 'test', task: 'chat-completion', provider: 'llama-cpp', format: 'gguf', license: 'MIT', parameters: null, contextLength: 4096, fileSizeBytes: null, source: { kind: 'local', path: '/none' }, price: null, description: '', labels: [], supports: { tools: true, structured_output: true } },
-    contextLength: 4096,
-    async *chat(messages, opts): AsyncIterable<GenerationEvent> {
-      requests.push({ messages: structuredClone(messages), opts: { ...opts, signal: undefined } });
-      const t = turn(messages, opts);
-      if (t.text) yield { type: 'text', text: t.text };
-      const toolCalls = t.calls?.map((c) => ({ id: `call_${++ids}`, ...c }));
-      yield { type: 'done', finishReason: toolCalls ? 'tool_calls' : 'stop', usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 }, ...(toolCalls ? { toolCalls } : {}) };
-    },
-    tokenize: async (text) => [...text].map((_, i) => i),
-    dispose: async () => undefined,
-  };
-  return { model, requests };
-}
 
 const ADD_FLOW = {
   weir: 1,
@@ -74,8 +47,6 @@ async function runAgent(double: Double, llmConfig: Record<string, unknown>, ques
   const result = await runFlow(compileFlow(flows.agent, env), { question }, { host });
   return { result, logs };
 }
-
-const lastToolMessage = (messages: ChatMessage[]) => [...messages].reverse().find((m) => m.role === 'tool');
 
 /** Calls `add` with what `args` returns until a tool answer arrives, then answers with it. */
 const addThenAnswer = (args: (messages: ChatMessage[]) => string): Turn => (messages) => {

@@ -4,7 +4,7 @@ import type { GenerateOptions, GenerationEvent, LoadedModel, ToolSpec } from '..
 import { defineNode, type CheckEnv, type NodeContext } from '../engine/node-definition.ts';
 import { parseChatMessages } from './lib/chat-messages.ts';
 import { connectionProblems } from './lib/connection-check.ts';
-import { checkToolFields, compileArgChecks, DEFAULT_TOOL_ROUNDS, runToolLoop, toolFields, toolFlows, toolProblems, toolSpecs, toToolChoice } from './lib/llm-tools.ts';
+import { checkToolFields, compileArgChecks, DEFAULT_TOOL_ROUNDS, runToolLoop, toolConnectionProblems, toolFields, toolFlows, toolProblems, toolSpecs, toToolChoice } from './lib/llm-tools.ts';
 import { checkModelFields, modelFields, modelRef } from './lib/model-ref.ts';
 import { checkOneTemplate, prepareTemplate, templateFields, templateProblems } from './lib/template-source.ts';
 import { answerCheck, isJson, outputSchema, parseAnswer, responseFormatField, responseFormatProblems, toResponseFormat, type AnswerCheck } from './lib/response-format.ts';
@@ -100,7 +100,7 @@ export const llmNode = defineNode({
   type: 'llm',
   title: 'LLM',
   category: 'models',
-  description: 'Calls a chat or completion model (a model deployment or an OpenAI-compatible connection) with a Jinja prompt; streams the answer and reports token usage. Can call tools (flows) and answer JSON typed by a schema.',
+  description: 'Calls a chat or completion model (a model deployment or an OpenAI-compatible connection) with a Jinja prompt; streams the answer and reports token usage. Can call tools (flows, or http connections) and answer JSON typed by a schema.',
   inputs: {},
   extraInputs: z.any(),
   output: z.string(),
@@ -112,7 +112,7 @@ export const llmNode = defineNode({
     return { inputs: {}, required: [], extra: true, ...(output ? { output } : {}) };
   },
   flowDependencies: (c) => toolFlows(c),
-  check: (c, env) => [...templateProblems(c, env.flowDir), ...connectionProblems(c.connection, env.connections), ...responseFormatProblems(c.response_format), ...toolProblems(c)],
+  check: (c, env) => [...templateProblems(c, env.flowDir), ...connectionProblems(c.connection, env.connections), ...responseFormatProblems(c.response_format), ...toolProblems(c), ...toolConnectionProblems(c, env.connections)],
   prepare: (c, env: FlowEnv): Prepared => ({
     template: prepareTemplate(c, env.flowDir),
     answer: answerCheck(c.response_format),

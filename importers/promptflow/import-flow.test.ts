@@ -116,7 +116,7 @@ inputs:
     expect(node(r, 'a').config).toEqual({ mode: 'completion', deployment: 'chat', stop: ['END'], template_file: 'a.jinja2' });
   });
 
-  it('reports function-calling role lines, image syntax and templates that do not parse, with their lines', async () => {
+  it('reports image syntax and templates that do not parse, with their lines; function role lines are read, what differs is said', async () => {
     const dag = `nodes:
 - name: a
   type: llm
@@ -128,7 +128,9 @@ inputs:
 `;
     const a = '# system:\nhi\n# function:\n## name:\nget_weather\n# user:\n![image]({{pic}})\n';
     const r = await importPromptflow(upload({ 'flow.dag.yaml': dag, 'a.jinja2': a, 'b.jinja2': 'line one\n{% if x %}\nunclosed' }), { deploymentMap: { d: 'chat' } });
-    expect(item(r, /function-calling role lines/)).toMatchObject({ status: 'attention', source: { file: 'a.jinja2', line: 3 } });
+    // Weir's llm node reads prompt flow's function: messages (issue #19): a change, not a blocker.
+    expect(r.report.items.filter((i) => i.status === 'attention' && /a\.jinja2/.test(i.what)).map((i) => i.what)).toEqual(['template a.jinja2: image input']);
+    expect(item(r, /function messages → tool messages/)).toMatchObject({ status: 'changed', source: { file: 'a.jinja2', line: 3 } });
     expect(item(r, /image input/)).toMatchObject({ status: 'attention', source: { file: 'a.jinja2', line: 7 } });
     expect(item(r, /b.jinja2 does not parse/)).toMatchObject({ status: 'attention', source: { file: 'b.jinja2' } });
   });

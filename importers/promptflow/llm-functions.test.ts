@@ -7,6 +7,9 @@ import { parse } from 'yaml';
 import { validateFlow } from '../../engine/flow/validate.ts';
 import { NodeRegistry } from '../../engine/registry.ts';
 import { builtinNodes } from '../../nodes/index.ts';
+import { parseChatMessages } from '../../nodes/lib/chat-messages.ts';
+import { promptNode } from '../../nodes/prompt.ts';
+import { makeContext, runNode } from '../../test/helpers/nodes/test-context.ts';
 import { importPromptflow } from './import-flow.ts';
 import type { ImportItem, ImportResult } from './types.ts';
 
@@ -30,8 +33,8 @@ const dag = (settings: string, api = 'chat') => `nodes:
     deployment_name: d
 ${settings}`;
 
-async function importWith(settings: string, api?: string) {
-  return importPromptflow(upload({ 'flow.dag.yaml': dag(settings, api), 'a.jinja2': '# user:\nWeather in Paris?' }), { name: 'weather', deploymentMap: { d: 'chat' }, inline: true });
+async function importWith(settings: string, api?: string, template = '# user:\nWeather in Paris?') {
+  return importPromptflow(upload({ 'flow.dag.yaml': dag(settings, api), 'a.jinja2': template }), { name: 'weather', deploymentMap: { d: 'chat' }, inline: true });
 }
 
 describe('prompt flow functions → llm tools', () => {
@@ -79,5 +82,72 @@ describe('prompt flow functions → llm tools', () => {
     const r = await importWith(`    functions: []\n    function_call: none\n`);
     expect(llmNode(r).config.tools).toBeUndefined();
     expect(item(r, /dropped$/).what).toContain('functions, function_call');
+  });
+});
+
+/** prompt flow's chat-with-functions sample's shape: the history's calls and answers as role lines. */
+const FUNCTION_TEMPLATE = `# system:
+Use the functions.
+{% for item in chat_history %}
+# user:
+{{item.inputs.question}}
+# assistant:
+Function generation requested, function = {{item.outputs.name}}, args = {{item.outputs.arguments}}
+# function:
+## name:
+{{item.outputs.name}}
+## content:
+{{item.outputs.answer}}
+{% endfor %}
+# user:
+{{question}}`;
+
+const TOOL_TEMPLATE = `# system:
+Use the tools.
+{% for m in history %}
+# assistant:
+## tool_calls:
+{{ m.tool_calls }}
+# tool:
+## tool_call_id:
+{{ m.tool_calls[0].id }}
+## content:
+{{ m.answer }}
+{% endfor %}
+# user:
+{{question}}`;
+
+describe('prompt flow function-calling role lines', () => {
+  const templateItems = (r: ImportResult) => r.report.items.filter((i) => i.source?.file === 'a.jinja2');
+
+  it('tool: and tool_calls: lines need nothing: no attention, the rendered prompt makes tool messages', async () => {
+    const r = await importWith(`    tools: ${JSON.stringify([{ type: 'function', function: WEATHER }])}\n`, 'chat', TOOL_TEMPLATE);
+    expect(templateItems(r)).toEqual([]);
+    const config = llmNode(r).config;
+    const calls = [{ id: 'call_9', type: 'function', function: { name: 'get_weather', arguments: '{"location": "Paris"}' } }];
+    const text = await runNode(promptNode, { template: config.template }, { history: [{ tool_calls: calls, answer: '21C' }], question: 'And Rome?' }, makeContext());
+    expect(parseChatMessages(String(text))).toEqual([
+      { role: 'system', content: 'Use the tools.' },
+      { role: 'assistant', content: '', tool_calls: [{ id: 'call_9', name: 'get_weather', arguments: '{"location": "Paris"}' }] },
+      { role: 'tool', content: '21C', tool_call_id: 'call_9' },
+      { role: 'user', content: 'And Rome?' },
+    ]);
+  });
+
+  it('function: lines are a change, not attention: each answers a call given to the assistant message before it', async () => {
+    const r = await importWith(`    functions: ${JSON.stringify([WEATHER])}\n`, 'chat', FUNCTION_TEMPLATE);
+    expect(templateItems(r).map((i) => [i.status, i.what])).toEqual([['changed', 'template a.jinja2: function messages → tool messages']]);
+    expect(item(r, /function messages/).source).toEqual({ file: 'a.jinja2', line: 8 });
+    const history = [{ inputs: { question: 'Paris?' }, outputs: { name: 'get_weather', arguments: '{"location": "Paris"}', answer: '21C' } }];
+    const text = await runNode(promptNode, { template: llmNode(r).config.template }, { chat_history: history, question: 'And Rome?' }, makeContext());
+    expect(parseChatMessages(String(text)).slice(2, 4)).toEqual([
+      { role: 'assistant', content: 'Function generation requested, function = get_weather, args = {"location": "Paris"}', tool_calls: [{ id: 'call_function_1', name: 'get_weather', arguments: '{}' }] },
+      { role: 'tool', content: '21C', tool_call_id: 'call_function_1' },
+    ]);
+  });
+
+  it('still says what Weir does not keep: a participant name under a user message', async () => {
+    const r = await importWith('', 'chat', '# user:\n## name:\nalice\n## content:\nHi');
+    expect(templateItems(r)).toMatchObject([{ status: 'changed', what: 'template a.jinja2: participant names dropped', source: { line: 2 } }]);
   });
 });

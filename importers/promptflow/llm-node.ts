@@ -202,7 +202,7 @@ export function convertLlm(n: PfNode, ctx: ConvertContext, opts: { vision?: bool
         report.add('attention', what(`${k} → tools ${mapped.map((t) => t.name).join(', ')}, each run by the flow of the same name`), {
           ...at('inputs', k), target: `nodes.${n.name}.config.tools`,
           why: "prompt flow hands a function call back to the flow's own code; Weir's llm node runs each call as a flow, feeds its outputs back to the model and outputs the model's final answer",
-          todo: `create a flow for each tool, its inputs the function's parameters: ${mapped.map((t) => `${t.name}(${paramNames(t).join(', ')})`).join('; ')} — or point config.tools[].flow at flows you have; then check what reads this node's output`,
+          todo: `create a flow for each tool, its inputs the function's parameters: ${mapped.map((t) => `${t.name}(${paramNames(t).join(', ')})`).join('; ')} — or point config.tools[].flow at flows you have, or replace flow with an http connection (connection, path) that answers the call; then check what reads this node's output`,
         });
         continue;
       }
@@ -240,7 +240,7 @@ export function convertLlm(n: PfNode, ctx: ConvertContext, opts: { vision?: bool
     const fn = lacking.filter((k) => FUNCTION_SETTINGS.has(k));
     report.add('attention', what(`${lacking.join(', ')} not supported`), {
       ...at('inputs', lacking[0]), target: `nodes.${n.name}.config`,
-      why: `Weir's llm node has no ${lacking.join(', ')} (left out)${unusable.length ? ` (${unusable.join('; ')})` : ''}${fn.length ? '; it takes tools (functions run by flows) and response_format since issue #19, in the chat api' : ''}`,
+      why: `Weir's llm node has no ${lacking.join(', ')} (left out)${unusable.length ? ` (${unusable.join('; ')})` : ''}${fn.length ? '; it takes tools (functions run by flows or http connections) and response_format since issue #19, in the chat api' : ''}`,
       todo: fn.length ? 'set config.tools / tool_choice / response_format by hand, or ask for the format in the prompt' : 'check the answers are still what the flow needs without them',
     });
   }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { WeirError } from '../../engine/errors.ts';
 import type { ChatMessage, GenerateOptions, LoadedModel, ToolCall, ToolChoice, ToolSpec } from '../../engine/models/types.ts';
-import type { NodeContext } from '../../engine/node-definition.ts';
+import type { CheckProblem, NodeContext } from '../../engine/node-definition.ts';
+import { names as resourceNames } from '../../engine/flow/resource-fields.ts';
+import { connectionProblems } from './connection-check.ts';
+import { callHttpTool, HTTP_TOOL_DEFAULTS, httpToolTarget, type HttpToolConfig } from './llm-http-tool.ts';
 
 export const DEFAULT_TOOL_ROUNDS = 5;
 export const MAX_TOOL_ROUNDS = 20;
@@ -9,21 +12,43 @@ const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** One tool the model may call, run as a sub-flow with the call's arguments as its inputs. */
+/**
+ * One tool the model may call: a sub-flow run with the call's arguments as its inputs, or an http
+ * connection the arguments are sent to (llm-http-tool.ts).
+ */
 const toolField = z
   .object({
     name: z.string().regex(TOOL_NAME, 'letters, digits, _ or -, at most 64 (OpenAI\'s rule for function names)'),
     description: z.string().max(4000).optional().describe('What the tool does, for the model.'),
-    flow: z.string().min(1).describe('The flow that implements the tool; the call\'s arguments are its inputs.'),
+    flow: z.string().min(1).optional().describe('The flow that implements the tool; the call\'s arguments are its inputs. Give this or connection.'),
+    connection: z.string().min(1).optional().describe('An http connection the call\'s arguments are sent to (a JSON body; the query for GET and DELETE); its answer is the tool\'s. Give this or flow.').meta(resourceNames('connection')),
+    path: z
+      .string()
+      .min(1)
+      .max(2000)
+      .refine((p) => !/^[a-z][a-z0-9+.-]*:/i.test(p), 'a path under the connection base_url, not a URL')
+      .optional()
+      .describe('With connection: a path under its base_url (absent: base_url itself).'),
+    method: z.enum(['POST', 'GET', 'PUT', 'PATCH', 'DELETE']).optional().describe(`With connection: the HTTP method (default ${HTTP_TOOL_DEFAULTS.method}).`),
+    timeout_ms: z.number().int().positive().max(600_000).optional().describe(`With connection: deadline of one call (default ${HTTP_TOOL_DEFAULTS.timeout_ms}); a call past it is told to the model as failed.`),
+    max_response_bytes: z
+      .number()
+      .int()
+      .positive()
+      .max(64 * 1024 ** 2)
+      .optional()
+      .describe(`With connection: largest answer read (default ${HTTP_TOOL_DEFAULTS.max_response_bytes}); a larger one is told to the model as failed, unread.`),
     parameters: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe('JSON Schema of the arguments (an object); absent: any object. Arguments that do not match go back to the model as the tool\'s answer.'),
+      .describe('JSON Schema of the arguments (an object); required with connection; absent with flow: the flow\'s inputs. Arguments that do not match go back to the model as the tool\'s answer.'),
   })
   .strict();
 
+const HTTP_ONLY = ['path', 'method', 'timeout_ms', 'max_response_bytes'] as const;
+
 export const toolFields = {
-  tools: z.array(toolField).min(1).max(64).optional().describe('Tools (functions) the model may call; each runs a flow. Calls are run and fed back until the model answers.'),
+  tools: z.array(toolField).min(1).max(64).optional().describe('Tools (functions) the model may call; each runs a flow or calls an http connection. Calls are run and fed back until the model answers.'),
   tool_choice: z
     .union([
       z.enum(['auto', 'none', 'required']),
@@ -53,6 +78,14 @@ export function checkToolFields(c: ToolFields, issues: z.RefinementCtx): void {
   c.tools?.forEach((t, i) => {
     if (names.has(t.name)) issues.addIssue({ code: 'custom', path: ['tools', i, 'name'], message: `tool "${t.name}" is named twice` });
     names.add(t.name);
+    const at = `tools.${i} ("${t.name}")`;
+    if ((t.flow === undefined) === (t.connection === undefined)) {
+      issues.addIssue({ code: 'custom', path: ['tools', i], message: `${at}: give exactly one of flow (a sub-flow runs the call) or connection (an http connection answers it)` });
+    } else if (t.connection !== undefined && t.parameters === undefined) {
+      issues.addIssue({ code: 'custom', path: ['tools', i, 'parameters'], message: `${at}: a connection tool needs parameters (the JSON Schema of its arguments): there is no flow to read them from` });
+    } else if (t.flow !== undefined) {
+      for (const k of HTTP_ONLY) if (t[k] !== undefined) issues.addIssue({ code: 'custom', path: ['tools', i, k], message: `${at}: ${k} goes with connection, not flow` });
+    }
   });
   if (c.tools && c.mode === 'completion') issues.addIssue({ code: 'custom', path: ['tools'], message: 'tools need chat mode' });
   if (c.tool_choice !== undefined && !c.tools) issues.addIssue({ code: 'custom', path: ['tool_choice'], message: 'tool_choice goes with tools' });
@@ -63,7 +96,11 @@ export function checkToolFields(c: ToolFields, issues: z.RefinementCtx): void {
   }
 }
 
-export const toolFlows = (c: ToolFields): string[] => [...new Set((c.tools ?? []).map((t) => t.flow))];
+export const toolFlows = (c: ToolFields): string[] => [...new Set((c.tools ?? []).flatMap((t) => (t.flow === undefined ? [] : [t.flow])))];
+
+/** Validation: each connection tool's connection exists, when the host knows its connections. */
+export const toolConnectionProblems = (c: ToolFields, known: ReadonlySet<string> | undefined): CheckProblem[] =>
+  (c.tools ?? []).flatMap((t, i) => connectionProblems(t.connection, known).map((p) => ({ ...p, message: `tool "${t.name}": ${p.message}`, path: ['tools', i, 'connection'] })));
 
 const PARAM_TYPES: Record<string, string | undefined> = { string: 'string', number: 'number', integer: 'integer', boolean: 'boolean', object: 'object', array: 'array', list: 'array', chat_history: 'array' };
 
@@ -89,7 +126,7 @@ export function toolSpecs(c: ToolFields, flowOf?: (name: string) => unknown): To
   return c.tools?.map((t) => ({
     name: t.name,
     ...(t.description === undefined ? {} : { description: t.description }),
-    parameters: t.parameters ?? flowParameters(flowOf?.(t.flow)) ?? { type: 'object' },
+    parameters: t.parameters ?? (t.flow === undefined ? undefined : flowParameters(flowOf?.(t.flow))) ?? { type: 'object' },
   }));
 }
 
@@ -141,11 +178,14 @@ const errorText = (code: string, message: string) => JSON.stringify({ error: { c
 
 /**
  * Runs one call. What the model got wrong (an unknown tool, arguments that are not JSON or do not
- * match, a sub-flow refusing them) goes back to it as the tool's answer so it can correct itself;
- * only a cancelled run stops the node.
+ * match, a sub-flow refusing them) and what failed on the way (a sub-flow's error, an http error
+ * status, a timeout, a refused address) go back to it as the tool's answer so it can correct itself
+ * or say so; only a cancelled run, or a connection tool whose connection cannot serve (the flow
+ * author's to fix), stops the node.
  */
 async function runCall(ctx: NodeContext, call: ToolCall, tools: ToolConfig[], checks: ArgChecks): Promise<ToolOutcome> {
-  const tool = tools.find((t) => t.name === call.name);
+  const index = tools.findIndex((t) => t.name === call.name);
+  const tool = tools[index];
   if (!tool) return { ok: false, content: errorText('unknown_tool', `no tool is named "${call.name}"; the tools are ${tools.map((t) => t.name).join(', ')}`) };
   let args: unknown;
   try {
@@ -162,14 +202,27 @@ async function runCall(ctx: NodeContext, call: ToolCall, tools: ToolConfig[], ch
       return { ok: false, content: errorText('invalid_arguments', `${issue.path.length ? issue.path.join('.') : 'arguments'}: ${issue.message}`) };
     }
   }
+  const http = tool.connection === undefined ? undefined : httpTool(tool, tool.connection);
+  // Outside the try: a connection that cannot serve fails the node (httpToolTarget says why).
+  const target = http && (await httpToolTarget(ctx, http, index));
   try {
-    return { ok: true, content: resultText(await ctx.runFlow(tool.flow, args)) };
+    if (http && target) return { ok: true, content: await callHttpTool(ctx, http, target, args) };
+    return { ok: true, content: resultText(await ctx.runFlow(tool.flow!, args)) };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     const code = err instanceof WeirError ? err.code : 'tool_failed';
     return { ok: false, content: errorText(code, err instanceof Error ? err.message : String(err)) };
   }
 }
+
+const httpTool = (t: ToolConfig, connection: string): HttpToolConfig => ({
+  name: t.name,
+  connection,
+  ...(t.path === undefined ? {} : { path: t.path }),
+  method: t.method ?? HTTP_TOOL_DEFAULTS.method,
+  timeout_ms: t.timeout_ms ?? HTTP_TOOL_DEFAULTS.timeout_ms,
+  max_response_bytes: t.max_response_bytes ?? HTTP_TOOL_DEFAULTS.max_response_bytes,
+});
 
 export interface ToolLoop {
   tools: ToolConfig[];
