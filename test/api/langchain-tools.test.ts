@@ -4,56 +4,30 @@
  * extraction pipelines are built on, plain and streamed, through /v1 and the Azure route. The tool
  * calls and JSON come from the runtime's grammar, so they hold whatever the weights.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { AIMessageChunk, HumanMessage, SystemMessage, type AIMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { AzureChatOpenAI, ChatOpenAI } from '@langchain/openai';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '../../engine/registry.ts';
-import { startServer, type RunningServer } from '../../engine/server.ts';
-import { builtinNodes } from '../../nodes/index.ts';
-import { writeTinyLlamaGguf } from '../helpers/tiny-gguf.ts';
+import { startModelServer, type ModelServer } from '../helpers/model-server.ts';
 
-const ADMIN = 'langchain-admin-token';
-let server: RunningServer;
-let dir: string;
+let ms: ModelServer;
 let key: string;
-
-async function admin(method: string, url: string, body?: unknown): Promise<any> {
-  const res = await fetch(server.url + url, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = res.status === 204 ? null : await res.json();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 const WeatherArgs = z.object({ city: z.string().max(10).describe('The city'), unit: z.enum(['c', 'f']) });
 const getWeather = tool(async ({ city, unit }) => `It is 21°${unit} and clear in ${city}.`, { name: 'get_weather', description: 'The weather in a city', schema: WeatherArgs });
 const Reading = z.object({ city: z.string().max(10), warm: z.boolean(), degrees: z.number().int(), sky: z.enum(['clear', 'cloudy', 'rain']) });
 const question = [new SystemMessage('You are a tiny test model.'), new HumanMessage('What is the weather in Paris?')];
 
-const chat = () => new ChatOpenAI({ model: 'tiny', apiKey: key, configuration: { baseURL: `${server.url}/v1` }, maxRetries: 0, temperature: 0, maxTokens: 120, seed: 7 } as ConstructorParameters<typeof ChatOpenAI>[0]);
+const chat = () => new ChatOpenAI({ model: 'tiny', apiKey: key, configuration: { baseURL: `${ms.server.url}/v1` }, maxRetries: 0, temperature: 0, maxTokens: 120, seed: 7 } as ConstructorParameters<typeof ChatOpenAI>[0]);
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'weir-langchain-'));
-  server = await startServer({ registry: new NodeRegistry(builtinNodes), port: 0, dataDir: dir, adminToken: ADMIN, examplesDir: null });
-  const gguf = await writeTinyLlamaGguf(path.join(dir, 'tiny.gguf'), { seed: 11, contextLength: 2048 });
-  await server.store.models.put({
-    id: 'tiny-llama', name: 'Tiny random llama', publisher: 'weir-tests', task: 'chat-completion', provider: 'llama-cpp', format: 'gguf',
-    license: 'Apache-2.0', parameters: null, contextLength: 1024, fileSizeBytes: null, source: { kind: 'local', path: gguf.file },
-    price: null, description: 'random weights, for tests', labels: ['user'],
-  });
-  await admin('POST', '/api/deployments', { name: 'tiny', model: 'tiny-llama' });
-  key = (await admin('POST', '/api/deployments/tiny/keys', {})).key;
-  await server.workspace.models.get('tiny');
+  ms = await startModelServer('langchain-admin-token');
+  await ms.addTinyLlama('tiny-llama');
+  key = await ms.deploy('tiny', 'tiny-llama');
 }, 60_000);
 
-afterAll(async () => {
-  await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => ms?.close());
 
 describe('LangChain bindTools', () => {
   it('gives a parsed tool call LangChain can run, and takes the ToolMessage back for the next turn', async () => {
@@ -107,7 +81,7 @@ describe('LangChain withStructuredOutput', () => {
 
   it('works through AzureChatOpenAI on the Azure route', async () => {
     const azure = new AzureChatOpenAI({
-      azureOpenAIApiKey: key, azureOpenAIEndpoint: server.url, azureOpenAIApiDeploymentName: 'tiny', azureOpenAIApiVersion: '2024-10-21',
+      azureOpenAIApiKey: key, azureOpenAIEndpoint: ms.server.url, azureOpenAIApiDeploymentName: 'tiny', azureOpenAIApiVersion: '2024-10-21',
       model: 'tiny', maxRetries: 0, temperature: 0, maxTokens: 120,
     });
     const out = await azure.withStructuredOutput(Reading, { method: 'jsonSchema', strict: true }).invoke(question);

@@ -5,37 +5,15 @@
  * not its weights') and against a remote deployment (a connection to this same server's /v1, so the
  * remote provider's pass-through meets a real OpenAI-compatible server, not a script).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import OpenAI, { AzureOpenAI } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRegistry } from '../../engine/registry.ts';
-import { startServer, type RunningServer } from '../../engine/server.ts';
-import { builtinNodes } from '../../nodes/index.ts';
-import { writeTinyLlamaGguf } from '../helpers/tiny-gguf.ts';
+import { startModelServer, type ModelServer } from '../helpers/model-server.ts';
 
-const ADMIN = 'tools-admin-token';
-let server: RunningServer;
-let dir: string;
-const keys: Record<string, string> = {};
+let ms: ModelServer;
 
-async function admin(method: string, url: string, body?: unknown): Promise<any> {
-  const res = await fetch(server.url + url, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = res.status === 204 ? null : await res.json();
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function deploy(name: string, model: string, extra: Record<string, unknown> = {}): Promise<void> {
-  await admin('POST', '/api/deployments', { name, model, ...extra });
-  keys[name] = (await admin('POST', `/api/deployments/${name}/keys`, {})).key;
-  await server.workspace.models.get(name);
-}
-
-const client = (name: string) => new OpenAI({ apiKey: keys[name], baseURL: `${server.url}/v1`, maxRetries: 0 });
+const client = (name: string) => new OpenAI({ apiKey: ms.keys[name], baseURL: `${ms.server.url}/v1`, maxRetries: 0 });
 
 const weather: OpenAI.ChatCompletionFunctionTool = {
   type: 'function',
@@ -72,25 +50,16 @@ function checkedArguments(call: { function: { name: string; arguments: string } 
 const Reading = z.object({ city: z.string().max(10), warm: z.boolean(), degrees: z.number().int(), sky: z.enum(['clear', 'cloudy', 'rain']) });
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'weir-tools-'));
-  server = await startServer({ registry: new NodeRegistry(builtinNodes), port: 0, dataDir: dir, adminToken: ADMIN, examplesDir: null });
-  const gguf = await writeTinyLlamaGguf(path.join(dir, 'tiny.gguf'), { seed: 11, contextLength: 2048 });
-  await server.store.models.put({
-    id: 'tiny-llama', name: 'Tiny random llama', publisher: 'weir-tests', task: 'chat-completion', provider: 'llama-cpp', format: 'gguf',
-    license: 'Apache-2.0', parameters: null, contextLength: 1024, fileSizeBytes: null, source: { kind: 'local', path: gguf.file },
-    price: null, description: 'random weights, for tests', labels: ['user'], supports: { tools: true, structured_output: true },
-  });
-  await deploy('tiny', 'tiny-llama');
-  await deploy('chat', 'weir-extractive');
+  ms = await startModelServer('tools-admin-token');
+  await ms.addTinyLlama('tiny-llama');
+  await ms.deploy('tiny', 'tiny-llama');
+  await ms.deploy('chat', 'weir-extractive');
   // The remote deployment reaches the local one through this server's own /v1, with its key.
-  await admin('PUT', '/api/connections/self', { type: 'openai', settings: { base_url: `${server.url}/v1` }, secrets: { api_key: keys.tiny } });
-  await deploy('remote', 'gpt-4o-mini', { connection: 'self', remote_model: 'tiny' });
+  await ms.admin('PUT', '/api/connections/self', { type: 'openai', settings: { base_url: `${ms.server.url}/v1` }, secrets: { api_key: ms.keys.tiny } });
+  await ms.deploy('remote', 'gpt-4o-mini', { connection: 'self', remote_model: 'tiny' });
 }, 60_000);
 
-afterAll(async () => {
-  await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => ms?.close());
 
 for (const name of ['tiny', 'remote']) {
   describe(`tools and JSON through the OpenAI SDK: ${name === 'tiny' ? 'local GGUF' : 'remote'} deployment`, () => {
@@ -179,7 +148,7 @@ describe('parallel_tool_calls and json_object', () => {
 
 describe('the Azure route', () => {
   it('calls tools and keeps to a schema through AzureOpenAI', async () => {
-    const azure = new AzureOpenAI({ apiKey: keys.tiny, endpoint: server.url, apiVersion: '2024-10-21', deployment: 'tiny', maxRetries: 0 });
+    const azure = new AzureOpenAI({ apiKey: ms.keys.tiny, endpoint: ms.server.url, apiVersion: '2024-10-21', deployment: 'tiny', maxRetries: 0 });
     const r = await azure.chat.completions.create({ model: 'ignored', messages: ask, tools, tool_choice: 'required', ...greedy });
     checkedArguments(r.choices[0].message.tool_calls![0] as OpenAI.ChatCompletionMessageFunctionToolCall);
     const p = await azure.chat.completions.parse({ model: 'ignored', messages: ask, response_format: zodResponseFormat(Reading, 'reading'), ...greedy });
