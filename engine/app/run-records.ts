@@ -1,9 +1,14 @@
 import type { RunResult } from '../run/executor.ts';
-import { traceValue } from '../run/trace.ts';
+import { serializeLogs, traceValue } from '../run/trace.ts';
 import type { NodeTraceRow, RunRow } from '../store/types.ts';
 
 /** Longest JSON text kept per traced value; larger values are stored as a size note. */
 export const MAX_TRACE_VALUE_CHARS = 16_384;
+/**
+ * Longest message or data text kept per stored log line: a node keeps up to 200 lines, and a chatty
+ * one must not store megabytes per run (the llm node's own lines are previews well under this).
+ */
+export const MAX_LOG_VALUE_CHARS = 4_096;
 
 export interface RunMeta {
   flow: string;
@@ -40,6 +45,7 @@ export function traceRows(r: RunResult): NodeTraceRow[] {
     inputs: t.inputs === undefined ? null : traceValue(t.inputs, MAX_TRACE_VALUE_CHARS),
     output: t.output === undefined ? null : traceValue(t.output, MAX_TRACE_VALUE_CHARS),
     error: t.error ?? null, skipReason: t.skipReason ?? null, usage: t.usage ?? null,
+    logs: t.logs ? serializeLogs(t, MAX_LOG_VALUE_CHARS) : null,
   }));
 }
 
@@ -49,6 +55,6 @@ export function runJson(run: RunRow, trace?: NodeTraceRow[]): Record<string, unk
     id: run.id, flow: run.flow, version: run.version, deployment: run.deployment, mode: run.mode, status: run.status,
     inputs: run.inputs, outputs: run.outputs, error: run.error, usage: run.usage,
     started_at: new Date(run.startedAt).toISOString(), ended_at: run.endedAt ? new Date(run.endedAt).toISOString() : null, duration_ms: run.durationMs,
-    ...(trace ? { trace: trace.map((t) => ({ node: t.node, type: t.type, status: t.status, start_ms: t.startMs, end_ms: t.endMs, attempts: t.attempts, inputs: t.inputs, output: t.output, error: t.error, skip_reason: t.skipReason, usage: t.usage })) } : {}),
+    ...(trace ? { trace: trace.map((t) => ({ node: t.node, type: t.type, status: t.status, start_ms: t.startMs, end_ms: t.endMs, attempts: t.attempts, inputs: t.inputs, output: t.output, error: t.error, skip_reason: t.skipReason, usage: t.usage, logs: t.logs ?? null })) } : {}),
   };
 }

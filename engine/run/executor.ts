@@ -1,22 +1,22 @@
 import { newRunId } from './run-id.ts';
 import { isCancellation, NodeFailedError, RunCancelledError, RunDeadlineError, serializeError, WeirError } from '../errors.ts';
 import type { Plan, PlanNode } from '../flow/compile.ts';
-import type { Usage } from '../node-definition.ts';
+import type { LogLevel, Usage } from '../node-definition.ts';
 import type { RunEventInit, RunListener } from './events.ts';
 import type { RunHandle, RunOptions, RunResult } from './run-types.ts';
 import { prepareInputs } from './flow-inputs.ts';
 import { backoffMs, consumeStream, isAsyncIterable, isRetryable, isThenable, sleep, withTimeout } from './invoke.ts';
-import { addUsage, RunNodeContext, type SignalSource } from './node-context.ts';
+import { addUsage, RunNodeContext, type NodeLogSink, type SignalSource } from './node-context.ts';
 import { readRef, resolve, type Scope } from './resolve.ts';
 import { aggregationInputs, metricsOf } from './aggregation.ts';
-import type { NodeTrace } from './trace.ts';
+import { addNodeLog, type NodeLog, type NodeTrace } from './trace.ts';
 import { SKIPPED, skipReason } from './skip-rules.ts';
 
 export type { RunHandle, RunOptions, RunResult } from './run-types.ts';
 
 const PENDING = 0, RUNNING = 1, DONE = 2, FAILED = 4;
 
-class Execution {
+class Execution implements NodeLogSink {
   readonly runId: string;
   #ctl?: AbortController;
   #abortReason?: WeirError;
@@ -196,7 +196,15 @@ class Execution {
     return new RunNodeContext(this.runId, n.name, attempt, signal, this.plan.flowDir, this.opts.host ?? {}, (u) => {
       addUsage((tr.usage ??= {}), u);
       addUsage(this.usage, u);
-    }, this.onMetric);
+    }, this.onMetric, this, tr);
+  }
+
+  /** A node's `ctx.log` line joins its trace entry (the host's log got it already). */
+  nodeLog(tr: NodeTrace, attempt: number, level: LogLevel, message: string, data: unknown): void {
+    const line: NodeLog = { level, message: typeof message === 'string' ? message : String(message), atMs: performance.now() - this.t0 };
+    if (attempt > 1) line.attempt = attempt;
+    if (data !== undefined && this.opts.traceValues !== false) line.data = data;
+    addNodeLog(tr, line);
   }
 
   afterValue(i: number, v: unknown): void {

@@ -1,6 +1,7 @@
 import { WeirError } from '../errors.ts';
 import type { LoadedModel } from '../models/types.ts';
 import type { Connection, IndexQuery, LogLevel, ModelRef, NodeContext, RetrievedChunk, Usage } from '../node-definition.ts';
+import type { NodeTrace } from './trace.ts';
 
 /** What a run offers its nodes from outside the flow; the host (CLI, server) provides it. */
 export interface RunHost {
@@ -14,13 +15,18 @@ export interface RunHost {
   log?(entry: { runId: string; node: string; level: LogLevel; message: string; data?: unknown }): void;
 }
 
-/** Per-attempt context; methods live on the prototype so creating one per node is cheap. */
+/** Where a node's `ctx.log` lines are kept besides the host's log: the run's trace (the executor is one). */
+export interface NodeLogSink {
+  nodeLog(tr: NodeTrace, attempt: number, level: LogLevel, message: string, data: unknown): void;
+}
+
 /** Where a context's signal comes from: a signal, or a run that makes its own on first use. */
 export interface SignalSource {
   readonly signal: AbortSignal;
   throwIfAborted(): void;
 }
 
+/** Per-attempt context; methods live on the prototype so creating one per node is cheap. */
 export class RunNodeContext implements NodeContext {
   constructor(
     readonly runId: string,
@@ -31,6 +37,9 @@ export class RunNodeContext implements NodeContext {
     private readonly host: RunHost,
     private readonly onUsage: (u: Usage) => void,
     private readonly onMetric?: (name: string, value: number) => void,
+    /** With `tr`: the run keeps this node's log lines in its trace entry. Both are existing objects, so a node that logs nothing costs nothing. */
+    private readonly logSink?: NodeLogSink,
+    private readonly tr?: NodeTrace,
   ) {}
 
   get signal(): AbortSignal {
@@ -44,6 +53,7 @@ export class RunNodeContext implements NodeContext {
 
   log(level: LogLevel, message: string, data?: unknown): void {
     this.host.log?.({ runId: this.runId, node: this.node, level, message, data });
+    if (this.tr) this.logSink!.nodeLog(this.tr, this.attempt, level, message, data);
   }
 
   reportUsage(usage: Usage): void {

@@ -1,5 +1,5 @@
 import type { SerializedError } from '../errors.ts';
-import type { Usage } from '../node-definition.ts';
+import type { LogLevel, Usage } from '../node-definition.ts';
 import type { NodeStatus } from './events.ts';
 
 /** What a run remembers about one node. Values are kept as they are; serializing truncates them. */
@@ -18,6 +18,31 @@ export interface NodeTrace {
   usage?: Usage;
   /** For a mapped node: how many items it ran over. */
   items?: number;
+  /** What the node said with `ctx.log`, in order, at most MAX_NODE_LOGS lines; absent when it said nothing. */
+  logs?: NodeLog[];
+  /** Lines past MAX_NODE_LOGS, counted rather than kept: a node logging in a loop must not grow its run without bound. */
+  droppedLogs?: number;
+}
+
+export interface NodeLog {
+  level: LogLevel;
+  message: string;
+  /** Left out of runs that keep no values (`traceValues: false`): a log's data can hold them. */
+  data?: unknown;
+  /** Milliseconds since the run started. */
+  atMs: number;
+  /** Set from the second attempt on, so a retried node's lines can be told apart. */
+  attempt?: number;
+}
+
+/** Lines kept per node in one run; more are counted in `droppedLogs`. */
+export const MAX_NODE_LOGS = 200;
+
+/** Adds one log line to a node's trace, within the bound. */
+export function addNodeLog(tr: NodeTrace, line: NodeLog): void {
+  const logs = (tr.logs ??= []);
+  if (logs.length < MAX_NODE_LOGS) logs.push(line);
+  else tr.droppedLogs = (tr.droppedLogs ?? 0) + 1;
 }
 
 export interface TraceOptions {
@@ -39,11 +64,32 @@ export function traceValue(v: unknown, max: number): unknown {
   let text: string;
   try {
     text = JSON.stringify(v) ?? 'null';
-  } catch {
-    text = String(v);
+  } catch (err) {
+    // A BigInt or a cycle (a node may log any object): a note, as the store keeps one, not a failed response.
+    return { unserializable: err instanceof Error ? err.message : String(err) };
   }
   if (text.length <= max) return typeof v === 'string' ? v : JSON.parse(text);
   const out: TruncatedValue = { truncated: true, chars: text.length, preview: text.slice(0, Math.min(200, max)) };
+  return out;
+}
+
+/**
+ * A node's log lines as plain JSON: data cut down as values are, a message longer than `max` cut
+ * with its size noted, and one last warning line saying how many lines were dropped.
+ */
+export function serializeLogs(t: Pick<NodeTrace, 'logs' | 'droppedLogs' | 'endMs'>, max: number): object[] {
+  const out: object[] = [];
+  for (const l of t.logs ?? []) {
+    const message = l.message.length <= max ? l.message : `${l.message.slice(0, max)}… (${l.message.length} characters in all)`;
+    const line: Record<string, unknown> = { level: l.level, message, at_ms: Math.round(l.atMs * 1000) / 1000 };
+    if (l.attempt !== undefined) line.attempt = l.attempt;
+    if (l.data !== undefined) line.data = traceValue(l.data, max);
+    out.push(line);
+  }
+  if (t.droppedLogs) {
+    const last = t.logs?.[t.logs.length - 1]?.atMs ?? 0;
+    out.push({ level: 'warn', message: `${t.droppedLogs} more log lines were dropped: a node keeps at most ${MAX_NODE_LOGS} in its trace`, at_ms: Math.round((t.endMs ?? last) * 1000) / 1000, dropped: t.droppedLogs });
+  }
   return out;
 }
 
@@ -61,6 +107,7 @@ export function serializeTrace(trace: readonly NodeTrace[], opts: TraceOptions =
     if (t.skipReason) out.skip_reason = t.skipReason;
     if (t.usage) out.usage = t.usage;
     if (t.items !== undefined) out.items = t.items;
+    if (t.logs) out.logs = serializeLogs(t, max);
     return out;
   });
 }

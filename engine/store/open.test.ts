@@ -2,10 +2,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
 import { DB_FILE, openStore } from './open.ts';
 import { migrationsFolder } from './sqlite/open.ts';
 
+import { migrationsBefore } from '../../test/helpers/old-schema.ts';
 import { useTempDirs } from '../../test/helpers/temp-store.ts';
 import type { Store } from './types.ts';
 
@@ -52,6 +55,27 @@ describe('openStore (SQLite)', () => {
     const store = await open(dataDir);
     // Refused by the foreign key from deployment_keys to deployments.
     await expect(store.keys.create('no-such-deployment', 'k')).rejects.toThrow(expect.objectContaining({ code: 'deployment_not_found' }));
+  });
+
+  it('upgrades a database made before node_traces had logs: old traces read back without lines, new ones keep theirs', async () => {
+    const dataDir = tempDir();
+    const old = new Database(join(dataDir, DB_FILE));
+    migrate(drizzle(old), { migrationsFolder: migrationsBefore(migrationsFolder(), '0018_node_logs', tempDir()) });
+    old.prepare(`INSERT INTO runs (id, flow, mode, status, started_at) VALUES ('old', 'f', 'async', 'succeeded', 1)`).run();
+    old.prepare(`INSERT INTO node_traces (run_id, idx, node, type, status, output) VALUES ('old', 0, 'a', 'llm', 'succeeded', '"hi"')`).run();
+    expect(old.prepare("SELECT name FROM pragma_table_info('node_traces') WHERE name = 'logs'").all()).toEqual([]);
+    old.close();
+
+    const store = await open(dataDir);
+    expect(await store.runs.trace('old')).toEqual([expect.objectContaining({ node: 'a', output: 'hi', logs: null })]);
+    const logs = [{ level: 'info', message: 'round 1', at_ms: 1, data: { round: 1 } }];
+    const run = { id: 'new', flow: 'f', version: null, deployment: null, mode: 'async' as const, status: 'succeeded' as const, inputs: {}, outputs: {}, error: null, usage: null, startedAt: 2, endedAt: 3, durationMs: 1 };
+    await store.runs.finish({ run, trace: [{ runId: 'new', idx: 0, node: 'a', type: 'llm', status: 'succeeded', startMs: 0, endMs: 1, attempts: 1, inputs: null, output: 'hi', error: null, skipReason: null, usage: null, logs }] });
+    expect((await store.runs.trace('new'))[0].logs).toEqual(logs);
+    await store.close();
+    const raw = new Database(join(dataDir, DB_FILE), { readonly: true });
+    expect(raw.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(migrationCount());
+    raw.close();
   });
 
   it('finds its migrations folder from source', () => {

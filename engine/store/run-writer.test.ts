@@ -13,7 +13,7 @@ function runRow(id: string, over: Partial<RunRow>): RunRow {
 function traceOf(runId: string, n: number): NodeTraceRow[] {
   return Array.from({ length: n }, (_, idx) => ({
     runId, idx, node: `n${idx}`, type: 'transform', status: 'succeeded', startMs: idx, endMs: idx + 0.5, attempts: 1,
-    inputs: { x: idx }, output: { y: idx }, error: null, skipReason: null, usage: null,
+    inputs: { x: idx }, output: { y: idx }, error: null, skipReason: null, usage: null, logs: null,
   }));
 }
 

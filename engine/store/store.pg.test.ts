@@ -7,11 +7,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationsBefore } from '../../test/helpers/old-schema.ts';
 import { startPostgres, type RunningService } from '../../test/helpers/services/postgres.ts';
 import { storeContract } from './contract/index.ts';
 import { openStore } from './open.ts';
+import { migrationsFolder } from './postgres/open.ts';
 import type { Store } from './types.ts';
 
 let server: RunningService | undefined;
@@ -148,6 +152,29 @@ describe('postgres store, several instances at once', () => {
     expect(JSON.stringify((await s.runs.get('r'))?.outputs)).toBe(JSON.stringify(outputs));
     expect(JSON.stringify((await s.runs.get('q'))?.inputs)).toBe(JSON.stringify(outputs));
     expect(JSON.stringify((await s.runs.events('q', 0))[0].data)).toBe(JSON.stringify(outputs));
+  });
+
+  it('upgrades a database made before node_traces had logs: old traces read back without lines, new ones keep theirs', async () => {
+    const db = await freshDatabase();
+    const dir = tempDir();
+    dirs.push(dir);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await migrate(drizzle(client), { migrationsFolder: migrationsBefore(migrationsFolder(), '0014_node_logs', dir) });
+      await client.query(`INSERT INTO runs (id, flow, mode, status, started_at) VALUES ('old', 'f', 'async', 'succeeded', 1)`);
+      await client.query(`INSERT INTO node_traces (run_id, idx, node, type, status, output) VALUES ('old', 0, 'a', 'llm', 'succeeded', '"hi"')`);
+      expect((await client.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'node_traces' AND column_name = 'logs'")).rows).toEqual([]);
+    } finally {
+      await client.end();
+    }
+
+    const s = await db.open();
+    expect(await s.runs.trace('old')).toEqual([expect.objectContaining({ node: 'a', output: 'hi', logs: null })]);
+    const logs = [{ level: 'info', message: 'round 1', at_ms: 1, data: { round: 1 } }];
+    const run = { id: 'new', flow: 'f', version: null, deployment: null, mode: 'async' as const, status: 'succeeded' as const, inputs: {}, outputs: {}, error: null, usage: null, startedAt: 2, endedAt: 3, durationMs: 1 };
+    await s.runs.finish({ run, trace: [{ runId: 'new', idx: 0, node: 'a', type: 'llm', status: 'succeeded', startMs: 0, endMs: 1, attempts: 1, inputs: null, output: 'hi', error: null, skipReason: null, usage: null, logs }] });
+    expect((await s.runs.trace('new'))[0].logs).toEqual(logs);
   });
 
   it('an unreachable server fails the open with database_unavailable, without the password', async () => {

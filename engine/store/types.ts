@@ -156,6 +156,8 @@ export interface NodeTraceRow {
   error: SerializedError | null;
   skipReason: string | null;
   usage: Usage | null;
+  /** What the node said with `ctx.log` (serializeLogs' lines); null when it said nothing or the run is older than the column. */
+  logs: object[] | null;
 }
 
 export interface StoredEvent {

@@ -171,7 +171,7 @@ function resultText(outputs: Record<string, unknown>): string {
 }
 
 /** Logs keep a preview: a tool flow may answer megabytes, which the model gets but a log line need not. */
-const LOGGED_CHARS = 2000;
+const LOGGED_CHARS = 1500;
 const preview = (text: string) => (text.length > LOGGED_CHARS ? `${text.slice(0, LOGGED_CHARS)}… (${text.length} characters)` : text);
 
 const errorText = (code: string, message: string) => JSON.stringify({ error: { code, message } });

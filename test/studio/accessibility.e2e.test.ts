@@ -13,6 +13,7 @@ import { startStudio, watch, type Studio } from '../helpers/studio.ts';
 import { expectNoSeriousA11yViolations } from './axe.ts';
 import { chat, until } from './gateway-calls.ts';
 import { EXACT_SCORE_FLOW } from '../helpers/batch-flows.ts';
+import { ADD_FLOW, AGENT_FLOW, startAddingUpstream } from '../helpers/adding-upstream.ts';
 
 let studio: Studio;
 let batchId: string;
@@ -122,6 +123,27 @@ describe('every studio page has no serious or critical accessibility violations'
     await drawer.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByText('Hello, world! Welcome to Weir.').first().waitFor();
     await expectNoSeriousA11yViolations(page, 'flow editor after a run');
+  }, 60_000);
+
+  it("flow editor after a run, a node's log lines open with one line's data", async () => {
+    const upstream = await startAddingUpstream();
+    try {
+      await studio.admin('PUT', '/api/connections/upstream', { type: 'openai', settings: { base_url: upstream.baseUrl }, secrets: { api_key: 'k' } });
+      for (const doc of [ADD_FLOW, AGENT_FLOW]) await studio.admin('PUT', `/api/flows/${doc.name}`, doc);
+      const page = await visit('flows/agent', h1('agent'));
+      const drawer = page.getByRole('region', { name: 'Run and problems' });
+      await drawer.getByLabel('question').fill('What is 2 + 3?');
+      await drawer.getByRole('button', { name: 'Run', exact: true }).click();
+      await page.getByText('The sum is 5.').first().waitFor();
+      await page.locator('[data-testid="node-ask"]').click();
+      const log = page.getByRole('list', { name: 'ask log' });
+      await log.getByRole('listitem').nth(2).waitFor();
+      await log.getByText('data', { exact: true }).first().click();
+      await page.getByLabel('ask log line 1 data').waitFor();
+      await expectNoSeriousA11yViolations(page, "flow editor, a node's log lines");
+    } finally {
+      await upstream.close();
+    }
   }, 60_000);
 
   it('deployments list', async () => {

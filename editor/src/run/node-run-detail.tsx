@@ -3,7 +3,8 @@ import { StatusTag } from '../components/ui.tsx';
 import '../styles/run.css';
 import { formatMs, formatUsage } from './format.ts';
 import { useRunStore } from './run-store.ts';
-import { durationOf, findTrace } from './trace-view.ts';
+import { NodeLogs } from './node-logs.tsx';
+import { durationOf, findTrace, logsOf } from './trace-view.ts';
 import { Section, ValueView } from './value-view.tsx';
 
 type ErrorInfo = { code: string; message: string; cause?: ErrorInfo };
@@ -22,7 +23,8 @@ function ErrorView({ error, title }: { error: ErrorInfo; title: string }) {
 
 /**
  * What one node did in the run shown on the canvas (the live one, or one re-opened from the
- * history): status, attempts, timing, inputs, output or the text streamed so far, tokens, error.
+ * history): status, attempts, timing, inputs, output or the text streamed so far, tokens, error,
+ * and the lines it logged.
  */
 export function NodeRunDetail({ name }: { name: string }) {
   const node = useEditor((s) => s.run?.nodes[name]);
@@ -43,6 +45,7 @@ export function NodeRunDetail({ name }: { name: string }) {
   const reason = node?.reason ?? trace?.skip_reason;
   const usage = formatUsage(trace?.usage);
   const hasOutput = trace && trace.output !== undefined && trace.output !== null;
+  const logs = logsOf(trace);
 
   return (
     <div className="node-run-detail">
@@ -72,6 +75,7 @@ export function NodeRunDetail({ name }: { name: string }) {
           <ValueView value={node.streamed} live={status === 'running'} />
         </Section>
       ) : null}
+      {logs.length > 0 && <NodeLogs name={name} logs={logs} />}
       {!trace && (going || loading) && status !== 'queued' && <p className="muted">Inputs and output show once the run ends.</p>}
       {!trace && going && status === 'queued' && <p className="muted">Waiting for the nodes it depends on.</p>}
     </div>

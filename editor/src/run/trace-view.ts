@@ -12,7 +12,30 @@ export type TraceRow = Omit<TraceEntry, 'start_ms' | 'end_ms' | 'duration_ms' | 
   usage?: Record<string, number> | null;
   skip_reason?: string | null;
   items?: number;
+  logs?: TraceLog[] | null;
 };
+
+/** One line a node logged (`ctx.log`), as engine/run/trace.ts serializes it; the last may count dropped lines. */
+export interface TraceLog {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  /** Milliseconds since the run started. */
+  at_ms: number;
+  /** Left out when the run keeps no values. */
+  data?: unknown;
+  /** From a retried node's second attempt on. */
+  attempt?: number;
+  /** On the closing line of a node that logged more than its trace keeps. */
+  dropped?: number;
+}
+
+const LEVELS = new Set(['debug', 'info', 'warn', 'error']);
+
+/** A node's log lines, leaving out anything that is not one (a trace is data from a run, not trusted). */
+export function logsOf(t: TraceRow | undefined): TraceLog[] {
+  if (!t || !Array.isArray(t.logs)) return [];
+  return t.logs.filter((l): l is TraceLog => typeof l === 'object' && l !== null && LEVELS.has(l.level) && typeof l.message === 'string' && typeof l.at_ms === 'number');
+}
 
 /** A value the server cut down because it was too large to keep whole (engine/run/trace.ts). */
 export interface TruncatedValue {

@@ -11,7 +11,7 @@ function runRow(id: string, over: Partial<RunRow> = {}): RunRow {
 function traceOf(runId: string, n: number): NodeTraceRow[] {
   return Array.from({ length: n }, (_, idx) => ({
     runId, idx, node: `n${idx}`, type: 'transform', status: 'succeeded', startMs: idx, endMs: idx + 0.5, attempts: 1,
-    inputs: { x: idx }, output: { y: idx }, error: null, skipReason: null, usage: { prompt_tokens: idx },
+    inputs: { x: idx }, output: { y: idx }, error: null, skipReason: null, usage: { prompt_tokens: idx }, logs: null,
   }));
 }
 const done = (id: string, over: Partial<RunRow> = {}): RunRow =>
@@ -76,6 +76,25 @@ export function runsContract(ctx: StoreContext): void {
       expect(back.map((t) => t.inputs)).toEqual(values);
       await store.runs.appendEvents(values.map((data, i) => ({ runId: 'rv', seq: i + 1, type: 'x', data })));
       expect((await store.runs.events('rv', 0)).map((e) => e.data)).toEqual(values);
+    });
+
+    it("keeps each node's log lines with its trace, written at once or group-committed, and null where it logged nothing", async () => {
+      const store = ctx.store;
+      const logs = [
+        { level: 'info', message: 'round 1: 2 tool calls', at_ms: 1.25, data: { round: 1, finish_reason: 'tool_calls', tools: ['add', 'look up'] } },
+        { level: 'warn', message: 'naïve “quotes” \u0000 and \ud83d\ude00', at_ms: 2, attempt: 2 },
+        { level: 'debug', message: 'big', at_ms: 3, data: { truncated: true, chars: 40_000, preview: '{"x":' } },
+        { level: 'warn', message: '5 more log lines were dropped', at_ms: 4, dropped: 5 },
+      ];
+      const trace = traceOf('rl', 2).map((t, i) => ({ ...t, logs: i === 0 ? logs : null }));
+      await store.runs.finish({ run: done('rl'), trace });
+      expect(await store.runs.trace('rl')).toEqual(trace);
+      store.runs.enqueue({ run: done('rq'), trace: trace.map((t) => ({ ...t, runId: 'rq' })) });
+      await store.runs.flush();
+      expect((await store.runs.trace('rq')).map((t) => t.logs)).toEqual([logs, null]);
+      // A run finished again (an async run's last finish) replaces its lines rather than keeping stale ones.
+      await store.runs.finish({ run: done('rl'), trace: traceOf('rl', 2) });
+      expect((await store.runs.trace('rl')).map((t) => t.logs)).toEqual([null, null]);
     });
 
     it('lists newest first with filters, paging and a bounded limit', async () => {

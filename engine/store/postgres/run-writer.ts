@@ -39,13 +39,13 @@ const UPSERT_RUNS = `
     usage = excluded.usage, ended_at = excluded.ended_at, duration_ms = excluded.duration_ms`;
 
 const UPSERT_TRACES = `
-  INSERT INTO node_traces (run_id, idx, node, type, status, start_ms, end_ms, attempts, inputs, output, error, skip_reason, usage)
-  SELECT run_id, idx, node, type, status, start_ms, end_ms, attempts, inputs::json, output::json, error::json, skip_reason, usage::json
+  INSERT INTO node_traces (run_id, idx, node, type, status, start_ms, end_ms, attempts, inputs, output, error, skip_reason, usage, logs)
+  SELECT run_id, idx, node, type, status, start_ms, end_ms, attempts, inputs::json, output::json, error::json, skip_reason, usage::json, logs::json
   FROM json_to_recordset($1::json) AS t(run_id text, idx int4, node text, type text, status text, start_ms float8, end_ms float8,
-    attempts int4, inputs text, output text, error text, skip_reason text, usage text)
+    attempts int4, inputs text, output text, error text, skip_reason text, usage text, logs text)
   ON CONFLICT (run_id, idx) DO UPDATE SET node = excluded.node, type = excluded.type, status = excluded.status,
     start_ms = excluded.start_ms, end_ms = excluded.end_ms, attempts = excluded.attempts, inputs = excluded.inputs,
-    output = excluded.output, error = excluded.error, skip_reason = excluded.skip_reason, usage = excluded.usage`;
+    output = excluded.output, error = excluded.error, skip_reason = excluded.skip_reason, usage = excluded.usage, logs = excluded.logs`;
 
 const DELETE_TRACES = 'DELETE FROM node_traces WHERE run_id = ANY($1::text[])';
 
@@ -60,7 +60,7 @@ const runJson = (r: RunRow): string =>
 const traceJson = (t: NodeTraceRow): string =>
   `{"run_id":${val(t.runId)},"idx":${val(t.idx)},"node":${val(t.node)},"type":${val(t.type)},"status":${val(t.status)},` +
   `"start_ms":${val(t.startMs)},"end_ms":${val(t.endMs)},"attempts":${val(t.attempts ?? 0)},"inputs":${json(t.inputs)},` +
-  `"output":${json(t.output)},"error":${json(t.error)},"skip_reason":${val(t.skipReason)},"usage":${json(t.usage)}}`;
+  `"output":${json(t.output)},"error":${json(t.error)},"skip_reason":${val(t.skipReason)},"usage":${json(t.usage)},"logs":${json(t.logs)}}`;
 
 /**
  * Writes runs and their traces with the client given (inside the caller's transaction when there is

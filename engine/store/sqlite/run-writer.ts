@@ -23,14 +23,14 @@ export function runStatements(db: Db): WriteRun {
     .values({
       runId: ph('runId'), idx: ph('idx'), node: ph('node'), type: ph('type'), status: ph('status'),
       startMs: ph('startMs'), endMs: ph('endMs'), attempts: ph('attempts'), inputs: ph('inputs'), output: ph('output'),
-      error: ph('error'), skipReason: ph('skipReason'), usage: ph('usage'),
+      error: ph('error'), skipReason: ph('skipReason'), usage: ph('usage'), logs: ph('logs'),
     })
     .onConflictDoUpdate({
       target: [nodeTraces.runId, nodeTraces.idx],
       set: {
         node: sql`excluded.node`, type: sql`excluded.type`, status: sql`excluded.status`, startMs: sql`excluded.start_ms`,
         endMs: sql`excluded.end_ms`, attempts: sql`excluded.attempts`, inputs: sql`excluded.inputs`, output: sql`excluded.output`,
-        error: sql`excluded.error`, skipReason: sql`excluded.skip_reason`, usage: sql`excluded.usage`,
+        error: sql`excluded.error`, skipReason: sql`excluded.skip_reason`, usage: sql`excluded.usage`, logs: sql`excluded.logs`,
       },
     })
     .prepare();
@@ -58,7 +58,7 @@ export function runStatements(db: Db): WriteRun {
       insertTrace.run({
         runId: run.id, idx: t.idx, node: t.node, type: t.type, status: t.status, startMs: t.startMs ?? null,
         endMs: t.endMs ?? null, attempts: t.attempts ?? 0, inputs: t.inputs ?? null, output: t.output ?? null,
-        error: t.error ?? null, skipReason: t.skipReason ?? null, usage: t.usage ?? null,
+        error: t.error ?? null, skipReason: t.skipReason ?? null, usage: t.usage ?? null, logs: t.logs ?? null,
       });
     }
   };

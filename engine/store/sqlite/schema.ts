@@ -150,6 +150,8 @@ export const nodeTraces = sqliteTable(
     error: userJson('error').$type<SerializedError | null>(),
     skipReason: text('skip_reason'),
     usage: userJson('usage').$type<Usage | null>(),
+    /** The node's `ctx.log` lines as serializeLogs gives them; null when it logged nothing (and in rows older than the column). */
+    logs: userJson('logs').$type<object[] | null>(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.idx] })],
 );

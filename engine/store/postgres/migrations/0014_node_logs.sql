@@ -1,0 +1,1 @@
+ALTER TABLE "node_traces" ADD COLUMN "logs" json;
