@@ -3,6 +3,7 @@ import { WeirError } from '../engine/errors.ts';
 import type { GenerateOptions, GenerationEvent, LoadedModel, ToolSpec } from '../engine/models/types.ts';
 import { defineNode, type CheckEnv, type NodeContext } from '../engine/node-definition.ts';
 import { parseChatMessages } from './lib/chat-messages.ts';
+import { escapeRoles, type RoleEscape } from './lib/role-escape.ts';
 import { connectionProblems } from './lib/connection-check.ts';
 import { checkToolFields, compileArgChecks, DEFAULT_TOOL_ROUNDS, runToolLoop, toolConnectionProblems, toolFields, toolFlows, toolProblems, toolSpecs, toToolChoice } from './lib/llm-tools.ts';
 import { checkModelFields, modelFields, modelRef } from './lib/model-ref.ts';
@@ -42,20 +43,20 @@ function options(c: LlmConfig, signal: AbortSignal, tools = toolSpecs(c)): Gener
   return opts;
 }
 
-function generate(model: LoadedModel, c: LlmConfig, text: string, signal: AbortSignal): AsyncIterable<GenerationEvent> {
+function generate(model: LoadedModel, c: LlmConfig, text: string, signal: AbortSignal, roles: RoleEscape): AsyncIterable<GenerationEvent> {
   const opts = options(c, signal);
   if (c.mode === 'completion') {
     if (!model.complete) throw new WeirError('unsupported_task', `model "${model.entry.id}" does not do text completion`, { path: ['config', 'mode'] });
     return model.complete(text, opts);
   }
   if (!model.chat) throw new WeirError('unsupported_task', `model "${model.entry.id}" does not do chat`, { path: ['config', 'mode'] });
-  return model.chat(parseChatMessages(text), opts);
+  return model.chat(roles.restore(parseChatMessages(text)), opts);
 }
 
-async function* stream(ctx: NodeContext, c: LlmConfig, prompt: string | Promise<string>): AsyncIterable<string> {
+async function* stream(ctx: NodeContext, c: LlmConfig, prompt: string | Promise<string>, roles: RoleEscape): AsyncIterable<string> {
   const text = await prompt;
   const model = await ctx.model(modelRef(c));
-  for await (const e of generate(model, c, text, ctx.signal)) {
+  for await (const e of generate(model, c, text, ctx.signal, roles)) {
     if (e.type === 'text') yield e.text;
     // Priced by the host (the gateway), never here.
     else ctx.reportUsage(e.cost === undefined ? e.usage : { ...e.usage, cost: e.cost });
@@ -79,16 +80,16 @@ type FlowEnv = CheckEnv & { resolveFlow?: (name: string) => unknown };
  * A JSON answer or a tool loop is one value, not a text stream: chunks of half-written JSON or of
  * a round that turns out to be tool calls would mislead whoever reads the stream.
  */
-async function whole(ctx: NodeContext, c: LlmConfig, prompt: string | Promise<string>, p: Prepared): Promise<unknown> {
+async function whole(ctx: NodeContext, c: LlmConfig, prompt: string | Promise<string>, p: Prepared, roles: RoleEscape): Promise<unknown> {
   const text = await prompt;
   const model = await ctx.model(modelRef(c));
   let answer: string;
   if (c.tools) {
     if (!model.chat) throw new WeirError('unsupported_task', `model "${model.entry.id}" does not do chat`, { path: ['config', 'mode'] });
-    answer = await runToolLoop(ctx, model, parseChatMessages(text), { tools: c.tools, checks: p.args, maxRounds: c.max_tool_rounds ?? DEFAULT_TOOL_ROUNDS, opts: options(c, ctx.signal, p.tools) });
+    answer = await runToolLoop(ctx, model, roles.restore(parseChatMessages(text)), { tools: c.tools, checks: p.args, maxRounds: c.max_tool_rounds ?? DEFAULT_TOOL_ROUNDS, opts: options(c, ctx.signal, p.tools) });
   } else {
     answer = '';
-    for await (const e of generate(model, c, text, ctx.signal)) {
+    for await (const e of generate(model, c, text, ctx.signal, roles)) {
       if (e.type === 'text') answer += e.text;
       else ctx.reportUsage(e.cost === undefined ? e.usage : { ...e.usage, cost: e.cost });
     }
@@ -121,12 +122,14 @@ export const llmNode = defineNode({
   }),
   run(ctx, inputs, c, p) {
     ctx.throwIfAborted();
-    const prompt = render(p.template, inputs, 'the llm prompt template', ctx);
+    // In chat mode role lines in the inputs stay text (a completion prompt has no roles to forge).
+    const roles: RoleEscape = c.mode === 'completion' ? { inputs, restore: (m) => m } : escapeRoles(inputs);
+    const prompt = render(p.template, roles.inputs, 'the llm prompt template', ctx);
     // A render moved to a sandbox thread is awaited by the stream; if the run ends before the
     // stream is read, its failure must not surface as an unhandled rejection.
     if (typeof prompt !== 'string') prompt.catch(() => undefined);
     // The declared output is the text case; a JSON instance's type comes from `ports`.
-    if (c.tools || isJson(c.response_format)) return whole(ctx, c, prompt, p) as Promise<string>;
-    return stream(ctx, c, prompt);
+    if (c.tools || isJson(c.response_format)) return whole(ctx, c, prompt, p, roles) as Promise<string>;
+    return stream(ctx, c, prompt, roles);
   },
 });

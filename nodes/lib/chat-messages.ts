@@ -9,7 +9,7 @@ import { parsePythonLiteral, PythonLiteralError } from './python-literal.ts';
  * line starts a message; text before the first one (or a template without any) is one user message.
  */
 // `\s*(?:#\s*)?` reads as prompt flow's `\s*#?\s*` but cannot backtrack over a long run of spaces.
-const ROLE_LINE = /^\s*(?:#\s*)?(system|user|assistant|function|tool)\s*:\s*$/i;
+export const ROLE_LINE = /^\s*(?:#\s*)?(system|user|assistant|function|tool)\s*:\s*$/i;
 
 /*
  * Prompt flow's patterns, searched anywhere in a message's text as re.search does. Its leading
