@@ -1,32 +1,14 @@
-import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Connection } from '../engine/node-definition.ts';
 import { HttpStatusError, httpNode } from './http.ts';
 import { failureOf, makeContext, runNode } from '../test/helpers/nodes/test-context.ts';
-import { sendJson, startServer, type TestServer } from '../test/helpers/nodes/test-server.ts';
+import { pumpForever, sendJson, startServer, type TestServer } from '../test/helpers/nodes/test-server.ts';
 
 let server: TestServer;
 let other: TestServer; // a second origin (127.0.0.2) for redirects
 let hangStarted: Promise<void>;
 let markHang: () => void;
 const huge = { sent: 0, closed: false };
-
-function pumpForever(res: ServerResponse): void {
-  res.writeHead(200, { 'content-type': 'application/octet-stream' });
-  const chunk = Buffer.alloc(64 * 1024, 120);
-  // Writes until the client stops reading (write() returns false), then again on each drain;
-  // it only ends by itself at 256 MiB, far past anything a capped reader may take.
-  const pump = () => {
-    while (!res.destroyed && huge.sent < 256 * 1024 ** 2) {
-      huge.sent += chunk.length;
-      if (!res.write(chunk)) return;
-    }
-    res.end();
-  };
-  res.on('drain', pump);
-  res.on('close', () => (huge.closed = true));
-  pump();
-}
 
 beforeAll(async () => {
   other = await startServer((req, res, body) => sendJson(res, 200, { headers: req.headers, body }), '127.0.0.2');
@@ -35,7 +17,7 @@ beforeAll(async () => {
     if (u.pathname === '/text') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('plain words');
     if (u.pathname === '/status') return void res.writeHead(Number(u.searchParams.get('code'))).end('upstream says no');
     if (u.pathname === '/hang') return markHang();
-    if (u.pathname === '/huge') return pumpForever(res);
+    if (u.pathname === '/huge') return pumpForever(res, huge);
     if (u.pathname === '/declared-huge') return void res.writeHead(200, { 'content-length': String(1024 ** 3) }).write('x');
     if (u.pathname === '/away') return void res.writeHead(302, { location: `${other.url}/landed` }).end();
     sendJson(res, 200, { method: req.method, path: req.url, headers: req.headers, body: body ? JSON.parse(body) : null });

@@ -13,7 +13,7 @@ import type { Connection, LogLevel } from '../engine/node-definition.ts';
 import { NodeRegistry } from '../engine/registry.ts';
 import { runFlow } from '../engine/run/executor.ts';
 import { lastToolMessage, scriptedModel, type Double } from '../test/helpers/nodes/scripted-model.ts';
-import { sendJson, startServer, type TestServer } from '../test/helpers/nodes/test-server.ts';
+import { pumpForever, sendJson, startServer, type TestServer } from '../test/helpers/nodes/test-server.ts';
 import { builtinNodes } from './index.ts';
 import { llmNode } from './llm.ts';
 
@@ -24,21 +24,6 @@ let server: TestServer;
 const huge = { sent: 0, closed: false };
 let hanging: ServerResponse[] = [];
 
-/** Writes until the client stops reading, then on each drain; ends by itself only at 256 MiB. */
-function pumpForever(res: ServerResponse): void {
-  res.writeHead(200, { 'content-type': 'text/plain' });
-  const chunk = Buffer.alloc(64 * 1024, 120);
-  const pump = () => {
-    while (!res.destroyed && huge.sent < 256 * 1024 ** 2) {
-      huge.sent += chunk.length;
-      if (!res.write(chunk)) return;
-    }
-    res.end();
-  };
-  res.on('drain', pump);
-  res.on('close', () => (huge.closed = true));
-  pump();
-}
 
 beforeAll(async () => {
   server = await startServer((req, res, body) => {
@@ -48,7 +33,7 @@ beforeAll(async () => {
     // A careless upstream that echoes the request's credential in its error page.
     if (u.pathname === '/api/broken') return void res.writeHead(500, { 'content-type': 'text/plain' }).end(`upstream failed for ${req.headers.authorization}`);
     if (u.pathname === '/api/whoami') return sendJson(res, 200, { you: req.headers.authorization });
-    if (u.pathname === '/api/huge') return pumpForever(res);
+    if (u.pathname === '/api/huge') return pumpForever(res, huge, 'text/plain');
     if (u.pathname === '/api/hang') return void hanging.push(res);
     res.writeHead(404).end('no such path');
   });

@@ -44,3 +44,29 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
+
+/** How much an endless answer sent, and whether its client hung up. */
+export interface Pumped {
+  sent: number;
+  closed: boolean;
+}
+
+/**
+ * An answer that never ends by itself: writes until the client stops reading (write() returns
+ * false), then again on each drain, and stops only at 256 MiB, far past anything a capped reader
+ * may take. `pumped` counts it, so a test can see that the reader hung up early.
+ */
+export function pumpForever(res: ServerResponse, pumped: Pumped, contentType = 'application/octet-stream'): void {
+  res.writeHead(200, { 'content-type': contentType });
+  const chunk = Buffer.alloc(64 * 1024, 120);
+  const pump = () => {
+    while (!res.destroyed && pumped.sent < 256 * 1024 ** 2) {
+      pumped.sent += chunk.length;
+      if (!res.write(chunk)) return;
+    }
+    res.end();
+  };
+  res.on('drain', pump);
+  res.on('close', () => (pumped.closed = true));
+  pump();
+}
