@@ -59,7 +59,7 @@ async function* stream(ctx: NodeContext, c: LlmConfig, prompt: string | Promise<
   for await (const e of generate(model, c, text, ctx.signal, roles)) {
     if (e.type === 'text') yield e.text;
     // Priced by the host (the gateway), never here.
-    else ctx.reportUsage(e.cost === undefined ? e.usage : { ...e.usage, cost: e.cost });
+    else if (e.type === 'done') ctx.reportUsage(e.cost === undefined ? e.usage : { ...e.usage, cost: e.cost });
   }
 }
 
@@ -91,7 +91,7 @@ async function whole(ctx: NodeContext, c: LlmConfig, prompt: string | Promise<st
     answer = '';
     for await (const e of generate(model, c, text, ctx.signal, roles)) {
       if (e.type === 'text') answer += e.text;
-      else ctx.reportUsage(e.cost === undefined ? e.usage : { ...e.usage, cost: e.cost });
+      else if (e.type === 'done') ctx.reportUsage(e.cost === undefined ? e.usage : { ...e.usage, cost: e.cost });
     }
   }
   return isJson(c.response_format) ? parseAnswer(answer, p.answer, ctx.node) : answer;

@@ -105,9 +105,28 @@ export interface TokenUsage {
   total_tokens: number;
 }
 
-/** A generation streams as text pieces, then exactly one `done` with the reason and exact usage. */
+/**
+ * A piece of a tool call as the model writes it, from providers that stream calls (a remote
+ * upstream): the first piece of a call carries its `id` and the start of its name, later ones
+ * more of its arguments. The `done` event still carries every call whole; only a caller that
+ * streams to its own client needs these.
+ */
+export interface ToolCallDelta {
+  type: 'tool_call_delta';
+  /** Which call of the answer (0-based), as OpenAI numbers them. */
+  index: number;
+  id?: string;
+  name?: string;
+  arguments?: string;
+}
+
+/**
+ * A generation streams as text pieces (and, from some providers, tool-call pieces), then exactly
+ * one `done` with the reason and exact usage.
+ */
 export type GenerationEvent =
   | { type: 'text'; text: string }
+  | ToolCallDelta
   | {
       type: 'done';
       finishReason: FinishReason;
@@ -189,7 +208,7 @@ export async function collect(events: AsyncIterable<GenerationEvent>): Promise<G
   let text = '';
   for await (const e of events) {
     if (e.type === 'text') text += e.text;
-    else return { text, finishReason: e.finishReason, usage: e.usage, ...(e.citations ? { citations: e.citations } : {}), ...(e.toolCalls ? { toolCalls: e.toolCalls } : {}) };
+    else if (e.type === 'done') return { text, finishReason: e.finishReason, usage: e.usage, ...(e.citations ? { citations: e.citations } : {}), ...(e.toolCalls ? { toolCalls: e.toolCalls } : {}) };
   }
   throw new Error('generation ended without a done event');
 }

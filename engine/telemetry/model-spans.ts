@@ -60,7 +60,7 @@ export function tracedModel(model: LoadedModel, s: ModelSpans, site: ModelCallSi
       for await (const e of run()) {
         if (e.type === 'text') {
           if (s.captureContent) text += e.text;
-        } else {
+        } else if (e.type === 'done') {
           span.setAttributes({
             [GEN_AI.responseModel]: entry.id,
             [GEN_AI.finishReasons]: [e.finishReason],

@@ -246,7 +246,7 @@ export async function runToolLoop(ctx: NodeContext, model: LoadedModel, messages
     let finish = 'stop';
     for await (const e of model.chat!(history, { ...loop.opts, toolChoice })) {
       if (e.type === 'text') text += e.text;
-      else {
+      else if (e.type === 'done') {
         ctx.reportUsage(e.cost === undefined ? e.usage : { ...e.usage, cost: e.cost });
         calls = e.toolCalls?.length ? e.toolCalls : undefined;
         finish = e.finishReason;

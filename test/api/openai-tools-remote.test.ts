@@ -36,13 +36,13 @@ const weather: OpenAI.ChatCompletionFunctionTool = {
 const ask: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris and Rome?' }];
 
 const chunk = (delta: unknown, finish: string | null = null) => ({ id: 'up-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] });
-/** Two calls as OpenAI streams them: each opened with id and name, its arguments in pieces, interleaved. */
+/** Two calls as OpenAI streams them: each opened with its id and name, then its arguments in pieces, one call after the other. */
 const twoCalls = [
   chunk({ role: 'assistant', content: null }),
   chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: '{"ci' } }] }),
-  chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_weather', arguments: '{"city"' } }] }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: 'ty": "Paris"}' } }] }),
+  chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_weather', arguments: '{"city"' } }] }),
   chunk({ tool_calls: [{ index: 1, function: { arguments: ': "Rome"}' } }] }),
   chunk({}, 'tool_calls'),
   { ...chunk({}), choices: [], usage: { prompt_tokens: 20, completion_tokens: 12, total_tokens: 32 } },
@@ -62,7 +62,9 @@ beforeAll(async () => {
   await admin('PUT', '/api/connections/up', { type: 'openai', settings: { base_url: up.baseUrl }, secrets: { api_key: 'sk-upstream' } });
   await admin('PUT', '/api/blocklists/secrets', { items: [{ id: 'codename', term: 'Bluebird' }] });
   await admin('PUT', '/api/safety-policies/listed', { blocklists: ['secrets'] });
-  for (const [name, extra] of [['remote', {}], ['guarded', { safety_policy: 'listed' }]] as const) {
+  const off = { hate: 'off', sexual: 'off', violence: 'off', self_harm: 'off' };
+  await admin('PUT', '/api/safety-policies/off', { prompt: off, completion: off, jailbreak: false });
+  for (const [name, extra] of [['remote', {}], ['guarded', { safety_policy: 'listed' }], ['unjudged', { safety_policy: 'off' }]] as const) {
     await admin('POST', '/api/deployments', { name, model: 'gpt-4o-mini', connection: 'up', remote_model: 'upstream-model', ...extra });
     keys[name] = (await admin('POST', `/api/deployments/${name}/keys`, {})).key;
   }
@@ -106,20 +108,35 @@ describe('a remote deployment passes tools and JSON modes through', () => {
     expect(up.bodies.at(-1)!.response_format).toEqual({ type: 'json_object' });
   });
 
-  it('streams an upstream\'s interleaved, fragmented calls to the client as OpenAI\'s deltas; the SDK assembles both', async () => {
-    up.answer({ events: twoCalls });
-    const chunks: OpenAI.ChatCompletionChunk[] = [];
-    for await (const c of await client('remote').chat.completions.create({ model: 'remote', messages: ask, tools: [weather], stream: true, stream_options: { include_usage: true } })) chunks.push(c);
-    const deltas = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
-    expect(deltas.filter((d) => d.id).map((d) => [d.index, d.id, d.function?.name])).toEqual([[0, 'call_a', 'get_weather'], [1, 'call_b', 'get_weather']]);
-    const args = (i: number) => deltas.filter((d) => d.index === i).map((d) => d.function?.arguments ?? '').join('');
-    expect([args(0), args(1)]).toEqual(['{"city": "Paris"}', '{"city": "Rome"}']);
-    expect(chunks.findLast((c) => c.choices.length)!.choices[0].finish_reason).toBe('tool_calls');
-    expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 20, completion_tokens: 12 });
+  it('streams an upstream\'s fragmented calls to the client as OpenAI\'s deltas; the SDK assembles both', async () => {
+    // Under the default policy a call's arguments are judged, so each call goes out whole once it passed.
+    for (const [name, pieces] of [['remote', 4], ['unjudged', 5]] as const) {
+      up.answer({ events: twoCalls });
+      const chunks: OpenAI.ChatCompletionChunk[] = [];
+      for await (const c of await client(name).chat.completions.create({ model: name, messages: ask, tools: [weather], stream: true, stream_options: { include_usage: true } })) chunks.push(c);
+      const deltas = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
+      // With nothing to judge, the upstream's five pieces are passed on as they come.
+      expect(deltas, name).toHaveLength(pieces);
+      expect(deltas.filter((d) => d.id).map((d) => [d.index, d.id, d.type, d.function?.name])).toEqual([[0, 'call_a', 'function', 'get_weather'], [1, 'call_b', 'function', 'get_weather']]);
+      const args = (i: number) => deltas.filter((d) => d.index === i).map((d) => d.function?.arguments ?? '').join('');
+      expect([args(0), args(1)]).toEqual(['{"city": "Paris"}', '{"city": "Rome"}']);
+      expect(chunks.findLast((c) => c.choices.length)!.choices[0].finish_reason).toBe('tool_calls');
+      expect(chunks.at(-1)!.usage).toMatchObject({ prompt_tokens: 20, completion_tokens: 12 });
 
-    up.answer({ events: twoCalls });
-    const final = await client('remote').chat.completions.stream({ model: 'remote', messages: ask, tools: [weather] }).finalChatCompletion();
-    expect(final.choices[0].message.tool_calls!.map((c) => [c.id, (c as OpenAI.ChatCompletionMessageFunctionToolCall).function.arguments])).toEqual([['call_a', '{"city": "Paris"}'], ['call_b', '{"city": "Rome"}']]);
+      up.answer({ events: twoCalls });
+      const final = await client(name).chat.completions.stream({ model: name, messages: ask, tools: [weather] }).finalChatCompletion();
+      expect(final.choices[0].message.tool_calls!.map((c) => [c.id, (c as OpenAI.ChatCompletionMessageFunctionToolCall).function.arguments])).toEqual([['call_a', '{"city": "Paris"}'], ['call_b', '{"city": "Rome"}']]);
+    }
+  });
+
+  it('gives a call an id when the upstream sent none (some servers leave it out)', async () => {
+    const noIds = twoCalls.map((e) => JSON.parse(JSON.stringify(e).replaceAll('"id":"call_a",', '').replaceAll('"id":"call_b",', '')));
+    up.answer({ events: noIds });
+    const final = await client('unjudged').chat.completions.stream({ model: 'unjudged', messages: ask, tools: [weather] }).finalChatCompletion();
+    const ids = final.choices[0].message.tool_calls!.map((c) => c.id);
+    expect(ids).toHaveLength(2);
+    for (const id of ids) expect(id).toMatch(/^call_[0-9a-f]{24}$/);
+    expect(new Set(ids).size).toBe(2);
   });
 });
 
@@ -143,7 +160,10 @@ describe('safety on a tool call\'s arguments', () => {
     up.answer({ events: twoCalls });
     const passed: OpenAI.ChatCompletionChunk[] = [];
     for await (const c of await client('guarded').chat.completions.create({ model: 'guarded', messages: ask, tools: [weather], stream: true })) passed.push(c);
-    expect(passed.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).filter((d) => d.id)).toHaveLength(2);
+    // Judged calls go out whole once they passed: each as its opening delta and its arguments.
+    const judged = passed.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
+    expect(judged).toHaveLength(4);
+    expect(judged.filter((d) => d.id)).toHaveLength(2);
     expect(passed.at(-1)!.choices[0].finish_reason).toBe('tool_calls');
   });
 });

@@ -3,7 +3,7 @@
  * read Weir's answers without knowing it is not OpenAI. `model` is always the deployment name.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { FinishReason, Generation, ModelEntry, TokenUsage, ToolCall } from '../../models/types.ts';
+import type { FinishReason, Generation, ModelEntry, TokenUsage, ToolCall, ToolCallDelta } from '../../models/types.ts';
 import type { ContentFilterResults } from '../../safety/index.ts';
 
 /** What ends a choice here: the model's reason, or the safety policy's (Azure's `content_filter`). */
@@ -51,8 +51,14 @@ export function toolCallDeltas(calls: ToolCall[]): ChunkDelta[] {
   ]);
 }
 
-type ToolCallDelta = { index: number; id?: string; type?: 'function'; function: { name?: string; arguments: string } };
-export type ChunkDelta = { role?: 'assistant'; content?: string; tool_calls?: ToolCallDelta[] };
+type WireCallDelta = { index: number; id?: string; type?: 'function'; function: { name?: string; arguments: string } };
+export type ChunkDelta = { role?: 'assistant'; content?: string; tool_calls?: WireCallDelta[] };
+
+/** A model's piece of a call as OpenAI streams it: the first (with the id) names the type. */
+export function toolCallDelta(d: ToolCallDelta): ChunkDelta {
+  const fn = { ...(d.name !== undefined ? { name: d.name } : {}), arguments: d.arguments ?? '' };
+  return { tool_calls: [d.id !== undefined ? { index: d.index, id: d.id, type: 'function', function: fn } : { index: d.index, function: fn }] };
+}
 
 export function chatChunk(m: ResponseMeta, delta: ChunkDelta, finish: Finish | null, withUsage: boolean) {
   return {

@@ -11,7 +11,7 @@ import { CLIENT_GONE, filterFlags, statusOf, type CallOutcome } from '../../app/
 import { ContentFilterError } from '../../app/gateway/safety.ts';
 import type { Workspace } from '../../app/workspace.ts';
 import { errorBody } from '../errors.ts';
-import { annotated, chatChunk, chatCompletion, embeddingList, responseMeta, textChunk, textCompletion, toolCallDeltas, usageChunk, type Finish } from './openai-format.ts';
+import { annotated, chatChunk, chatCompletion, embeddingList, responseMeta, textChunk, textCompletion, toolCallDelta, toolCallDeltas, usageChunk, type Finish } from './openai-format.ts';
 import type { Verdict } from '../../safety/index.ts';
 import type { StreamWindow } from '../../safety/stream-window.ts';
 import { chatTexts, type ChatRequest, type CompletionRequest, type EmbeddingsRequest, type GenerationRequest } from './openai-schemas.ts';
@@ -125,7 +125,8 @@ async function* release(ws: Workspace, t: Target, events: AsyncIterable<Generati
       continue;
     }
     if (e.type !== 'done') {
-      yield e;
+      // A call's pieces go out as they come only when nothing judges the answer: a judged call is sent whole, once it passed.
+      if (!window) yield e;
       continue;
     }
     yield { type: 'usage', usage: e.usage };
@@ -219,16 +220,20 @@ async function generate(c: Context, ws: Workspace, t: Target, kind: 'chat' | 'te
     let usage: TokenUsage | undefined;
     let status = 200;
     let callsVerdict: Verdict | undefined;
+    let streamedCalls = false;
     try {
       // The first chunk carries the prompt's annotations (on a choice, so clients reading choices[0] never meet an empty list).
       if (kind === 'chat' || prompt) void send(annotated(kind === 'chat' ? chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage) : textChunk(meta, '', null, withUsage), { prompt: prompt?.results }));
       for await (const e of release(ws, t, resume(first, events), window, sampled, c.req.raw.signal)) {
         if (stream.aborted) break;
         if (e.type === 'text') void send(piece(e.text));
-        else if (e.type === 'usage') usage = e.usage;
+        else if (e.type === 'tool_call_delta') {
+          streamedCalls = true;
+          void send(chatChunk(meta, toolCallDelta(e), null, withUsage));
+        } else if (e.type === 'usage') usage = e.usage;
         else if (e.type === 'end') {
           callsVerdict = e.callsVerdict;
-          for (const delta of toolCallDeltas(e.toolCalls ?? [])) void send(chatChunk(meta, delta, null, withUsage));
+          if (!streamedCalls) for (const delta of toolCallDeltas(e.toolCalls ?? [])) void send(chatChunk(meta, delta, null, withUsage));
           const filtered = window?.filtered || callsVerdict?.filtered;
           void send(last(filtered ? 'content_filter' : e.finishReason, callsVerdict ?? window?.verdict));
           if (withUsage) void send(usageChunk(meta, object, e.usage));

@@ -33,7 +33,7 @@ async function done(stream: AsyncIterable<GenerationEvent>) {
   let text = '';
   for await (const e of stream) {
     if (e.type === 'text') text += e.text;
-    else return { ...e, text };
+    else if (e.type === 'done') return { ...e, text };
   }
   throw new Error('no done event');
 }

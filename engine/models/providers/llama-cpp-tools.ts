@@ -5,11 +5,11 @@
  * tool with arguments matching its parameters schema, so it holds whatever the weights. Calls are
  * returned, never executed here.
  */
-import { randomBytes } from 'node:crypto';
 import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions, ChatWrapper, GbnfJsonSchema } from 'node-llama-cpp';
 import { WeirError } from '../../errors.ts';
 import type { ChatMessage, GenerateOptions, ToolCall, ToolSpec } from '../types.ts';
 import { toGbnfSchema } from './llama-cpp-grammar.ts';
+import { newToolCallId } from '../tool-call-id.ts';
 
 export type ToolPlan =
   | { mode: 'none' }
@@ -18,9 +18,6 @@ export type ToolPlan =
   /** A call is forced through `schema`, the tools documented in a system message. */
   | { mode: 'forced'; functions: ChatModelFunctions; schema: Record<string, unknown> };
 
-export function newToolCallId(): string {
-  return `call_${randomBytes(12).toString('hex')}`;
-}
 
 export function planTools(opts: GenerateOptions): ToolPlan {
   const tools = opts.tools ?? [];

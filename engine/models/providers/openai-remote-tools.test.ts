@@ -40,7 +40,7 @@ async function run(messages: ChatMessage[], opts: GenerateOptions) {
   let text = '';
   for await (const e of model.chat!(messages, opts) as AsyncIterable<GenerationEvent>) {
     if (e.type === 'text') text += e.text;
-    else return { ...e, text };
+    else if (e.type === 'done') return { ...e, text };
   }
   throw new Error('no done event');
 }

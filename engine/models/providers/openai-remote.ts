@@ -4,7 +4,8 @@
  * URL or key shows on the first call, mapped to a WeirError that keeps the upstream status.
  */
 import { WeirError } from '../../errors.ts';
-import type { ChatMessage, EmbedResult, FinishReason, GenerateOptions, GenerationEvent, LoadedModel, ModelEntry, ModelProvider, RemoteSettings, TokenUsage, ToolCall } from '../types.ts';
+import type { ChatMessage, EmbedResult, FinishReason, GenerateOptions, GenerationEvent, LoadedModel, ModelEntry, ModelProvider, RemoteSettings, TokenUsage, ToolCall, ToolCallDelta } from '../types.ts';
+import { newToolCallId } from '../tool-call-id.ts';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Catalog entries without a context length: a size every current remote chat model exceeds. */
@@ -158,14 +159,18 @@ const finish = (reason: string | null | undefined): FinishReason =>
 class ToolCallAssembler {
   private readonly calls = new Map<number, ToolCall>();
 
-  add(pieces: WireToolCall[] | undefined): void {
-    (pieces ?? []).forEach((p, i) => {
+  /** Adds an upstream's pieces; returns them as deltas, a call's first carrying its id (made up when the upstream sent none). */
+  add(pieces: WireToolCall[] | undefined): ToolCallDelta[] {
+    return (pieces ?? []).map((p, i) => {
       const index = typeof p.index === 'number' ? p.index : i;
-      const call = this.calls.get(index) ?? { id: '', name: '', arguments: '' };
-      if (p.id) call.id = p.id;
-      if (p.function?.name) call.name += p.function.name;
-      if (p.function?.arguments) call.arguments += p.function.arguments;
-      this.calls.set(index, call);
+      const name = p.function?.name ?? '';
+      const args = p.function?.arguments ?? '';
+      let call = this.calls.get(index);
+      const first = !call;
+      if (!call) this.calls.set(index, (call = { id: p.id || newToolCallId(), name: '', arguments: '' }));
+      call.name += name;
+      call.arguments += args;
+      return first ? { type: 'tool_call_delta', index, id: call.id, name, arguments: args } : { type: 'tool_call_delta', index, ...(name ? { name } : {}), arguments: args };
     });
   }
 
@@ -265,7 +270,7 @@ async function* generate(remote: RemoteSettings, url: string, body: Record<strin
           text += piece;
           yield { type: 'text', text: piece };
         }
-        calls.add(c?.delta?.tool_calls);
+        yield* calls.add(c?.delta?.tool_calls);
         if (c?.finish_reason) reason = finish(c.finish_reason);
         usage = usageOf(chunk.usage) ?? usage;
       }
