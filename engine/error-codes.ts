@@ -112,6 +112,7 @@ export const ERROR_CODES = {
     context_length_exceeded: "the messages (plus max_tokens) do not fit the model's context",
     model_not_supported: 'the deployment does not serve this endpoint (chat, completions or embeddings)',
     invalid_response_format: "a response_format's JSON schema is not an object, or a local model cannot turn it into a grammar",
+    invalid_tool_parameters: "a tool's parameters schema is one a local model cannot turn into a grammar (e.g. a repetition past llama.cpp's limit)",
     invalid_tool_choice: 'tool_choice asks for a tool call when no tools were given, or names a tool that is not among them',
   },
   flows: {

@@ -180,4 +180,14 @@ describe('what a model cannot do, and bad tool requests', () => {
     }));
     expect(e).toMatchObject({ status: 400, param: 'response_format.json_schema.schema' });
   });
+
+  it('a tool whose parameters the grammar cannot hold is a 400 naming tools, whether the call is required or the model decides', async () => {
+    const huge: OpenAI.ChatCompletionFunctionTool = { type: 'function', function: { name: 'many', parameters: { type: 'object', properties: { xs: { type: 'array', items: { type: 'integer' }, minItems: 100000 } }, required: ['xs'] } } };
+    for (const tool_choice of ['required', 'auto'] as const) {
+      const e = await err(client('tiny').chat.completions.create({ model: 'tiny', messages: ask, max_tokens: 8, tools: [huge], tool_choice }));
+      expect(e, tool_choice).toMatchObject({ status: 400, code: 'invalid_tool_parameters', param: 'tools.0.function.parameters' });
+    }
+    // The model still serves the next call.
+    expect((await client('tiny').chat.completions.create({ model: 'tiny', messages: ask, max_tokens: 4 })).choices[0].finish_reason).toBe('length');
+  });
 });

@@ -5,6 +5,7 @@
  * with finish reason `length`, as OpenAI's does.
  */
 import type { Llama, LlamaGrammar } from 'node-llama-cpp';
+import type { ErrorCode } from '../../error-codes.ts';
 import { WeirError } from '../../errors.ts';
 import type { ResponseFormat } from '../types.ts';
 import { message } from './llama-cpp-runtime.ts';
@@ -34,10 +35,10 @@ export function toGbnfSchema(schema: unknown): unknown {
 const INTEGER_RULE = /^integer-number-rule ::= .*$/m;
 const STRICT_INTEGER_RULE = 'integer-number-rule ::= "-"? ("0" | [1-9] [0-9]{0,15})';
 
-/** A grammar for the schema; a schema it cannot hold is the caller's 400, at `path`. */
-export async function schemaGrammar(llama: Llama, schema: unknown, path: (string | number)[]): Promise<LlamaGrammar> {
+/** A grammar for the schema; a schema it cannot hold is the caller's 400 `code`, at `path`. */
+export async function schemaGrammar(llama: Llama, schema: unknown, path: (string | number)[], code: ErrorCode): Promise<LlamaGrammar> {
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
-    throw new WeirError('invalid_response_format', 'a JSON schema must be an object', { status: 400, path });
+    throw new WeirError(code, 'a JSON schema must be an object', { status: 400, path });
   }
   try {
     // The schema is the caller's, checked by node-llama-cpp as it builds the grammar.
@@ -49,7 +50,7 @@ export async function schemaGrammar(llama: Llama, schema: unknown, path: (string
       trimWhitespaceSuffix: built.trimWhitespaceSuffix,
     });
   } catch (err) {
-    throw new WeirError('invalid_response_format', `the JSON schema cannot be turned into a grammar for this local model: ${message(err)}`, {
+    throw new WeirError(code, `the JSON schema cannot be turned into a grammar for this local model (${message(err)}); llama.cpp refuses repetitions such as minItems or minLength past its limit`, {
       status: 400,
       path,
       cause: err,
@@ -62,8 +63,8 @@ export async function responseFormatGrammar(llama: Llama, format: ResponseFormat
   if (!format || format.type === 'text') return undefined;
   if (format.type === 'json_object') {
     // Any JSON value would parse, but json_object promises an object.
-    return schemaGrammar(llama, { type: 'object', additionalProperties: true }, ['response_format']);
+    return schemaGrammar(llama, { type: 'object', additionalProperties: true }, ['response_format'], 'invalid_response_format');
   }
   // strict or not, the answer is constrained: a grammar costs little and a broken JSON costs the caller.
-  return schemaGrammar(llama, format.schema, ['response_format', 'json_schema', 'schema']);
+  return schemaGrammar(llama, format.schema, ['response_format', 'json_schema', 'schema'], 'invalid_response_format');
 }

@@ -5,10 +5,10 @@
  * tool with arguments matching its parameters schema, so it holds whatever the weights. Calls are
  * returned, never executed here.
  */
-import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions, ChatWrapper, GbnfJsonSchema } from 'node-llama-cpp';
+import type { ChatHistoryItem, ChatModelFunctionCall, ChatModelFunctions, ChatWrapper, GbnfJsonSchema, Llama } from 'node-llama-cpp';
 import { WeirError } from '../../errors.ts';
 import type { ChatMessage, GenerateOptions, ToolCall, ToolSpec } from '../types.ts';
-import { toGbnfSchema } from './llama-cpp-grammar.ts';
+import { schemaGrammar, toGbnfSchema } from './llama-cpp-grammar.ts';
 import { newToolCallId } from '../tool-call-id.ts';
 
 export type ToolPlan =
@@ -59,6 +59,16 @@ function paramsSchema(t: ToolSpec): unknown {
   const p = t.parameters;
   if (!p || Object.keys(p).length === 0) return { type: 'object', properties: {} };
   return toGbnfSchema(p);
+}
+
+/**
+ * Each tool's parameters as a grammar, built before anything is generated: under `auto`
+ * node-llama-cpp builds one only once the model picks that tool, mid-answer, where a schema it
+ * cannot hold (a repetition past llama.cpp's limit) would break the answer instead of being the
+ * caller's 400 naming the tool.
+ */
+export async function checkToolGrammars(llama: Llama, tools: ToolSpec[]): Promise<void> {
+  for (const [i, t] of tools.entries()) await schemaGrammar(llama, paramsSchema(t), ['tools', i, 'function', 'parameters'], 'invalid_tool_parameters');
 }
 
 /** One call: `{"name": <a declared tool>, "arguments": <its parameters>}`. */

@@ -32,7 +32,7 @@ import {
 import { responseFormatGrammar, schemaGrammar } from './llama-cpp-grammar.ts';
 import { StopMatcher } from './llama-cpp-stop.ts';
 import { samplingOptions, streamGeneration, type LlamaStopReason, type Runner, type RunArgs } from './llama-cpp-stream.ts';
-import { parseForcedCall, planTools, toChatHistory, toToolCalls } from './llama-cpp-tools.ts';
+import { checkToolGrammars, parseForcedCall, planTools, toChatHistory, toToolCalls } from './llama-cpp-tools.ts';
 
 export { loadedModelCount } from './llama-cpp-runtime.ts';
 
@@ -127,11 +127,12 @@ class LlamaCppModel implements LoadedModel {
           path: ['response_format'],
         });
       }
+      if (plan.mode !== 'none') await checkToolGrammars(model.llama, opts.tools ?? []);
       const history = toChatHistory(messages);
       let grammar: LlamaGrammar | undefined;
       if (plan.mode === 'forced') {
         history.unshift({ type: 'system', text: forcedCallInstructions(plan.functions) });
-        grammar = await schemaGrammar(model.llama, plan.schema, ['tools']);
+        grammar = await schemaGrammar(model.llama, plan.schema, ['tools'], 'invalid_tool_parameters');
       } else {
         grammar = await responseFormatGrammar(model.llama, opts.responseFormat);
       }
