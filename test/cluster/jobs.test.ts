@@ -43,7 +43,9 @@ it('an instance killed holding 20 async runs and an ingestion job: all of it fin
   ok(await cluster.admin(B, 'POST', '/api/deployments', { name: 'fetch', flow: 'fetch' }), 201);
   const key = (await cluster.admin(C, 'POST', '/api/deployments/fetch/keys', {})).json.key as string;
 
-  // 20 async runs accepted by the serving instances; A's workers take them all.
+  // 20 async runs accepted by the serving instances; A's workers take them all. The upstream
+  // holds every call until A is dead, so none can finish first however loaded the machine is.
+  upstream.hold();
   const runIds: string[] = [];
   for (let i = 0; i < 20; i++) {
     const r = await cluster.call(i % 2 ? B : C, 'POST', '/deployments/fetch/runs', { ms: 4_000 }, { authorization: `Bearer ${key}` });
@@ -73,6 +75,7 @@ it('an instance killed holding 20 async runs and an ingestion job: all of it fin
   for (const id of runIds) expect((await run(id)).status).toBe('running');
 
   // Nobody left takes jobs until a worker comes; it takes A's once A's lease has run out.
+  upstream.release();
   await cluster.worker({ ...LEASE, WEIR_WORKERS: '24' });
   await vi.waitFor(async () => {
     for (const id of runIds) expect(await run(id)).toMatchObject({ status: 'succeeded', outputs: { slept: 4_000 } });

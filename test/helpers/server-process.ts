@@ -92,19 +92,33 @@ nodes:
     config: { url: "/slow?ms={{ ms }}", connection: upstream }
 `;
 
-/** A real upstream HTTP API on loopback whose /slow answers after `ms` (query) milliseconds. */
-export async function slowUpstream(): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+/**
+ * A real upstream HTTP API on loopback whose /slow answers after `ms` (query) milliseconds. While
+ * held (`hold()` until `release()`), it answers nothing: a test that must catch calls in flight
+ * does not depend on how fast a loaded machine gets there.
+ */
+export async function slowUpstream(): Promise<{ url: string; server: Server; hold: () => void; release: () => void; close: () => Promise<void> }> {
+  let held: (() => void)[] | undefined;
   const server = createServer((req, res) => {
     const ms = Number(new URL(req.url!, 'http://x').searchParams.get('ms') ?? 0);
     res.setHeader('content-type', 'application/json');
-    const t = setTimeout(() => res.end(JSON.stringify({ slept: ms })), ms);
+    let t: NodeJS.Timeout | undefined;
+    const answer = () => void (t = setTimeout(() => res.end(JSON.stringify({ slept: ms })), ms));
     res.on('close', () => clearTimeout(t));
+    if (held) held.push(answer);
+    else answer();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   return {
     url: `http://127.0.0.1:${port}`,
     server,
+    hold: () => void (held ??= []),
+    release: () => {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const answer of waiting) answer();
+    },
     close: () => new Promise<void>((r) => {
       server.closeAllConnections();
       server.close(() => r());
