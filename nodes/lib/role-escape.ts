@@ -37,10 +37,16 @@ function collect(v: unknown, words: Set<string>, depth: number): void {
   for (const item of Array.isArray(v) ? v : Object.values(v)) collect(item, words, depth + 1);
 }
 
-function replaceAll(text: string, pairs: [string, string][]): string {
-  let out = text;
-  for (const [from, to] of pairs) out = out.split(from).join(to);
-  return out;
+/**
+ * One pass over the text for all pairs, longest first. Replacing word by word would let a later
+ * word match across a token just put in: a token ending in hex "f" followed by "unction" reads as
+ * "function", and the visitor's text came back with a token in it.
+ */
+function replacer(pairs: [string, string][]): (text: string) => string {
+  const to = new Map(pairs);
+  // Role words are letters and "_", tokens hex and "-": nothing in either needs escaping.
+  const any = new RegExp(pairs.map(([from]) => from).join('|'), 'g');
+  return (text) => text.replace(any, (m) => to.get(m)!);
 }
 
 function mapStrings(v: unknown, f: (s: string) => string, depth: number): unknown {
@@ -58,12 +64,11 @@ export function escapeRoles(inputs: Record<string, unknown>): RoleEscape {
   const words = new Set<string>();
   collect(inputs, words, 0);
   if (words.size === 0) return { inputs, restore: (m) => m };
-  // Longest first: "assistant" must not be cut by a shorter word inside it.
+  // Longest first, so "tool_calls" is taken whole rather than as "tool" (both read back the same).
   const escapes: [string, string][] = [...words].sort((a, b) => b.length - a.length).map((w) => [w, `weir-role-${randomUUID()}`]);
-  const back = escapes.map(([w, token]): [string, string] => [token, w]);
-  const put = (s: string) => replaceAll(s, back);
+  const put = replacer(escapes.map(([w, token]): [string, string] => [token, w]));
   return {
-    inputs: mapStrings(inputs, (s) => replaceAll(s, escapes), 0) as Record<string, unknown>,
+    inputs: mapStrings(inputs, replacer(escapes), 0) as Record<string, unknown>,
     restore: (messages) =>
       messages.map((m) => ({
         ...m,
