@@ -70,7 +70,8 @@ it('deploys a version as a new deployment', async () => {
   await dialog.getByLabel('Deploy to').selectOption({ label: 'A new deployment…' });
   await dialog.getByRole('button', { name: 'Next' }).click();
   const create = page.getByRole('dialog', { name: 'New deployment' });
-  expect(await create.getByLabel('Version').inputValue()).toBe('2');
+  // The versions load after the dialog opens ("Loading versions…" until then); version 2 is then chosen.
+  await expect.poll(() => create.getByLabel('Version').inputValue()).toBe('2');
   await create.getByLabel('Deployment name').fill('hello-v2');
   await create.getByRole('button', { name: 'Deploy', exact: true }).click();
   await create.waitFor({ state: 'detached' });
